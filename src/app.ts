@@ -1,0 +1,109 @@
+import { fromHono } from "chanfana";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppBindings, AppContext } from "./lib/context";
+import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
+import { authenticate } from "./middleware/authenticate";
+import { bodyGuard } from "./middleware/bodyGuard";
+import { idempotency } from "./middleware/idempotency";
+import { rateLimit } from "./middleware/rateLimit";
+import { requestContext } from "./middleware/requestContext";
+import { adminRouter } from "./routes/admin/router";
+import { auditRouter } from "./routes/audit/router";
+import { customersRouter } from "./routes/customers/router";
+import { keysRouter } from "./routes/keys/router";
+import { operationsRouter } from "./routes/operations/router";
+import { rolesRouter } from "./routes/roles/router";
+
+const app = new Hono<AppBindings>();
+
+// request id → problem errors → body guard → auth/tenant → rate limit → idempotency → route
+app.use("*", requestContext);
+app.onError((error, c) => problemFor(error, c));
+app.use("/v1/*", bodyGuard, authenticate, rateLimit, idempotency);
+
+const openapi = fromHono(app, {
+	openapiVersion: "3.1",
+	openapi_url: "/openapi.json",
+	docs_url: "/docs",
+	redoc_url: null,
+	passthroughErrors: true,
+	schema: {
+		info: {
+			title: "Billing, Accounting & Invoicing API",
+			version: "0.1.0",
+			description:
+				"Money-exact billing on the edge. Amounts are integer minor units of ISO 4217 currencies; errors are " +
+				"RFC 9457 problem documents; mutations accept an Idempotency-Key.",
+		},
+		security: [{ bearerAuth: [] }],
+	},
+});
+openapi.registry.registerComponent("securitySchemes", "bearerAuth", {
+	type: "http",
+	scheme: "bearer",
+	description: "A tenant API key (sk_…), or the operator token for /v1/admin routes.",
+});
+
+openapi.route("/v1/admin", adminRouter);
+openapi.route("/v1/billing", operationsRouter);
+openapi.route("/v1/billing/customers", customersRouter);
+openapi.route("/v1/billing/keys", keysRouter);
+openapi.route("/v1/billing/roles", rolesRouter);
+openapi.route("/v1/billing/audit", auditRouter);
+
+// Problem types are relative URIs; each resolves to a short description of itself.
+app.get("/problems/:code", (c) => {
+	const code = c.req.param("code");
+	if (!Object.hasOwn(errorCatalog, code)) throw new AppError("not_found", `No problem type '${code}'.`);
+	const { status, title } = errorCatalog[code as ErrorCode];
+	return c.json({ type: `/problems/${code}`, title, status });
+});
+
+app.notFound((c) => {
+	const allowed = allowedMethods(c.req.path);
+	if (allowed.length > 0) {
+		throw new AppError("method_not_allowed", `${c.req.method} is not supported on ${c.req.path}.`, {
+			headers: { Allow: allowed.join(", ") },
+			extensions: { allowed_methods: allowed },
+		});
+	}
+	throw new AppError("route_not_found", `No route matches ${c.req.method} ${c.req.path}.`);
+});
+
+let routePatterns: { method: string; pattern: RegExp }[] | undefined;
+
+/** The methods registered for `path`, so an unsupported method is a 405 that lists them, not a 404. */
+function allowedMethods(path: string): string[] {
+	routePatterns ??= app.routes
+		.filter((route) => route.method !== "ALL")
+		.map((route) => ({
+			method: route.method,
+			pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+		}));
+	return [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+}
+
+function problemFor(error: unknown, c: AppContext): Response {
+	const appError = toAppError(error, c);
+	c.set("errorCode", appError.code);
+	const requestId = c.var.requestId ?? "unknown";
+	return problemResponse(toProblem(appError, c.req.path, requestId), {
+		...appError.headers,
+		"X-Request-Id": requestId,
+	});
+}
+
+function toAppError(error: unknown, c: AppContext): AppError {
+	if (error instanceof AppError) return error;
+	if (error instanceof HTTPException && error.status < 500) {
+		const code: ErrorCode = error.status === 413 ? "payload_too_large" : "invalid_request";
+		return new AppError(code, error.message || errorCatalog[code].title);
+	}
+	c.var.logger?.error("unhandled error", {
+		error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+	});
+	return new AppError("internal_error", "An unexpected error occurred. Quote the request id when reporting it.");
+}
+
+export default app;

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { AccountDO } from "../durable-objects/account";
+
+export interface Env {
+	DB: D1Database;
+	FILES: R2Bucket;
+	ACCOUNT: DurableObjectNamespace<AccountDO>;
+	RATE_LIMITER: RateLimit;
+	USAGE_EVENTS: Queue;
+	WEBHOOKS: Queue;
+	JOBS: Queue;
+	ENVIRONMENT: string;
+	ADMIN_TOKEN?: string;
+	RATE_LIMIT_PER_MINUTE?: string;
+	MAX_BODY_BYTES?: string;
+	LOG_LEVEL?: string;
+}
+
+const configSchema = z.object({
+	environment: z.enum(["production", "development", "test"]),
+	adminToken: z.string().min(16).optional(),
+	rateLimitPerMinute: z.coerce.number().int().positive(),
+	maxBodyBytes: z.coerce.number().int().positive(),
+	logLevel: z.enum(["debug", "info", "warn", "error"]),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+const cache = new WeakMap<Env, Config>();
+
+/** Parses the plain-string vars once per env object; a misconfigured deployment fails loudly. */
+export function config(env: Env): Config {
+	let parsed = cache.get(env);
+	if (!parsed) {
+		parsed = configSchema.parse({
+			environment: env.ENVIRONMENT,
+			adminToken: env.ADMIN_TOKEN || undefined,
+			rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? "600",
+			maxBodyBytes: env.MAX_BODY_BYTES ?? "1048576",
+			logLevel: env.LOG_LEVEL ?? "info",
+		});
+		cache.set(env, parsed);
+	}
+	return parsed;
+}

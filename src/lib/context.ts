@@ -1,0 +1,63 @@
+import type { Context } from "hono";
+import type { Database } from "../db/client";
+import type { Permission } from "../domain/permissions";
+import type { Env } from "../env";
+import type { Clock } from "./clock";
+import { AppError, type ErrorCode } from "./errors";
+import type { Logger } from "./logger";
+
+export type ApiKeyAuth = {
+	kind: "api_key";
+	tenantId: string;
+	keyId: string;
+	role: string;
+	permissions: ReadonlySet<Permission>;
+};
+
+export type OperatorAuth = { kind: "operator" };
+
+export type Auth = ApiKeyAuth | OperatorAuth;
+
+export type AppBindings = {
+	Bindings: Env;
+	Variables: {
+		requestId: string;
+		logger: Logger;
+		clock: Clock;
+		db: Database;
+		auth?: Auth;
+		/** The request body as text, read once by the body guard for routes that take one. */
+		rawBody?: string;
+		/** The problem code of the error response, for middleware that runs after the handler. */
+		errorCode?: ErrorCode;
+	};
+};
+
+export type AppContext = Context<AppBindings>;
+
+export type Actor = { type: "api_key" | "admin" | "system"; id: string };
+
+/** What a service verb needs from the outside world: never a Hono context, so jobs can call it too. */
+export type ServiceContext = {
+	db: Database;
+	env: Env;
+	tenantId: string;
+	actor: Actor;
+	requestId: string | null;
+	clock: Clock;
+	logger: Logger;
+};
+
+export function tenantContext(c: AppContext): ServiceContext {
+	const auth = c.var.auth;
+	if (auth?.kind !== "api_key") throw new AppError("unauthenticated", "This operation needs a tenant API key.");
+	return {
+		db: c.var.db,
+		env: c.env,
+		tenantId: auth.tenantId,
+		actor: { type: "api_key", id: auth.keyId },
+		requestId: c.var.requestId,
+		clock: c.var.clock,
+		logger: c.var.logger,
+	};
+}

@@ -1,0 +1,28 @@
+const encoder = new TextEncoder();
+
+export async function sha256Hex(input: string): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", encoder.encode(input));
+	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** A random string of base62 characters; 32 characters carry ~190 bits. */
+export function randomToken(length = 32): string {
+	// Rejection sampling keeps every character equally likely.
+	const out: string[] = [];
+	while (out.length < length) {
+		for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
+			if (byte < 248 && out.length < length) out.push(BASE62[byte % 62] as string);
+		}
+	}
+	return out.join("");
+}
+
+/** Compares two secrets without leaking, through timing, where they first differ. */
+export function secretsEqual(a: string, b: string): boolean {
+	const left = encoder.encode(a);
+	const right = encoder.encode(b);
+	if (left.byteLength !== right.byteLength) return false;
+	return crypto.subtle.timingSafeEqual(left, right);
+}

@@ -1,0 +1,17 @@
+// Constraint failures D1 reports as plain errors: recognized by the message the schema's triggers
+// and constraints raise, so the batch that hit them can be answered as a conflict, not a crash.
+
+const messageOf = (error: unknown): string => {
+	let current: unknown = error;
+	const parts: string[] = [];
+	while (current instanceof Error) {
+		parts.push(current.message);
+		current = (current as { cause?: unknown }).cause;
+	}
+	return parts.join(" | ");
+};
+
+/** Raised by the `*_version_step` triggers when an update does not move `version` up by exactly one. */
+export const isVersionConflict = (error: unknown) => messageOf(error).includes("version_conflict");
+
+export const isUniqueViolation = (error: unknown) => messageOf(error).includes("UNIQUE constraint failed");

@@ -1,0 +1,38 @@
+import type { MiddlewareHandler } from "hono";
+import { config } from "../env";
+import type { AppBindings } from "../lib/context";
+import { secretsEqual } from "../lib/crypto";
+import { AppError } from "../lib/errors";
+import { resolveApiKey } from "../services/keys/resolveApiKey";
+
+const unauthenticated = (detail: string) =>
+	new AppError("unauthenticated", detail, { headers: { "WWW-Authenticate": 'Bearer realm="billing"' } });
+
+/**
+ * Resolves the bearer credential, when one is sent, to an operator or to a tenant's API key. A bad,
+ * revoked or expired credential is refused here; whether a route needs a credential at all is the
+ * route's own declaration (see routes/base.ts).
+ */
+export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
+	const header = c.req.header("authorization");
+	if (!header) return next();
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+	if (!match?.[1]) throw unauthenticated("The Authorization header must be 'Bearer <api key>'.");
+	const token = match[1];
+
+	const adminToken = config(c.env).adminToken;
+	if (adminToken && secretsEqual(token, adminToken)) {
+		c.set("auth", { kind: "operator" });
+		return next();
+	}
+
+	const auth = await resolveApiKey(c.var.db, token, c.var.clock.now());
+	if (!auth) throw unauthenticated("The API key is unknown, revoked or expired.");
+
+	const claimedTenant = c.req.header("x-tenant-id");
+	if (claimedTenant !== undefined && claimedTenant !== auth.tenantId) {
+		throw new AppError("forbidden", "X-Tenant-ID does not match the tenant of the API key.");
+	}
+	c.set("auth", auth);
+	return next();
+};

@@ -1,0 +1,108 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import { idempotencyKeys } from "../db/schema";
+import { addSeconds } from "../lib/clock";
+import type { AppBindings } from "../lib/context";
+import { sha256Hex } from "../lib/crypto";
+import { AppError, type ErrorCode, fieldInvalid } from "../lib/errors";
+
+const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
+/** A request that has held its key this long without finishing is presumed dead. */
+const LOCK_SECONDS = 60;
+const REPLAYED_HEADERS = ["content-type", "etag", "location"];
+/** Failures that mean the request never started executing: the key is released so it can be retried. */
+const RELEASING_CODES: ReadonlySet<ErrorCode> = new Set([
+	"forbidden",
+	"validation_failed",
+	"malformed_json",
+	"internal_error",
+	"service_unavailable",
+]);
+
+/**
+ * `Idempotency-Key` on mutations (ARCHITECTURE.md conventions): the first request claims the key;
+ * a replay returns the stored status and body with `Idempotent-Replayed: true`; the same key with a
+ * different request is 422; a duplicate that arrives while the first is running is 409.
+ */
+export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
+	const key = c.req.header("idempotency-key");
+	const auth = c.var.auth;
+	if (key === undefined || !auth || !MUTATIONS.has(c.req.method)) return next();
+	if (!KEY_FORMAT.test(key)) {
+		throw fieldInvalid("header", "Idempotency-Key", "must be 1 to 255 printable ASCII characters");
+	}
+	const scope = auth.kind === "api_key" ? auth.tenantId : "operator";
+	const url = new URL(c.req.url);
+	const requestHash = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${c.var.rawBody ?? ""}`);
+	const now = c.var.clock.now().toISOString();
+	const db = c.var.db;
+
+	// Claim the key: insert it, or take over one that expired or whose holder died.
+	const claimed = await db
+		.insert(idempotencyKeys)
+		.values({
+			tenantId: scope,
+			key,
+			requestHash,
+			state: "in_progress",
+			createdAt: now,
+			lockedUntil: addSeconds(now, LOCK_SECONDS),
+			expiresAt: addSeconds(now, IDEMPOTENCY_RETENTION_SECONDS),
+		})
+		.onConflictDoUpdate({
+			target: [idempotencyKeys.tenantId, idempotencyKeys.key],
+			set: {
+				requestHash,
+				state: "in_progress",
+				responseStatus: null,
+				responseBody: null,
+				responseHeaders: null,
+				createdAt: now,
+				lockedUntil: addSeconds(now, LOCK_SECONDS),
+				expiresAt: addSeconds(now, IDEMPOTENCY_RETENTION_SECONDS),
+			},
+			setWhere: sql`${idempotencyKeys.expiresAt} <= ${now} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedUntil} <= ${now} and ${idempotencyKeys.requestHash} = ${requestHash})`,
+		})
+		.returning({ key: idempotencyKeys.key });
+
+	const where = and(eq(idempotencyKeys.tenantId, scope), eq(idempotencyKeys.key, key));
+	if (claimed.length === 0) {
+		const existing = await db.select().from(idempotencyKeys).where(where).get();
+		if (!existing) throw new AppError("idempotency_in_progress", "The idempotency key was released; retry.");
+		if (existing.requestHash !== requestHash) {
+			throw new AppError(
+				"idempotency_key_reused",
+				"This Idempotency-Key was already used with a different request (method, path or body).",
+			);
+		}
+		if (existing.state === "in_progress") {
+			throw new AppError("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.", {
+				headers: { "Retry-After": "1" },
+			});
+		}
+		return new Response(existing.responseBody, {
+			status: existing.responseStatus ?? 200,
+			headers: { ...existing.responseHeaders, "Idempotent-Replayed": "true" },
+		});
+	}
+
+	await next();
+
+	const status = c.res.status;
+	if (status >= 500 || (c.var.errorCode && RELEASING_CODES.has(c.var.errorCode))) {
+		await db.delete(idempotencyKeys).where(where);
+		return;
+	}
+	const headers: Record<string, string> = {};
+	for (const name of REPLAYED_HEADERS) {
+		const value = c.res.headers.get(name);
+		if (value !== null) headers[name] = value;
+	}
+	const body = await c.res.clone().text();
+	await db
+		.update(idempotencyKeys)
+		.set({ state: "completed", responseStatus: status, responseBody: body, responseHeaders: headers })
+		.where(where);
+};

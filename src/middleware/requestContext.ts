@@ -1,0 +1,37 @@
+import type { MiddlewareHandler } from "hono";
+import { database } from "../db/client";
+import { config } from "../env";
+import { systemClock } from "../lib/clock";
+import type { AppBindings } from "../lib/context";
+import { newId } from "../lib/ids";
+import { createLogger } from "../lib/logger";
+import { recordRequest } from "../services/operations/requestMetrics";
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** First in the chain: a request id (echoed when the client sent a usable one), logger, clock, db. */
+export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) => {
+	const started = performance.now();
+	const sent = c.req.header("x-request-id");
+	const requestId = sent && CLIENT_REQUEST_ID.test(sent) ? sent : newId("request");
+	const logger = createLogger({ request_id: requestId }, config(c.env).logLevel);
+	c.set("requestId", requestId);
+	c.set("logger", logger);
+	c.set("clock", systemClock);
+	c.set("db", database(c.env.DB));
+	await next();
+	c.res.headers.set("X-Request-Id", requestId);
+	const auth = c.var.auth;
+	const tenantId = auth?.kind === "api_key" ? auth.tenantId : undefined;
+	const durationMs = performance.now() - started;
+	recordRequest({ method: c.req.method, route: c.req.routePath, status: c.res.status, durationMs, tenantId });
+	logger.info("request", {
+		method: c.req.method,
+		path: c.req.path,
+		route: c.req.routePath,
+		status: c.res.status,
+		duration_ms: Math.round(durationMs * 100) / 100,
+		tenant_id: tenantId,
+		error_code: c.var.errorCode,
+	});
+};

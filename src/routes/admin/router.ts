@@ -1,0 +1,5 @@
+import { newRouter } from "../router";
+import { TenantCreate } from "./tenantCreate";
+
+export const adminRouter = newRouter();
+adminRouter.post("/tenants", TenantCreate);

@@ -1,0 +1,107 @@
+import { OpenAPIRoute, type OpenAPIRouteSchema } from "chanfana";
+import { z } from "zod";
+import type { Permission } from "../domain/permissions";
+import type { AppContext } from "../lib/context";
+import { AppError, type FieldError } from "../lib/errors";
+import { problemResponse } from "../schemas/common";
+
+/**
+ * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant API key holding a permission.
+ * Every route declares it; the check runs before validation so a caller without access learns nothing
+ * about the request shape.
+ */
+export type Access = "public" | "operator" | Permission;
+
+const sharedErrorResponses = {
+	"401": problemResponse("Missing, unknown, revoked or expired credential"),
+	"403": problemResponse("The credential lacks the permission this route needs"),
+	"422": problemResponse("Validation failed; `errors` names each invalid field"),
+	"429": problemResponse("Rate limited; see Retry-After"),
+	"500": problemResponse("Internal error"),
+};
+
+export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
+	abstract readonly access: Access;
+
+	override getSchema(): OpenAPIRouteSchema {
+		const schema = super.getSchema();
+		const { "401": unauthorized, "403": forbidden, ...alwaysPossible } = sharedErrorResponses;
+		const accessErrors: NonNullable<OpenAPIRouteSchema["responses"]> =
+			this.access === "public" ? {} : { "401": unauthorized, "403": forbidden };
+		const accessNote =
+			this.access === "public"
+				? "No credential needed."
+				: this.access === "operator"
+					? "Needs the operator token (ADMIN_TOKEN)."
+					: `Needs permission \`${this.access}\`.`;
+		return {
+			...schema,
+			description: [schema.description, accessNote].filter(Boolean).join("\n\n"),
+			security: this.access === "public" ? [] : [{ bearerAuth: [] }],
+			responses: { ...accessErrors, ...alwaysPossible, ...schema.responses },
+		};
+	}
+
+	override async execute(c: AppContext) {
+		authorize(c, this.access);
+		return super.execute(c);
+	}
+
+	/** Validates with the route's zod schemas and reports every invalid field by location and path. */
+	override async validateRequest(request: Request) {
+		const schema = this.getSchemaZod();
+		const data = await this.getUnvalidatedData();
+		const parts: Record<string, z.ZodType> = {};
+		if (schema.request?.params) parts.params = schema.request.params;
+		if (schema.request?.query) parts.query = schema.request.query;
+		if (schema.request?.headers instanceof z.ZodType) parts.headers = schema.request.headers;
+		const body = schema.request?.body?.content?.["application/json"]?.schema;
+		if (request.method !== "GET" && request.method !== "HEAD" && body instanceof z.ZodType) {
+			parts.body = body;
+			if (data.body === undefined) data.body = {};
+		}
+		const result = await z.object(parts).safeParseAsync(data, { reportInput: true });
+		if (result.success) return result.data;
+		const errors = result.error.issues.flatMap(toFieldErrors);
+		throw new AppError("validation_failed", errors.map((e) => `${e.field || e.location}: ${e.message}`).join("; "), {
+			errors,
+		});
+	}
+}
+
+function authorize(c: AppContext, access: Access): void {
+	if (access === "public") return;
+	const auth = c.var.auth;
+	if (!auth) {
+		throw new AppError("unauthenticated", "Send an API key as 'Authorization: Bearer <key>'.", {
+			headers: { "WWW-Authenticate": 'Bearer realm="billing"' },
+		});
+	}
+	if (access === "operator") {
+		if (auth.kind !== "operator") throw new AppError("forbidden", "This route needs the operator token.");
+		return;
+	}
+	if (auth.kind !== "api_key") throw new AppError("forbidden", "This route needs a tenant API key.");
+	if (!auth.permissions.has(access)) {
+		throw new AppError("forbidden", `The API key's role '${auth.role}' lacks the permission '${access}'.`, {
+			extensions: { required_permission: access },
+		});
+	}
+}
+
+const LOCATIONS: Record<string, string> = { params: "path", query: "query", headers: "header", body: "body" };
+
+function toFieldErrors(issue: z.core.$ZodIssue): FieldError[] {
+	const [part, ...path] = issue.path.map(String);
+	const location = LOCATIONS[part ?? ""] ?? "body";
+	const field = path.join(".");
+	if (issue.code === "unrecognized_keys") {
+		return issue.keys.map((key) => ({
+			location,
+			field: field ? `${field}.${key}` : key,
+			message: "is not a recognized field",
+		}));
+	}
+	const missing = issue.code === "invalid_type" && issue.input === undefined;
+	return [{ location, field, message: missing ? "is required" : issue.message }];
+}

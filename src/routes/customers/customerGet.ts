@@ -1,0 +1,26 @@
+import { type AppContext, tenantContext } from "../../lib/context";
+import { contentJson, idParam, problemResponse } from "../../schemas/common";
+import { customerSchema, presentCustomer } from "../../schemas/customer";
+import { loadCustomer } from "../../services/customers/loadCustomer";
+import { ApiRoute } from "../base";
+import { etagFor } from "../etag";
+
+export class CustomerGet extends ApiRoute {
+	readonly access = "customers:read";
+	override schema = {
+		tags: ["Customers"],
+		summary: "Retrieve a billing account",
+		operationId: "getCustomer",
+		request: { params: idParam("cus") },
+		responses: {
+			"200": { description: "The customer; ETag carries its version", content: contentJson(customerSchema) },
+			"404": problemResponse("No such customer for this tenant"),
+		},
+	};
+
+	override async handle(c: AppContext) {
+		const { params } = await this.getValidatedData<typeof this.schema>();
+		const row = await loadCustomer(tenantContext(c), params.id);
+		return c.json(presentCustomer(row), 200, { ETag: etagFor(row.version) });
+	}
+}

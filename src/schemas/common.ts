@@ -1,0 +1,80 @@
+// Shared zod schemas: the same objects validate requests and describe them in the OpenAPI document.
+import { z } from "zod";
+import { isCurrency } from "../domain/currency";
+import { errorCatalog } from "../lib/errors";
+
+export const currencyCode = z
+	.string()
+	.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in upper case, such as EUR")
+	.refine(isCurrency, "is not an ISO 4217 currency")
+	.meta({ description: "ISO 4217 currency code", example: "EUR" });
+
+export const timestamp = z
+	.string()
+	.meta({ description: "RFC 3339 timestamp, UTC", example: "2026-01-31T12:00:00.000Z" });
+
+export const metadata = z
+	.record(z.string().min(1).max(40), z.string().max(500))
+	.refine((value) => Object.keys(value).length <= 50, "may hold at most 50 keys")
+	.meta({
+		id: "Metadata",
+		description: "Up to 50 string key-value pairs for your own use.",
+		example: { crm_id: "A-42" },
+	});
+
+export const idParam = (prefix: string) =>
+	z.object({
+		id: z
+			.string()
+			.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`)
+			.meta({ example: `${prefix}_01JD3Q8W5Z9K2M4N6P8R0T2V4X` }),
+	});
+
+export const problemSchema = z
+	.object({
+		type: z.string().meta({ example: "/problems/validation_failed" }),
+		title: z.string(),
+		status: z.number().int(),
+		detail: z.string(),
+		instance: z.string(),
+		code: z.enum(Object.keys(errorCatalog) as [keyof typeof errorCatalog, ...(keyof typeof errorCatalog)[]]),
+		request_id: z.string(),
+		errors: z
+			.array(z.object({ location: z.string(), field: z.string(), message: z.string() }))
+			.optional()
+			.meta({ description: "One entry per invalid field." }),
+	})
+	.meta({ id: "Problem", description: "RFC 9457 problem details" });
+
+export const problemResponse = (description: string) => ({
+	description,
+	content: { "application/problem+json": { schema: problemSchema } },
+});
+
+export const paginationQuery = z.object({
+	limit: z.coerce.number().int().min(1).max(100).default(20).meta({ description: "Page size, 1 to 100." }),
+	cursor: z.string().min(1).optional().meta({ description: "Opaque cursor from a previous page's next_cursor." }),
+	page: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.optional()
+		.meta({ description: "1-based page number, for page/limit pagination instead of cursors." }),
+	order: z.enum(["asc", "desc"]).default("desc").meta({ description: "By creation time; newest first by default." }),
+});
+
+export type PaginationQuery = z.infer<typeof paginationQuery>;
+
+export const listEnvelope = <T extends z.ZodType>(item: T, id: string) =>
+	z
+		.object({
+			object: z.literal("list"),
+			data: z.array(item),
+			has_more: z.boolean(),
+			next_cursor: z.string().nullable(),
+			limit: z.number().int(),
+			page: z.number().int().optional(),
+		})
+		.meta({ id });
+
+export const contentJson = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });

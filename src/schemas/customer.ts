@@ -1,0 +1,139 @@
+import { z } from "zod";
+import type { customers } from "../db/schema";
+import { parsePaymentTerms } from "../domain/paymentTerms";
+import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const billingAddress = z
+	.strictObject({
+		line1: text(200).optional(),
+		line2: text(200).optional(),
+		city: text(100).optional(),
+		state: text(100).optional(),
+		postal_code: text(20).optional(),
+		country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 country code, such as DE"),
+	})
+	.meta({ id: "BillingAddress" });
+
+export const paymentTerms = z
+	.string()
+	.refine(
+		(value) => parsePaymentTerms(value) !== null,
+		"must be net30, net_N (N from 0 to 365), due_on_receipt or prepaid",
+	)
+	.meta({ description: "When invoices fall due: net30, net_N, due_on_receipt or prepaid.", example: "net30" });
+
+const email = z
+	.email("must be an email address")
+	.max(254)
+	.transform((value) => value.toLowerCase());
+
+export const customerCreateBody = z
+	.strictObject({
+		name: text(200),
+		email: email.optional(),
+		billing_address: billingAddress.optional(),
+		tax_id: text(64).optional(),
+		currency: currencyCode.optional().meta({ description: "Defaults to the tenant's default currency." }),
+		payment_terms: paymentTerms.default("net30"),
+		account_code: text(64).optional(),
+		segment: text(64).optional(),
+		metadata: metadata.optional(),
+	})
+	.meta({
+		id: "CustomerCreate",
+		example: {
+			name: "Acme GmbH",
+			email: "billing@acme.example",
+			billing_address: { line1: "Hauptstr. 1", city: "Berlin", postal_code: "10115", country: "DE" },
+			tax_id: "DE123456789",
+			currency: "EUR",
+			payment_terms: "net30",
+		},
+	});
+
+export const customerUpdateBody = z
+	.strictObject({
+		name: text(200).optional(),
+		email: email.nullable().optional(),
+		billing_address: billingAddress.nullable().optional(),
+		tax_id: text(64).nullable().optional(),
+		currency: currencyCode.optional(),
+		payment_terms: paymentTerms.optional(),
+		account_code: text(64).nullable().optional(),
+		segment: text(64).nullable().optional(),
+		metadata: metadata.optional(),
+		version: z.number().int().min(1).optional().meta({
+			description: "The version you last read; a stale version is refused (or send If-Match).",
+		}),
+	})
+	.meta({ id: "CustomerUpdate", example: { payment_terms: "net_45", version: 1 } });
+
+export type CustomerCreateInput = z.infer<typeof customerCreateBody>;
+export type CustomerUpdateInput = Omit<z.infer<typeof customerUpdateBody>, "version">;
+
+export const customerSchema = z
+	.object({
+		id: z.string().meta({ example: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X" }),
+		object: z.literal("customer"),
+		name: z.string(),
+		email: z.string().nullable(),
+		billing_address: billingAddress.nullable(),
+		tax_id: z.string().nullable(),
+		currency: z.string(),
+		payment_terms: z.string(),
+		account_code: z.string().nullable(),
+		segment: z.string().nullable(),
+		status: z.enum(["active", "deleted"]),
+		metadata: z.record(z.string(), z.string()),
+		version: z.number().int(),
+		created_at: timestamp,
+		updated_at: timestamp,
+		deleted_at: timestamp.nullable(),
+	})
+	.meta({ id: "Customer" });
+
+export type Customer = z.infer<typeof customerSchema>;
+
+export const presentCustomer = (row: typeof customers.$inferSelect): Customer => ({
+	id: row.id,
+	object: "customer",
+	name: row.name,
+	email: row.email,
+	billing_address: row.billingAddress,
+	tax_id: row.taxId,
+	currency: row.currency,
+	payment_terms: row.paymentTerms,
+	account_code: row.accountCode,
+	segment: row.segment,
+	status: row.status,
+	metadata: row.metadata,
+	version: row.version,
+	created_at: row.createdAt,
+	updated_at: row.updatedAt,
+	deleted_at: row.deletedAt,
+});
+
+export const customerListQuery = paginationQuery.extend({
+	status: z.enum(["active", "deleted", "all"]).default("active"),
+	segment: z.string().min(1).max(64).optional(),
+	email: z.string().min(1).max(254).optional(),
+});
+
+export type CustomerListQuery = z.infer<typeof customerListQuery>;
+
+export const customerNoteBody = z
+	.strictObject({ body: text(5000) })
+	.meta({ id: "CustomerNoteCreate", example: { body: "Promised to pay by Friday." } });
+
+export const customerNoteSchema = z
+	.object({
+		id: z.string(),
+		object: z.literal("customer_note"),
+		customer_id: z.string(),
+		body: z.string(),
+		author_id: z.string(),
+		created_at: timestamp,
+	})
+	.meta({ id: "CustomerNote" });

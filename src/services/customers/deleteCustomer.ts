@@ -1,0 +1,45 @@
+import { and, eq } from "drizzle-orm";
+import { customers } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { presentCustomer } from "../../schemas/customer";
+import { changeStatements } from "../changeLog";
+import { loadCustomer } from "./loadCustomer";
+
+/** Soft delete marks the customer deleted and keeps it readable; hard delete removes the row. */
+export async function deleteCustomer({ ctx, id, hard }: { ctx: ServiceContext; id: string; hard: boolean }) {
+	const current = await loadCustomer(ctx, id);
+	const where = and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, id));
+	if (hard) {
+		await ctx.db.batch([
+			ctx.db.delete(customers).where(where),
+			...changeStatements(ctx, {
+				action: "customer.deleted",
+				target: { type: "customer", id },
+				before: presentCustomer(current),
+				after: null,
+			}),
+		]);
+		return null;
+	}
+	if (current.status === "deleted") {
+		throw new AppError("invalid_state", `Customer ${id} is already deleted.`, {
+			extensions: { current_status: current.status },
+		});
+	}
+	const now = ctx.clock.now().toISOString();
+	const next = { ...current, status: "deleted" as const, deletedAt: now, updatedAt: now, version: current.version + 1 };
+	await ctx.db.batch([
+		ctx.db
+			.update(customers)
+			.set({ status: next.status, deletedAt: now, updatedAt: now, version: next.version })
+			.where(where),
+		...changeStatements(ctx, {
+			action: "customer.deleted",
+			target: { type: "customer", id },
+			before: presentCustomer(current),
+			after: presentCustomer(next),
+		}),
+	]);
+	return next;
+}

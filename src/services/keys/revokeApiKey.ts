@@ -1,0 +1,29 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { apiKeys } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { notFound } from "../../lib/errors";
+import { presentApiKey } from "../../schemas/apiKey";
+import { changeStatements } from "../changeLog";
+
+/** Revocation is immediate (every request resolves its key afresh) and revoking twice is a no-op. */
+export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: string }) {
+	const where = and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, id));
+	const current = await ctx.db.select().from(apiKeys).where(where).get();
+	if (!current) throw notFound("api_key", id);
+	if (current.revokedAt !== null) return presentApiKey(current);
+	const next = { ...current, revokedAt: ctx.clock.now().toISOString() };
+	await ctx.db.batch([
+		ctx.db
+			.update(apiKeys)
+			.set({ revokedAt: next.revokedAt })
+			.where(and(where, isNull(apiKeys.revokedAt))),
+		...changeStatements(ctx, {
+			action: "api_key.revoked",
+			target: { type: "api_key", id },
+			before: presentApiKey(current),
+			after: presentApiKey(next),
+			event: null,
+		}),
+	]);
+	return presentApiKey(next);
+}

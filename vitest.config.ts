@@ -1,0 +1,30 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+// Tests run inside workerd against the bindings declared in wrangler.toml: real D1, R2, Durable
+// Objects and Queues, with every migration applied to a fresh database.
+export default defineConfig(async () => {
+	const migrations = await readD1Migrations(path.resolve("migrations"));
+	return {
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: "./wrangler.toml" },
+				miniflare: {
+					bindings: {
+						TEST_MIGRATIONS: migrations,
+						ENVIRONMENT: "test",
+						ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+						LOG_LEVEL: "error",
+					},
+				},
+			}),
+		],
+		test: {
+			include: ["test/**/*.test.ts"],
+			setupFiles: ["./test/helpers/applyMigrations.ts"],
+		},
+	};
+});
