@@ -1,9 +1,44 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
+import type { ServiceContext } from "../src/lib/context";
+import { type AccountRequest, accountContext, settle } from "../src/services/accounts/accountClient";
+import { commitNewInvoice } from "../src/services/invoices/createInvoice";
+import { commitDeleteInvoice } from "../src/services/invoices/deleteInvoice";
+import { commitFinalizeInvoice } from "../src/services/invoices/finalizeInvoice";
+import { commitVoidInvoice } from "../src/services/invoices/voidInvoice";
+import { commitWriteOffInvoice } from "../src/services/invoices/writeOffInvoice";
 
 /**
  * One instance per (tenant, customer): the single serialization point for that account's money
- * (ARCHITECTURE.md invariant 2). Money-moving operations are added as RPC methods by the capabilities
- * that own them; each runs alone and commits as one D1 batch.
+ * (ARCHITECTURE.md invariant 2). Awaiting D1 lets the next call in, so every operation waits for the
+ * one before it to finish; each commits as one D1 batch, so a crash part-way leaves nothing behind.
  */
-export class AccountDO extends DurableObject<Env> {}
+export class AccountDO extends DurableObject<Env> {
+	#tail: Promise<unknown> = Promise.resolve();
+
+	#exclusive<I, T>(request: AccountRequest<I>, operation: (ctx: ServiceContext, input: I) => Promise<T>) {
+		const run = this.#tail.then(() => settle(() => operation(accountContext(this.env, request), request.input)));
+		this.#tail = run.catch(() => undefined);
+		return run;
+	}
+
+	createFinalizedInvoice(request: AccountRequest<Parameters<typeof commitNewInvoice>[1]>) {
+		return this.#exclusive(request, commitNewInvoice);
+	}
+
+	finalizeInvoice(request: AccountRequest<Parameters<typeof commitFinalizeInvoice>[1]>) {
+		return this.#exclusive(request, commitFinalizeInvoice);
+	}
+
+	deleteInvoice(request: AccountRequest<Parameters<typeof commitDeleteInvoice>[1]>) {
+		return this.#exclusive(request, commitDeleteInvoice);
+	}
+
+	voidInvoice(request: AccountRequest<Parameters<typeof commitVoidInvoice>[1]>) {
+		return this.#exclusive(request, commitVoidInvoice);
+	}
+
+	writeOffInvoice(request: AccountRequest<Parameters<typeof commitWriteOffInvoice>[1]>) {
+		return this.#exclusive(request, commitWriteOffInvoice);
+	}
+}

@@ -11,6 +11,7 @@ import { requestContext } from "./middleware/requestContext";
 import { adminRouter } from "./routes/admin/router";
 import { auditRouter } from "./routes/audit/router";
 import { customersRouter } from "./routes/customers/router";
+import { invoicesRouter } from "./routes/invoices/router";
 import { keysRouter } from "./routes/keys/router";
 import { operationsRouter } from "./routes/operations/router";
 import { rolesRouter } from "./routes/roles/router";
@@ -48,6 +49,7 @@ openapi.registry.registerComponent("securitySchemes", "bearerAuth", {
 openapi.route("/v1/admin", adminRouter);
 openapi.route("/v1/billing", operationsRouter);
 openapi.route("/v1/billing/customers", customersRouter);
+openapi.route("/v1/billing/invoices", invoicesRouter);
 openapi.route("/v1/billing/keys", keysRouter);
 openapi.route("/v1/billing/roles", rolesRouter);
 openapi.route("/v1/billing/audit", auditRouter);

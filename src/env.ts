@@ -9,6 +9,9 @@ export interface Env {
 	USAGE_EVENTS: Queue;
 	WEBHOOKS: Queue;
 	JOBS: Queue;
+	/** Optional `send_email` binding and sender address for invoice emails. */
+	EMAIL?: SendEmail;
+	EMAIL_FROM?: string;
 	ENVIRONMENT: string;
 	ADMIN_TOKEN?: string;
 	RATE_LIMIT_PER_MINUTE?: string;

@@ -10,6 +10,7 @@ export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
 	defaultCurrency: text("default_currency").notNull(),
+	invoiceNumberFormat: text("invoice_number_format").notNull().default("INV-{YYYY}-{NNNN}"),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -169,4 +170,166 @@ export const customerNotes = sqliteTable(
 		createdAt: text("created_at").notNull(),
 	},
 	(t) => [index("customer_notes_customer").on(t.tenantId, t.customerId, t.id)],
+);
+
+// Gapless per-tenant number series (invoices, credit notes): the counter moves in the same batch that
+// assigns the number, so a failed batch leaves no gap and D1's serialized writes leave no duplicate.
+export const numberSequences = sqliteTable(
+	"number_sequences",
+	{
+		tenantId: text("tenant_id").notNull(),
+		series: text("series").notNull(),
+		// The year the series restarts in, or 0 for a series that never restarts.
+		period: integer("period").notNull(),
+		lastValue: integer("last_value").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.series, t.period] }),
+		check("number_sequences_positive", sql`${t.lastValue} >= 1`),
+	],
+);
+
+export const invoices = sqliteTable(
+	"invoices",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		number: text("number"),
+		status: text("status", {
+			enum: ["draft", "issued", "partially_paid", "paid", "voided", "written_off"],
+		}).notNull(),
+		currency: text("currency").notNull(),
+		paymentTerms: text("payment_terms").notNull(),
+		issueDate: text("issue_date"),
+		dueDate: text("due_date"),
+		subtotal: integer("subtotal").notNull(),
+		discountTotal: integer("discount_total").notNull(),
+		taxTotal: integer("tax_total").notNull(),
+		total: integer("total").notNull(),
+		amountPaid: integer("amount_paid").notNull().default(0),
+		amountCredited: integer("amount_credited").notNull().default(0),
+		amountWrittenOff: integer("amount_written_off").notNull().default(0),
+		balance: integer("balance").notNull(),
+		memo: text("memo"),
+		terms: text("terms"),
+		metadata: json<Record<string, string>>("metadata").notNull(),
+		// Where the invoice came from when not from the API directly, e.g. `import:<job id>:<line>`.
+		sourceRef: text("source_ref"),
+		postedToGl: integer("posted_to_gl", { mode: "boolean" }).notNull().default(false),
+		journalEntryId: text("journal_entry_id"),
+		writeOffReason: text("write_off_reason"),
+		voidReason: text("void_reason"),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		finalizedAt: text("finalized_at"),
+		paidAt: text("paid_at"),
+		voidedAt: text("voided_at"),
+		writtenOffAt: text("written_off_at"),
+	},
+	(t) => [
+		index("invoices_tenant_id").on(t.tenantId, t.id),
+		index("invoices_tenant_customer").on(t.tenantId, t.customerId, t.id),
+		index("invoices_tenant_status_due").on(t.tenantId, t.status, t.dueDate),
+		uniqueIndex("invoices_tenant_number").on(t.tenantId, t.number),
+		uniqueIndex("invoices_tenant_source_ref").on(t.tenantId, t.sourceRef),
+		check("invoices_status", sql`${t.status} in ('draft','issued','partially_paid','paid','voided','written_off')`),
+		check(
+			"invoices_amounts_non_negative",
+			sql`${t.subtotal} >= 0 and ${t.discountTotal} >= 0 and ${t.taxTotal} >= 0 and ${t.total} >= 0 and ${t.amountPaid} >= 0 and ${t.amountCredited} >= 0 and ${t.amountWrittenOff} >= 0`,
+		),
+		check("invoices_total_chain", sql`${t.total} = ${t.subtotal} - ${t.discountTotal} + ${t.taxTotal}`),
+		check(
+			"invoices_balance",
+			sql`${t.balance} >= 0 and ${t.balance} = case when ${t.status} = 'voided' then 0 else ${t.total} - ${t.amountPaid} - ${t.amountCredited} - ${t.amountWrittenOff} end`,
+		),
+		check("invoices_number_when_issued", sql`(${t.status} = 'draft') = (${t.number} is null)`),
+		check("invoices_version", sql`${t.version} >= 1`),
+	],
+);
+
+export type InvoiceLineDiscount = { type: "percent"; percent: string } | { type: "amount"; amount: number };
+export type InvoiceLineTax = { jurisdiction: string; rate: string; amount: number };
+
+export const invoiceLines = sqliteTable(
+	"invoice_lines",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id, { onDelete: "cascade" }),
+		position: integer("position").notNull(),
+		description: text("description").notNull(),
+		sku: text("sku"),
+		// Exact decimal text; fractional quantities are allowed.
+		quantity: text("quantity").notNull(),
+		unitPrice: integer("unit_price").notNull(),
+		amount: integer("amount").notNull(),
+		discounts: json<InvoiceLineDiscount[]>("discounts").notNull(),
+		discountAmount: integer("discount_amount").notNull(),
+		netAmount: integer("net_amount").notNull(),
+		taxes: json<InvoiceLineTax[]>("taxes").notNull(),
+		taxAmount: integer("tax_amount").notNull(),
+		total: integer("total").notNull(),
+	},
+	(t) => [
+		uniqueIndex("invoice_lines_position").on(t.invoiceId, t.position),
+		check(
+			"invoice_lines_chain",
+			sql`${t.netAmount} = ${t.amount} - ${t.discountAmount} and ${t.total} = ${t.netAmount} + ${t.taxAmount}`,
+		),
+		check(
+			"invoice_lines_non_negative",
+			sql`${t.unitPrice} >= 0 and ${t.amount} >= 0 and ${t.discountAmount} >= 0 and ${t.netAmount} >= 0 and ${t.taxAmount} >= 0`,
+		),
+	],
+);
+
+export const invoiceDeliveries = sqliteTable(
+	"invoice_deliveries",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id, { onDelete: "cascade" }),
+		kind: text("kind", { enum: ["invoice", "reminder"] }).notNull(),
+		channel: text("channel", { enum: ["email", "erp", "sftp"] }).notNull(),
+		status: text("status", { enum: ["sent", "undeliverable"] }).notNull(),
+		recipient: text("recipient"),
+		reason: text("reason"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("invoice_deliveries_invoice").on(t.tenantId, t.invoiceId, t.id)],
+);
+
+// Asynchronous work (bulk imports, runs, exports): status and progress that clients poll.
+export const jobs = sqliteTable(
+	"jobs",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		type: text("type").notNull(),
+		status: text("status", { enum: ["queued", "running", "succeeded", "failed", "canceled"] }).notNull(),
+		input: json<unknown>("input").notNull(),
+		total: integer("total"),
+		processed: integer("processed").notNull().default(0),
+		succeeded: integer("succeeded").notNull().default(0),
+		failed: integer("failed").notNull().default(0),
+		errors: json<unknown[]>("errors").notNull(),
+		result: json<unknown>("result"),
+		resultKey: text("result_key"),
+		createdBy: text("created_by"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		finishedAt: text("finished_at"),
+	},
+	(t) => [
+		index("jobs_tenant_id").on(t.tenantId, t.id),
+		check("jobs_status", sql`${t.status} in ('queued','running','succeeded','failed','canceled')`),
+	],
 );

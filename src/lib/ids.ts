@@ -13,6 +13,10 @@ export const idPrefixes = {
 	customer: "cus",
 	customerNote: "note",
 	request: "req",
+	invoice: "inv",
+	invoiceLine: "line",
+	delivery: "dlv",
+	job: "job",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -13,3 +13,26 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
 	}
 	return Number(match[1]);
 }
+
+/**
+ * Runs an update under the version the client names, by `If-Match` or by a `version` field. A stale
+ * If-Match is 412 (RFC 9110); a stale `version` stays the service's 409.
+ */
+export async function withExpectedVersion<T>(
+	ifMatch: string | undefined,
+	bodyVersion: number | undefined,
+	update: (expected: number | undefined) => Promise<T>,
+): Promise<T> {
+	const headerVersion = versionFromIfMatch(ifMatch);
+	if (headerVersion !== undefined && bodyVersion !== undefined && headerVersion !== bodyVersion) {
+		throw new AppError("precondition_failed", "If-Match and version name different versions.");
+	}
+	try {
+		return await update(headerVersion ?? bodyVersion);
+	} catch (error) {
+		if (error instanceof AppError && error.code === "version_conflict" && headerVersion !== undefined) {
+			throw new AppError("precondition_failed", error.message, { extensions: error.extensions });
+		}
+		throw error;
+	}
+}

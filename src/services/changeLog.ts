@@ -1,5 +1,6 @@
 // Every state change writes an audit row and, when it is an event other systems care about, an
 // outbox event, in the same D1 batch as the change itself (ARCHITECTURE.md invariant 5).
+import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { auditLog, outboxEvents } from "../db/schema";
 import type { ServiceContext } from "../lib/context";
@@ -12,7 +13,22 @@ export type Change = {
 	after: unknown;
 	/** The outbox event type; defaults to the action. `null` records the audit row only. */
 	event?: string | null;
+	/** Further events the same change raises (e.g. `invoice.paid` when finalizing a zero invoice). */
+	alsoEmits?: string[];
+	/**
+	 * Fields of `after` known only to the database when the batch runs (an assigned number, say):
+	 * SQL subqueries, which see what earlier statements of the batch wrote.
+	 */
+	computedAfter?: Record<string, SQL>;
 };
+
+/** `value` for a JSON column, with `computed` fields set at `basePath` by the database. */
+function jsonWith(value: unknown, basePath: string, computed: Record<string, SQL> | undefined): unknown {
+	if (!computed || value === null || value === undefined) return value ?? null;
+	const text = JSON.stringify(value);
+	const assignments = Object.entries(computed).map(([key, expr]) => sql`, ${`${basePath}.${key}`}, ${expr}`);
+	return sql`json_set(${text}${sql.join(assignments)})`;
+}
 
 export function changeStatements(ctx: ServiceContext, change: Change): BatchItem<"sqlite">[] {
 	const createdAt = ctx.clock.now().toISOString();
@@ -26,21 +42,22 @@ export function changeStatements(ctx: ServiceContext, change: Change): BatchItem
 			targetType: change.target.type,
 			targetId: change.target.id,
 			before: change.before ?? null,
-			after: change.after ?? null,
+			after: jsonWith(change.after, "$", change.computedAfter),
 			requestId: ctx.requestId,
 			createdAt,
 		}),
 	];
-	const eventType = change.event === undefined ? change.action : change.event;
-	if (eventType !== null) {
+	const primary = change.event === undefined ? change.action : change.event;
+	const eventTypes = [...(primary === null ? [] : [primary]), ...(change.alsoEmits ?? [])];
+	for (const type of eventTypes) {
 		statements.push(
 			ctx.db.insert(outboxEvents).values({
 				id: newId("event"),
 				tenantId: ctx.tenantId,
-				type: eventType,
+				type,
 				resourceType: change.target.type,
 				resourceId: change.target.id,
-				data: { object: change.after, previous: change.before },
+				data: jsonWith({ object: change.after, previous: change.before ?? null }, "$.object", change.computedAfter),
 				requestId: ctx.requestId,
 				createdAt,
 			}),

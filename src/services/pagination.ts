@@ -1,4 +1,4 @@
-import { asc, desc, gt, lt, type SQL } from "drizzle-orm";
+import { asc, desc, gt, lt, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { AppError, fieldInvalid } from "../lib/errors";
 import type { PaginationQuery } from "../schemas/common";
@@ -12,7 +12,8 @@ export type Page<T> = {
 	page?: number;
 };
 
-type Cursor = { id: string; order: "asc" | "desc" };
+type SortKey = string | number;
+type Cursor = { id: string; order: "asc" | "desc"; key?: SortKey };
 
 const encodeCursor = (cursor: Cursor) =>
 	btoa(JSON.stringify(cursor)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
@@ -20,8 +21,9 @@ const encodeCursor = (cursor: Cursor) =>
 function decodeCursor(value: string): Cursor {
 	try {
 		const parsed = JSON.parse(atob(value.replaceAll("-", "+").replaceAll("_", "/"))) as Partial<Cursor>;
-		if (typeof parsed.id === "string" && (parsed.order === "asc" || parsed.order === "desc")) {
-			return { id: parsed.id, order: parsed.order };
+		const keyOk = parsed.key === undefined || typeof parsed.key === "string" || typeof parsed.key === "number";
+		if (typeof parsed.id === "string" && (parsed.order === "asc" || parsed.order === "desc") && keyOk) {
+			return { id: parsed.id, order: parsed.order, key: parsed.key };
 		}
 	} catch {
 		// fall through: any undecodable cursor is the same client error
@@ -29,41 +31,64 @@ function decodeCursor(value: string): Cursor {
 	throw fieldInvalid("query", "cursor", "is not a cursor this API returned");
 }
 
-export type PageQuery = { where: SQL | undefined; orderBy: SQL; limit: number; offset: number };
+export type PageQuery = { where: SQL | undefined; orderBy: SQL[]; limit: number; offset: number };
+
+/** Orders by another key than creation: a non-null SQL expression and the same value read off a row. */
+export type SortBy<Row> = { expression: SQL; value: (row: Row) => SortKey; order: "asc" | "desc" };
 
 /**
- * Cursor or page/limit pagination over rows ordered by their time-sortable id. `run` applies the
- * page's conditions to the caller's own tenant-scoped query; one extra row tells whether more follow.
+ * Cursor or page/limit pagination. Rows are ordered by `sortBy` (then id) or by their time-sortable
+ * id alone; a cursor remembers the last row's position, so pages never skip or repeat a row. `run`
+ * applies the page's conditions to the caller's own tenant-scoped query; one extra row says whether
+ * more follow.
  */
-export async function paginate<Row extends { id: string }, Out>(
-	query: PaginationQuery,
-	idColumn: SQLiteColumn,
-	run: (page: PageQuery) => Promise<Row[]>,
-	present: (row: Row) => Out,
-): Promise<Page<Out>> {
+export async function paginate<Row extends { id: string }, Out>(options: {
+	query: PaginationQuery;
+	idColumn: SQLiteColumn;
+	sortBy?: SortBy<Row>;
+	run: (page: PageQuery) => Promise<Row[]>;
+	present: (row: Row) => Out;
+}): Promise<Page<Out>> {
+	const { query, idColumn, sortBy, run, present } = options;
 	if (query.cursor !== undefined && query.page !== undefined) {
 		throw new AppError("validation_failed", "Send either cursor or page, not both.", {
 			errors: [{ location: "query", field: "cursor", message: "cannot be combined with page" }],
 		});
 	}
 	const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-	const order = cursor?.order ?? query.order;
-	const where = cursor ? (order === "asc" ? gt(idColumn, cursor.id) : lt(idColumn, cursor.id)) : undefined;
-	const offset = query.page === undefined ? 0 : (query.page - 1) * query.limit;
+	if (cursor && (sortBy === undefined) !== (cursor.key === undefined)) {
+		throw fieldInvalid("query", "cursor", "belongs to a list with another sort order");
+	}
+	const order = cursor?.order ?? sortBy?.order ?? query.order;
+	const direction = order === "asc" ? asc : desc;
+	let where: SQL | undefined;
+	if (cursor) {
+		const after = order === "asc" ? gt : lt;
+		where =
+			sortBy && cursor.key !== undefined
+				? order === "asc"
+					? sql`(${sortBy.expression}, ${idColumn}) > (${cursor.key}, ${cursor.id})`
+					: sql`(${sortBy.expression}, ${idColumn}) < (${cursor.key}, ${cursor.id})`
+				: after(idColumn, cursor.id);
+	}
 	const rows = await run({
 		where,
-		orderBy: order === "asc" ? asc(idColumn) : desc(idColumn),
+		orderBy: sortBy ? [direction(sortBy.expression), direction(idColumn)] : [direction(idColumn)],
 		limit: query.limit + 1,
-		offset,
+		offset: query.page === undefined ? 0 : (query.page - 1) * query.limit,
 	});
 	const hasMore = rows.length > query.limit;
 	const data = rows.slice(0, query.limit);
 	const last = data.at(-1);
+	const nextCursor =
+		hasMore && last && query.page === undefined
+			? encodeCursor({ id: last.id, order, ...(sortBy ? { key: sortBy.value(last) } : {}) })
+			: null;
 	return {
 		object: "list",
 		data: data.map(present),
 		has_more: hasMore,
-		next_cursor: hasMore && last && query.page === undefined ? encodeCursor({ id: last.id, order }) : null,
+		next_cursor: nextCursor,
 		limit: query.limit,
 		...(query.page === undefined ? {} : { page: query.page }),
 	};

@@ -23,19 +23,19 @@ export function listAuditEntries({ ctx, query }: { ctx: ServiceContext; query: A
 		query.from === undefined ? undefined : gte(auditLog.createdAt, instant(query.from, "from")),
 		query.to === undefined ? undefined : lt(auditLog.createdAt, instant(query.to, "to")),
 	);
-	return paginate(
+	return paginate({
 		query,
-		auditLog.id,
-		(page) =>
+		idColumn: auditLog.id,
+		run: (page) =>
 			ctx.db
 				.select()
 				.from(auditLog)
 				.where(and(filters, page.where))
-				.orderBy(page.orderBy)
+				.orderBy(...page.orderBy)
 				.limit(page.limit)
 				.offset(page.offset),
-		presentAuditEntry,
-	);
+		present: presentAuditEntry,
+	});
 }
 
 export async function getAuditEntry({ ctx, id }: { ctx: ServiceContext; id: string }) {

@@ -60,17 +60,17 @@ export async function listCustomerNotes({
 	query: PaginationQuery;
 }) {
 	await loadCustomer(ctx, customerId);
-	return paginate(
+	return paginate({
 		query,
-		customerNotes.id,
-		(page) =>
+		idColumn: customerNotes.id,
+		run: (page) =>
 			ctx.db
 				.select()
 				.from(customerNotes)
 				.where(and(eq(customerNotes.tenantId, ctx.tenantId), eq(customerNotes.customerId, customerId), page.where))
-				.orderBy(page.orderBy)
+				.orderBy(...page.orderBy)
 				.limit(page.limit)
 				.offset(page.offset),
-		presentNote,
-	);
+		present: presentNote,
+	});
 }

@@ -11,17 +11,17 @@ export function listCustomers({ ctx, query }: { ctx: ServiceContext; query: Cust
 		query.segment === undefined ? undefined : eq(customers.segment, query.segment),
 		query.email === undefined ? undefined : eq(customers.email, query.email.toLowerCase()),
 	);
-	return paginate(
+	return paginate({
 		query,
-		customers.id,
-		(page) =>
+		idColumn: customers.id,
+		run: (page) =>
 			ctx.db
 				.select()
 				.from(customers)
 				.where(and(filters, page.where))
-				.orderBy(page.orderBy)
+				.orderBy(...page.orderBy)
 				.limit(page.limit)
 				.offset(page.offset),
-		presentCustomer,
-	);
+		present: presentCustomer,
+	});
 }

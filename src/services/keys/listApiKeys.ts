@@ -6,16 +6,16 @@ import type { PaginationQuery } from "../../schemas/common";
 import { paginate } from "../pagination";
 
 export const listApiKeys = ({ ctx, query }: { ctx: ServiceContext; query: PaginationQuery }) =>
-	paginate(
+	paginate({
 		query,
-		apiKeys.id,
-		(page) =>
+		idColumn: apiKeys.id,
+		run: (page) =>
 			ctx.db
 				.select()
 				.from(apiKeys)
 				.where(and(eq(apiKeys.tenantId, ctx.tenantId), page.where))
-				.orderBy(page.orderBy)
+				.orderBy(...page.orderBy)
 				.limit(page.limit)
 				.offset(page.offset),
-		presentApiKey,
-	);
+		present: presentApiKey,
+	});

@@ -1,0 +1,142 @@
+// The invoice totals chain, in integer minor units. Pure: the same input always gives the same
+// invoice, so previews cost nothing and properties can be tested exhaustively.
+//
+// Rounding rule (the only one): each line is rounded exactly once per computed amount, half away
+// from zero (see decimal.ts):
+//   line amount    = round(quantity × unit_price)
+//   line discount  = Σ over its discounts: percent → round(amount × percent / 100), fixed → amount
+//   line net       = amount − discount
+//   line tax       = for each tax: round(net × rate / 100)
+//   line total     = net + Σ taxes
+// Invoice figures are sums of the rounded line figures, so they always add up:
+//   subtotal − discount_total + tax_total = total = Σ line totals, and Σ tax lines = tax_total.
+import { type Decimal, formatDecimal, pow10, roundHalfAwayFromZero, toSafeNumber } from "./decimal";
+
+export const QUANTITY_SCALE = 6;
+export const RATE_SCALE = 4;
+
+export type DiscountInput = { type: "percent"; percent: Decimal } | { type: "amount"; amount: number };
+
+export type TaxInput = { jurisdiction: string; rate: Decimal };
+
+export type LineInput = {
+	description: string;
+	sku: string | null;
+	quantity: Decimal;
+	unitPrice: number;
+	discounts: DiscountInput[];
+	taxes: TaxInput[];
+};
+
+export type ComputedTax = { jurisdiction: string; rate: string; amount: number };
+
+export type ComputedLine = {
+	description: string;
+	sku: string | null;
+	quantity: string;
+	unitPrice: number;
+	amount: number;
+	discounts: ({ type: "percent"; percent: string } | { type: "amount"; amount: number })[];
+	discountAmount: number;
+	netAmount: number;
+	taxes: ComputedTax[];
+	taxAmount: number;
+	total: number;
+};
+
+export type TaxLine = { jurisdiction: string; rate: string; taxableAmount: number; amount: number };
+
+export type InvoiceTotals = {
+	lines: ComputedLine[];
+	taxLines: TaxLine[];
+	subtotal: number;
+	discountTotal: number;
+	taxTotal: number;
+	total: number;
+};
+
+/** A line the chain cannot price: the index and field are reported to the client. */
+export class LineError extends Error {
+	constructor(
+		readonly index: number,
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+const HUNDRED = 100n;
+
+function percentOf(base: bigint, rate: Decimal): bigint {
+	return roundHalfAwayFromZero(base * rate.units, HUNDRED * pow10(rate.scale));
+}
+
+export function computeLine(line: LineInput, index: number): ComputedLine {
+	const amount = roundHalfAwayFromZero(line.quantity.units * BigInt(line.unitPrice), pow10(line.quantity.scale));
+	let discount = 0n;
+	for (const d of line.discounts) {
+		discount += d.type === "percent" ? percentOf(amount, d.percent) : BigInt(d.amount);
+	}
+	if (discount > amount) {
+		throw new LineError(index, "discounts", "discounts exceed the line amount");
+	}
+	const net = amount - discount;
+	const taxes = line.taxes.map((tax) => ({
+		jurisdiction: tax.jurisdiction,
+		rate: formatDecimal(tax.rate),
+		amount: percentOf(net, tax.rate),
+	}));
+	const taxAmount = taxes.reduce((sum, t) => sum + t.amount, 0n);
+	return {
+		description: line.description,
+		sku: line.sku,
+		quantity: formatDecimal(line.quantity),
+		unitPrice: line.unitPrice,
+		amount: toSafeNumber(amount),
+		discounts: line.discounts.map((d) =>
+			d.type === "percent"
+				? { type: "percent", percent: formatDecimal(d.percent) }
+				: { type: "amount", amount: d.amount },
+		),
+		discountAmount: toSafeNumber(discount),
+		netAmount: toSafeNumber(net),
+		taxes: taxes.map((t) => ({ ...t, amount: toSafeNumber(t.amount) })),
+		taxAmount: toSafeNumber(taxAmount),
+		total: toSafeNumber(net + taxAmount),
+	};
+}
+
+/** Tax lines per (jurisdiction, rate), in first-seen order. */
+export function summarizeTaxes(lines: readonly Pick<ComputedLine, "netAmount" | "taxes">[]): TaxLine[] {
+	const byKey = new Map<string, TaxLine>();
+	for (const line of lines) {
+		for (const tax of line.taxes) {
+			const key = `${tax.jurisdiction}\u0000${tax.rate}`;
+			const entry = byKey.get(key) ?? { jurisdiction: tax.jurisdiction, rate: tax.rate, taxableAmount: 0, amount: 0 };
+			entry.taxableAmount += line.netAmount;
+			entry.amount += tax.amount;
+			byKey.set(key, entry);
+		}
+	}
+	return [...byKey.values()];
+}
+
+export function computeTotals(lines: readonly LineInput[]): InvoiceTotals {
+	const computed = lines.map(computeLine);
+	const sum = (pick: (line: ComputedLine) => number) =>
+		toSafeNumber(computed.reduce((s, l) => s + BigInt(pick(l)), 0n));
+	return {
+		lines: computed,
+		taxLines: summarizeTaxes(computed),
+		subtotal: sum((l) => l.amount),
+		discountTotal: sum((l) => l.discountAmount),
+		taxTotal: sum((l) => l.taxAmount),
+		total: sum((l) => l.total),
+	};
+}
+
+export type Settlement = { total: number; amountPaid: number; amountCredited: number; amountWrittenOff: number };
+
+/** What is still owed. Never negative: the database refuses a settlement that would make it so. */
+export const balanceOf = (s: Settlement) => s.total - s.amountPaid - s.amountCredited - s.amountWrittenOff;

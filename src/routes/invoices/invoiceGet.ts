@@ -1,0 +1,28 @@
+import { type AppContext, tenantContext } from "../../lib/context";
+import { contentJson, idParam, problemResponse } from "../../schemas/common";
+import { invoiceSchema } from "../../schemas/invoice";
+import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
+import { presentInvoice, todayOf } from "../../services/invoices/presentInvoice";
+import { ApiRoute } from "../base";
+import { etagFor } from "../etag";
+
+export class InvoiceGet extends ApiRoute {
+	readonly access = "invoices:read";
+	override schema = {
+		tags: ["Invoices"],
+		summary: "Retrieve an invoice",
+		operationId: "getInvoice",
+		request: { params: idParam("inv") },
+		responses: {
+			"200": { description: "The invoice with lines, tax lines and deliveries", content: contentJson(invoiceSchema) },
+			"404": problemResponse("No such invoice for this tenant"),
+		},
+	};
+
+	override async handle(c: AppContext) {
+		const { params } = await this.getValidatedData<typeof this.schema>();
+		const ctx = tenantContext(c);
+		const invoice = presentInvoice(await loadInvoiceDetail(ctx, params.id), todayOf(ctx.clock.now()));
+		return c.json(invoice, 200, { ETag: etagFor(invoice.version) });
+	}
+}

@@ -1,0 +1,23 @@
+import { type AppContext, tenantContext } from "../../lib/context";
+import { contentJson, listEnvelope } from "../../schemas/common";
+import { invoiceListQuery, invoiceSchema } from "../../schemas/invoice";
+import { listInvoices } from "../../services/invoices/listInvoices";
+import { ApiRoute } from "../base";
+
+export class InvoiceList extends ApiRoute {
+	readonly access = "invoices:read";
+	override schema = {
+		tags: ["Invoices"],
+		summary: "List invoices",
+		operationId: "listInvoices",
+		request: { query: invoiceListQuery },
+		responses: {
+			"200": { description: "A page of invoices", content: contentJson(listEnvelope(invoiceSchema, "InvoiceList")) },
+		},
+	};
+
+	override async handle(c: AppContext) {
+		const { query } = await this.getValidatedData<typeof this.schema>();
+		return c.json(await listInvoices({ ctx: tenantContext(c), query }));
+	}
+}

@@ -1,0 +1,33 @@
+import { type AppContext, tenantContext } from "../../lib/context";
+import { contentJson, idParam, problemResponse } from "../../schemas/common";
+import { invoiceSchema, remindBody } from "../../schemas/invoice";
+import { deliverInvoice } from "../../services/invoices/deliverInvoice";
+import { ApiRoute } from "../base";
+
+export class InvoiceRemind extends ApiRoute {
+	readonly access = "invoices:remind";
+	override schema = {
+		tags: ["Invoices"],
+		summary: "Send a payment reminder",
+		operationId: "remindInvoice",
+		request: { params: idParam("inv"), body: { content: contentJson(remindBody), required: false } },
+		responses: {
+			"200": { description: "The invoice with its deliveries", content: contentJson(invoiceSchema) },
+			"404": problemResponse("No such invoice for this tenant"),
+			"409": problemResponse("Nothing is owed on the invoice"),
+		},
+	};
+
+	override async handle(c: AppContext) {
+		const { params, body } = await this.getValidatedData<typeof this.schema>();
+		return c.json(
+			await deliverInvoice({
+				ctx: tenantContext(c),
+				id: params.id,
+				kind: "reminder",
+				channels: ["email"],
+				to: body?.to,
+			}),
+		);
+	}
+}

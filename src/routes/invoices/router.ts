@@ -1,0 +1,27 @@
+import { newRouter } from "../router";
+import { InvoiceCreate } from "./invoiceCreate";
+import { InvoiceDelete } from "./invoiceDelete";
+import { InvoiceFinalize } from "./invoiceFinalize";
+import { InvoiceGet } from "./invoiceGet";
+import { InvoiceHistory } from "./invoiceHistory";
+import { InvoiceList } from "./invoiceList";
+import { InvoicePreview } from "./invoicePreview";
+import { InvoiceRemind } from "./invoiceRemind";
+import { InvoiceSend } from "./invoiceSend";
+import { InvoiceUpdate } from "./invoiceUpdate";
+import { InvoiceVoid } from "./invoiceVoid";
+import { InvoiceWriteOff } from "./invoiceWriteOff";
+
+export const invoicesRouter = newRouter();
+invoicesRouter.get("/", InvoiceList);
+invoicesRouter.post("/", InvoiceCreate);
+invoicesRouter.post("/preview", InvoicePreview);
+invoicesRouter.get("/:id", InvoiceGet);
+invoicesRouter.patch("/:id", InvoiceUpdate);
+invoicesRouter.delete("/:id", InvoiceDelete);
+invoicesRouter.post("/:id/finalize", InvoiceFinalize);
+invoicesRouter.post("/:id/void", InvoiceVoid);
+invoicesRouter.post("/:id/writeoff", InvoiceWriteOff);
+invoicesRouter.post("/:id/send", InvoiceSend);
+invoicesRouter.post("/:id/remind", InvoiceRemind);
+invoicesRouter.get("/:id/history", InvoiceHistory);

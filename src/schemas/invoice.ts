@@ -1,0 +1,266 @@
+import { z } from "zod";
+import { type Decimal, parseDecimal } from "../domain/decimal";
+import { invoiceStatuses } from "../domain/invoiceStatus";
+import { QUANTITY_SCALE, RATE_SCALE } from "../domain/invoiceTotals";
+import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+import { paymentTerms } from "./customer";
+
+const MAX_MINOR_UNITS = 1_000_000_000_000_00; // 10^14: sums of 500 lines stay exact integers
+
+type DecimalBounds = { maxScale: number; min: Decimal; minExclusive: boolean; max: Decimal; describe: string };
+
+/** A JSON number or string holding an exact decimal within bounds, parsed without a float. */
+const decimalField = (options: DecimalBounds) =>
+	z.union([z.number(), z.string()]).transform((value, ctx) => {
+		const parsed = parseDecimal(value, options.maxScale);
+		const low = parsed ? compare(parsed, options.min) : -1;
+		const within = parsed && (options.minExclusive ? low > 0 : low >= 0) && compare(parsed, options.max) <= 0;
+		if (!parsed || !within) {
+			ctx.addIssue({ code: "custom", message: `must be ${options.describe}` });
+			return z.NEVER;
+		}
+		return parsed;
+	});
+
+function compare(a: Decimal, b: Decimal): number {
+	const scale = Math.max(a.scale, b.scale);
+	const left = a.units * 10n ** BigInt(scale - a.scale);
+	const right = b.units * 10n ** BigInt(scale - b.scale);
+	return left === right ? 0 : left < right ? -1 : 1;
+}
+
+const decimal = (units: bigint, scale = 0): Decimal => ({ units, scale });
+
+export const quantity = decimalField({
+	maxScale: QUANTITY_SCALE,
+	min: decimal(0n),
+	minExclusive: true,
+	max: decimal(1_000_000_000n),
+	describe: `a decimal greater than 0 and at most 1000000000, with up to ${QUANTITY_SCALE} decimal places`,
+}).meta({ description: "Decimal quantity; fractional quantities are allowed.", example: 1.5 });
+
+const percentage = decimalField({
+	maxScale: RATE_SCALE,
+	min: decimal(0n),
+	minExclusive: false,
+	max: decimal(100n),
+	describe: `a percentage from 0 to 100 with up to ${RATE_SCALE} decimal places`,
+});
+
+const minorUnits = z.number().int().min(0).max(MAX_MINOR_UNITS);
+
+export const discountInput = z
+	.discriminatedUnion("type", [
+		z.strictObject({ type: z.literal("percent"), percent: percentage.meta({ example: 10 }) }),
+		z.strictObject({ type: z.literal("amount"), amount: minorUnits.meta({ description: "Minor units." }) }),
+	])
+	.meta({ id: "LineDiscount" });
+
+export const taxInput = z
+	.strictObject({
+		jurisdiction: z.string().trim().min(1).max(64).meta({ example: "DE" }),
+		rate: percentage.meta({ description: "Percent: 19 means 19 %; 8.875 is allowed.", example: 19 }),
+	})
+	.meta({ id: "LineTax" });
+
+export const invoiceItemInput = z
+	.strictObject({
+		description: z.string().trim().min(1).max(500),
+		sku: z.string().trim().min(1).max(100).optional(),
+		quantity: quantity.prefault(1),
+		unit_price: minorUnits.meta({ description: "Price of one unit in minor units of the invoice currency." }),
+		discounts: z.array(discountInput).max(10).default([]),
+		taxes: z.array(taxInput).max(10).default([]),
+	})
+	.meta({ id: "InvoiceItem" });
+
+const isoDate = z.iso.date("must be a date as YYYY-MM-DD");
+
+const invoiceFields = {
+	currency: currencyCode.optional().meta({ description: "Defaults to the customer's currency." }),
+	due_date: isoDate.optional().meta({ description: "Overrides the payment terms." }),
+	payment_terms: paymentTerms.optional().meta({ description: "Defaults to the customer's payment terms." }),
+	items: z.array(invoiceItemInput).min(1).max(500),
+	metadata: metadata.optional(),
+	terms: z.string().max(5000).optional(),
+	memo: z.string().max(1000).optional(),
+};
+
+const invoiceExample = {
+	customer_id: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X",
+	currency: "EUR",
+	items: [
+		{
+			description: "Consulting",
+			sku: "CONS-H",
+			quantity: 2.5,
+			unit_price: 12000,
+			discounts: [{ type: "percent", percent: 10 }],
+			taxes: [{ jurisdiction: "DE", rate: 19 }],
+		},
+	],
+	memo: "Thank you for your business.",
+};
+
+export const invoiceCreateBody = z
+	.strictObject({
+		customer_id: z.string().min(1).max(64),
+		...invoiceFields,
+		issue_date: isoDate.optional().meta({ description: "Defaults to the day the invoice is finalized." }),
+		finalize: z.boolean().default(false).meta({ description: "Finalize at once: number it and issue it." }),
+	})
+	.meta({ id: "InvoiceCreate", example: invoiceExample });
+
+export type InvoiceCreateInput = z.infer<typeof invoiceCreateBody>;
+
+export const invoiceUpdateBody = z
+	.strictObject({
+		...invoiceFields,
+		items: invoiceFields.items.optional(),
+		issue_date: isoDate.nullable().optional(),
+		due_date: isoDate.nullable().optional(),
+		memo: z.string().max(1000).nullable().optional(),
+		terms: z.string().max(5000).nullable().optional(),
+		version: z.number().int().min(1).optional(),
+	})
+	.meta({ id: "InvoiceUpdate", example: { memo: "Updated memo", version: 1 } });
+
+export type InvoiceUpdateInput = z.infer<typeof invoiceUpdateBody>;
+
+const money = z.number().int().meta({ description: "Minor units of the invoice currency." });
+
+export const invoiceLineSchema = z
+	.object({
+		id: z.string(),
+		description: z.string(),
+		sku: z.string().nullable(),
+		quantity: z.string().meta({ description: "Exact decimal", example: "2.5" }),
+		unit_price: money,
+		amount: money,
+		discounts: z.array(
+			z.union([
+				z.object({ type: z.literal("percent"), percent: z.string() }),
+				z.object({ type: z.literal("amount"), amount: money }),
+			]),
+		),
+		discount_amount: money,
+		net_amount: money,
+		taxes: z.array(z.object({ jurisdiction: z.string(), rate: z.string(), amount: money })),
+		tax_amount: money,
+		total: money,
+	})
+	.meta({ id: "InvoiceLine" });
+
+export const taxLineSchema = z
+	.object({ jurisdiction: z.string(), rate: z.string(), taxable_amount: money, amount: money })
+	.meta({ id: "TaxLine" });
+
+const deliverySchema = z.object({
+	id: z.string(),
+	kind: z.enum(["invoice", "reminder"]),
+	channel: z.enum(["email", "erp", "sftp"]),
+	status: z.enum(["sent", "undeliverable"]),
+	recipient: z.string().nullable(),
+	reason: z.string().nullable(),
+	created_at: timestamp,
+});
+
+export const invoiceSchema = z
+	.object({
+		id: z.string().nullable().meta({ description: "Null in a preview." }),
+		object: z.literal("invoice"),
+		number: z.string().nullable().meta({ example: "INV-2026-0001" }),
+		customer_id: z.string(),
+		status: z.enum(invoiceStatuses),
+		overdue: z.boolean(),
+		currency: z.string(),
+		payment_terms: z.string(),
+		issue_date: z.string().nullable(),
+		due_date: z.string().nullable(),
+		subtotal: money,
+		discount_total: money,
+		tax_total: money,
+		total: money,
+		amount_paid: money,
+		amount_credited: money,
+		amount_written_off: money,
+		balance: money,
+		display_amounts: z.record(z.string(), z.string()).meta({
+			description: "The money fields as decimal strings in major units, for display only.",
+			example: { total: "321.30", balance: "321.30" },
+		}),
+		lines: z.array(invoiceLineSchema),
+		tax_lines: z.array(taxLineSchema),
+		payments: z.array(z.object({ payment_id: z.string(), amount: money, applied_at: timestamp })),
+		credit_notes: z.array(z.object({ credit_note_id: z.string(), amount: money })),
+		attachments: z.array(z.object({ id: z.string(), kind: z.string(), url: z.string() })),
+		deliveries: z.array(deliverySchema),
+		metadata: z.record(z.string(), z.string()),
+		memo: z.string().nullable(),
+		terms: z.string().nullable(),
+		posted_to_gl: z.boolean(),
+		journal_entry_id: z.string().nullable(),
+		void_reason: z.string().nullable(),
+		write_off_reason: z.string().nullable(),
+		version: z.number().int(),
+		created_at: timestamp.nullable(),
+		updated_at: timestamp.nullable(),
+		finalized_at: timestamp.nullable(),
+		paid_at: timestamp.nullable(),
+		voided_at: timestamp.nullable(),
+		written_off_at: timestamp.nullable(),
+	})
+	.meta({ id: "Invoice" });
+
+export type InvoiceResource = z.infer<typeof invoiceSchema>;
+
+export const invoiceListQuery = paginationQuery.extend({
+	status: z
+		.string()
+		.transform((value) => value.split(",").map((v) => v.trim()))
+		.pipe(z.array(z.enum(invoiceStatuses)).min(1))
+		.optional()
+		.meta({ description: "One status or a comma-separated list." }),
+	customer_id: z.string().min(1).optional(),
+	currency: currencyCode.optional(),
+	from: isoDate.optional().meta({ description: "Issued (or, for drafts, created) on or after this date." }),
+	to: isoDate.optional().meta({ description: "Issued (or, for drafts, created) on or before this date." }),
+	min_amount: z.coerce.number().int().min(0).optional().meta({ description: "Total of at least this, minor units." }),
+	overdue: z
+		.enum(["true", "false"])
+		.transform((v) => v === "true")
+		.optional(),
+	sort: z
+		.enum(["created_at", "-created_at", "due_date", "-due_date", "total", "-total"])
+		.default("-created_at")
+		.meta({ description: "Field to sort by; a leading '-' sorts descending." }),
+});
+
+export type InvoiceListQuery = z.infer<typeof invoiceListQuery>;
+
+export const voidBody = z
+	.strictObject({ reason: z.string().trim().min(1).max(500).optional() })
+	.meta({ id: "InvoiceVoid" });
+
+export const writeOffBody = z
+	.strictObject({ reason: z.string().trim().min(1).max(500) })
+	.meta({ id: "InvoiceWriteOff", example: { reason: "Customer insolvent" } });
+
+export const sendBody = z
+	.strictObject({
+		channels: z
+			.array(z.enum(["email", "erp", "sftp"]))
+			.min(1)
+			.max(3)
+			.default(["email"]),
+		template_id: z.string().max(100).optional(),
+		to: z.email().optional().meta({ description: "Overrides the customer's email for the email channel." }),
+	})
+	.meta({ id: "InvoiceSend" });
+
+export const remindBody = z
+	.strictObject({
+		channels: z.array(z.literal("email")).min(1).max(1).default(["email"]),
+		to: z.email().optional(),
+	})
+	.meta({ id: "InvoiceRemind" });

@@ -1,0 +1,92 @@
+import { and, eq } from "drizzle-orm";
+import { runBatch } from "../../db/client";
+import { customers } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { fieldInvalid } from "../../lib/errors";
+import type { InvoiceCreateInput } from "../../schemas/invoice";
+import { callAccount } from "../accounts/accountClient";
+import { changeStatements } from "../changeLog";
+import { buildDraft } from "./buildInvoice";
+import { finalizeStatements, insertInvoiceStatements } from "./invoiceStatements";
+import { type InvoiceDetail, loadInvoiceDetail } from "./loadInvoice";
+import { presentInvoice, todayOf } from "./presentInvoice";
+
+async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
+	const customer = await ctx.db
+		.select()
+		.from(customers)
+		.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, customerId)))
+		.get();
+	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customerId}' exists`);
+	return customer;
+}
+
+/**
+ * Creates a draft, or with `finalize` creates and issues it in one batch inside the customer's account
+ * object (issuing changes the receivable). `sourceRef` makes an import line land at most once.
+ */
+export async function createInvoice({
+	ctx,
+	input,
+	sourceRef = null,
+}: {
+	ctx: ServiceContext;
+	input: InvoiceCreateInput;
+	sourceRef?: string | null;
+}) {
+	const { customer_id, finalize, ...fields } = input;
+	const customer = await invoicedCustomer(ctx, customer_id);
+	const detail = buildDraft(ctx, customer, fields, sourceRef);
+	if (finalize) {
+		return callAccount(ctx, customer.id, (account, request) => account.createFinalizedInvoice(request), {
+			detail,
+			finalize: true,
+		});
+	}
+	return commitNewInvoice(ctx, { detail, finalize: false });
+}
+
+/** Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch. */
+export async function commitNewInvoice(
+	ctx: ServiceContext,
+	{ detail, finalize }: { detail: InvoiceDetail; finalize: boolean },
+) {
+	const today = todayOf(ctx.clock.now());
+	const created = changeStatements(ctx, {
+		action: "invoice.created",
+		target: { type: "invoice", id: detail.invoice.id },
+		before: null,
+		after: presentInvoice(detail, today),
+	});
+	const finalizing = finalize ? await finalizeStatements(ctx, detail.invoice) : null;
+	const finalized = finalizing
+		? changeStatements(ctx, {
+				action: "invoice.finalized",
+				target: { type: "invoice", id: detail.invoice.id },
+				before: presentInvoice(detail, today),
+				after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
+				alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
+				computedAfter: { number: finalizing.assignedNumber },
+			})
+		: [];
+	await runBatch(ctx.db, [
+		...insertInvoiceStatements(ctx, detail),
+		...created,
+		...(finalizing?.statements ?? []),
+		...finalized,
+	]);
+	return finalizing
+		? presentInvoice(await loadInvoiceDetail(ctx, detail.invoice.id), today)
+		: presentInvoice(detail, today);
+}
+
+/** The same computation as creation, nothing persisted; `finalize` previews the issued figures. */
+export async function previewInvoice({ ctx, input }: { ctx: ServiceContext; input: InvoiceCreateInput }) {
+	const { customer_id, finalize, ...fields } = input;
+	const customer = await invoicedCustomer(ctx, customer_id);
+	const detail = buildDraft(ctx, customer, fields);
+	const today = todayOf(ctx.clock.now());
+	if (!finalize) return presentInvoice(detail, today, true);
+	const { after } = await finalizeStatements(ctx, detail.invoice);
+	return presentInvoice({ ...detail, invoice: after }, today, true);
+}

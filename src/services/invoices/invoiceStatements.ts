@@ -1,0 +1,103 @@
+// The D1 statements that persist invoice changes. Callers add them to one batch with the change's
+// audit and outbox rows, so each change lands whole or not at all.
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { invoiceLines, invoices, numberSequences, tenants } from "../../db/schema";
+import { DEFAULT_INVOICE_NUMBER_FORMAT, numberParts, parseNumberFormat } from "../../domain/invoiceNumber";
+import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
+import type { ServiceContext } from "../../lib/context";
+import { AppError, fieldInvalid } from "../../lib/errors";
+import { resolveDueDate } from "./buildInvoice";
+import type { InvoiceDetail, InvoiceLineRow, InvoiceRow } from "./loadInvoice";
+import { todayOf } from "./presentInvoice";
+
+/** D1 binds at most 100 parameters per statement; a line row binds 16. */
+const LINES_PER_INSERT = 6;
+
+export function insertLineStatements(ctx: ServiceContext, lines: InvoiceLineRow[]): BatchItem<"sqlite">[] {
+	const statements: BatchItem<"sqlite">[] = [];
+	for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
+		statements.push(ctx.db.insert(invoiceLines).values(lines.slice(i, i + LINES_PER_INSERT)));
+	}
+	return statements;
+}
+
+export const insertInvoiceStatements = (ctx: ServiceContext, detail: InvoiceDetail): BatchItem<"sqlite">[] => [
+	ctx.db.insert(invoices).values(detail.invoice),
+	...insertLineStatements(ctx, detail.lines),
+];
+
+/** An update of one invoice that names the version it read; the version trigger refuses a stale one. */
+export const updateInvoiceStatement = (ctx: ServiceContext, current: InvoiceRow, changes: Partial<InvoiceRow>) =>
+	ctx.db
+		.update(invoices)
+		.set({ ...changes, version: current.version + 1, updatedAt: ctx.clock.now().toISOString() })
+		.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, current.id)));
+
+export type Finalization = {
+	statements: BatchItem<"sqlite">[];
+	/** The invoice as it will be, but for its number, which the database assigns in the batch. */
+	after: InvoiceRow;
+	/** A subquery yielding the assigned number, for audit and event snapshots in the same batch. */
+	assignedNumber: SQL;
+};
+
+/**
+ * Issues a draft: moves the tenant's gapless sequence and stamps the number in the same batch. The
+ * counter only moves while the invoice is still a draft, so a failed or repeated finalize leaves no gap.
+ */
+export async function finalizeStatements(ctx: ServiceContext, draft: InvoiceRow): Promise<Finalization> {
+	const tenant = await ctx.db
+		.select({ format: tenants.invoiceNumberFormat })
+		.from(tenants)
+		.where(eq(tenants.id, ctx.tenantId))
+		.get();
+	const format = parseNumberFormat(tenant?.format ?? DEFAULT_INVOICE_NUMBER_FORMAT);
+	if (!format)
+		throw new AppError("invalid_state", "The tenant's invoice number format is invalid; fix it in settings.");
+	const now = ctx.clock.now().toISOString();
+	const issueDate = draft.issueDate ?? todayOf(ctx.clock.now());
+	const dueDate = resolveDueDate(issueDate, draft.dueDate, draft.paymentTerms) as string;
+	if (dueDate < issueDate) throw fieldInvalid("body", "due_date", "must not be before the issue date");
+	const parts = numberParts(format, Number(issueDate.slice(0, 4)));
+	const status: InvoiceStatus = settlementStatus(draft);
+	const sequenceKey = and(
+		eq(numberSequences.tenantId, ctx.tenantId),
+		eq(numberSequences.series, "invoice"),
+		eq(numberSequences.period, parts.period),
+	);
+	const sequenceValue = sql`(select ${numberSequences.lastValue} from ${numberSequences} where ${sequenceKey})`;
+	const numberExpression = sql`${parts.prefix} || printf('%0' || ${parts.width} || 'd', ${sequenceValue}) || ${parts.suffix}`;
+	const changes = {
+		status,
+		issueDate,
+		dueDate,
+		finalizedAt: now,
+		paidAt: status === "paid" ? now : null,
+	};
+	return {
+		after: { ...draft, ...changes, version: draft.version + 1, updatedAt: now },
+		assignedNumber: sql`(select ${invoices.number} from ${invoices} where ${invoices.tenantId} = ${ctx.tenantId} and ${invoices.id} = ${draft.id})`,
+		statements: [
+			// One row to insert only while the invoice is still a draft: the counter never moves for nothing.
+			ctx.db
+				.insert(numberSequences)
+				.select(
+					ctx.db
+						.select({
+							tenantId: sql`${ctx.tenantId}`.as("tenant_id"),
+							series: sql`'invoice'`.as("series"),
+							period: sql`${parts.period}`.as("period"),
+							lastValue: sql`1`.as("last_value"),
+						})
+						.from(invoices)
+						.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, draft.id), eq(invoices.status, "draft"))),
+				)
+				.onConflictDoUpdate({
+					target: [numberSequences.tenantId, numberSequences.series, numberSequences.period],
+					set: { lastValue: sql`${numberSequences.lastValue} + 1` },
+				}),
+			updateInvoiceStatement(ctx, draft, { ...changes, number: numberExpression as unknown as string }),
+		],
+	};
+}
