@@ -1,10 +1,13 @@
 import type { Env } from "../src/env";
 import { createLogger } from "../src/lib/logger";
+import { consumeJobs } from "./jobs";
 
 type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promise<void>;
 
 /** One consumer per queue, each idempotent by message or event id (delivery is at least once, unordered). */
-const consumers: Partial<Record<string, Consumer>> = {};
+const consumers: Partial<Record<string, Consumer>> = {
+	jobs: consumeJobs,
+};
 
 /**
  * Every queue's batches land here and go to the consumer named for the queue. A queue whose consumer

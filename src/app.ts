@@ -12,9 +12,11 @@ import { adminRouter } from "./routes/admin/router";
 import { auditRouter } from "./routes/audit/router";
 import { customersRouter } from "./routes/customers/router";
 import { invoicesRouter } from "./routes/invoices/router";
+import { jobsRouter } from "./routes/jobs/router";
 import { keysRouter } from "./routes/keys/router";
 import { operationsRouter } from "./routes/operations/router";
 import { rolesRouter } from "./routes/roles/router";
+import { settingsRouter } from "./routes/settings/router";
 
 const app = new Hono<AppBindings>();
 
@@ -53,6 +55,8 @@ openapi.route("/v1/billing/invoices", invoicesRouter);
 openapi.route("/v1/billing/keys", keysRouter);
 openapi.route("/v1/billing/roles", rolesRouter);
 openapi.route("/v1/billing/audit", auditRouter);
+openapi.route("/v1/billing/jobs", jobsRouter);
+openapi.route("/v1/billing/settings", settingsRouter);
 
 // Problem types are relative URIs; each resolves to a short description of itself.
 app.get("/problems/:code", (c) => {

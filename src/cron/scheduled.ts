@@ -3,8 +3,11 @@ import { database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import type { Env } from "../env";
 import { createLogger } from "../lib/logger";
+import { requeueStalledJobs } from "../services/jobs/jobs";
 
 export const MAINTENANCE_CRON = "*/5 * * * *";
+/** A job still queued this long after its last update lost its queue message. */
+const STALLED_AFTER_MS = 5 * 60 * 1000;
 
 /** Cron Triggers land here; each schedule names the jobs it runs. */
 export async function runScheduled(cron: string, env: Env, scheduledTime: Date): Promise<void> {
@@ -12,7 +15,12 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 	switch (cron) {
 		case MAINTENANCE_CRON: {
 			const purged = await purgeExpiredIdempotencyKeys(env, scheduledTime);
-			logger.info("maintenance finished", { idempotency_keys_purged: purged });
+			const requeued = await requeueStalledJobs(
+				env,
+				database(env.DB),
+				new Date(scheduledTime.getTime() - STALLED_AFTER_MS),
+			);
+			logger.info("maintenance finished", { idempotency_keys_purged: purged, jobs_requeued: requeued });
 			return;
 		}
 		default:

@@ -2,8 +2,9 @@ import { OpenAPIRoute, type OpenAPIRouteSchema } from "chanfana";
 import { z } from "zod";
 import type { Permission } from "../domain/permissions";
 import type { AppContext } from "../lib/context";
-import { AppError, type FieldError } from "../lib/errors";
+import { AppError } from "../lib/errors";
 import { problemResponse } from "../schemas/common";
+import { fieldErrorsOf } from "../schemas/validation";
 
 /**
  * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant API key holding a permission.
@@ -54,7 +55,11 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		const parts: Record<string, z.ZodType> = {};
 		if (schema.request?.params) parts.params = schema.request.params;
 		if (schema.request?.query) parts.query = schema.request.query;
-		if (schema.request?.headers instanceof z.ZodType) parts.headers = schema.request.headers;
+		if (schema.request?.headers instanceof z.ZodType) {
+			parts.headers = schema.request.headers;
+			// An absent header arrives as null; to the schema it is simply not there.
+			data.headers = Object.fromEntries(Object.entries(data.headers ?? {}).filter(([, value]) => value !== null));
+		}
 		const body = schema.request?.body?.content?.["application/json"]?.schema;
 		if (request.method !== "GET" && request.method !== "HEAD" && body instanceof z.ZodType) {
 			parts.body = body;
@@ -62,7 +67,7 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		}
 		const result = await z.object(parts).safeParseAsync(data, { reportInput: true });
 		if (result.success) return result.data;
-		const errors = result.error.issues.flatMap(toFieldErrors);
+		const errors = fieldErrorsOf(result.error.issues);
 		throw new AppError("validation_failed", errors.map((e) => `${e.field || e.location}: ${e.message}`).join("; "), {
 			errors,
 		});
@@ -87,21 +92,4 @@ function authorize(c: AppContext, access: Access): void {
 			extensions: { required_permission: access },
 		});
 	}
-}
-
-const LOCATIONS: Record<string, string> = { params: "path", query: "query", headers: "header", body: "body" };
-
-function toFieldErrors(issue: z.core.$ZodIssue): FieldError[] {
-	const [part, ...path] = issue.path.map(String);
-	const location = LOCATIONS[part ?? ""] ?? "body";
-	const field = path.join(".");
-	if (issue.code === "unrecognized_keys") {
-		return issue.keys.map((key) => ({
-			location,
-			field: field ? `${field}.${key}` : key,
-			message: "is not a recognized field",
-		}));
-	}
-	const missing = issue.code === "invalid_type" && issue.input === undefined;
-	return [{ location, field, message: missing ? "is required" : issue.message }];
 }

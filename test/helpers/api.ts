@@ -27,7 +27,7 @@ export async function api<T = any>(path: string, options: RequestOptions = {}): 
 	});
 	const text = await response.text();
 	const contentType = response.headers.get("content-type") ?? "";
-	const parsed = contentType.includes("json") && text ? JSON.parse(text) : text;
+	const parsed = /application\/(?:[\w.-]+\+)?json/.test(contentType) && text ? JSON.parse(text) : text;
 	return { status: response.status, headers: response.headers, body: parsed, text };
 }
 

@@ -1,4 +1,5 @@
 import { newRouter } from "../router";
+import { InvoiceBulkImport } from "./invoiceBulkImport";
 import { InvoiceCreate } from "./invoiceCreate";
 import { InvoiceDelete } from "./invoiceDelete";
 import { InvoiceFinalize } from "./invoiceFinalize";
@@ -16,6 +17,7 @@ export const invoicesRouter = newRouter();
 invoicesRouter.get("/", InvoiceList);
 invoicesRouter.post("/", InvoiceCreate);
 invoicesRouter.post("/preview", InvoicePreview);
+invoicesRouter.post("/bulk", InvoiceBulkImport);
 invoicesRouter.get("/:id", InvoiceGet);
 invoicesRouter.patch("/:id", InvoiceUpdate);
 invoicesRouter.delete("/:id", InvoiceDelete);

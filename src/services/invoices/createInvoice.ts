@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { customers } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
-import { fieldInvalid } from "../../lib/errors";
+import { isUniqueViolation } from "../../lib/dbErrors";
+import { AppError, fieldInvalid } from "../../lib/errors";
 import type { InvoiceCreateInput } from "../../schemas/invoice";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
@@ -69,12 +70,22 @@ export async function commitNewInvoice(
 				computedAfter: { number: finalizing.assignedNumber },
 			})
 		: [];
-	await runBatch(ctx.db, [
-		...insertInvoiceStatements(ctx, detail),
-		...created,
-		...(finalizing?.statements ?? []),
-		...finalized,
-	]);
+	try {
+		await runBatch(ctx.db, [
+			...insertInvoiceStatements(ctx, detail),
+			...created,
+			...(finalizing?.statements ?? []),
+			...finalized,
+		]);
+	} catch (error) {
+		const sourceRef = detail.invoice.sourceRef;
+		if (sourceRef !== null && isUniqueViolation(error)) {
+			throw new AppError("conflict", `An invoice from ${sourceRef} exists already.`, {
+				extensions: { source_ref: sourceRef },
+			});
+		}
+		throw error;
+	}
 	return finalizing
 		? presentInvoice(await loadInvoiceDetail(ctx, detail.invoice.id), today)
 		: presentInvoice(detail, today);

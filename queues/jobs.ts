@@ -1,0 +1,50 @@
+import { database } from "../src/db/client";
+import type { Env } from "../src/env";
+import { systemClock } from "../src/lib/clock";
+import type { ServiceContext } from "../src/lib/context";
+import { createLogger } from "../src/lib/logger";
+import { type JobType, jobMessage } from "../src/schemas/job";
+import { runInvoiceImport } from "../src/services/invoices/importInvoices";
+import { type JobRow, loadJob } from "../src/services/jobs/jobs";
+
+const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
+	invoice_import: runInvoiceImport,
+};
+
+/**
+ * The `jobs` queue: each message names a job; the job row says what to do and how far it got, so a
+ * redelivered message resumes the job (or finds it finished) instead of doing the work twice.
+ */
+export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
+	const db = database(env.DB);
+	for (const message of batch.messages) {
+		const logger = createLogger({ queue: batch.queue, message_id: message.id });
+		const parsed = jobMessage.safeParse(message.body);
+		if (!parsed.success) {
+			// No retry can fix a malformed message: it goes to the dead-letter queue for inspection.
+			logger.error("malformed job message", { body: message.body });
+			message.retry({ delaySeconds: 0 });
+			continue;
+		}
+		const { job_id, tenant_id } = parsed.data;
+		try {
+			const job = await loadJob({ db, tenantId: tenant_id }, job_id);
+			if (job.status === "queued" || job.status === "running") {
+				const ctx: ServiceContext = {
+					db,
+					env,
+					tenantId: tenant_id,
+					actor: { type: "api_key", id: job.createdBy ?? "system" },
+					requestId: null,
+					clock: systemClock,
+					logger: logger.child({ job_id, tenant_id }),
+				};
+				await runners[job.type as JobType](ctx, job);
+			}
+			message.ack();
+		} catch (error) {
+			logger.error("job failed; retrying", { job_id, error: (error as Error).message, attempts: message.attempts });
+			message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+		}
+	}
+}

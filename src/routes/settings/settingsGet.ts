@@ -1,0 +1,19 @@
+import { type AppContext, tenantContext } from "../../lib/context";
+import { contentJson } from "../../schemas/common";
+import { settingsSchema } from "../../schemas/settings";
+import { getSettings } from "../../services/settings/settings";
+import { ApiRoute } from "../base";
+
+export class SettingsGet extends ApiRoute {
+	readonly access = "settings:read";
+	override schema = {
+		tags: ["Settings"],
+		summary: "The tenant's billing settings",
+		operationId: "getSettings",
+		responses: { "200": { description: "Settings", content: contentJson(settingsSchema) } },
+	};
+
+	override async handle(c: AppContext) {
+		return c.json(await getSettings({ ctx: tenantContext(c) }));
+	}
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import type { jobs } from "../db/schema";
+import { paginationQuery, timestamp } from "./common";
+
+export const jobTypes = ["invoice_import"] as const;
+export type JobType = (typeof jobTypes)[number];
+
+export const jobSchema = z
+	.object({
+		id: z.string(),
+		object: z.literal("job"),
+		type: z.enum(jobTypes),
+		status: z.enum(["queued", "running", "succeeded", "failed", "canceled"]),
+		progress: z.object({
+			processed: z.number().int(),
+			total: z.number().int().nullable(),
+			succeeded: z.number().int(),
+			failed: z.number().int(),
+		}),
+		errors: z.array(z.unknown()).meta({ description: "The first 100 errors; the full report is the result file." }),
+		result: z.unknown().nullable(),
+		result_url: z.string().nullable().meta({ description: "Download of the job's result file, when it has one." }),
+		created_at: timestamp,
+		updated_at: timestamp,
+		finished_at: timestamp.nullable(),
+	})
+	.meta({ id: "Job" });
+
+export const presentJob = (row: typeof jobs.$inferSelect) => ({
+	id: row.id,
+	object: "job" as const,
+	type: row.type as JobType,
+	status: row.status,
+	progress: { processed: row.processed, total: row.total, succeeded: row.succeeded, failed: row.failed },
+	errors: row.errors,
+	result: row.result ?? null,
+	result_url: row.resultKey ? `/v1/billing/jobs/${row.id}/result` : null,
+	created_at: row.createdAt,
+	updated_at: row.updatedAt,
+	finished_at: row.finishedAt,
+});
+
+export const jobListQuery = paginationQuery.extend({
+	type: z.enum(jobTypes).optional(),
+	status: z.enum(["queued", "running", "succeeded", "failed", "canceled"]).optional(),
+});
+
+export type JobListQuery = z.infer<typeof jobListQuery>;
+
+/** The versioned message on the `jobs` queue. */
+export const jobMessage = z.object({ v: z.literal(1), job_id: z.string(), tenant_id: z.string() });
+export type JobMessage = z.infer<typeof jobMessage>;

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { parseNumberFormat } from "../domain/invoiceNumber";
+import { currencyCode } from "./common";
+
+export const invoiceNumberFormat = z
+	.string()
+	.min(1)
+	.max(64)
+	.refine((value) => parseNumberFormat(value) !== null, "must contain one {N…} placeholder, e.g. INV-{YYYY}-{NNNN}")
+	.meta({
+		description:
+			"`{YYYY}` is the issue year (the series restarts each year when present); `{NNNN}` the zero-padded sequence.",
+		example: "INV-{YYYY}-{NNNN}",
+	});
+
+export const settingsSchema = z
+	.object({
+		object: z.literal("settings"),
+		tenant_id: z.string(),
+		name: z.string(),
+		default_currency: z.string(),
+		invoice_number_format: z.string(),
+	})
+	.meta({ id: "Settings" });
+
+export const settingsUpdateBody = z
+	.strictObject({
+		name: z.string().trim().min(1).max(200).optional(),
+		default_currency: currencyCode.optional(),
+		invoice_number_format: invoiceNumberFormat.optional(),
+	})
+	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });
