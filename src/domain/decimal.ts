@@ -28,8 +28,20 @@ function numberToPlainString(value: number): string | null {
 
 export const pow10 = (n: number): bigint => 10n ** BigInt(n);
 
+/** The exact sum of decimals, at the largest scale among them. */
+export function sumDecimals(values: readonly Decimal[]): Decimal {
+	const scale = Math.max(0, ...values.map((v) => v.scale));
+	const units = values.reduce((sum, v) => sum + v.units * pow10(scale - v.scale), 0n);
+	return { units, scale };
+}
+
 /** The canonical text of a decimal: no trailing zeros, no exponent. */
-export function formatDecimal({ units, scale }: Decimal): string {
+export function formatDecimal(value: Decimal): string {
+	let { units, scale } = value;
+	while (scale > 0 && units % 10n === 0n) {
+		units /= 10n;
+		scale -= 1;
+	}
 	const negative = units < 0n;
 	const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
 	const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;

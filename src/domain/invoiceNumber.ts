@@ -4,20 +4,25 @@
 
 export const DEFAULT_INVOICE_NUMBER_FORMAT = "INV-{YYYY}-{NNNN}";
 
-const SEQUENCE = /\{(N+)\}/;
+const TOKEN = /(\{YYYY\}|\{N+\})/;
 
 export type NumberFormat = { prefix: string; width: number; suffix: string; resetsYearly: boolean };
 
-/** Null when the format has no `{N…}` placeholder or more than one. */
+/**
+ * Null unless the format is literal text (without braces), `{YYYY}` tokens and exactly one `{N…}`.
+ * Split with a capturing group, odd-numbered parts are tokens and even-numbered parts literal text.
+ */
 export function parseNumberFormat(format: string): NumberFormat | null {
-	if ((format.match(/\{N+\}/g) ?? []).length !== 1) return null;
-	if (/[{}]/.test(format.replace(SEQUENCE, "").replaceAll("{YYYY}", ""))) return null;
-	const match = SEQUENCE.exec(format);
-	if (!match?.[1]) return null;
+	const parts = format.split(TOKEN);
+	const literals = parts.filter((_, i) => i % 2 === 0);
+	if (literals.some((text) => /[{}]/.test(text))) return null;
+	const sequenceAt = parts.findIndex((part, i) => i % 2 === 1 && part.startsWith("{N"));
+	const sequences = parts.filter((part, i) => i % 2 === 1 && part.startsWith("{N"));
+	if (sequences.length !== 1 || sequenceAt < 0) return null;
 	return {
-		prefix: format.slice(0, match.index),
-		width: match[1].length,
-		suffix: format.slice(match.index + match[0].length),
+		prefix: parts.slice(0, sequenceAt).join(""),
+		width: (parts[sequenceAt] as string).length - 2,
+		suffix: parts.slice(sequenceAt + 1).join(""),
 		resetsYearly: format.includes("{YYYY}"),
 	};
 }

@@ -36,6 +36,7 @@ export function transition(status: InvoiceStatus, action: InvoiceAction, settlem
 			return { ok: true, status: "voided" };
 		case "write_off":
 			if (!OPEN.includes(status)) return refuse("only an issued or partially paid invoice can be written off");
+			if (balanceOf(settlement) <= 0) return refuse("nothing is owed on the invoice");
 			return { ok: true, status: "written_off" };
 		case "send":
 			return status === "draft" || status === "voided"

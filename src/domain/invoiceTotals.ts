@@ -4,13 +4,14 @@
 // Rounding rule (the only one): each line is rounded exactly once per computed amount, half away
 // from zero (see decimal.ts):
 //   line amount    = round(quantity × unit_price)
-//   line discount  = Σ over its discounts: percent → round(amount × percent / 100), fixed → amount
+//   line discount  = round(amount × Σ percents / 100) + Σ fixed amounts
+//                    (percents are added before the one rounding, so 50 % + 50 % is the whole amount)
 //   line net       = amount − discount
 //   line tax       = for each tax: round(net × rate / 100)
 //   line total     = net + Σ taxes
 // Invoice figures are sums of the rounded line figures, so they always add up:
 //   subtotal − discount_total + tax_total = total = Σ line totals, and Σ tax lines = tax_total.
-import { type Decimal, formatDecimal, pow10, roundHalfAwayFromZero, toSafeNumber } from "./decimal";
+import { type Decimal, formatDecimal, pow10, roundHalfAwayFromZero, sumDecimals, toSafeNumber } from "./decimal";
 
 export const QUANTITY_SCALE = 6;
 export const RATE_SCALE = 4;
@@ -74,10 +75,9 @@ function percentOf(base: bigint, rate: Decimal): bigint {
 
 export function computeLine(line: LineInput, index: number): ComputedLine {
 	const amount = roundHalfAwayFromZero(line.quantity.units * BigInt(line.unitPrice), pow10(line.quantity.scale));
-	let discount = 0n;
-	for (const d of line.discounts) {
-		discount += d.type === "percent" ? percentOf(amount, d.percent) : BigInt(d.amount);
-	}
+	const percents = line.discounts.flatMap((d) => (d.type === "percent" ? [d.percent] : []));
+	const fixed = line.discounts.reduce((sum, d) => (d.type === "amount" ? sum + BigInt(d.amount) : sum), 0n);
+	const discount = (percents.length ? percentOf(amount, sumDecimals(percents)) : 0n) + fixed;
 	if (discount > amount) {
 		throw new LineError(index, "discounts", "discounts exceed the line amount");
 	}

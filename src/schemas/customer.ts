@@ -92,7 +92,27 @@ export const customerSchema = z
 		updated_at: timestamp,
 		deleted_at: timestamp.nullable(),
 	})
-	.meta({ id: "Customer" });
+	.meta({
+		id: "Customer",
+		example: {
+			id: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X",
+			object: "customer",
+			name: "Acme GmbH",
+			email: "billing@acme.example",
+			billing_address: { line1: "Hauptstr. 1", city: "Berlin", postal_code: "10115", country: "DE" },
+			tax_id: "DE123456789",
+			currency: "EUR",
+			payment_terms: "net30",
+			account_code: null,
+			segment: "enterprise",
+			status: "active",
+			metadata: {},
+			version: 1,
+			created_at: "2026-01-15T09:00:00.000Z",
+			updated_at: "2026-01-15T09:00:00.000Z",
+			deleted_at: null,
+		},
+	});
 
 export type Customer = z.infer<typeof customerSchema>;
 

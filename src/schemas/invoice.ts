@@ -70,7 +70,14 @@ export const invoiceItemInput = z
 		quantity: quantity.prefault(1),
 		unit_price: minorUnits.meta({ description: "Price of one unit in minor units of the invoice currency." }),
 		discounts: z.array(discountInput).max(10).default([]),
-		taxes: z.array(taxInput).max(10).default([]),
+		taxes: z
+			.array(taxInput)
+			.max(10)
+			.default([])
+			.refine(
+				(taxes) => new Set(taxes.map((t) => t.jurisdiction)).size === taxes.length,
+				"may name each jurisdiction once",
+			),
 	})
 	.meta({ id: "InvoiceItem" });
 
@@ -210,7 +217,65 @@ export const invoiceSchema = z
 		voided_at: timestamp.nullable(),
 		written_off_at: timestamp.nullable(),
 	})
-	.meta({ id: "Invoice" });
+	.meta({
+		id: "Invoice",
+		example: {
+			id: "inv_01JD3Q8W5Z9K2M4N6P8R0T2V4X",
+			object: "invoice",
+			number: "INV-2026-0001",
+			customer_id: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X",
+			status: "issued",
+			overdue: false,
+			currency: "EUR",
+			payment_terms: "net30",
+			issue_date: "2026-01-15",
+			due_date: "2026-02-14",
+			subtotal: 30000,
+			discount_total: 3000,
+			tax_total: 5130,
+			total: 32130,
+			amount_paid: 0,
+			amount_credited: 0,
+			amount_written_off: 0,
+			balance: 32130,
+			display_amounts: { total: "321.30", balance: "321.30" },
+			lines: [
+				{
+					id: "line_01JD3Q8W5Z9K2M4N6P8R0T2V4X",
+					description: "Consulting",
+					sku: "CONS-H",
+					quantity: "2.5",
+					unit_price: 12000,
+					amount: 30000,
+					discounts: [{ type: "percent", percent: "10" }],
+					discount_amount: 3000,
+					net_amount: 27000,
+					taxes: [{ jurisdiction: "DE", rate: "19", amount: 5130 }],
+					tax_amount: 5130,
+					total: 32130,
+				},
+			],
+			tax_lines: [{ jurisdiction: "DE", rate: "19", taxable_amount: 27000, amount: 5130 }],
+			payments: [],
+			credit_notes: [],
+			attachments: [],
+			deliveries: [],
+			metadata: { order_ref: "order_999" },
+			memo: null,
+			terms: null,
+			posted_to_gl: false,
+			journal_entry_id: null,
+			void_reason: null,
+			write_off_reason: null,
+			version: 2,
+			created_at: "2026-01-15T09:00:00.000Z",
+			updated_at: "2026-01-15T09:05:00.000Z",
+			finalized_at: "2026-01-15T09:05:00.000Z",
+			paid_at: null,
+			voided_at: null,
+			written_off_at: null,
+		},
+	});
 
 export type InvoiceResource = z.infer<typeof invoiceSchema>;
 

@@ -96,6 +96,19 @@ describe("invoice creation and totals", () => {
 			],
 			[[{ description: "", unit_price: 100 }], "items.0.description"],
 			[[{ description: "x", unit_price: 100, discounts: [{ type: "amount", amount: 101 }] }], "items.0.discounts"],
+			[
+				[
+					{
+						description: "x",
+						unit_price: 100,
+						taxes: [
+							{ jurisdiction: "DE", rate: 19 },
+							{ jurisdiction: "DE", rate: 7 },
+						],
+					},
+				],
+				"items.0.taxes",
+			],
 		];
 		for (const [items, field] of cases) {
 			const res = await api("/v1/billing/invoices", { key, body: { customer_id: customer.id, items } });
