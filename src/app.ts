@@ -14,6 +14,7 @@ import { customersRouter } from "./routes/customers/router";
 import { invoicesRouter } from "./routes/invoices/router";
 import { jobsRouter } from "./routes/jobs/router";
 import { keysRouter } from "./routes/keys/router";
+import { journalsRouter, ledgerRouter } from "./routes/ledger/router";
 import { operationsRouter } from "./routes/operations/router";
 import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
@@ -56,6 +57,8 @@ openapi.route("/v1/billing/keys", keysRouter);
 openapi.route("/v1/billing/roles", rolesRouter);
 openapi.route("/v1/billing/audit", auditRouter);
 openapi.route("/v1/billing/jobs", jobsRouter);
+openapi.route("/v1/billing/journals", journalsRouter);
+openapi.route("/v1/billing/ledger", ledgerRouter);
 openapi.route("/v1/billing/settings", settingsRouter);
 
 // Problem types are relative URIs; each resolves to a short description of itself.

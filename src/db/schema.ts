@@ -333,3 +333,53 @@ export const jobs = sqliteTable(
 		check("jobs_status", sql`${t.status} in ('queued','running','succeeded','failed','canceled')`),
 	],
 );
+
+// The general ledger (ARCHITECTURE.md invariant 4). Lines are written first and the entry after them,
+// carrying its totals summed from its own lines by the database: an unbalanced entry fails its CHECK
+// and takes the whole batch with it.
+export const journalEntries = sqliteTable(
+	"journal_entries",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		entryDate: text("entry_date").notNull(),
+		sourceType: text("source_type").notNull(),
+		sourceId: text("source_id").notNull(),
+		customerId: text("customer_id"),
+		currency: text("currency").notNull(),
+		description: text("description").notNull(),
+		totalDebit: integer("total_debit").notNull(),
+		totalCredit: integer("total_credit").notNull(),
+		createdAt: text("created_at").notNull(),
+		requestId: text("request_id"),
+	},
+	(t) => [
+		index("journal_entries_tenant_id").on(t.tenantId, t.id),
+		index("journal_entries_tenant_source").on(t.tenantId, t.sourceType, t.sourceId),
+		index("journal_entries_tenant_date").on(t.tenantId, t.entryDate),
+		check("journal_entries_balanced", sql`${t.totalDebit} = ${t.totalCredit} and ${t.totalDebit} > 0`),
+	],
+);
+
+export const journalLines = sqliteTable(
+	"journal_lines",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		entryId: text("entry_id").notNull(),
+		lineNo: integer("line_no").notNull(),
+		accountCode: text("account_code").notNull(),
+		debit: integer("debit").notNull(),
+		credit: integer("credit").notNull(),
+		currency: text("currency").notNull(),
+		customerId: text("customer_id"),
+	},
+	(t) => [
+		uniqueIndex("journal_lines_entry_line").on(t.entryId, t.lineNo),
+		index("journal_lines_tenant_account").on(t.tenantId, t.accountCode, t.entryId),
+		check(
+			"journal_lines_one_side",
+			sql`${t.debit} >= 0 and ${t.credit} >= 0 and (${t.debit} = 0) <> (${t.credit} = 0)`,
+		),
+	],
+);

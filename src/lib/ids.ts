@@ -17,6 +17,8 @@ export const idPrefixes = {
 	invoiceLine: "line",
 	delivery: "dlv",
 	job: "job",
+	journal: "jrnl",
+	journalLine: "jl",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

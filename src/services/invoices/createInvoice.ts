@@ -59,7 +59,7 @@ export async function commitNewInvoice(
 		before: null,
 		after: presentInvoice(detail, today),
 	});
-	const finalizing = finalize ? await finalizeStatements(ctx, detail.invoice) : null;
+	const finalizing = finalize ? await finalizeStatements(ctx, detail) : null;
 	const finalized = finalizing
 		? changeStatements(ctx, {
 				action: "invoice.finalized",
@@ -98,6 +98,6 @@ export async function previewInvoice({ ctx, input }: { ctx: ServiceContext; inpu
 	const detail = buildDraft(ctx, customer, fields);
 	const today = todayOf(ctx.clock.now());
 	if (!finalize) return presentInvoice(detail, today, true);
-	const { after } = await finalizeStatements(ctx, detail.invoice);
+	const { after } = await finalizeStatements(ctx, detail);
 	return presentInvoice({ ...detail, invoice: after }, today, true);
 }

@@ -17,7 +17,7 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 	const detail = await loadInvoiceDetail(ctx, invoiceId);
 	requireTransition(detail.invoice, "finalize");
 	const today = todayOf(ctx.clock.now());
-	const finalization = await finalizeStatements(ctx, detail.invoice);
+	const finalization = await finalizeStatements(ctx, detail);
 	await commitVersioned(() =>
 		runBatch(ctx.db, [
 			...finalization.statements,

@@ -5,8 +5,11 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { invoiceLines, invoices, numberSequences, tenants } from "../../db/schema";
 import { DEFAULT_INVOICE_NUMBER_FORMAT, numberParts, parseNumberFormat } from "../../domain/invoiceNumber";
 import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
+import { summarizeTaxes } from "../../domain/invoiceTotals";
+import { invoiceIssued } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
+import { journalStatements } from "../ledger/journalStatements";
 import { resolveDueDate } from "./buildInvoice";
 import type { InvoiceDetail, InvoiceLineRow, InvoiceRow } from "./loadInvoice";
 import { todayOf } from "./presentInvoice";
@@ -46,7 +49,10 @@ export type Finalization = {
  * Issues a draft: moves the tenant's gapless sequence and stamps the number in the same batch. The
  * counter only moves while the invoice is still a draft, so a failed or repeated finalize leaves no gap.
  */
-export async function finalizeStatements(ctx: ServiceContext, draft: InvoiceRow): Promise<Finalization> {
+export async function finalizeStatements(
+	ctx: ServiceContext,
+	{ invoice: draft, lines }: InvoiceDetail,
+): Promise<Finalization> {
 	const tenant = await ctx.db
 		.select({ format: tenants.invoiceNumberFormat })
 		.from(tenants)
@@ -68,12 +74,25 @@ export async function finalizeStatements(ctx: ServiceContext, draft: InvoiceRow)
 	);
 	const sequenceValue = sql`(select ${numberSequences.lastValue} from ${numberSequences} where ${sequenceKey})`;
 	const numberExpression = sql`${parts.prefix} || printf('%0' || ${parts.width} || 'd', ${sequenceValue}) || ${parts.suffix}`;
+	const journal =
+		draft.total > 0
+			? journalStatements(ctx, {
+					entryDate: issueDate,
+					source: { type: "invoice", id: draft.id },
+					customerId: draft.customerId,
+					currency: draft.currency,
+					description: `Invoice ${draft.id} issued`,
+					posting: invoiceIssued({ ...draft, taxLines: summarizeTaxes(lines) }),
+				})
+			: null;
 	const changes = {
 		status,
 		issueDate,
 		dueDate,
 		finalizedAt: now,
 		paidAt: status === "paid" ? now : null,
+		postedToGl: journal !== null,
+		journalEntryId: journal?.entryId ?? null,
 	};
 	return {
 		after: { ...draft, ...changes, version: draft.version + 1, updatedAt: now },
@@ -98,6 +117,7 @@ export async function finalizeStatements(ctx: ServiceContext, draft: InvoiceRow)
 					set: { lastValue: sql`${numberSequences.lastValue} + 1` },
 				}),
 			updateInvoiceStatement(ctx, draft, { ...changes, number: numberExpression as unknown as string }),
+			...(journal?.statements ?? []),
 		],
 	};
 }

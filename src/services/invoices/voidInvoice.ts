@@ -1,7 +1,10 @@
 import { runBatch } from "../../db/client";
+import { summarizeTaxes } from "../../domain/invoiceTotals";
+import { invoiceVoided } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { journalStatements } from "../ledger/journalStatements";
 import { commitVersioned, requireTransition } from "./invoiceErrors";
 import { updateInvoiceStatement } from "./invoiceStatements";
 import { loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
@@ -21,6 +24,16 @@ export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason
 	const today = todayOf(ctx.clock.now());
 	const now = ctx.clock.now().toISOString();
 	const changes = { status, balance: 0, voidedAt: now, voidReason: reason };
+	const journal = detail.invoice.postedToGl
+		? journalStatements(ctx, {
+				entryDate: today,
+				source: { type: "invoice", id: invoiceId },
+				customerId: detail.invoice.customerId,
+				currency: detail.invoice.currency,
+				description: `Invoice ${detail.invoice.number} voided`,
+				posting: invoiceVoided({ ...detail.invoice, taxLines: summarizeTaxes(detail.lines) }),
+			})
+		: null;
 	const after = {
 		...detail,
 		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
@@ -28,6 +41,7 @@ export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason
 	await commitVersioned(() =>
 		runBatch(ctx.db, [
 			updateInvoiceStatement(ctx, detail.invoice, changes),
+			...(journal?.statements ?? []),
 			...changeStatements(ctx, {
 				action: "invoice.voided",
 				target: { type: "invoice", id: invoiceId },

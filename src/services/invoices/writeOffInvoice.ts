@@ -1,7 +1,9 @@
 import { runBatch } from "../../db/client";
+import { invoiceWrittenOff } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { journalStatements } from "../ledger/journalStatements";
 import { commitVersioned, requireTransition } from "./invoiceErrors";
 import { updateInvoiceStatement } from "./invoiceStatements";
 import { loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
@@ -30,6 +32,14 @@ export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, re
 		writtenOffAt: now,
 		writeOffReason: reason,
 	};
+	const journal = journalStatements(ctx, {
+		entryDate: today,
+		source: { type: "invoice", id: invoiceId },
+		customerId: detail.invoice.customerId,
+		currency: detail.invoice.currency,
+		description: `Invoice ${detail.invoice.number} written off: ${reason}`,
+		posting: invoiceWrittenOff(detail.invoice.balance),
+	});
 	const after = {
 		...detail,
 		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
@@ -37,6 +47,7 @@ export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, re
 	await commitVersioned(() =>
 		runBatch(ctx.db, [
 			updateInvoiceStatement(ctx, detail.invoice, changes),
+			...journal.statements,
 			...changeStatements(ctx, {
 				action: "invoice.written_off",
 				target: { type: "invoice", id: invoiceId },

@@ -1,0 +1,175 @@
+// Double-entry posting rules (ARCHITECTURE.md invariant 4): every money movement becomes one
+// balanced journal — debits equal credits — expressed in account roles. The tenant's chart maps
+// roles to account codes. Pure: no I/O, so every rule is tested exhaustively.
+
+export const accountTypes = ["asset", "liability", "equity", "revenue", "expense"] as const;
+export type AccountType = (typeof accountTypes)[number];
+
+export type AccountRole =
+	| "accounts_receivable"
+	| "cash"
+	| "revenue"
+	| "discounts"
+	| "sales_returns"
+	| "tax_payable"
+	| "customer_credit"
+	| "deferred_revenue"
+	| "bad_debt"
+	| "chargeback_loss"
+	| "fx_gain_loss";
+
+export type DefaultAccount = { code: string; name: string; type: AccountType; role: AccountRole };
+
+/** The chart every tenant starts with; tax payable gets one account per jurisdiction (2200-DE, …). */
+export const defaultChart: readonly DefaultAccount[] = [
+	{ code: "1000", name: "Cash and clearing", type: "asset", role: "cash" },
+	{ code: "1100", name: "Accounts receivable", type: "asset", role: "accounts_receivable" },
+	{ code: "2100", name: "Customer credit", type: "liability", role: "customer_credit" },
+	{ code: "2200", name: "Tax payable", type: "liability", role: "tax_payable" },
+	{ code: "2300", name: "Deferred revenue", type: "liability", role: "deferred_revenue" },
+	{ code: "4000", name: "Sales revenue", type: "revenue", role: "revenue" },
+	{ code: "4100", name: "Discounts given", type: "revenue", role: "discounts" },
+	{ code: "4200", name: "Sales returns and allowances", type: "revenue", role: "sales_returns" },
+	{ code: "6100", name: "Bad debt expense", type: "expense", role: "bad_debt" },
+	{ code: "6200", name: "Chargeback losses", type: "expense", role: "chargeback_loss" },
+	{ code: "7100", name: "FX gain or loss", type: "expense", role: "fx_gain_loss" },
+];
+
+export const defaultAccountFor = (role: AccountRole): DefaultAccount =>
+	defaultChart.find((account) => account.role === role) as DefaultAccount;
+
+/** The default code of a role's account; tax payable is split by jurisdiction. */
+export function defaultAccountCode(role: AccountRole, jurisdiction?: string): string {
+	const base = defaultAccountFor(role).code;
+	return role === "tax_payable" && jurisdiction ? `${base}-${jurisdiction}` : base;
+}
+
+export type PostingLine = { role: AccountRole; jurisdiction?: string; debit: number; credit: number };
+export type Posting = { lines: PostingLine[] };
+
+const debit = (role: AccountRole, amount: number, jurisdiction?: string): PostingLine => ({
+	role,
+	debit: amount,
+	credit: 0,
+	...(jurisdiction ? { jurisdiction } : {}),
+});
+const credit = (role: AccountRole, amount: number, jurisdiction?: string): PostingLine => ({
+	role,
+	debit: 0,
+	credit: amount,
+	...(jurisdiction ? { jurisdiction } : {}),
+});
+
+/** Drops zero lines; an entry never carries a line that moves nothing. */
+const posting = (...lines: PostingLine[]): Posting => ({ lines: lines.filter((l) => l.debit !== 0 || l.credit !== 0) });
+
+export type IssuedInvoice = {
+	subtotal: number;
+	discountTotal: number;
+	total: number;
+	taxLines: readonly { jurisdiction: string; amount: number }[];
+};
+
+/** Issuing: the customer owes the total; revenue is earned gross, discounts and taxes split out. */
+export function invoiceIssued(invoice: IssuedInvoice): Posting {
+	return posting(
+		debit("accounts_receivable", invoice.total),
+		debit("discounts", invoice.discountTotal),
+		credit("revenue", invoice.subtotal),
+		...mergeTaxes(invoice.taxLines).map((t) => credit("tax_payable", t.amount, t.jurisdiction)),
+	);
+}
+
+/** Voiding an issued invoice reverses its issue entry exactly. */
+export const invoiceVoided = (invoice: IssuedInvoice): Posting => reverse(invoiceIssued(invoice));
+
+/** Writing off: what can no longer be collected becomes bad-debt expense. */
+export const invoiceWrittenOff = (amount: number): Posting =>
+	posting(debit("bad_debt", amount), credit("accounts_receivable", amount));
+
+/** A payment received: cash comes in; what is applied settles receivables, the rest is owed back as credit. */
+export const paymentReceived = ({ amount, applied }: { amount: number; applied: number }): Posting =>
+	posting(debit("cash", amount), credit("accounts_receivable", applied), credit("customer_credit", amount - applied));
+
+/** Customer credit (unapplied cash or a credit note's balance) applied to an invoice. */
+export const creditApplied = (amount: number): Posting =>
+	posting(debit("customer_credit", amount), credit("accounts_receivable", amount));
+
+/** An allocation taken back off an invoice returns the money to the customer's credit. */
+export const creditUnapplied = (amount: number): Posting => reverse(creditApplied(amount));
+
+/** Money paid back to the customer, out of credit and, for the rest, out of settled receivables. */
+export const refundIssued = ({ fromCredit, fromReceivable }: { fromCredit: number; fromReceivable: number }): Posting =>
+	posting(
+		debit("customer_credit", fromCredit),
+		debit("accounts_receivable", fromReceivable),
+		credit("cash", fromCredit + fromReceivable),
+	);
+
+export type CreditNoteAmounts = {
+	net: number;
+	taxLines: readonly { jurisdiction: string; amount: number }[];
+	/** How much reduces the invoice's receivable; the rest becomes customer credit. */
+	toInvoice: number;
+	toCredit: number;
+};
+
+/** A credit note gives back revenue and tax, reducing the receivable or adding customer credit. */
+export function creditNoteIssued(note: CreditNoteAmounts): Posting {
+	return posting(
+		debit("sales_returns", note.net),
+		...mergeTaxes(note.taxLines).map((t) => debit("tax_payable", t.amount, t.jurisdiction)),
+		credit("accounts_receivable", note.toInvoice),
+		credit("customer_credit", note.toCredit),
+	);
+}
+
+/** A chargeback pulls a payment back out of cash: the receivable it settled is open again. */
+export const chargebackOpened = ({ amount }: { amount: number }): Posting =>
+	posting(debit("accounts_receivable", amount), credit("cash", amount));
+
+/** A won dispute returns the money; a lost one turns the reopened receivable into a loss. */
+export const disputeWon = ({ amount }: { amount: number }): Posting => reverse(chargebackOpened({ amount }));
+export const disputeLost = ({ amount }: { amount: number }): Posting =>
+	posting(debit("chargeback_loss", amount), credit("accounts_receivable", amount));
+
+export function reverse(entry: Posting): Posting {
+	return { lines: entry.lines.map((line) => ({ ...line, debit: line.credit, credit: line.debit })) };
+}
+
+export function totals(entry: Posting): { debit: number; credit: number } {
+	return entry.lines.reduce((sum, line) => ({ debit: sum.debit + line.debit, credit: sum.credit + line.credit }), {
+		debit: 0,
+		credit: 0,
+	});
+}
+
+export function isBalanced(entry: Posting): boolean {
+	const { debit: d, credit: c } = totals(entry);
+	return (
+		d === c &&
+		entry.lines.every(
+			(l) => Number.isSafeInteger(l.debit) && Number.isSafeInteger(l.credit) && l.debit >= 0 && l.credit >= 0,
+		)
+	);
+}
+
+function mergeTaxes(lines: readonly { jurisdiction: string; amount: number }[]) {
+	const byJurisdiction = new Map<string, number>();
+	for (const line of lines)
+		byJurisdiction.set(line.jurisdiction, (byJurisdiction.get(line.jurisdiction) ?? 0) + line.amount);
+	return [...byJurisdiction].map(([jurisdiction, amount]) => ({ jurisdiction, amount }));
+}
+
+/** The default account a code belongs to: its own code, or the base of a per-jurisdiction code. */
+function defaultAccountOf(code: string): DefaultAccount | undefined {
+	return defaultChart.find((account) => account.code === code || code.startsWith(`${account.code}-`));
+}
+
+export function accountName(code: string): string {
+	const account = defaultAccountOf(code);
+	if (!account) return code;
+	return account.code === code ? account.name : `${account.name} (${code.slice(account.code.length + 1)})`;
+}
+
+export const accountTypeOf = (code: string): AccountType => defaultAccountOf(code)?.type ?? "asset";

@@ -1,0 +1,99 @@
+import { and, asc, eq, exists, gte, inArray, lte, sql } from "drizzle-orm";
+import { journalEntries, journalLines } from "../../db/schema";
+import { accountName } from "../../domain/ledger";
+import type { ServiceContext } from "../../lib/context";
+import { notFound } from "../../lib/errors";
+import type { JournalListQuery } from "../../schemas/ledger";
+import { paginate } from "../pagination";
+
+type EntryRow = typeof journalEntries.$inferSelect;
+type LineRow = typeof journalLines.$inferSelect;
+
+const presentEntry = (entry: EntryRow, lines: LineRow[]) => ({
+	id: entry.id,
+	object: "journal_entry" as const,
+	entry_date: entry.entryDate,
+	source: { type: entry.sourceType, id: entry.sourceId },
+	customer_id: entry.customerId,
+	currency: entry.currency,
+	description: entry.description,
+	total_debit: entry.totalDebit,
+	total_credit: entry.totalCredit,
+	lines: lines.map((line) => ({
+		line_no: line.lineNo,
+		account_code: line.accountCode,
+		account_name: accountName(line.accountCode),
+		debit: line.debit,
+		credit: line.credit,
+		currency: line.currency,
+		customer_id: line.customerId,
+	})),
+	created_at: entry.createdAt,
+	request_id: entry.requestId,
+});
+
+async function linesOf(ctx: ServiceContext, entryIds: string[]) {
+	if (entryIds.length === 0) return new Map<string, LineRow[]>();
+	const rows = await ctx.db
+		.select()
+		.from(journalLines)
+		.where(and(eq(journalLines.tenantId, ctx.tenantId), inArray(journalLines.entryId, entryIds)))
+		.orderBy(asc(journalLines.entryId), asc(journalLines.lineNo));
+	const byEntry = new Map<string, LineRow[]>();
+	for (const row of rows) byEntry.set(row.entryId, [...(byEntry.get(row.entryId) ?? []), row]);
+	return byEntry;
+}
+
+export async function listJournals({ ctx, query }: { ctx: ServiceContext; query: JournalListQuery }) {
+	const touchesAccount = query.account_code
+		? exists(
+				ctx.db
+					.select({ one: sql`1` })
+					.from(journalLines)
+					.where(
+						and(
+							eq(journalLines.tenantId, ctx.tenantId),
+							eq(journalLines.entryId, journalEntries.id),
+							eq(journalLines.accountCode, query.account_code),
+						),
+					),
+			)
+		: undefined;
+	const filters = and(
+		eq(journalEntries.tenantId, ctx.tenantId),
+		query.source_type ? eq(journalEntries.sourceType, query.source_type) : undefined,
+		query.source_id ? eq(journalEntries.sourceId, query.source_id) : undefined,
+		query.customer_id ? eq(journalEntries.customerId, query.customer_id) : undefined,
+		query.from ? gte(journalEntries.entryDate, query.from) : undefined,
+		query.to ? lte(journalEntries.entryDate, query.to) : undefined,
+		touchesAccount,
+	);
+	const page = await paginate({
+		query,
+		idColumn: journalEntries.id,
+		run: (p) =>
+			ctx.db
+				.select()
+				.from(journalEntries)
+				.where(and(filters, p.where))
+				.orderBy(...p.orderBy)
+				.limit(p.limit)
+				.offset(p.offset),
+		present: (row) => row,
+	});
+	const lines = await linesOf(
+		ctx,
+		page.data.map((e) => e.id),
+	);
+	return { ...page, data: page.data.map((entry) => presentEntry(entry, lines.get(entry.id) ?? [])) };
+}
+
+export async function getJournal({ ctx, id }: { ctx: ServiceContext; id: string }) {
+	const entry = await ctx.db
+		.select()
+		.from(journalEntries)
+		.where(and(eq(journalEntries.tenantId, ctx.tenantId), eq(journalEntries.id, id)))
+		.get();
+	if (!entry) throw notFound("journal entry", id);
+	return presentEntry(entry, (await linesOf(ctx, [id])).get(id) ?? []);
+}

@@ -1,0 +1,63 @@
+import { and, eq, gte, lte, sql } from "drizzle-orm";
+import { journalEntries, journalLines } from "../../db/schema";
+import { accountName, accountTypeOf } from "../../domain/ledger";
+import type { ServiceContext } from "../../lib/context";
+
+/**
+ * One row per account and currency: debits, credits and the debit-positive balance, as of a day and
+ * optionally only for the period from `from`. Across all accounts each currency nets to zero.
+ */
+export async function trialBalance({
+	ctx,
+	asOf,
+	from,
+	currency,
+}: {
+	ctx: ServiceContext;
+	asOf: string;
+	from?: string;
+	currency?: string;
+}) {
+	const rows = await ctx.db
+		.select({
+			accountCode: journalLines.accountCode,
+			currency: journalLines.currency,
+			debit: sql<number>`sum(${journalLines.debit})`,
+			credit: sql<number>`sum(${journalLines.credit})`,
+		})
+		.from(journalLines)
+		.innerJoin(journalEntries, eq(journalEntries.id, journalLines.entryId))
+		.where(
+			and(
+				eq(journalLines.tenantId, ctx.tenantId),
+				eq(journalEntries.tenantId, ctx.tenantId),
+				lte(journalEntries.entryDate, asOf),
+				from ? gte(journalEntries.entryDate, from) : undefined,
+				currency ? eq(journalLines.currency, currency) : undefined,
+			),
+		)
+		.groupBy(journalLines.accountCode, journalLines.currency)
+		.orderBy(journalLines.accountCode, journalLines.currency);
+	const totals = new Map<string, { currency: string; debit: number; credit: number }>();
+	for (const row of rows) {
+		const total = totals.get(row.currency) ?? { currency: row.currency, debit: 0, credit: 0 };
+		total.debit += row.debit;
+		total.credit += row.credit;
+		totals.set(row.currency, total);
+	}
+	return {
+		object: "trial_balance" as const,
+		as_of: asOf,
+		from: from ?? null,
+		accounts: rows.map((row) => ({
+			account_code: row.accountCode,
+			name: accountName(row.accountCode),
+			type: accountTypeOf(row.accountCode),
+			currency: row.currency,
+			debit: row.debit,
+			credit: row.credit,
+			balance: row.debit - row.credit,
+		})),
+		totals: [...totals.values()],
+	};
+}
