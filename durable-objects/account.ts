@@ -7,6 +7,9 @@ import { commitDeleteInvoice } from "../src/services/invoices/deleteInvoice";
 import { commitFinalizeInvoice } from "../src/services/invoices/finalizeInvoice";
 import { commitVoidInvoice } from "../src/services/invoices/voidInvoice";
 import { commitWriteOffInvoice } from "../src/services/invoices/writeOffInvoice";
+import { commitAllocatePayment } from "../src/services/payments/allocatePayment";
+import { commitRecordPayment } from "../src/services/payments/recordPayment";
+import { commitRefundPayment } from "../src/services/payments/refundPayment";
 
 /**
  * One instance per (tenant, customer): the single serialization point for that account's money
@@ -40,5 +43,17 @@ export class AccountDO extends DurableObject<Env> {
 
 	writeOffInvoice(request: AccountRequest<Parameters<typeof commitWriteOffInvoice>[1]>) {
 		return this.#exclusive(request, commitWriteOffInvoice);
+	}
+
+	recordPayment(request: AccountRequest<Parameters<typeof commitRecordPayment>[1]>) {
+		return this.#exclusive(request, commitRecordPayment);
+	}
+
+	allocatePayment(request: AccountRequest<Parameters<typeof commitAllocatePayment>[1]>) {
+		return this.#exclusive(request, commitAllocatePayment);
+	}
+
+	refundPayment(request: AccountRequest<Parameters<typeof commitRefundPayment>[1]>) {
+		return this.#exclusive(request, commitRefundPayment);
 	}
 }

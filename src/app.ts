@@ -16,6 +16,8 @@ import { jobsRouter } from "./routes/jobs/router";
 import { keysRouter } from "./routes/keys/router";
 import { journalsRouter, ledgerRouter } from "./routes/ledger/router";
 import { operationsRouter } from "./routes/operations/router";
+import { paymentsRouter } from "./routes/payments/router";
+import { refundsRouter } from "./routes/refunds/router";
 import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
 
@@ -54,6 +56,8 @@ openapi.route("/v1/billing", operationsRouter);
 openapi.route("/v1/billing/customers", customersRouter);
 openapi.route("/v1/billing/invoices", invoicesRouter);
 openapi.route("/v1/billing/keys", keysRouter);
+openapi.route("/v1/billing/payments", paymentsRouter);
+openapi.route("/v1/billing/refunds", refundsRouter);
 openapi.route("/v1/billing/roles", rolesRouter);
 openapi.route("/v1/billing/audit", auditRouter);
 openapi.route("/v1/billing/jobs", jobsRouter);

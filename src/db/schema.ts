@@ -383,3 +383,181 @@ export const journalLines = sqliteTable(
 		),
 	],
 );
+
+// Payments and what they settle. The DB refuses over-allocation: a payment never allocates, refunds
+// and loses to chargebacks more than it brought in, and an invoice's balance never goes below zero.
+export const payments = sqliteTable(
+	"payments",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		paidAt: text("paid_at").notNull(),
+		paymentMethod: text("payment_method", { enum: ["card", "bank_transfer", "cash", "check"] }).notNull(),
+		reference: text("reference"),
+		metadata: json<Record<string, string>>("metadata").notNull(),
+		amountAllocated: integer("amount_allocated").notNull().default(0),
+		amountRefunded: integer("amount_refunded").notNull().default(0),
+		amountReversed: integer("amount_reversed").notNull().default(0),
+		// The client's Idempotency-Key, when it sent one: a retry after a lost response records nothing new.
+		requestKey: text("request_key"),
+		journalEntryId: text("journal_entry_id"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		index("payments_tenant_id").on(t.tenantId, t.id),
+		index("payments_tenant_customer").on(t.tenantId, t.customerId, t.id),
+		index("payments_tenant_reference").on(t.tenantId, t.reference),
+		uniqueIndex("payments_tenant_request_key").on(t.tenantId, t.requestKey),
+		check("payments_amount_positive", sql`${t.amount} > 0`),
+		check(
+			"payments_not_overdrawn",
+			sql`${t.amountAllocated} >= 0 and ${t.amountRefunded} >= 0 and ${t.amountReversed} >= 0 and ${t.amountAllocated} + ${t.amountRefunded} + ${t.amountReversed} <= ${t.amount}`,
+		),
+	],
+);
+
+export const paymentAllocations = sqliteTable(
+	"payment_allocations",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		paymentId: text("payment_id")
+			.notNull()
+			.references(() => payments.id),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id),
+		amount: integer("amount").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("payment_allocations_pair").on(t.paymentId, t.invoiceId),
+		index("payment_allocations_invoice").on(t.tenantId, t.invoiceId),
+		check("payment_allocations_non_negative", sql`${t.amount} >= 0`),
+	],
+);
+
+export const refunds = sqliteTable(
+	"refunds",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		paymentId: text("payment_id")
+			.notNull()
+			.references(() => payments.id),
+		customerId: text("customer_id").notNull(),
+		invoiceId: text("invoice_id"),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		// How much came out of unapplied credit, and how much reopened invoice balances.
+		fromCredit: integer("from_credit").notNull(),
+		fromInvoices: integer("from_invoices").notNull(),
+		reason: text("reason"),
+		method: text("method"),
+		status: text("status", { enum: ["succeeded"] }).notNull(),
+		requestKey: text("request_key"),
+		journalEntryId: text("journal_entry_id"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		index("refunds_tenant_id").on(t.tenantId, t.id),
+		index("refunds_tenant_payment").on(t.tenantId, t.paymentId),
+		uniqueIndex("refunds_tenant_request_key").on(t.tenantId, t.requestKey),
+		check(
+			"refunds_split",
+			sql`${t.amount} > 0 and ${t.fromCredit} >= 0 and ${t.fromInvoices} >= 0 and ${t.fromCredit} + ${t.fromInvoices} = ${t.amount}`,
+		),
+	],
+);
+
+export const creditNotes = sqliteTable(
+	"credit_notes",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id),
+		number: text("number").notNull(),
+		status: text("status", { enum: ["issued", "voided"] }).notNull(),
+		currency: text("currency").notNull(),
+		// Gross amount credited, and its split into net and tax per jurisdiction.
+		amount: integer("amount").notNull(),
+		netAmount: integer("net_amount").notNull(),
+		taxLines: json<{ jurisdiction: string; amount: number }[]>("tax_lines").notNull(),
+		reason: text("reason").notNull(),
+		amountApplied: integer("amount_applied").notNull().default(0),
+		requestKey: text("request_key"),
+		journalEntryId: text("journal_entry_id"),
+		createdAt: text("created_at").notNull(),
+		voidedAt: text("voided_at"),
+	},
+	(t) => [
+		index("credit_notes_tenant_id").on(t.tenantId, t.id),
+		index("credit_notes_tenant_invoice").on(t.tenantId, t.invoiceId),
+		uniqueIndex("credit_notes_tenant_number").on(t.tenantId, t.number),
+		uniqueIndex("credit_notes_tenant_request_key").on(t.tenantId, t.requestKey),
+		check("credit_notes_amounts", sql`${t.amount} > 0 and ${t.netAmount} >= 0 and ${t.netAmount} <= ${t.amount}`),
+		check("credit_notes_not_overapplied", sql`${t.amountApplied} >= 0 and ${t.amountApplied} <= ${t.amount}`),
+	],
+);
+
+export const creditNoteApplications = sqliteTable(
+	"credit_note_applications",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		creditNoteId: text("credit_note_id")
+			.notNull()
+			.references(() => creditNotes.id),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id),
+		amount: integer("amount").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		index("credit_note_applications_invoice").on(t.tenantId, t.invoiceId),
+		index("credit_note_applications_note").on(t.tenantId, t.creditNoteId),
+		check("credit_note_applications_positive", sql`${t.amount} > 0`),
+	],
+);
+
+export const disputes = sqliteTable(
+	"disputes",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		paymentId: text("payment_id")
+			.notNull()
+			.references(() => payments.id),
+		customerId: text("customer_id").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		reason: text("reason").notNull(),
+		status: text("status", { enum: ["open", "won", "lost"] }).notNull(),
+		evidence: json<{ kind: string; description: string; added_at: string }[]>("evidence").notNull(),
+		notes: json<{ body: string; author_id: string; added_at: string }[]>("notes").notNull(),
+		evidenceDueBy: text("evidence_due_by"),
+		journalEntryId: text("journal_entry_id"),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		resolvedAt: text("resolved_at"),
+	},
+	(t) => [
+		index("disputes_tenant_id").on(t.tenantId, t.id),
+		index("disputes_tenant_payment").on(t.tenantId, t.paymentId),
+		check("disputes_amount_positive", sql`${t.amount} > 0`),
+		check("disputes_status", sql`${t.status} in ('open','won','lost')`),
+	],
+);

@@ -15,7 +15,6 @@ export type AccountRole =
 	| "customer_credit"
 	| "deferred_revenue"
 	| "bad_debt"
-	| "chargeback_loss"
 	| "fx_gain_loss";
 
 export type DefaultAccount = { code: string; name: string; type: AccountType; role: AccountRole };
@@ -31,7 +30,6 @@ export const defaultChart: readonly DefaultAccount[] = [
 	{ code: "4100", name: "Discounts given", type: "revenue", role: "discounts" },
 	{ code: "4200", name: "Sales returns and allowances", type: "revenue", role: "sales_returns" },
 	{ code: "6100", name: "Bad debt expense", type: "expense", role: "bad_debt" },
-	{ code: "6200", name: "Chargeback losses", type: "expense", role: "chargeback_loss" },
 	{ code: "7100", name: "FX gain or loss", type: "expense", role: "fx_gain_loss" },
 ];
 
@@ -98,7 +96,10 @@ export const creditApplied = (amount: number): Posting =>
 /** An allocation taken back off an invoice returns the money to the customer's credit. */
 export const creditUnapplied = (amount: number): Posting => reverse(creditApplied(amount));
 
-/** Money paid back to the customer, out of credit and, for the rest, out of settled receivables. */
+/**
+ * Money paid back to the customer, out of credit and, for the rest, out of settled receivables (whose
+ * invoices are open again).
+ */
 export const refundIssued = ({ fromCredit, fromReceivable }: { fromCredit: number; fromReceivable: number }): Posting =>
 	posting(
 		debit("customer_credit", fromCredit),
@@ -124,14 +125,8 @@ export function creditNoteIssued(note: CreditNoteAmounts): Posting {
 	);
 }
 
-/** A chargeback pulls a payment back out of cash: the receivable it settled is open again. */
-export const chargebackOpened = ({ amount }: { amount: number }): Posting =>
-	posting(debit("accounts_receivable", amount), credit("cash", amount));
-
-/** A won dispute returns the money; a lost one turns the reopened receivable into a loss. */
-export const disputeWon = ({ amount }: { amount: number }): Posting => reverse(chargebackOpened({ amount }));
-export const disputeLost = ({ amount }: { amount: number }): Posting =>
-	posting(debit("chargeback_loss", amount), credit("accounts_receivable", amount));
+/** A lost dispute takes the money back out of cash, like a refund the customer did not ask for. */
+export const chargebackLost = refundIssued;
 
 export function reverse(entry: Posting): Posting {
 	return { lines: entry.lines.map((line) => ({ ...line, debit: line.credit, credit: line.debit })) };

@@ -19,6 +19,12 @@ export const idPrefixes = {
 	job: "job",
 	journal: "jrnl",
 	journalLine: "jl",
+	payment: "pay",
+	allocation: "alloc",
+	refund: "re",
+	creditNote: "cn",
+	creditNoteApplication: "cna",
+	dispute: "dp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,4 +1,5 @@
 import { newRouter } from "../router";
+import { CustomerBalance } from "./customerBalance";
 import { CustomerCreate } from "./customerCreate";
 import { CustomerDelete } from "./customerDelete";
 import { CustomerGet } from "./customerGet";
@@ -15,3 +16,4 @@ customersRouter.patch("/:id", CustomerUpdate);
 customersRouter.delete("/:id", CustomerDelete);
 customersRouter.post("/:id/notes", CustomerNoteCreate);
 customersRouter.get("/:id/notes", CustomerNoteList);
+customersRouter.get("/:id/balance", CustomerBalance);

@@ -1,8 +1,15 @@
 // The D1 statements that persist invoice changes. Callers add them to one batch with the change's
 // audit and outbox rows, so each change lands whole or not at all.
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { invoiceLines, invoices, numberSequences, tenants } from "../../db/schema";
+import {
+	creditNoteApplications,
+	invoiceLines,
+	invoices,
+	numberSequences,
+	paymentAllocations,
+	tenants,
+} from "../../db/schema";
 import { DEFAULT_INVOICE_NUMBER_FORMAT, numberParts, parseNumberFormat } from "../../domain/invoiceNumber";
 import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
 import { summarizeTaxes } from "../../domain/invoiceTotals";
@@ -120,4 +127,36 @@ export async function finalizeStatements(
 			...(journal?.statements ?? []),
 		],
 	};
+}
+
+/**
+ * Recomputes an issued invoice's settlement from its allocations and credit-note applications, in SQL,
+ * after the batch's earlier statements changed them: amount_paid, amount_credited, balance and status
+ * always follow from the rows themselves, and the balance CHECK refuses any over-application.
+ */
+export function refreshSettlementStatement(ctx: ServiceContext, invoiceId: string) {
+	const paid = sql`(select coalesce(sum(${paymentAllocations.amount}), 0) from ${paymentAllocations} where ${paymentAllocations.invoiceId} = ${invoiceId})`;
+	const credited = sql`(select coalesce(sum(${creditNoteApplications.amount}), 0) from ${creditNoteApplications} where ${creditNoteApplications.invoiceId} = ${invoiceId})`;
+	const balance = sql`(${invoices.total} - ${paid} - ${credited} - ${invoices.amountWrittenOff})`;
+	const now = ctx.clock.now().toISOString();
+	return ctx.db
+		.update(invoices)
+		.set({
+			amountPaid: paid as unknown as number,
+			amountCredited: credited as unknown as number,
+			balance: balance as unknown as number,
+			status:
+				sql`case when ${balance} = 0 then 'paid' when ${paid} + ${credited} > 0 then 'partially_paid' else 'issued' end` as unknown as InvoiceStatus,
+			paidAt:
+				sql`case when ${balance} = 0 then coalesce(${invoices.paidAt}, ${now}) else null end` as unknown as string,
+			version: sql`${invoices.version} + 1` as unknown as number,
+			updatedAt: now,
+		})
+		.where(
+			and(
+				eq(invoices.tenantId, ctx.tenantId),
+				eq(invoices.id, invoiceId),
+				inArray(invoices.status, ["issued", "partially_paid", "paid"]),
+			),
+		);
 }

@@ -1,0 +1,28 @@
+import { and, asc, eq } from "drizzle-orm";
+import { paymentAllocations, payments } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { notFound } from "../../lib/errors";
+import { type AllocationRow, type PaymentRow, presentPayment } from "../../schemas/payment";
+
+export async function loadPaymentRow(ctx: ServiceContext, id: string): Promise<PaymentRow> {
+	const row = await ctx.db
+		.select()
+		.from(payments)
+		.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, id)))
+		.get();
+	if (!row) throw notFound("payment", id);
+	return row;
+}
+
+export async function loadAllocations(ctx: ServiceContext, paymentId: string): Promise<AllocationRow[]> {
+	return ctx.db
+		.select()
+		.from(paymentAllocations)
+		.where(and(eq(paymentAllocations.tenantId, ctx.tenantId), eq(paymentAllocations.paymentId, paymentId)))
+		.orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id));
+}
+
+export async function presentPaymentById(ctx: ServiceContext, id: string) {
+	const [row, allocations] = await Promise.all([loadPaymentRow(ctx, id), loadAllocations(ctx, id)]);
+	return presentPayment(row, allocations);
+}

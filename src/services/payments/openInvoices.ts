@@ -1,0 +1,45 @@
+import { and, eq, gt, inArray } from "drizzle-orm";
+import { invoices } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { AppError, fieldInvalid } from "../../lib/errors";
+import type { InvoiceRow } from "../invoices/loadInvoice";
+import { loadInvoiceRow } from "../invoices/loadInvoice";
+
+/** The customer's invoices that still owe money in `currency`. */
+export function openInvoicesOf(ctx: ServiceContext, customerId: string, currency: string) {
+	return ctx.db
+		.select()
+		.from(invoices)
+		.where(
+			and(
+				eq(invoices.tenantId, ctx.tenantId),
+				eq(invoices.customerId, customerId),
+				eq(invoices.currency, currency),
+				inArray(invoices.status, ["issued", "partially_paid"]),
+				gt(invoices.balance, 0),
+			),
+		);
+}
+
+/** An invoice money can be applied to: the customer's own, open, in the same currency. */
+export async function payableInvoice(
+	ctx: ServiceContext,
+	invoiceId: string,
+	customerId: string,
+	currency: string,
+	field: string,
+): Promise<InvoiceRow> {
+	const invoice = await loadInvoiceRow(ctx, invoiceId).catch(() => null);
+	if (!invoice || invoice.customerId !== customerId) {
+		throw fieldInvalid("body", field, `no invoice '${invoiceId}' of this customer exists`);
+	}
+	if (invoice.currency !== currency) {
+		throw fieldInvalid("body", field, `invoice ${invoiceId} is in ${invoice.currency}, not ${currency}`);
+	}
+	if (invoice.status !== "issued" && invoice.status !== "partially_paid") {
+		throw new AppError("invalid_state", `Invoice ${invoiceId} is ${invoice.status}: nothing can be applied to it.`, {
+			extensions: { current_status: invoice.status, invoice_id: invoiceId },
+		});
+	}
+	return invoice;
+}
