@@ -1,5 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { AccountDO } from "../../durable-objects/account";
 import { accountStub } from "../../src/services/accounts/accountClient";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
@@ -233,14 +234,15 @@ describe("the account object under pressure", () => {
 		const customer = await newCustomer(key);
 		const invoices: { id: string }[] = [];
 		for (let i = 0; i < 5; i++) invoices.push(await newInvoice(key, customer.id, oneLine(10000)));
+		const [oldest, next] = invoices as [{ id: string }, { id: string }];
 		const credit = await pay(key, { customer_id: customer.id, amount: 1 }); // takes 1 from the oldest invoice
 		const requests = Array.from({ length: 200 }, (_, i) =>
 			i % 4 === 0
 				? api(`/v1/billing/payments/${credit.id}/allocate`, {
 						key,
 						body: {
-							unallocate: [{ invoice_id: invoices[0].id, amount: 1 }],
-							allocate: [{ invoice_id: invoices[1].id, amount: 1 }],
+							unallocate: [{ invoice_id: oldest.id, amount: 1 }],
+							allocate: [{ invoice_id: next.id, amount: 1 }],
 						},
 					})
 				: api("/v1/billing/payments", {
@@ -309,7 +311,8 @@ describe("the account object under pressure", () => {
 			now: new Date().toISOString(),
 			input: { customer_id: customer.id, amount, currency: "EUR", payment_method: "card" as const, requestKey: null },
 		});
-		await runInDurableObject(stub, async (instance) => {
+		await runInDurableObject(stub, async (object) => {
+			const instance = object as unknown as AccountDO;
 			const realDb = (instance as unknown as { env: typeof env }).env.DB;
 			const crashBefore = {
 				...env,
