@@ -2,21 +2,15 @@
 // audit and outbox rows, so each change lands whole or not at all.
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import {
-	creditNoteApplications,
-	invoiceLines,
-	invoices,
-	numberSequences,
-	paymentAllocations,
-	tenants,
-} from "../../db/schema";
-import { DEFAULT_INVOICE_NUMBER_FORMAT, numberParts, parseNumberFormat } from "../../domain/invoiceNumber";
+import { creditNoteApplications, invoiceLines, invoices, paymentAllocations, tenants } from "../../db/schema";
+import { DEFAULT_INVOICE_NUMBER_FORMAT, parseNumberFormat } from "../../domain/invoiceNumber";
 import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
 import { summarizeTaxes } from "../../domain/invoiceTotals";
 import { invoiceIssued } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { journalStatements } from "../ledger/journalStatements";
+import { takeNextNumber } from "../numbering";
 import { resolveDueDate } from "./buildInvoice";
 import type { InvoiceDetail, InvoiceLineRow, InvoiceRow } from "./loadInvoice";
 import { todayOf } from "./presentInvoice";
@@ -52,10 +46,7 @@ export type Finalization = {
 	assignedNumber: SQL;
 };
 
-/**
- * Issues a draft: moves the tenant's gapless sequence and stamps the number in the same batch. The
- * counter only moves while the invoice is still a draft, so a failed or repeated finalize leaves no gap.
- */
+/** Issues a draft: numbers it from the tenant's gapless series and posts its journal, in one batch. */
 export async function finalizeStatements(
 	ctx: ServiceContext,
 	{ invoice: draft, lines }: InvoiceDetail,
@@ -72,15 +63,14 @@ export async function finalizeStatements(
 	const issueDate = draft.issueDate ?? todayOf(ctx.clock.now());
 	const dueDate = resolveDueDate(issueDate, draft.dueDate, draft.paymentTerms) as string;
 	if (dueDate < issueDate) throw fieldInvalid("body", "due_date", "must not be before the issue date");
-	const parts = numberParts(format, Number(issueDate.slice(0, 4)));
 	const status: InvoiceStatus = settlementStatus(draft);
-	const sequenceKey = and(
-		eq(numberSequences.tenantId, ctx.tenantId),
-		eq(numberSequences.series, "invoice"),
-		eq(numberSequences.period, parts.period),
-	);
-	const sequenceValue = sql`(select ${numberSequences.lastValue} from ${numberSequences} where ${sequenceKey})`;
-	const numberExpression = sql`${parts.prefix} || printf('%0' || ${parts.width} || 'd', ${sequenceValue}) || ${parts.suffix}`;
+	// The counter moves only while the invoice is still a draft: a repeated finalize takes no number.
+	const numbering = takeNextNumber(ctx, {
+		series: "invoice",
+		format,
+		year: Number(issueDate.slice(0, 4)),
+		onlyIf: sql`exists (select 1 from ${invoices} where ${invoices.tenantId} = ${ctx.tenantId} and ${invoices.id} = ${draft.id} and ${invoices.status} = 'draft')`,
+	});
 	const journal =
 		draft.total > 0
 			? journalStatements(ctx, {
@@ -105,25 +95,8 @@ export async function finalizeStatements(
 		after: { ...draft, ...changes, version: draft.version + 1, updatedAt: now },
 		assignedNumber: sql`(select ${invoices.number} from ${invoices} where ${invoices.tenantId} = ${ctx.tenantId} and ${invoices.id} = ${draft.id})`,
 		statements: [
-			// One row to insert only while the invoice is still a draft: the counter never moves for nothing.
-			ctx.db
-				.insert(numberSequences)
-				.select(
-					ctx.db
-						.select({
-							tenantId: sql`${ctx.tenantId}`.as("tenant_id"),
-							series: sql`'invoice'`.as("series"),
-							period: sql`${parts.period}`.as("period"),
-							lastValue: sql`1`.as("last_value"),
-						})
-						.from(invoices)
-						.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, draft.id), eq(invoices.status, "draft"))),
-				)
-				.onConflictDoUpdate({
-					target: [numberSequences.tenantId, numberSequences.series, numberSequences.period],
-					set: { lastValue: sql`${numberSequences.lastValue} + 1` },
-				}),
-			updateInvoiceStatement(ctx, draft, { ...changes, number: numberExpression as unknown as string }),
+			numbering.advance,
+			updateInvoiceStatement(ctx, draft, { ...changes, number: numbering.number as unknown as string }),
 			...(journal?.statements ?? []),
 		],
 	};
