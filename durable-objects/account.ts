@@ -2,6 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
 import type { ServiceContext } from "../src/lib/context";
 import { type AccountRequest, accountContext, settle } from "../src/services/accounts/accountClient";
+import {
+	commitApplyCreditNote,
+	commitCreateCreditNote,
+	commitVoidCreditNote,
+} from "../src/services/creditNotes/creditNotes";
 import { commitNewInvoice } from "../src/services/invoices/createInvoice";
 import { commitDeleteInvoice } from "../src/services/invoices/deleteInvoice";
 import { commitFinalizeInvoice } from "../src/services/invoices/finalizeInvoice";
@@ -55,5 +60,17 @@ export class AccountDO extends DurableObject<Env> {
 
 	refundPayment(request: AccountRequest<Parameters<typeof commitRefundPayment>[1]>) {
 		return this.#exclusive(request, commitRefundPayment);
+	}
+
+	createCreditNote(request: AccountRequest<Parameters<typeof commitCreateCreditNote>[1]>) {
+		return this.#exclusive(request, commitCreateCreditNote);
+	}
+
+	applyCreditNote(request: AccountRequest<Parameters<typeof commitApplyCreditNote>[1]>) {
+		return this.#exclusive(request, commitApplyCreditNote);
+	}
+
+	voidCreditNote(request: AccountRequest<Parameters<typeof commitVoidCreditNote>[1]>) {
+		return this.#exclusive(request, commitVoidCreditNote);
 	}
 }

@@ -1,0 +1,13 @@
+import { newRouter } from "../router";
+import { CreditNoteApply } from "./creditNoteApply";
+import { CreditNoteCreate } from "./creditNoteCreate";
+import { CreditNoteGet } from "./creditNoteGet";
+import { CreditNoteList } from "./creditNoteList";
+import { CreditNoteVoid } from "./creditNoteVoid";
+
+export const creditNotesRouter = newRouter();
+creditNotesRouter.get("/", CreditNoteList);
+creditNotesRouter.post("/", CreditNoteCreate);
+creditNotesRouter.get("/:id", CreditNoteGet);
+creditNotesRouter.post("/:id/apply", CreditNoteApply);
+creditNotesRouter.post("/:id/void", CreditNoteVoid);
