@@ -7,6 +7,7 @@ import {
 	commitCreateCreditNote,
 	commitVoidCreditNote,
 } from "../src/services/creditNotes/creditNotes";
+import { commitOpenDispute, commitResolveDispute, commitUpdateDispute } from "../src/services/disputes/disputes";
 import { commitNewInvoice } from "../src/services/invoices/createInvoice";
 import { commitDeleteInvoice } from "../src/services/invoices/deleteInvoice";
 import { commitFinalizeInvoice } from "../src/services/invoices/finalizeInvoice";
@@ -72,5 +73,17 @@ export class AccountDO extends DurableObject<Env> {
 
 	voidCreditNote(request: AccountRequest<Parameters<typeof commitVoidCreditNote>[1]>) {
 		return this.#exclusive(request, commitVoidCreditNote);
+	}
+
+	openDispute(request: AccountRequest<Parameters<typeof commitOpenDispute>[1]>) {
+		return this.#exclusive(request, commitOpenDispute);
+	}
+
+	updateDispute(request: AccountRequest<Parameters<typeof commitUpdateDispute>[1]>) {
+		return this.#exclusive(request, commitUpdateDispute);
+	}
+
+	resolveDispute(request: AccountRequest<Parameters<typeof commitResolveDispute>[1]>) {
+		return this.#exclusive(request, commitResolveDispute);
 	}
 }
