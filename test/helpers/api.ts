@@ -69,3 +69,49 @@ export function expectProblem(res: ApiResponse, status: number, code: string) {
 	}
 	return problem;
 }
+
+/** Like `newTenant`, plus the id of its first billing_admin key (the `actor_id` of that key's audit rows). */
+export async function newTenantWithKeyId(defaultCurrency = "EUR") {
+	tenantCounter += 1;
+	const res = await api("/v1/admin/tenants", {
+		key: adminToken(),
+		body: { name: `Tenant ${tenantCounter}`, default_currency: defaultCurrency },
+	});
+	if (res.status !== 201) throw new Error(`tenant creation failed: ${res.status} ${res.text}`);
+	return {
+		tenantId: res.body.tenant.id as string,
+		key: res.body.api_key.secret as string,
+		keyId: res.body.api_key.id as string,
+	};
+}
+
+/** A custom role in the tenant that `adminKey` belongs to. */
+export async function newRole(adminKey: string, name: string, permissions: string[]) {
+	const res = await api("/v1/billing/roles", { key: adminKey, body: { name, permissions } });
+	if (res.status !== 201) throw new Error(`role creation failed: ${res.status} ${res.text}`);
+	return res.body;
+}
+
+/**
+ * `expectProblem`, plus every member RFC 9457 and this API promise: type (resolving to /problems/<code>),
+ * title, status, detail, instance (the request path), code and request_id (equal to X-Request-Id).
+ */
+export function expectProblemDocument(res: ApiResponse, status: number, code: string, instance?: string) {
+	const problem = expectProblem(res, status, code);
+	const failures: string[] = [];
+	if (problem.type !== `/problems/${code}`) failures.push(`type ${problem.type}`);
+	if (typeof problem.title !== "string" || problem.title.length === 0) failures.push("title missing");
+	if (problem.status !== status) failures.push(`status member ${problem.status}`);
+	if (typeof problem.detail !== "string" || problem.detail.length === 0) failures.push("detail missing");
+	if (typeof problem.instance !== "string" || !problem.instance.startsWith("/")) failures.push("instance missing");
+	if (instance !== undefined && problem.instance !== instance) failures.push(`instance ${problem.instance}`);
+	if (typeof problem.request_id !== "string" || problem.request_id !== res.headers.get("x-request-id")) {
+		failures.push(`request_id ${problem.request_id} vs X-Request-Id ${res.headers.get("x-request-id")}`);
+	}
+	if (failures.length > 0) throw new Error(`malformed problem document (${failures.join("; ")}): ${res.text}`);
+	return problem;
+}
+
+/** The `errors[]` entries of a validation problem, as `location:field` strings, for compact assertions. */
+export const fieldsOf = (problem: { errors?: { location: string; field: string }[] }) =>
+	(problem.errors ?? []).map((e) => `${e.location}:${e.field}`);

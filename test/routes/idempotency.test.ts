@@ -1,0 +1,308 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { adminToken, api, expectProblemDocument, newCustomer, newKey, newTenant } from "../helpers/api";
+
+const idem = (key: string) => ({ "Idempotency-Key": key });
+
+async function customerCount(key: string) {
+	const res = await api("/v1/billing/customers?status=all&limit=100", { key });
+	return res.body.data.length as number;
+}
+
+/** Moves an idempotency row's clock-driven fields, standing in for time passing. */
+async function setIdempotencyRow(tenantId: string, key: string, fields: Record<string, string | null>) {
+	const columns = Object.keys(fields);
+	const result = await env.DB.prepare(
+		`update idempotency_keys set ${columns.map((c) => `${c} = ?`).join(", ")} where tenant_id = ? and key = ?`,
+	)
+		.bind(...Object.values(fields), tenantId, key)
+		.run();
+	expect(result.meta.changes).toBe(1);
+}
+
+describe("Idempotency-Key", () => {
+	it("replays the first response (status, body, ETag, Location) and creates one customer", async () => {
+		const { key } = await newTenant();
+		const body = { name: "Replay GmbH", email: "ap@replay.example" };
+		const first = await api("/v1/billing/customers", { key, body, headers: idem("create-replay-1") });
+		expect(first.status).toBe(201);
+		expect(first.headers.get("idempotent-replayed")).toBe(null);
+
+		const second = await api("/v1/billing/customers", { key, body, headers: idem("create-replay-1") });
+		expect(second.status).toBe(201);
+		expect(second.headers.get("idempotent-replayed")).toBe("true");
+		expect(second.body).toEqual(first.body);
+		expect(second.text).toBe(first.text);
+		expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+		expect(second.headers.get("location")).toBe(`/v1/billing/customers/${first.body.id}`);
+		expect(second.headers.get("content-type")).toBe(first.headers.get("content-type"));
+		// A replay is its own request, with its own request id.
+		expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+
+		const third = await api("/v1/billing/customers", { key, body, headers: idem("create-replay-1") });
+		expect(third.body).toEqual(first.body);
+		expect(await customerCount(key)).toBe(1);
+	});
+
+	it("treats the request without the key as a new request", async () => {
+		const { key } = await newTenant();
+		const body = { name: "Twice Ltd" };
+		await api("/v1/billing/customers", { key, body, headers: idem("only-first") });
+		const plain = await api("/v1/billing/customers", { key, body });
+		expect(plain.status).toBe(201);
+		expect(plain.headers.get("idempotent-replayed")).toBe(null);
+		expect(await customerCount(key)).toBe(2);
+	});
+
+	it("refuses the same key with a different body with 422 idempotency_key_reused", async () => {
+		const { key } = await newTenant();
+		const first = await api("/v1/billing/customers", { key, body: { name: "One" }, headers: idem("reused") });
+		expect(first.status).toBe(201);
+		const res = await api("/v1/billing/customers", { key, body: { name: "Two" }, headers: idem("reused") });
+		expectProblemDocument(res, 422, "idempotency_key_reused");
+		expect(await customerCount(key)).toBe(1);
+	});
+
+	it("refuses the same key on another route or method", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		await api("/v1/billing/customers", { key, body: { name: "Route A" }, headers: idem("cross-route") });
+		const otherPath = await api(`/v1/billing/customers/${customer.id}/notes`, {
+			key,
+			body: { name: "Route A" },
+			headers: idem("cross-route"),
+		});
+		expectProblemDocument(otherPath, 422, "idempotency_key_reused");
+		const otherMethod = await api(`/v1/billing/customers/${customer.id}`, {
+			key,
+			method: "DELETE",
+			headers: idem("cross-route"),
+		});
+		expectProblemDocument(otherMethod, 422, "idempotency_key_reused");
+		expect((await api(`/v1/billing/customers/${customer.id}`, { key })).body.status).toBe("active");
+	});
+
+	it("lets exactly one of two concurrent requests with one key run", async () => {
+		const { key } = await newTenant();
+		for (let round = 0; round < 5; round++) {
+			const body = { name: `Concurrent ${round}` };
+			const [a, b] = await Promise.all([
+				api("/v1/billing/customers", { key, body, headers: idem(`concurrent-${round}`) }),
+				api("/v1/billing/customers", { key, body, headers: idem(`concurrent-${round}`) }),
+			]);
+			const ran = [a, b].filter((r) => r.status === 201 && r.headers.get("idempotent-replayed") === null);
+			expect(ran, `round ${round}: ${a.status} ${a.text} / ${b.status} ${b.text}`).toHaveLength(1);
+			const winner = ran[0];
+			const other = winner === a ? b : a;
+			if (other.status === 409) {
+				expectProblemDocument(other, 409, "idempotency_in_progress");
+				expect(other.headers.get("retry-after")).toBe("1");
+			} else {
+				expect(other.status).toBe(201);
+				expect(other.headers.get("idempotent-replayed")).toBe("true");
+				expect(other.body).toEqual(winner?.body);
+			}
+		}
+		expect(await customerCount(key)).toBe(5);
+	});
+
+	it("scopes keys per tenant: the same key creates in each tenant", async () => {
+		const a = await newTenant();
+		const b = await newTenant();
+		const body = { name: "Shared key Inc" };
+		const inA = await api("/v1/billing/customers", { key: a.key, body, headers: idem("shared-across-tenants") });
+		const inB = await api("/v1/billing/customers", { key: b.key, body, headers: idem("shared-across-tenants") });
+		expect(inA.status).toBe(201);
+		expect(inB.status).toBe(201);
+		expect(inB.headers.get("idempotent-replayed")).toBe(null);
+		expect(inB.body.id).not.toBe(inA.body.id);
+		expect(await customerCount(a.key)).toBe(1);
+		expect(await customerCount(b.key)).toBe(1);
+	});
+
+	it("scopes keys per tenant, not per API key: two keys of one tenant share them", async () => {
+		const { key: admin } = await newTenant();
+		const second = await newKey(admin, "billing_admin");
+		const body = { name: "Same tenant" };
+		const first = await api("/v1/billing/customers", { key: admin, body, headers: idem("tenant-wide") });
+		const replay = await api("/v1/billing/customers", { key: second.secret, body, headers: idem("tenant-wide") });
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.body.id).toBe(first.body.id);
+	});
+
+	it("releases the key after a validation failure, so a corrected retry succeeds", async () => {
+		const { key } = await newTenant();
+		const bad = await api("/v1/billing/customers", { key, body: { name: "" }, headers: idem("fix-and-retry") });
+		expectProblemDocument(bad, 422, "validation_failed");
+		const fixed = await api("/v1/billing/customers", { key, body: { name: "Fixed" }, headers: idem("fix-and-retry") });
+		expect(fixed.status).toBe(201);
+		expect(fixed.headers.get("idempotent-replayed")).toBe(null);
+		const replay = await api("/v1/billing/customers", { key, body: { name: "Fixed" }, headers: idem("fix-and-retry") });
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.body.id).toBe(fixed.body.id);
+		expect(await customerCount(key)).toBe(1);
+	});
+
+	it("releases the key after a permission failure", async () => {
+		const { key: admin } = await newTenant();
+		const reader = await newKey(admin, "billing_reader");
+		const body = { name: "Permission later" };
+		expectProblemDocument(
+			await api("/v1/billing/customers", { key: reader.secret, body, headers: idem("perm") }),
+			403,
+			"forbidden",
+		);
+		const retried = await api("/v1/billing/customers", { key: admin, body, headers: idem("perm") });
+		expect(retried.status).toBe(201);
+		expect(retried.headers.get("idempotent-replayed")).toBe(null);
+	});
+
+	it("stores a business failure such as 404 and replays it", async () => {
+		const { key } = await newTenant();
+		const missing = "cus_01J00000000000000000000000";
+		const first = await api(`/v1/billing/customers/${missing}/notes`, {
+			key,
+			body: { body: "x" },
+			headers: idem("stored-404"),
+		});
+		expectProblemDocument(first, 404, "not_found");
+		const replay = await api(`/v1/billing/customers/${missing}/notes`, {
+			key,
+			body: { body: "x" },
+			headers: idem("stored-404"),
+		});
+		expect(replay.status).toBe(404);
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.headers.get("content-type")).toBe("application/problem+json");
+		expect(replay.body.code).toBe("not_found");
+	});
+
+	it("replays PATCH and DELETE instead of re-running them", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const path = `/v1/billing/customers/${customer.id}`;
+		const patch = { segment: "enterprise", version: 1 };
+		const updated = await api(path, { key, method: "PATCH", body: patch, headers: idem("patch-once") });
+		expect(updated.status).toBe(200);
+		const patchReplay = await api(path, { key, method: "PATCH", body: patch, headers: idem("patch-once") });
+		expect(patchReplay.status).toBe(200);
+		expect(patchReplay.headers.get("idempotent-replayed")).toBe("true");
+		expect(patchReplay.body).toEqual(updated.body);
+
+		const deleted = await api(path, { key, method: "DELETE", headers: idem("delete-once") });
+		expect(deleted.status).toBe(200);
+		// Without the key, a second delete is a conflict; with it, the first answer comes back.
+		const deleteReplay = await api(path, { key, method: "DELETE", headers: idem("delete-once") });
+		expect(deleteReplay.status).toBe(200);
+		expect(deleteReplay.headers.get("idempotent-replayed")).toBe("true");
+		expect(deleteReplay.body).toEqual(deleted.body);
+		expectProblemDocument(await api(path, { key, method: "DELETE" }), 409, "invalid_state");
+		expect((await api(path, { key })).body.version).toBe(3);
+	});
+
+	it("ignores the header on GET", async () => {
+		const { key } = await newTenant();
+		await newCustomer(key);
+		const a = await api("/v1/billing/customers", { key, headers: idem("get-key") });
+		await newCustomer(key);
+		const b = await api("/v1/billing/customers", { key, headers: idem("get-key") });
+		expect(b.headers.get("idempotent-replayed")).toBe(null);
+		expect(b.body.data).toHaveLength(a.body.data.length + 1);
+	});
+
+	it.each([
+		["empty", ""],
+		["256 characters", "k".repeat(256)],
+		["a space", "has space"],
+		["a tab", "tab\tinside"],
+	])("refuses a malformed key (%s) with 422 on the header", async (_label, value) => {
+		const { key } = await newTenant();
+		const res = await api("/v1/billing/customers", { key, body: { name: "X" }, headers: idem(value) });
+		expect(expectProblemDocument(res, 422, "validation_failed").errors).toEqual([
+			{ location: "header", field: "Idempotency-Key", message: expect.any(String) },
+		]);
+		expect(await customerCount(key)).toBe(0);
+	});
+
+	it("accepts a key of exactly 255 printable characters", async () => {
+		const { key } = await newTenant();
+		const res = await api("/v1/billing/customers", { key, body: { name: "Long key" }, headers: idem("~".repeat(255)) });
+		expect(res.status).toBe(201);
+	});
+
+	it("answers 409 while the first request holds the key, and lets a retry take over a dead holder's key", async () => {
+		const { key, tenantId } = await newTenant();
+		const body = { name: "Crashed midway" };
+		const first = await api("/v1/billing/customers", { key, body, headers: idem("dead-holder") });
+		expect(first.status).toBe(201);
+
+		// As if the first request were still running: in progress, lock held.
+		await setIdempotencyRow(tenantId, "dead-holder", {
+			state: "in_progress",
+			response_status: null,
+			response_body: null,
+			locked_until: "2999-01-01T00:00:00.000Z",
+		});
+		const busy = await api("/v1/billing/customers", { key, body, headers: idem("dead-holder") });
+		expectProblemDocument(busy, 409, "idempotency_in_progress");
+		expect(busy.headers.get("retry-after")).toBe("1");
+
+		// The holder died: its lock lapsed. The same request may claim the key again…
+		await setIdempotencyRow(tenantId, "dead-holder", { locked_until: "2000-01-01T00:00:00.000Z" });
+		const different = await api("/v1/billing/customers", {
+			key,
+			body: { name: "Other" },
+			headers: idem("dead-holder"),
+		});
+		expectProblemDocument(different, 422, "idempotency_key_reused");
+		const retried = await api("/v1/billing/customers", { key, body, headers: idem("dead-holder") });
+		expect(retried.status).toBe(201);
+		expect(retried.headers.get("idempotent-replayed")).toBe(null);
+	});
+
+	it("frees a key once it has expired, even for a different request", async () => {
+		const { key, tenantId } = await newTenant();
+		const first = await api("/v1/billing/customers", { key, body: { name: "Old" }, headers: idem("expiring") });
+		expect(first.status).toBe(201);
+		await setIdempotencyRow(tenantId, "expiring", { expires_at: "2000-01-01T00:00:00.000Z" });
+		const reused = await api("/v1/billing/customers", { key, body: { name: "New" }, headers: idem("expiring") });
+		expect(reused.status).toBe(201);
+		expect(reused.headers.get("idempotent-replayed")).toBe(null);
+		expect(reused.body.name).toBe("New");
+	});
+
+	it("keeps a completed key for 24 hours", async () => {
+		const { key, tenantId } = await newTenant();
+		await api("/v1/billing/customers", { key, body: { name: "Kept" }, headers: idem("retention") });
+		const row = await env.DB.prepare(
+			"select created_at, expires_at, state from idempotency_keys where tenant_id = ? and key = ?",
+		)
+			.bind(tenantId, "retention")
+			.first<{ created_at: string; expires_at: string; state: string }>();
+		expect(row?.state).toBe("completed");
+		expect(Date.parse(row?.expires_at ?? "") - Date.parse(row?.created_at ?? "")).toBe(24 * 60 * 60 * 1000);
+	});
+
+	it("applies to the operator's routes too", async () => {
+		const body = { name: "Idempotent tenant", default_currency: "CHF" };
+		const first = await api("/v1/admin/tenants", { key: adminToken(), body, headers: idem("operator-onboard") });
+		const replay = await api("/v1/admin/tenants", { key: adminToken(), body, headers: idem("operator-onboard") });
+		expect(first.status).toBe(201);
+		expect(replay.status).toBe(201);
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.body.tenant.id).toBe(first.body.tenant.id);
+	});
+
+	it("does not claim a key for a request refused before it started (415)", async () => {
+		const { key } = await newTenant();
+		const refused = await api("/v1/billing/customers", {
+			key,
+			rawBody: '{"name":"Typed wrong"}',
+			headers: { "content-type": "text/plain", ...idem("pre-check") },
+		});
+		expectProblemDocument(refused, 415, "unsupported_media_type");
+		const ok = await api("/v1/billing/customers", { key, body: { name: "Typed right" }, headers: idem("pre-check") });
+		expect(ok.status).toBe(201);
+		expect(ok.headers.get("idempotent-replayed")).toBe(null);
+	});
+});
