@@ -7,6 +7,7 @@ import {
 	commitCreateCreditNote,
 	commitVoidCreditNote,
 } from "../src/services/creditNotes/creditNotes";
+import { commitDeleteCustomer } from "../src/services/customers/deleteCustomer";
 import { commitOpenDispute, commitResolveDispute, commitUpdateDispute } from "../src/services/disputes/disputes";
 import { commitNewInvoice } from "../src/services/invoices/createInvoice";
 import { commitDeleteInvoice } from "../src/services/invoices/deleteInvoice";
@@ -85,5 +86,9 @@ export class AccountDO extends DurableObject<Env> {
 
 	resolveDispute(request: AccountRequest<Parameters<typeof commitResolveDispute>[1]>) {
 		return this.#exclusive(request, commitResolveDispute);
+	}
+
+	deleteCustomer(request: AccountRequest<Parameters<typeof commitDeleteCustomer>[1]>) {
+		return this.#exclusive(request, commitDeleteCustomer);
 	}
 }

@@ -6,9 +6,11 @@ import { createLogger } from "../src/lib/logger";
 import { type JobType, jobMessage } from "../src/schemas/job";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
+import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
 	invoice_import: runInvoiceImport,
+	payment_reconciliation: runReconciliation,
 };
 
 /**

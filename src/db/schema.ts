@@ -561,3 +561,20 @@ export const disputes = sqliteTable(
 		check("disputes_status", sql`${t.status} in ('open','won','lost')`),
 	],
 );
+
+// A bank or settlement statement matched against invoices and payments by a job.
+export const reconciliations = sqliteTable(
+	"reconciliations",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		jobId: text("job_id").notNull(),
+		status: text("status", { enum: ["pending", "completed"] }).notNull(),
+		confirm: integer("confirm", { mode: "boolean" }).notNull(),
+		lines: json<unknown[]>("lines").notNull(),
+		results: json<unknown[] | null>("results"),
+		createdAt: text("created_at").notNull(),
+		completedAt: text("completed_at"),
+	},
+	(t) => [index("reconciliations_tenant_id").on(t.tenantId, t.id)],
+);

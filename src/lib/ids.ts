@@ -25,6 +25,7 @@ export const idPrefixes = {
 	creditNote: "cn",
 	creditNoteApplication: "cna",
 	dispute: "dp",
+	reconciliation: "rec",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { jobs } from "../db/schema";
 import { paginationQuery, timestamp } from "./common";
 
-export const jobTypes = ["invoice_import"] as const;
+export const jobTypes = ["invoice_import", "payment_reconciliation"] as const;
 export type JobType = (typeof jobTypes)[number];
 
 export const jobSchema = z

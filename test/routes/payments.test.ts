@@ -351,3 +351,23 @@ describe("the account object under pressure", () => {
 		await trialBalanceIsZero(key);
 	});
 });
+
+describe("deleting a customer with billing history", () => {
+	it("is refused while money is owed, and a hard delete keeps the history", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const invoice = await newInvoice(key, customer.id, {
+			finalize: true,
+			items: [{ description: "x", unit_price: 500 }],
+		});
+		const owed = await api(`/v1/billing/customers/${customer.id}`, { key, method: "DELETE" });
+		expect(expectProblem(owed, 409, "invalid_state").open_balance).toBe(500);
+		await pay(key, { customer_id: customer.id, invoice_id: invoice.id, amount: 500 });
+		expectProblem(
+			await api(`/v1/billing/customers/${customer.id}?hard=true`, { key, method: "DELETE" }),
+			409,
+			"conflict",
+		);
+		expect((await api(`/v1/billing/customers/${customer.id}`, { key, method: "DELETE" })).body.status).toBe("deleted");
+	});
+});

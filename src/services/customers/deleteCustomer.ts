@@ -1,16 +1,63 @@
-import { and, eq } from "drizzle-orm";
-import { customers } from "../../db/schema";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { customers, invoices, payments } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { isVersionConflict } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
 import { presentCustomer } from "../../schemas/customer";
+import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { loadCustomer } from "./loadCustomer";
 
-/** Soft delete marks the customer deleted and keeps it readable; hard delete removes the row. */
 export async function deleteCustomer({ ctx, id, hard }: { ctx: ServiceContext; id: string; hard: boolean }) {
+	await loadCustomer(ctx, id);
+	return callAccount(ctx, id, (account, request) => account.deleteCustomer(request), { customerId: id, hard });
+}
+
+/**
+ * Inside the account object, so no invoice is issued to the customer meanwhile. Soft delete marks the
+ * customer deleted and keeps it readable; hard delete removes a customer that has no billing history.
+ * Neither is allowed while the customer owes money.
+ */
+export async function commitDeleteCustomer(
+	ctx: ServiceContext,
+	{ customerId: id, hard }: { customerId: string; hard: boolean },
+) {
 	const current = await loadCustomer(ctx, id);
 	const where = and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, id));
+	const [owed, history] = await ctx.db.batch([
+		ctx.db
+			.select({ total: sql<number>`coalesce(sum(${invoices.balance}), 0)` })
+			.from(invoices)
+			.where(
+				and(
+					eq(invoices.tenantId, ctx.tenantId),
+					eq(invoices.customerId, id),
+					inArray(invoices.status, ["issued", "partially_paid"]),
+				),
+			),
+		ctx.db
+			.select({
+				n: sql<number>`(select count(*) from ${invoices} where ${invoices.customerId} = ${id}) + (select count(*) from ${payments} where ${payments.customerId} = ${id})`,
+			})
+			.from(customers)
+			.where(where),
+	]);
+	const openBalance = owed[0]?.total ?? 0;
+	if (openBalance > 0) {
+		throw new AppError(
+			"invalid_state",
+			`Customer ${id} still owes ${openBalance}; settle, credit or write off its invoices first.`,
+			{
+				extensions: { open_balance: openBalance },
+			},
+		);
+	}
+	if (hard && (history[0]?.n ?? 0) > 0) {
+		throw new AppError(
+			"conflict",
+			`Customer ${id} has invoices or payments; its billing history is kept, so soft-delete it instead.`,
+		);
+	}
 	if (hard) {
 		await ctx.db.batch([
 			ctx.db.delete(customers).where(where),
