@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { apiKeys } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -12,18 +12,21 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
 	if (!current) throw notFound("api_key", id);
 	if (current.revokedAt !== null) return presentApiKey(current);
 	const next = { ...current, revokedAt: ctx.clock.now().toISOString() };
-	await ctx.db.batch([
-		ctx.db
-			.update(apiKeys)
-			.set({ revokedAt: next.revokedAt })
-			.where(and(where, isNull(apiKeys.revokedAt))),
-		...changeStatements(ctx, {
-			action: "api_key.revoked",
-			target: { type: "api_key", id },
-			before: presentApiKey(current),
-			after: presentApiKey(next),
-			event: null,
-		}),
-	]);
+	try {
+		await ctx.db.batch([
+			ctx.db.update(apiKeys).set({ revokedAt: next.revokedAt }).where(where),
+			...changeStatements(ctx, {
+				action: "api_key.revoked",
+				target: { type: "api_key", id },
+				before: presentApiKey(current),
+				after: presentApiKey(next),
+				event: null,
+			}),
+		]);
+	} catch (error) {
+		// Another request revoked it first: answer with the revocation that stands.
+		if (!String((error as Error).message).includes("already_revoked")) throw error;
+		return presentApiKey((await ctx.db.select().from(apiKeys).where(where).get()) ?? next);
+	}
 	return presentApiKey(next);
 }
