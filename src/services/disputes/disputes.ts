@@ -18,7 +18,7 @@ import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { journalStatements } from "../ledger/journalStatements";
 import { paginate } from "../pagination";
-import { loadAllocations, loadPaymentRow } from "../payments/loadPayment";
+import { loadPaymentRow, loadReopenableAllocations } from "../payments/loadPayment";
 import { moveAllocations } from "../payments/paymentStatements";
 
 export async function loadDispute(ctx: ServiceContext, id: string): Promise<DisputeRow> {
@@ -181,12 +181,8 @@ export async function commitResolveDispute(
 	const statements = [];
 	if (input.outcome === "lost") {
 		const payment = await loadPaymentRow(ctx, row.paymentId);
-		const allocations = await loadAllocations(ctx, payment.id);
-		const plan = planReturn(
-			row.amount,
-			unappliedOf(payment),
-			allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
-		);
+		const allocations = await loadReopenableAllocations(ctx, payment.id);
+		const plan = planReturn(row.amount, unappliedOf(payment), allocations);
 		if (!plan) {
 			throw new AppError("conflict", `Payment ${payment.id} no longer holds the ${row.amount} in dispute.`, {
 				extensions: { payment_id: payment.id },

@@ -6,7 +6,7 @@ import { type AllocateInput, presentPayment, unappliedOf } from "../../schemas/p
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { journalStatements } from "../ledger/journalStatements";
-import { loadAllocations, loadPaymentRow, presentPaymentById } from "./loadPayment";
+import { loadAllocations, loadPaymentRow, loadReopenableAllocations, presentPaymentById } from "./loadPayment";
 import { payableInvoice } from "./openInvoices";
 import { moveAllocations } from "./paymentStatements";
 
@@ -31,12 +31,20 @@ export async function allocatePayment({
  */
 export async function commitAllocatePayment(ctx: ServiceContext, input: AllocateRequest) {
 	const payment = await loadPaymentRow(ctx, input.paymentId);
-	const allocations = await loadAllocations(ctx, payment.id);
+	const [allocations, reopenable] = await Promise.all([
+		loadAllocations(ctx, payment.id),
+		loadReopenableAllocations(ctx, payment.id),
+	]);
 	const released = input.unallocate.reduce((sum, u) => sum + u.amount, 0);
 	input.unallocate.forEach((u, i) => {
-		const current = allocations.find((a) => a.invoiceId === u.invoice_id)?.amount ?? 0;
+		// Money on a voided or written-off invoice stays there.
+		const current = reopenable.find((a) => a.invoiceId === u.invoice_id)?.amount ?? 0;
 		if (u.amount > current) {
-			throw fieldInvalid("body", `unallocate.${i}.amount`, `exceeds the ${current} allocated to ${u.invoice_id}`);
+			throw fieldInvalid(
+				"body",
+				`unallocate.${i}.amount`,
+				`exceeds the ${current} that can be taken back from ${u.invoice_id}`,
+			);
 		}
 	});
 	const requested = input.allocate.reduce((sum, a) => sum + a.amount, 0);

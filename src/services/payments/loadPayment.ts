@@ -1,5 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
-import { paymentAllocations, payments } from "../../db/schema";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { invoices, paymentAllocations, payments } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { type AllocationRow, type PaymentRow, presentPayment } from "../../schemas/payment";
@@ -20,6 +20,23 @@ export async function loadAllocations(ctx: ServiceContext, paymentId: string): P
 		.from(paymentAllocations)
 		.where(and(eq(paymentAllocations.tenantId, ctx.tenantId), eq(paymentAllocations.paymentId, paymentId)))
 		.orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id));
+}
+
+/** Allocations that can be taken back: those on invoices still issued, partially paid or paid. */
+export async function loadReopenableAllocations(ctx: ServiceContext, paymentId: string) {
+	const rows = await ctx.db
+		.select({ invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount })
+		.from(paymentAllocations)
+		.innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
+		.where(
+			and(
+				eq(paymentAllocations.tenantId, ctx.tenantId),
+				eq(paymentAllocations.paymentId, paymentId),
+				inArray(invoices.status, ["issued", "partially_paid", "paid"]),
+			),
+		)
+		.orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id));
+	return rows.filter((row) => row.amount > 0);
 }
 
 export async function presentPaymentById(ctx: ServiceContext, id: string) {

@@ -10,7 +10,7 @@ import { presentRefund, type RefundInput, type RefundRow } from "../../schemas/p
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { journalStatements } from "../ledger/journalStatements";
-import { loadAllocations, loadPaymentRow } from "./loadPayment";
+import { loadPaymentRow, loadReopenableAllocations } from "./loadPayment";
 import { moveAllocations } from "./paymentStatements";
 
 type RefundRequest = RefundInput & { paymentId: string; requestKey: string | null };
@@ -48,7 +48,7 @@ export async function commitRefundPayment(ctx: ServiceContext, input: RefundRequ
 		if (earlier) return presentRefund(earlier);
 	}
 	const payment = await loadPaymentRow(ctx, input.paymentId);
-	const allocations = await loadAllocations(ctx, payment.id);
+	const allocations = await loadReopenableAllocations(ctx, payment.id);
 	const refundable = payment.amount - payment.amountRefunded - payment.amountReversed;
 	const amount = input.amount ?? refundable;
 	if (amount <= 0 || amount > refundable) {
@@ -62,16 +62,13 @@ export async function commitRefundPayment(ctx: ServiceContext, input: RefundRequ
 		);
 	}
 	const unapplied = payment.amount - payment.amountAllocated - payment.amountRefunded - payment.amountReversed;
-	const plan = planReturn(
-		amount,
-		unapplied,
-		allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount })),
-		input.invoice_id,
-	);
+	const plan = planReturn(amount, unapplied, allocations, input.invoice_id);
 	if (!plan) {
-		throw new AppError("conflict", `The refund exceeds what payment ${payment.id} applied to ${input.invoice_id}.`, {
-			errors: [{ location: "body", field: "amount", message: "exceeds the allocation to that invoice" }],
-		});
+		throw new AppError(
+			"conflict",
+			`Payment ${payment.id} cannot return ${amount}: money applied to voided or written-off invoices stays there${input.invoice_id ? `, and ${input.invoice_id} holds less` : ""}.`,
+			{ errors: [{ location: "body", field: "amount", message: "exceeds what can be taken back" }] },
+		);
 	}
 	const fromInvoices = amount - plan.fromCredit;
 	const now = ctx.clock.now().toISOString();
