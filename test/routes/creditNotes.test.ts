@@ -65,10 +65,9 @@ describe("credit notes", () => {
 		});
 		const applied = await api(`/v1/billing/credit-notes/${note.body.id}/apply`, { key, body: { invoice_id: next.id } });
 		expect(applied.body).toMatchObject({ amount_applied: 1900, remaining_credit: 480 });
-		expect((await api(`/v1/billing/invoices/${next.id}`, { key })).body).toMatchObject({
-			status: "paid",
-			amount_credited: 1000,
-		});
+		const credited = (await api(`/v1/billing/invoices/${next.id}`, { key })).body;
+		expect(credited).toMatchObject({ status: "paid", amount_credited: 1000 });
+		expect(credited.credit_notes).toEqual([{ credit_note_id: note.body.id, amount: 1000 }]);
 		expectProblem(
 			await api(`/v1/billing/credit-notes/${note.body.id}/apply`, { key, body: { invoice_id: next.id } }),
 			409,

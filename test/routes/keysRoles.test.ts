@@ -178,7 +178,9 @@ describe("revocation races", () => {
 	it("concurrent revokes of one key leave one revocation and one audit row", async () => {
 		const { key } = await newTenant();
 		const victim = await newKey(key, "billing_reader");
-		const results = await Promise.all(Array.from({ length: 6 }, () => api(`/v1/billing/keys/${victim.id}`, { key, method: "DELETE" })));
+		const results = await Promise.all(
+			Array.from({ length: 6 }, () => api(`/v1/billing/keys/${victim.id}`, { key, method: "DELETE" })),
+		);
 		expect(results.every((r) => r.status === 200)).toBe(true);
 		expect(new Set(results.map((r) => r.body.revoked_at)).size).toBe(1);
 		const audit = await api(`/v1/billing/audit?target_id=${victim.id}&action=api_key.revoked`, { key });

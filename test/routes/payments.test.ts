@@ -40,6 +40,9 @@ describe("recording payments", () => {
 		]);
 		const paid = await api(`/v1/billing/invoices/${later.id}`, { key });
 		expect(paid.body).toMatchObject({ status: "paid", amount_paid: 3000, balance: 0 });
+		expect(paid.body.payments).toEqual([{ payment_id: payment.id, amount: 3000, applied_at: expect.any(String) }]);
+		const listed = await api(`/v1/billing/invoices?customer_id=${customer.id}`, { key });
+		expect(listed.body.data.find((i: { id: string }) => i.id === older.id).payments[0].amount).toBe(2000);
 		expect(paid.body.paid_at).not.toBeNull();
 		expect(await balanceOf(key, customer.id)).toMatchObject({ outstanding: 0, credit: 1000, net: -1000 });
 		const accounts = await trialBalanceIsZero(key);

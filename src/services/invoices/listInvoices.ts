@@ -3,7 +3,7 @@ import { invoiceDeliveries, invoiceLines, invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import type { InvoiceListQuery } from "../../schemas/invoice";
 import { paginate, type SortBy } from "../pagination";
-import type { InvoiceRow } from "./loadInvoice";
+import { type InvoiceRow, loadSettlements } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
 /** Drafts have no issue date yet: they are dated by creation for the from/to filters. */
@@ -69,13 +69,19 @@ export async function listInvoices({ ctx, query }: { ctx: ServiceContext; query:
 					.orderBy(asc(invoiceDeliveries.id)),
 			])
 		: [[], []];
+	const settlements = await loadSettlements(ctx, ids);
 	const linesOf = groupBy(lines, (line) => line.invoiceId);
 	const deliveriesOf = groupBy(deliveries, (delivery) => delivery.invoiceId);
 	return {
 		...page,
 		data: page.data.map((invoice) =>
 			presentInvoice(
-				{ invoice, lines: linesOf.get(invoice.id) ?? [], deliveries: deliveriesOf.get(invoice.id) ?? [] },
+				{
+					invoice,
+					lines: linesOf.get(invoice.id) ?? [],
+					deliveries: deliveriesOf.get(invoice.id) ?? [],
+					settlements: settlements.get(invoice.id),
+				},
 				today,
 			),
 		),

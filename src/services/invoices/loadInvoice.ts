@@ -1,12 +1,61 @@
-import { and, asc, eq } from "drizzle-orm";
-import { invoiceDeliveries, invoiceLines, invoices } from "../../db/schema";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
 export type InvoiceDeliveryRow = typeof invoiceDeliveries.$inferSelect;
-export type InvoiceDetail = { invoice: InvoiceRow; lines: InvoiceLineRow[]; deliveries: InvoiceDeliveryRow[] };
+export type InvoiceSettlements = {
+	payments: { paymentId: string; amount: number; appliedAt: string }[];
+	creditNotes: { creditNoteId: string; amount: number }[];
+};
+export type InvoiceDetail = {
+	invoice: InvoiceRow;
+	lines: InvoiceLineRow[];
+	deliveries: InvoiceDeliveryRow[];
+	settlements?: InvoiceSettlements;
+};
+
+/** The payments and credit notes applied to each of `invoiceIds`, in two queries. */
+export async function loadSettlements(
+	ctx: ServiceContext,
+	invoiceIds: string[],
+): Promise<Map<string, InvoiceSettlements>> {
+	const byInvoice = new Map<string, InvoiceSettlements>(
+		invoiceIds.map((id) => [id, { payments: [], creditNotes: [] }]),
+	);
+	if (invoiceIds.length === 0) return byInvoice;
+	const [allocations, applications] = await ctx.db.batch([
+		ctx.db
+			.select()
+			.from(paymentAllocations)
+			.where(
+				and(
+					eq(paymentAllocations.tenantId, ctx.tenantId),
+					inArray(paymentAllocations.invoiceId, invoiceIds),
+					gt(paymentAllocations.amount, 0),
+				),
+			)
+			.orderBy(asc(paymentAllocations.createdAt)),
+		ctx.db
+			.select()
+			.from(creditNoteApplications)
+			.where(
+				and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.invoiceId, invoiceIds)),
+			)
+			.orderBy(asc(creditNoteApplications.id)),
+	]);
+	for (const a of allocations)
+		byInvoice.get(a.invoiceId)?.payments.push({ paymentId: a.paymentId, amount: a.amount, appliedAt: a.updatedAt });
+	for (const a of applications) {
+		const notes = byInvoice.get(a.invoiceId)?.creditNotes;
+		const existing = notes?.find((n) => n.creditNoteId === a.creditNoteId);
+		if (existing) existing.amount += a.amount;
+		else notes?.push({ creditNoteId: a.creditNoteId, amount: a.amount });
+	}
+	return byInvoice;
+}
 
 export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<InvoiceRow> {
 	const row = await ctx.db
@@ -38,5 +87,6 @@ export async function loadInvoiceDetail(ctx: ServiceContext, id: string): Promis
 	]);
 	const invoice = rows[0];
 	if (!invoice) throw notFound("invoice", id);
-	return { invoice, lines, deliveries };
+	const settlements = (await loadSettlements(ctx, [id])).get(id);
+	return { invoice, lines, deliveries, settlements };
 }

@@ -17,7 +17,7 @@ const MONEY_FIELDS = [
 
 /** The canonical invoice resource (seed 000 §17); `today` decides whether it is overdue. */
 export function presentInvoice(
-	{ invoice, lines, deliveries }: InvoiceDetail,
+	{ invoice, lines, deliveries, settlements }: InvoiceDetail,
 	today: string,
 	preview = false,
 ): InvoiceResource {
@@ -65,8 +65,12 @@ export function presentInvoice(
 			taxable_amount: t.taxableAmount,
 			amount: t.amount,
 		})),
-		payments: [],
-		credit_notes: [],
+		payments: (settlements?.payments ?? []).map((p) => ({
+			payment_id: p.paymentId,
+			amount: p.amount,
+			applied_at: p.appliedAt,
+		})),
+		credit_notes: (settlements?.creditNotes ?? []).map((n) => ({ credit_note_id: n.creditNoteId, amount: n.amount })),
 		attachments: [],
 		deliveries: deliveries.map((d) => ({
 			id: d.id,
