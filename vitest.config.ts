@@ -18,6 +18,7 @@ export default defineConfig(async () => {
 						ENVIRONMENT: "test",
 						ADMIN_TOKEN: TEST_ADMIN_TOKEN,
 						LOG_LEVEL: "error",
+						WEBHOOK_ALLOW_LOCALHOST: "true",
 					},
 				},
 			}),

@@ -1,12 +1,15 @@
 import type { Env } from "../src/env";
 import { createLogger } from "../src/lib/logger";
 import { consumeJobs } from "./jobs";
+import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
 type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promise<void>;
 
 /** One consumer per queue, each idempotent by message or event id (delivery is at least once, unordered). */
 const consumers: Partial<Record<string, Consumer>> = {
 	jobs: consumeJobs,
+	webhooks: consumeWebhooks,
+	"webhooks-dlq": consumeWebhooksDeadLetters,
 };
 
 /**

@@ -4,6 +4,7 @@ import { systemClock } from "../src/lib/clock";
 import type { ServiceContext } from "../src/lib/context";
 import { createLogger } from "../src/lib/logger";
 import { type JobType, jobMessage } from "../src/schemas/job";
+import { dispatchEvents } from "../src/services/events/events";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
@@ -42,6 +43,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 					logger: logger.child({ job_id, tenant_id }),
 				};
 				await runners[job.type as JobType](ctx, job);
+				await dispatchEvents(env, db, { tenantId: tenant_id });
 			}
 			message.ack();
 		} catch (error) {

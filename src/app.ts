@@ -5,6 +5,7 @@ import type { AppBindings, AppContext } from "./lib/context";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
 import { bodyGuard } from "./middleware/bodyGuard";
+import { dispatchOutbox } from "./middleware/dispatchOutbox";
 import { idempotency } from "./middleware/idempotency";
 import { rateLimit } from "./middleware/rateLimit";
 import { requestContext } from "./middleware/requestContext";
@@ -13,6 +14,7 @@ import { auditRouter } from "./routes/audit/router";
 import { creditNotesRouter } from "./routes/creditNotes/router";
 import { customersRouter } from "./routes/customers/router";
 import { chargebacksRouter, disputesRouter } from "./routes/disputes/router";
+import { eventsRouter } from "./routes/events/router";
 import { invoicesRouter } from "./routes/invoices/router";
 import { jobsRouter } from "./routes/jobs/router";
 import { keysRouter } from "./routes/keys/router";
@@ -23,13 +25,14 @@ import { reconciliationsRouter } from "./routes/reconciliations/router";
 import { refundsRouter } from "./routes/refunds/router";
 import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
+import { webhooksRouter } from "./routes/webhooks/router";
 
 const app = new Hono<AppBindings>();
 
-// request id → problem errors → body guard → auth/tenant → rate limit → idempotency → route
+// request id → problem errors → body guard → auth/tenant → rate limit → (event dispatch after) → idempotency → route
 app.use("*", requestContext);
 app.onError((error, c) => problemFor(error, c));
-app.use("/v1/*", bodyGuard, authenticate, rateLimit, idempotency);
+app.use("/v1/*", bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency);
 
 const openapi = fromHono(app, {
 	openapiVersion: "3.1",
@@ -71,6 +74,8 @@ openapi.route("/v1/billing/jobs", jobsRouter);
 openapi.route("/v1/billing/journals", journalsRouter);
 openapi.route("/v1/billing/ledger", ledgerRouter);
 openapi.route("/v1/billing/settings", settingsRouter);
+openapi.route("/v1/billing/events", eventsRouter);
+openapi.route("/v1/billing/webhooks", webhooksRouter);
 
 // Problem types are relative URIs; each resolves to a short description of itself.
 app.get("/problems/:code", (c) => {

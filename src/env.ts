@@ -17,6 +17,8 @@ export interface Env {
 	RATE_LIMIT_PER_MINUTE?: string;
 	MAX_BODY_BYTES?: string;
 	LOG_LEVEL?: string;
+	/** "true" lets webhooks target http://localhost (local development only). */
+	WEBHOOK_ALLOW_LOCALHOST?: string;
 }
 
 const configSchema = z.object({
@@ -25,6 +27,7 @@ const configSchema = z.object({
 	rateLimitPerMinute: z.coerce.number().int().positive(),
 	maxBodyBytes: z.coerce.number().int().positive(),
 	logLevel: z.enum(["debug", "info", "warn", "error"]),
+	webhookAllowLocalhost: z.boolean(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -41,6 +44,7 @@ export function config(env: Env): Config {
 			rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? "600",
 			maxBodyBytes: env.MAX_BODY_BYTES ?? "1048576",
 			logLevel: env.LOG_LEVEL ?? "info",
+			webhookAllowLocalhost: env.WEBHOOK_ALLOW_LOCALHOST === "true" && env.ENVIRONMENT !== "production",
 		});
 		cache.set(env, parsed);
 	}

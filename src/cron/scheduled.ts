@@ -3,11 +3,14 @@ import { database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import type { Env } from "../env";
 import { createLogger } from "../lib/logger";
+import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
 
 export const MAINTENANCE_CRON = "*/5 * * * *";
 /** A job still queued this long after its last update lost its queue message. */
 const STALLED_AFTER_MS = 5 * 60 * 1000;
+/** Events normally leave with their request; one still here after a minute lost its queue send. */
+const UNDISPATCHED_AFTER_MS = 60 * 1000;
 
 /** Cron Triggers land here; each schedule names the jobs it runs. */
 export async function runScheduled(cron: string, env: Env, scheduledTime: Date): Promise<void> {
@@ -15,12 +18,16 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 	switch (cron) {
 		case MAINTENANCE_CRON: {
 			const purged = await purgeExpiredIdempotencyKeys(env, scheduledTime);
-			const requeued = await requeueStalledJobs(
-				env,
-				database(env.DB),
-				new Date(scheduledTime.getTime() - STALLED_AFTER_MS),
-			);
-			logger.info("maintenance finished", { idempotency_keys_purged: purged, jobs_requeued: requeued });
+			const db = database(env.DB);
+			const requeued = await requeueStalledJobs(env, db, new Date(scheduledTime.getTime() - STALLED_AFTER_MS));
+			const dispatched = await dispatchEvents(env, db, {
+				createdBefore: new Date(scheduledTime.getTime() - UNDISPATCHED_AFTER_MS).toISOString(),
+			});
+			logger.info("maintenance finished", {
+				idempotency_keys_purged: purged,
+				jobs_requeued: requeued,
+				events_dispatched: dispatched,
+			});
 			return;
 		}
 		default:

@@ -578,3 +578,62 @@ export const reconciliations = sqliteTable(
 	},
 	(t) => [index("reconciliations_tenant_id").on(t.tenantId, t.id)],
 );
+
+export const webhookEndpoints = sqliteTable(
+	"webhook_endpoints",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		url: text("url").notNull(),
+		description: text("description"),
+		events: json<string[]>("events").notNull(),
+		// The signing secret (whsec_…): kept because every delivery is signed with it.
+		secret: text("secret").notNull(),
+		status: text("status", { enum: ["enabled", "disabled"] }).notNull(),
+		disabledReason: text("disabled_reason"),
+		consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+		failingSince: text("failing_since"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [index("webhook_endpoints_tenant").on(t.tenantId, t.status)],
+);
+
+// One delivery per (endpoint, event): fan-out and retries can repeat, the delivery stays one.
+export const webhookDeliveries = sqliteTable(
+	"webhook_deliveries",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		endpointId: text("endpoint_id").notNull(),
+		eventId: text("event_id").notNull(),
+		eventType: text("event_type").notNull(),
+		status: text("status", { enum: ["pending", "succeeded", "failed", "dead_lettered"] }).notNull(),
+		attempts: integer("attempts").notNull().default(0),
+		lastStatusCode: integer("last_status_code"),
+		lastError: text("last_error"),
+		nextRetryAt: text("next_retry_at"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		succeededAt: text("succeeded_at"),
+	},
+	(t) => [
+		uniqueIndex("webhook_deliveries_endpoint_event").on(t.endpointId, t.eventId),
+		index("webhook_deliveries_tenant_endpoint").on(t.tenantId, t.endpointId, t.id),
+	],
+);
+
+export const webhookAttempts = sqliteTable(
+	"webhook_attempts",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		deliveryId: text("delivery_id").notNull(),
+		attempt: integer("attempt").notNull(),
+		statusCode: integer("status_code"),
+		latencyMs: integer("latency_ms").notNull(),
+		error: text("error"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("webhook_attempts_delivery").on(t.tenantId, t.deliveryId, t.attempt)],
+);

@@ -26,6 +26,9 @@ export const idPrefixes = {
 	creditNoteApplication: "cna",
 	dispute: "dp",
 	reconciliation: "rec",
+	webhookEndpoint: "we",
+	webhookDelivery: "msg",
+	webhookAttempt: "wat",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -30,7 +30,10 @@ function jsonWith(value: unknown, basePath: string, computed: Record<string, SQL
 	return sql`json_set(${text}${sql.join(assignments)})`;
 }
 
-export function changeStatements(ctx: ServiceContext, change: Change): BatchItem<"sqlite">[] {
+/** What recording a change needs: a request, a job or a queue consumer can provide it. */
+export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "requestId" | "clock">;
+
+export function changeStatements(ctx: ChangeContext, change: Change): BatchItem<"sqlite">[] {
 	const createdAt = ctx.clock.now().toISOString();
 	const statements: BatchItem<"sqlite">[] = [
 		ctx.db.insert(auditLog).values({

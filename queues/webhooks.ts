@@ -1,0 +1,75 @@
+import { and, eq } from "drizzle-orm";
+import { database } from "../src/db/client";
+import { outboxEvents, webhookDeliveries } from "../src/db/schema";
+import type { Env } from "../src/env";
+import { systemClock } from "../src/lib/clock";
+import { createLogger } from "../src/lib/logger";
+import { webhookMessage } from "../src/schemas/event";
+import { attemptDelivery } from "../src/services/webhooks/deliver";
+import { fanOut } from "../src/services/webhooks/fanOut";
+
+/**
+ * The `webhooks` queue carries two kinds of message: an event to fan out to its endpoints, and one
+ * delivery to attempt. A failed attempt is retried by the queue with a growing delay; after the last
+ * retry the message goes to `webhooks-dlq`.
+ */
+export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
+	const db = database(env.DB);
+	const logger = createLogger({ queue: batch.queue });
+	for (const message of batch.messages) {
+		const parsed = webhookMessage.safeParse(message.body);
+		if (!parsed.success) {
+			logger.error("malformed webhook message; sending it to the dead-letter queue", { body: message.body });
+			message.retry({ delaySeconds: 0 });
+			continue;
+		}
+		const body = parsed.data;
+		try {
+			if (body.kind === "event") {
+				await fanOut(env, db, body.tenant_id, body.event_id, systemClock.now());
+				message.ack();
+				continue;
+			}
+			const { result, delaySeconds } = await attemptDelivery(
+				db,
+				systemClock,
+				body.tenant_id,
+				body.delivery_id,
+				message.attempts,
+			);
+			if (result === "retry") message.retry({ delaySeconds });
+			else message.ack();
+		} catch (error) {
+			logger.error("webhook message failed; retrying", { error: (error as Error).message, attempts: message.attempts });
+			message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+		}
+	}
+}
+
+/**
+ * Messages that ran out of retries. A delivery is marked dead-lettered, so its endpoint's log shows
+ * it (and it can be redelivered by hand); an event that could not be fanned out is put back for the
+ * outbox sweep.
+ */
+export async function consumeWebhooksDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
+	const db = database(env.DB);
+	for (const message of batch.messages) {
+		const parsed = webhookMessage.safeParse(message.body);
+		if (parsed.success && parsed.data.kind === "delivery") {
+			await db
+				.update(webhookDeliveries)
+				.set({ status: "dead_lettered", nextRetryAt: null, updatedAt: new Date().toISOString() })
+				.where(
+					and(eq(webhookDeliveries.tenantId, parsed.data.tenant_id), eq(webhookDeliveries.id, parsed.data.delivery_id)),
+				);
+		} else if (parsed.success && parsed.data.kind === "event") {
+			await db
+				.update(outboxEvents)
+				.set({ dispatchedAt: null })
+				.where(and(eq(outboxEvents.tenantId, parsed.data.tenant_id), eq(outboxEvents.id, parsed.data.event_id)));
+		} else {
+			createLogger({ queue: batch.queue }).error("malformed dead letter dropped after logging", { body: message.body });
+		}
+		message.ack();
+	}
+}

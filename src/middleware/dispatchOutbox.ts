@@ -1,0 +1,24 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppBindings } from "../lib/context";
+import { dispatchEvents } from "../services/events/events";
+
+const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * After a successful mutation, hands the events it committed to the webhooks queue without holding
+ * up the response. Should that fail, the events stay undispatched and the cron sweep sends them.
+ */
+export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) => {
+	await next();
+	const auth = c.var.auth;
+	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key") return;
+	const dispatch = dispatchEvents(c.env, c.var.db, { tenantId: auth.tenantId, requestId: c.var.requestId }).catch(
+		(error) =>
+			c.var.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
+	);
+	try {
+		c.executionCtx.waitUntil(dispatch);
+	} catch {
+		// No execution context (an in-process call): the dispatch still runs, unawaited.
+	}
+};

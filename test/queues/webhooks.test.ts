@@ -1,0 +1,265 @@
+import {
+	createExecutionContext,
+	createMessageBatch,
+	env,
+	getQueueResult,
+	waitOnExecutionContext,
+} from "cloudflare:test";
+import { Webhook } from "standardwebhooks";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { consumeWebhooks, consumeWebhooksDeadLetters } from "../../queues/webhooks";
+import app from "../../src/app";
+import { database } from "../../src/db/client";
+import { dispatchEvents } from "../../src/services/events/events";
+import { api, expectProblem, newTenant } from "../helpers/api";
+
+type Sent = { body: unknown };
+
+/** A stand-in for the webhooks queue producer that records what is sent. */
+function recordingQueue() {
+	const sent: Sent[] = [];
+	const queue = {
+		send: async (body: unknown) => void sent.push({ body }),
+		sendBatch: async (messages: Sent[]) => void sent.push(...messages),
+	};
+	return { sent, env: { ...env, WEBHOOKS: queue as unknown as Queue } };
+}
+
+/** Runs the consumer on `bodies` as one batch and returns what it acked or retried. */
+async function consume(bodies: unknown[], attempts = 1, targetEnv = env) {
+	const batch = createMessageBatch(
+		"webhooks",
+		bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
+	);
+	const ctx = createExecutionContext();
+	await consumeWebhooks(batch, targetEnv);
+	return getQueueResult(batch, ctx);
+}
+
+/** A synthetic event in the tenant's outbox, marked dispatched so the automatic pipeline leaves it alone. */
+async function insertEvent(tenantId: string, type = "test.synthetic") {
+	const id = `evt_01TEST${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(20, "0")}`.slice(0, 30);
+	await env.DB.prepare(
+		"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at, dispatched_at) values (?, ?, ?, 'customer', 'cus_x', ?, 'req_x', ?, ?)",
+	)
+		.bind(
+			id,
+			tenantId,
+			type,
+			JSON.stringify({ object: { id: "cus_x" }, previous: null }),
+			new Date().toISOString(),
+			new Date().toISOString(),
+		)
+		.run();
+	return id;
+}
+
+async function newEndpoint(key: string, events = ["test.synthetic"], url = "https://hooks.receiver.test/billing") {
+	const res = await api("/v1/billing/webhooks", { key, body: { url, events } });
+	if (res.status !== 201) throw new Error(`endpoint creation failed: ${res.status} ${res.text}`);
+	return res.body;
+}
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+describe("webhook endpoints", () => {
+	it("registers endpoints with a secret shown once, and refuses unsafe targets", async () => {
+		const { key } = await newTenant();
+		const endpoint = await newEndpoint(key, ["invoice.paid", "*"]);
+		expect(endpoint.secret).toMatch(/^whsec_/);
+		const listed = await api("/v1/billing/webhooks", { key });
+		expect(listed.body.data[0].secret).toBeUndefined();
+		for (const url of [
+			"http://hooks.example.com/x",
+			"https://10.0.0.1/x",
+			"https://169.254.169.254/x",
+			"https://metadata.internal/x",
+		]) {
+			const res = await api("/v1/billing/webhooks", { key, body: { url, events: ["*"] } });
+			expect(expectProblem(res, 422, "validation_failed").errors[0].field).toBe("url");
+		}
+		expectProblem(
+			await api("/v1/billing/webhooks", { key, body: { url: "https://a.example.com", events: ["Bad Type"] } }),
+			422,
+			"validation_failed",
+		);
+		const rotated = await api(`/v1/billing/webhooks/${endpoint.id}/rotate-secret`, { key, method: "POST" });
+		expect(rotated.body.secret).not.toBe(endpoint.secret);
+		expect((await api(`/v1/billing/webhooks/${endpoint.id}/disable`, { key, method: "POST" })).body.status).toBe(
+			"disabled",
+		);
+		expect((await api(`/v1/billing/webhooks/${endpoint.id}/enable`, { key, method: "POST" })).body.status).toBe(
+			"enabled",
+		);
+		expect((await api(`/v1/billing/webhooks/${endpoint.id}`, { key, method: "DELETE" })).status).toBe(204);
+		const other = await newTenant();
+		expectProblem(
+			await api(`/v1/billing/webhooks/${endpoint.id}/disable`, { key: other.key, method: "POST" }),
+			404,
+			"not_found",
+		);
+	});
+
+	it("sends a signed test event and reports the answer", async () => {
+		const { key } = await newTenant();
+		const endpoint = await newEndpoint(key);
+		const received: { body: string; headers: Record<string, string> }[] = [];
+		vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+			// Read inside the handler's own context: request bodies cannot cross contexts.
+			const request = new Request(input as RequestInfo, init);
+			received.push({ body: await request.text(), headers: Object.fromEntries(request.headers) });
+			return new Response(null, { status: 204 });
+		});
+		const res = await api("/v1/billing/webhooks/test", { key, body: { endpoint_id: endpoint.id } });
+		expect(res.body).toMatchObject({ delivered: true, status_code: 204 });
+		const { body, headers } = received[0] as { body: string; headers: Record<string, string> };
+		expect(new Webhook(endpoint.secret).verify(body, headers)).toMatchObject({ type: "webhook.test" });
+	});
+});
+
+describe("delivery over the queue", () => {
+	it("a receiver that fails three times then succeeds: one success, growing delays, every attempt logged", async () => {
+		const { key, tenantId } = await newTenant();
+		const endpoint = await newEndpoint(key);
+		const eventId = await insertEvent(tenantId);
+		const { sent, env: recording } = recordingQueue();
+		expect(
+			(await consume([{ v: 1, kind: "event", tenant_id: tenantId, event_id: eventId }], 1, recording)).explicitAcks,
+		).toHaveLength(1);
+		expect(sent).toHaveLength(1);
+		// Fanning the same event out again creates no second delivery.
+		await consume([{ v: 1, kind: "event", tenant_id: tenantId, event_id: eventId }], 1, recording);
+		expect(sent).toHaveLength(1);
+		const deliveryMessage = sent[0]?.body as { delivery_id: string };
+
+		const answers = [500, 502, 503, 200];
+		const signatures: boolean[] = [];
+		vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+			const request = new Request(input as RequestInfo, init);
+			const body = await request.text();
+			signatures.push(Boolean(new Webhook(endpoint.secret).verify(body, Object.fromEntries(request.headers))));
+			return new Response(null, { status: answers.shift() ?? 200 });
+		});
+		const delays: number[] = [];
+		for (let attempt = 1; attempt <= 4; attempt++) {
+			const result = await consume([deliveryMessage], attempt);
+			if (attempt < 4) {
+				expect(result.retryMessages).toHaveLength(1);
+				// The delivery log says when the queue will try next.
+				const log = await api(`/v1/billing/webhooks/${endpoint.id}/deliveries/${deliveryMessage.delivery_id}`, { key });
+				const last = log.body.attempt_log.at(-1);
+				delays.push((Date.parse(log.body.next_retry_at) - Date.parse(last.at)) / 1000);
+			} else {
+				expect(result.explicitAcks).toHaveLength(1);
+			}
+		}
+		expect(delays).toEqual([30, 60, 120]);
+		expect(signatures).toEqual([true, true, true, true]);
+		// A redelivered message for a delivery that already succeeded sends nothing.
+		await consume([deliveryMessage], 5);
+		expect(signatures).toHaveLength(4);
+
+		const log = await api(`/v1/billing/webhooks/${endpoint.id}/deliveries/${deliveryMessage.delivery_id}`, { key });
+		expect(log.body).toMatchObject({ status: "succeeded", attempts: 4, last_status_code: 200 });
+		expect(log.body.attempt_log.map((a: { status_code: number }) => a.status_code)).toEqual([500, 502, 503, 200]);
+		const list = await api(`/v1/billing/webhooks/${endpoint.id}/deliveries?status=succeeded`, { key });
+		expect(list.body.data).toHaveLength(1);
+	});
+
+	it("a receiver that always fails ends in the dead-letter queue and the log; it can be redelivered", async () => {
+		const { key, tenantId } = await newTenant();
+		const endpoint = await newEndpoint(key);
+		const eventId = await insertEvent(tenantId);
+		const { sent, env: recording } = recordingQueue();
+		await consume([{ v: 1, kind: "event", tenant_id: tenantId, event_id: eventId }], 1, recording);
+		const deliveryMessage = sent[0]?.body as { delivery_id: string };
+		vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response(null, { status: 500 }));
+		for (let attempt = 1; attempt <= 3; attempt++)
+			expect((await consume([deliveryMessage], attempt)).retryMessages).toHaveLength(1);
+		// The queue gives up after its last retry and hands the message to webhooks-dlq.
+		await consumeWebhooksDeadLetters(
+			createMessageBatch("webhooks-dlq", [{ id: "d1", timestamp: new Date(), attempts: 9, body: deliveryMessage }]),
+			env,
+		);
+		const log = await api(`/v1/billing/webhooks/${endpoint.id}/deliveries/${deliveryMessage.delivery_id}`, { key });
+		expect(log.body).toMatchObject({ status: "dead_lettered", attempts: 3, last_status_code: 500 });
+		const again = await api(`/v1/billing/webhooks/${endpoint.id}/deliveries/${deliveryMessage.delivery_id}/redeliver`, {
+			key,
+			method: "POST",
+		});
+		expect(again.status).toBe(202);
+		expect(again.body.status).toBe("pending");
+	});
+
+	it("an endpoint failing for days is disabled, with an event saying so", async () => {
+		const { key, tenantId } = await newTenant();
+		const endpoint = await newEndpoint(key);
+		const eventId = await insertEvent(tenantId);
+		const { sent, env: recording } = recordingQueue();
+		await consume([{ v: 1, kind: "event", tenant_id: tenantId, event_id: eventId }], 1, recording);
+		await env.DB.prepare("update webhook_endpoints set consecutive_failures = 19, failing_since = ? where id = ?")
+			.bind(new Date(Date.now() - 4 * 86_400_000).toISOString(), endpoint.id)
+			.run();
+		vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response(null, { status: 410 }));
+		await consume([sent[0]?.body], 1);
+		const listed = await api("/v1/billing/webhooks", { key });
+		expect(listed.body.data[0]).toMatchObject({ status: "disabled", consecutive_failures: 20 });
+		const events = await api("/v1/billing/events?type=webhook_endpoint.disabled", { key });
+		expect(events.body.data[0].resource.id).toBe(endpoint.id);
+	});
+
+	it("events of another tenant never reach this tenant's endpoints", async () => {
+		const a = await newTenant();
+		const b = await newTenant();
+		await newEndpoint(a.key, ["*"]);
+		const eventOfB = await insertEvent(b.tenantId);
+		const { sent, env: recording } = recordingQueue();
+		await consume([{ v: 1, kind: "event", tenant_id: b.tenantId, event_id: eventOfB }], 1, recording);
+		// Even a message naming the wrong tenant finds nothing.
+		await consume([{ v: 1, kind: "event", tenant_id: a.tenantId, event_id: eventOfB }], 1, recording);
+		expect(sent).toHaveLength(0);
+	});
+});
+
+describe("the transactional outbox", () => {
+	it("every change writes its event; a lost queue send is recovered by the sweep", async () => {
+		const { key, tenantId } = await newTenant();
+		const failing = {
+			...env,
+			WEBHOOKS: {
+				send: () => Promise.reject(new Error("queue down")),
+				sendBatch: () => Promise.reject(new Error("queue down")),
+			},
+		};
+		const ctx = createExecutionContext();
+		const created = await app.request(
+			"/v1/billing/customers",
+			{
+				method: "POST",
+				headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+				body: JSON.stringify({ name: "Lost Send Ltd" }),
+			},
+			failing,
+			ctx,
+		);
+		expect(created.status).toBe(201);
+		await waitOnExecutionContext(ctx);
+		const row = await env.DB.prepare(
+			"select id, dispatched_at from outbox_events where tenant_id = ? and type = 'customer.created'",
+		)
+			.bind(tenantId)
+			.first<{ id: string; dispatched_at: string | null }>();
+		expect(row?.dispatched_at).toBeNull();
+		const event = await api(`/v1/billing/events/${row?.id}`, { key });
+		expect(event.body).toMatchObject({ type: "customer.created", data: { object: { name: "Lost Send Ltd" } } });
+		expect(event.body.request_id).toBe(created.headers.get("x-request-id"));
+
+		const { sent, env: recording } = recordingQueue();
+		const swept = await dispatchEvents(recording, database(env.DB), { tenantId });
+		expect(swept).toBe(1);
+		expect(sent.map((m) => (m.body as { event_id: string }).event_id)).toEqual([row?.id]);
+		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(0);
+	});
+});
