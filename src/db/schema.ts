@@ -11,6 +11,8 @@ export const tenants = sqliteTable("tenants", {
 	name: text("name").notNull(),
 	defaultCurrency: text("default_currency").notNull(),
 	invoiceNumberFormat: text("invoice_number_format").notNull().default("INV-{YYYY}-{NNNN}"),
+	// Books are closed through this day: nothing may post on or before it.
+	booksClosedThrough: text("books_closed_through"),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -373,6 +375,7 @@ export const journalLines = sqliteTable(
 		credit: integer("credit").notNull(),
 		currency: text("currency").notNull(),
 		customerId: text("customer_id"),
+		description: text("description"),
 	},
 	(t) => [
 		uniqueIndex("journal_lines_entry_line").on(t.entryId, t.lineNo),
@@ -636,4 +639,29 @@ export const webhookAttempts = sqliteTable(
 		createdAt: text("created_at").notNull(),
 	},
 	(t) => [index("webhook_attempts_delivery").on(t.tenantId, t.deliveryId, t.attempt)],
+);
+
+// The tenant's own accounts, beside the default chart, and where each posting role goes.
+export const ledgerAccounts = sqliteTable(
+	"ledger_accounts",
+	{
+		tenantId: text("tenant_id").notNull(),
+		code: text("code").notNull(),
+		name: text("name").notNull(),
+		type: text("type", { enum: ["asset", "liability", "equity", "revenue", "expense"] }).notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.code] })],
+);
+
+export const ledgerMappings = sqliteTable(
+	"ledger_mappings",
+	{
+		tenantId: text("tenant_id").notNull(),
+		// A posting role (`revenue`), a role for one tax jurisdiction (`tax_payable:DE`) or a SKU (`sku:SUB-1`).
+		key: text("key").notNull(),
+		accountCode: text("account_code").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );

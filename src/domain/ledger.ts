@@ -42,7 +42,7 @@ export function defaultAccountCode(role: AccountRole, jurisdiction?: string): st
 	return role === "tax_payable" && jurisdiction ? `${base}-${jurisdiction}` : base;
 }
 
-export type PostingLine = { role: AccountRole; jurisdiction?: string; debit: number; credit: number };
+export type PostingLine = { role: AccountRole; jurisdiction?: string; sku?: string; debit: number; credit: number };
 export type Posting = { lines: PostingLine[] };
 
 const debit = (role: AccountRole, amount: number, jurisdiction?: string): PostingLine => ({
@@ -66,14 +66,20 @@ export type IssuedInvoice = {
 	discountTotal: number;
 	total: number;
 	taxLines: readonly { jurisdiction: string; amount: number }[];
+	/** Gross revenue per SKU (lines without one under null), so SKUs can map to their own accounts. */
+	revenueLines?: readonly { sku: string | null; amount: number }[];
 };
 
 /** Issuing: the customer owes the total; revenue is earned gross, discounts and taxes split out. */
 export function invoiceIssued(invoice: IssuedInvoice): Posting {
+	const bySku = new Map<string | null, number>();
+	for (const line of invoice.revenueLines ?? [{ sku: null, amount: invoice.subtotal }]) {
+		bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.amount);
+	}
 	return posting(
 		debit("accounts_receivable", invoice.total),
 		debit("discounts", invoice.discountTotal),
-		credit("revenue", invoice.subtotal),
+		...[...bySku].map(([sku, amount]) => ({ ...credit("revenue", amount), ...(sku ? { sku } : {}) })),
 		...mergeTaxes(invoice.taxLines).map((t) => credit("tax_payable", t.amount, t.jurisdiction)),
 	);
 }
@@ -168,3 +174,29 @@ export function accountName(code: string): string {
 }
 
 export const accountTypeOf = (code: string): AccountType => defaultAccountOf(code)?.type ?? "asset";
+
+/** The tenant's chart beyond the defaults, and where posting roles go: `role`, `role:JURISDICTION`, `sku:SKU`. */
+export type AccountMap = { mappings: Readonly<Record<string, string>>; customCodes: ReadonlySet<string> };
+
+/** The account a posting line goes to: the most specific mapping, else the default chart. */
+export function accountCodeFor(line: Pick<PostingLine, "role" | "jurisdiction" | "sku">, map: AccountMap): string {
+	const candidates = [
+		line.role === "revenue" && line.sku ? `sku:${line.sku}` : null,
+		line.jurisdiction ? `${line.role}:${line.jurisdiction}` : null,
+		line.role,
+	];
+	for (const key of candidates) {
+		const code = key ? map.mappings[key] : undefined;
+		if (code) return code;
+	}
+	return defaultAccountCode(line.role, line.jurisdiction);
+}
+
+/** A code the ledger knows: a default account, a per-jurisdiction tax account, or one the tenant added. */
+export function isKnownAccount(code: string, customCodes: ReadonlySet<string>): boolean {
+	if (customCodes.has(code)) return true;
+	const account = defaultAccountOf(code);
+	return account !== undefined && (account.code === code || account.role === "tax_payable");
+}
+
+export const postingRoles: readonly AccountRole[] = defaultChart.map((account) => account.role);

@@ -9,6 +9,7 @@ export const journalLineSchema = z
 		line_no: z.number().int(),
 		account_code: z.string(),
 		account_name: z.string(),
+		description: z.string().nullable(),
 		debit: z.number().int(),
 		credit: z.number().int(),
 		currency: z.string(),
@@ -70,3 +71,84 @@ export const balancesSchema = z
 		totals: z.array(z.object({ currency: z.string(), debit: z.number().int(), credit: z.number().int() })),
 	})
 	.meta({ id: "TrialBalance" });
+
+const accountCode = z
+	.string()
+	.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, "must be 1 to 32 letters, digits, dots, dashes or underscores")
+	.meta({ example: "4010" });
+
+export const accountCreateBody = z
+	.strictObject({ code: accountCode, name: z.string().trim().min(1).max(200), type: z.enum(accountTypes) })
+	.meta({ id: "LedgerAccountCreate", example: { code: "4010", name: "Subscription revenue", type: "revenue" } });
+
+export const accountSchema = z
+	.object({
+		object: z.literal("ledger_account"),
+		code: z.string(),
+		name: z.string(),
+		type: z.enum(accountTypes),
+		role: z.string().nullable().meta({ description: "The posting role the default account serves." }),
+		built_in: z.boolean(),
+	})
+	.meta({ id: "LedgerAccount" });
+
+export const mappingsBody = z
+	.strictObject({
+		mappings: z
+			.record(
+				z
+					.string()
+					.regex(/^(sku:.{1,100}|[a-z_]+(:[A-Za-z0-9-]{1,64})?)$/, "must be a role, role:JURISDICTION or sku:SKU"),
+				accountCode.nullable(),
+			)
+			.refine((m) => Object.keys(m).length > 0 && Object.keys(m).length <= 200, "must name 1 to 200 mappings"),
+	})
+	.meta({
+		id: "LedgerMappingsUpdate",
+		example: { mappings: { revenue: "4010", "sku:SUB-1": "4020", "tax_payable:DE": "1776" } },
+		description:
+			"Keys map a posting role, a role for one tax jurisdiction, or a SKU's revenue to an account; null removes one.",
+	});
+
+export const manualJournalBody = z
+	.strictObject({
+		date: z.iso.date("must be a date as YYYY-MM-DD"),
+		currency: currencyCode,
+		description: z.string().trim().min(1).max(500),
+		entries: z
+			.array(
+				z.strictObject({
+					account_code: accountCode,
+					debit: z.number().int().min(0).default(0),
+					credit: z.number().int().min(0).default(0),
+					description: z.string().trim().max(500).optional(),
+					source_ref: z.string().trim().max(200).optional(),
+				}),
+			)
+			.min(2)
+			.max(500),
+		metadata: z.record(z.string(), z.string()).optional(),
+	})
+	.meta({
+		id: "ManualJournalCreate",
+		example: {
+			date: "2026-01-31",
+			currency: "EUR",
+			description: "Accrued consulting revenue",
+			entries: [
+				{ account_code: "1100", debit: 50000 },
+				{ account_code: "4000", credit: 50000 },
+			],
+		},
+	});
+export type ManualJournalInput = z.infer<typeof manualJournalBody>;
+
+export const closePeriodBody = z
+	.strictObject({
+		through: z.iso.date("must be a date as YYYY-MM-DD").meta({ description: "Close the books through this day." }),
+	})
+	.meta({ id: "PeriodClose", example: { through: "2026-01-31" } });
+
+export const periodsSchema = z
+	.object({ object: z.literal("ledger_periods"), closed_through: z.string().nullable() })
+	.meta({ id: "LedgerPeriods" });

@@ -78,3 +78,143 @@ describe("general ledger postings for invoices", () => {
 		).rejects.toThrow(/CHECK constraint failed/);
 	});
 });
+
+describe("chart of accounts, manual journals and closed periods", () => {
+	it("maps SKUs, roles and tax jurisdictions to the tenant's own accounts", async () => {
+		const { key } = await newTenant();
+		for (const account of [
+			{ code: "4010", name: "Consulting revenue", type: "revenue" },
+			{ code: "1776", name: "VAT payable DE", type: "liability" },
+		]) {
+			expect((await api("/v1/billing/ledger/accounts", { key, body: account })).status).toBe(201);
+		}
+		expectProblem(
+			await api("/v1/billing/ledger/accounts", { key, body: { code: "1100", name: "x", type: "asset" } }),
+			409,
+			"conflict",
+		);
+		const bad = await api("/v1/billing/ledger/mappings", {
+			key,
+			method: "PUT",
+			body: { mappings: { revenue: "9999" } },
+		});
+		expect(expectProblem(bad, 422, "validation_failed").errors[0].field).toBe("mappings.revenue");
+		const badRole = await api("/v1/billing/ledger/mappings", {
+			key,
+			method: "PUT",
+			body: { mappings: { bogus: "4010" } },
+		});
+		expect(expectProblem(badRole, 422, "validation_failed").errors[0].field).toBe("mappings.bogus");
+		const mapped = await api("/v1/billing/ledger/mappings", {
+			key,
+			method: "PUT",
+			body: { mappings: { "sku:CONS-H": "4010", "tax_payable:DE": "1776" } },
+		});
+		expect(mapped.body.mappings).toEqual({ "sku:CONS-H": "4010", "tax_payable:DE": "1776" });
+		const issued = await newInvoice(key, (await newCustomer(key)).id, { finalize: true });
+		const entry = await api(`/v1/billing/journals/${issued.journal_entry_id}`, { key });
+		expect(
+			entry.body.lines.map((l: Row & { account_name: string }) => [l.account_code, l.account_name, l.debit, l.credit]),
+		).toEqual([
+			["1100", "Accounts receivable", 38080, 0],
+			["4100", "Discounts given", 3000, 0],
+			["4010", "Consulting revenue", 0, 30000],
+			["4000", "Sales revenue", 0, 5000],
+			["1776", "VAT payable DE", 0, 6080],
+		]);
+		const accounts = await api("/v1/billing/ledger/accounts", { key });
+		expect(accounts.body.data.find((a: { code: string }) => a.code === "4010")).toMatchObject({
+			built_in: false,
+			type: "revenue",
+		});
+	});
+
+	it("posts manual journals only when balanced, on known accounts", async () => {
+		const { key } = await newTenant();
+		const ok = await api("/v1/billing/journals", {
+			key,
+			body: {
+				date: "2026-01-31",
+				currency: "EUR",
+				description: "Accrual",
+				entries: [
+					{ account_code: "1100", debit: 5000, description: "Accrued", source_ref: "ACC-1" },
+					{ account_code: "4000", credit: 5000 },
+				],
+			},
+		});
+		expect(ok.status).toBe(201);
+		expect(ok.body).toMatchObject({ source: { type: "manual" }, total_debit: 5000, entry_date: "2026-01-31" });
+		expect(ok.body.lines[0].description).toBe("Accrued · ACC-1");
+		const cases: [unknown[], string][] = [
+			[
+				[
+					{ account_code: "1100", debit: 5000 },
+					{ account_code: "4000", credit: 4999 },
+				],
+				"entries",
+			],
+			[
+				[
+					{ account_code: "1100", debit: 5000 },
+					{ account_code: "9999", credit: 5000 },
+				],
+				"entries.1.account_code",
+			],
+			[
+				[
+					{ account_code: "1100", debit: 5000, credit: 5000 },
+					{ account_code: "4000", credit: 0 },
+				],
+				"entries.0",
+			],
+		];
+		for (const [entries, field] of cases) {
+			const res = await api("/v1/billing/journals", {
+				key,
+				body: { date: "2026-01-31", currency: "EUR", description: "x", entries },
+			});
+			expect(expectProblem(res, 422, "validation_failed").errors.map((e: { field: string }) => e.field)).toContain(
+				field,
+			);
+		}
+		const balances = await api("/v1/billing/ledger/balances?as_of=2026-01-31", { key });
+		expect(balanceOf(balances.body.accounts, "1100")).toBe(5000);
+		expect((await api("/v1/billing/ledger/balances?as_of=2026-01-30", { key })).body.accounts).toEqual([]);
+		expect((await api("/v1/billing/ledger/balances?from=2026-02-01&as_of=2026-12-31", { key })).body.accounts).toEqual(
+			[],
+		);
+	});
+
+	it("closing a period refuses postings dated inside it and moves automatic ones to the open period", async () => {
+		const { key, tenantId } = await newTenant();
+		const closed = await api("/v1/billing/ledger/periods/close", { key, body: { through: "2025-12-31" } });
+		expect(closed.body).toEqual({ object: "ledger_periods", closed_through: "2025-12-31" });
+		const inside = await api("/v1/billing/journals", {
+			key,
+			body: {
+				date: "2025-12-15",
+				currency: "EUR",
+				description: "Late",
+				entries: [
+					{ account_code: "1100", debit: 1 },
+					{ account_code: "4000", credit: 1 },
+				],
+			},
+		});
+		expect(expectProblem(inside, 422, "validation_failed").errors[0].field).toBe("date");
+		const backdated = await newInvoice(key, (await newCustomer(key)).id, { finalize: true, issue_date: "2025-12-20" });
+		expect(backdated.issue_date).toBe("2025-12-20");
+		const entry = await api(`/v1/billing/journals/${backdated.journal_entry_id}`, { key });
+		expect(entry.body.entry_date).toBe("2026-01-01");
+		expectProblem(
+			await api("/v1/billing/ledger/periods/close", { key, body: { through: "2025-06-30" } }),
+			422,
+			"validation_failed",
+		);
+		expect((await api("/v1/billing/ledger/periods", { key })).body.closed_through).toBe("2025-12-31");
+		await expect(
+			env.DB.prepare("update tenants set books_closed_through = '2025-01-01' where id = ?").bind(tenantId).run(),
+		).rejects.toThrow(/cannot be reopened/);
+	});
+});

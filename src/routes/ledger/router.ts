@@ -1,11 +1,23 @@
 import { newRouter } from "../router";
+import { AccountCreate } from "./accountCreate";
+import { AccountList } from "./accountList";
+import { JournalCreate } from "./journalCreate";
 import { JournalGet } from "./journalGet";
 import { JournalList } from "./journalList";
 import { LedgerBalances } from "./ledgerBalances";
+import { MappingsGet, MappingsUpdate } from "./mappings";
+import { PeriodClose, PeriodsGet } from "./periods";
 
 export const journalsRouter = newRouter();
 journalsRouter.get("/", JournalList);
+journalsRouter.post("/", JournalCreate);
 journalsRouter.get("/:id", JournalGet);
 
 export const ledgerRouter = newRouter();
 ledgerRouter.get("/balances", LedgerBalances);
+ledgerRouter.get("/accounts", AccountList);
+ledgerRouter.post("/accounts", AccountCreate);
+ledgerRouter.get("/mappings", MappingsGet);
+ledgerRouter.put("/mappings", MappingsUpdate);
+ledgerRouter.get("/periods", PeriodsGet);
+ledgerRouter.post("/periods/close", PeriodClose);

@@ -145,7 +145,7 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 		format: CREDIT_NOTE_FORMAT as NonNullable<typeof CREDIT_NOTE_FORMAT>,
 		year: Number(now.slice(0, 4)),
 	});
-	const journal = journalStatements(ctx, {
+	const journal = await journalStatements(ctx, {
 		entryDate: now.slice(0, 10),
 		source: { type: "credit_note", id },
 		customerId: invoice.customerId,
@@ -238,7 +238,7 @@ export async function commitApplyCreditNote(ctx: ServiceContext, input: ApplyReq
 	if (amount > invoice.balance)
 		throw fieldInvalid("body", "amount", `exceeds the invoice's balance of ${invoice.balance}`);
 	const now = ctx.clock.now().toISOString();
-	const journal = journalStatements(ctx, {
+	const journal = await journalStatements(ctx, {
 		entryDate: now.slice(0, 10),
 		source: { type: "credit_note", id: row.id },
 		customerId: row.customerId,
@@ -294,7 +294,7 @@ export async function commitVoidCreditNote(ctx: ServiceContext, { creditNoteId }
 		);
 	}
 	const now = ctx.clock.now().toISOString();
-	const journal = journalStatements(ctx, {
+	const journal = await journalStatements(ctx, {
 		entryDate: now.slice(0, 10),
 		source: { type: "credit_note", id: row.id },
 		customerId: row.customerId,

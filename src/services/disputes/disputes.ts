@@ -188,7 +188,7 @@ export async function commitResolveDispute(
 				extensions: { payment_id: payment.id },
 			});
 		}
-		const journal = journalStatements(ctx, {
+		const journal = await journalStatements(ctx, {
 			entryDate: now.slice(0, 10),
 			source: { type: "dispute", id: row.id },
 			customerId: row.customerId,

@@ -73,13 +73,13 @@ export async function finalizeStatements(
 	});
 	const journal =
 		draft.total > 0
-			? journalStatements(ctx, {
+			? await journalStatements(ctx, {
 					entryDate: issueDate,
 					source: { type: "invoice", id: draft.id },
 					customerId: draft.customerId,
 					currency: draft.currency,
 					description: `Invoice ${draft.id} issued`,
-					posting: invoiceIssued({ ...draft, taxLines: summarizeTaxes(lines) }),
+					posting: invoiceIssued({ ...draft, taxLines: summarizeTaxes(lines), revenueLines: lines }),
 				})
 			: null;
 	const changes = {

@@ -25,13 +25,17 @@ export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason
 	const now = ctx.clock.now().toISOString();
 	const changes = { status, balance: 0, voidedAt: now, voidReason: reason };
 	const journal = detail.invoice.postedToGl
-		? journalStatements(ctx, {
+		? await journalStatements(ctx, {
 				entryDate: today,
 				source: { type: "invoice", id: invoiceId },
 				customerId: detail.invoice.customerId,
 				currency: detail.invoice.currency,
 				description: `Invoice ${detail.invoice.number} voided`,
-				posting: invoiceVoided({ ...detail.invoice, taxLines: summarizeTaxes(detail.lines) }),
+				posting: invoiceVoided({
+					...detail.invoice,
+					taxLines: summarizeTaxes(detail.lines),
+					revenueLines: detail.lines,
+				}),
 			})
 		: null;
 	const after = {

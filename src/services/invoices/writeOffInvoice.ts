@@ -32,7 +32,7 @@ export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, re
 		writtenOffAt: now,
 		writeOffReason: reason,
 	};
-	const journal = journalStatements(ctx, {
+	const journal = await journalStatements(ctx, {
 		entryDate: today,
 		source: { type: "invoice", id: invoiceId },
 		customerId: detail.invoice.customerId,

@@ -1,12 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { journalEntries, journalLines } from "../../db/schema";
-import { defaultAccountCode, isBalanced, type Posting } from "../../domain/ledger";
+import { accountCodeFor, isBalanced, type Posting } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
+import { type Chart, loadChart, openPostingDate } from "./chart";
 
-/** D1 binds at most 100 parameters per statement; a journal line binds 9. */
-const LINES_PER_INSERT = 11;
+/** D1 binds at most 100 parameters per statement; a journal line binds 10. */
+const LINES_PER_INSERT = 10;
 
 export type JournalRequest = {
 	entryDate: string;
@@ -14,30 +15,42 @@ export type JournalRequest = {
 	customerId: string | null;
 	currency: string;
 	description: string;
-	posting: Posting;
+	/** Role-based lines from a posting rule, mapped through the tenant's chart. */
+	posting?: Posting;
+	/** Or lines on explicit accounts (manual journals). */
+	lines?: { accountCode: string; debit: number; credit: number; description?: string | null }[];
 };
+
+export type PreparedJournal = { entryId: string; entryDate: string; statements: BatchItem<"sqlite">[] };
 
 /**
  * The statements that post one journal entry. Its totals are summed by the database from the lines
  * just written, so the entry's CHECK refuses an unbalanced journal whatever the code above computed.
+ * Automatic postings dated inside a closed period move to the first open day.
  */
-export function journalStatements(
+export async function journalStatements(
 	ctx: ServiceContext,
 	request: JournalRequest,
-): { entryId: string; statements: BatchItem<"sqlite">[] } {
-	if (!isBalanced(request.posting))
-		throw new Error(`unbalanced posting for ${request.source.type} ${request.source.id}`);
+	chart?: Chart,
+): Promise<PreparedJournal> {
+	const resolved = chart ?? (await loadChart(ctx));
 	const entryId = newId("journal");
-	const lines = request.posting.lines.map((line, lineNo) => ({
+	const entryDate = request.posting ? openPostingDate(request.entryDate, resolved.closedThrough) : request.entryDate;
+	const source = request.posting ? mergeByAccount(request.posting, resolved) : (request.lines ?? []);
+	if (request.posting && !isBalanced(request.posting)) {
+		throw new Error(`unbalanced posting for ${request.source.type} ${request.source.id}`);
+	}
+	const lines = source.map((line, lineNo) => ({
 		id: newId("journalLine"),
 		tenantId: ctx.tenantId,
 		entryId,
 		lineNo,
-		accountCode: defaultAccountCode(line.role, line.jurisdiction),
+		accountCode: line.accountCode,
 		debit: line.debit,
 		credit: line.credit,
 		currency: request.currency,
 		customerId: request.customerId,
+		description: line.description ?? null,
 	}));
 	const statements: BatchItem<"sqlite">[] = [];
 	for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
@@ -49,7 +62,7 @@ export function journalStatements(
 		ctx.db.insert(journalEntries).values({
 			id: entryId,
 			tenantId: ctx.tenantId,
-			entryDate: request.entryDate,
+			entryDate,
 			sourceType: request.source.type,
 			sourceId: request.source.id,
 			customerId: request.customerId,
@@ -61,5 +74,19 @@ export function journalStatements(
 			requestId: ctx.requestId,
 		}),
 	);
-	return { entryId, statements };
+	return { entryId, entryDate, statements };
+}
+
+/** Role lines mapped to accounts; lines landing on the same account and side become one. */
+function mergeByAccount(posting: Posting, chart: Chart) {
+	const merged = new Map<string, { accountCode: string; debit: number; credit: number; description: null }>();
+	for (const line of posting.lines) {
+		const accountCode = accountCodeFor(line, chart);
+		const key = `${accountCode}|${line.debit > 0 ? "debit" : "credit"}`;
+		const entry = merged.get(key) ?? { accountCode, debit: 0, credit: 0, description: null };
+		entry.debit += line.debit;
+		entry.credit += line.credit;
+		merged.set(key, entry);
+	}
+	return [...merged.values()];
 }

@@ -1,15 +1,15 @@
 import { and, asc, eq, exists, gte, inArray, lte, sql } from "drizzle-orm";
 import { journalEntries, journalLines } from "../../db/schema";
-import { accountName } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import type { JournalListQuery } from "../../schemas/ledger";
 import { paginate } from "../pagination";
+import { type Chart, describeAccount, loadChart } from "./chart";
 
 type EntryRow = typeof journalEntries.$inferSelect;
 type LineRow = typeof journalLines.$inferSelect;
 
-const presentEntry = (entry: EntryRow, lines: LineRow[]) => ({
+const presentEntry = (entry: EntryRow, lines: LineRow[], chart: Chart) => ({
 	id: entry.id,
 	object: "journal_entry" as const,
 	entry_date: entry.entryDate,
@@ -22,7 +22,8 @@ const presentEntry = (entry: EntryRow, lines: LineRow[]) => ({
 	lines: lines.map((line) => ({
 		line_no: line.lineNo,
 		account_code: line.accountCode,
-		account_name: accountName(line.accountCode),
+		account_name: describeAccount(chart, line.accountCode).name,
+		description: line.description,
 		debit: line.debit,
 		credit: line.credit,
 		currency: line.currency,
@@ -81,11 +82,14 @@ export async function listJournals({ ctx, query }: { ctx: ServiceContext; query:
 				.offset(p.offset),
 		present: (row) => row,
 	});
-	const lines = await linesOf(
-		ctx,
-		page.data.map((e) => e.id),
-	);
-	return { ...page, data: page.data.map((entry) => presentEntry(entry, lines.get(entry.id) ?? [])) };
+	const [lines, chart] = await Promise.all([
+		linesOf(
+			ctx,
+			page.data.map((e) => e.id),
+		),
+		loadChart(ctx),
+	]);
+	return { ...page, data: page.data.map((entry) => presentEntry(entry, lines.get(entry.id) ?? [], chart)) };
 }
 
 export async function getJournal({ ctx, id }: { ctx: ServiceContext; id: string }) {
@@ -95,5 +99,6 @@ export async function getJournal({ ctx, id }: { ctx: ServiceContext; id: string 
 		.where(and(eq(journalEntries.tenantId, ctx.tenantId), eq(journalEntries.id, id)))
 		.get();
 	if (!entry) throw notFound("journal entry", id);
-	return presentEntry(entry, (await linesOf(ctx, [id])).get(id) ?? []);
+	const [lines, chart] = await Promise.all([linesOf(ctx, [id]), loadChart(ctx)]);
+	return presentEntry(entry, lines.get(id) ?? [], chart);
 }

@@ -1,7 +1,7 @@
 import { and, eq, gte, lte, sql } from "drizzle-orm";
 import { journalEntries, journalLines } from "../../db/schema";
-import { accountName, accountTypeOf } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
+import { describeAccount, loadChart } from "./chart";
 
 /**
  * One row per account and currency: debits, credits and the debit-positive balance, as of a day and
@@ -18,6 +18,7 @@ export async function trialBalance({
 	from?: string;
 	currency?: string;
 }) {
+	const chart = await loadChart(ctx);
 	const rows = await ctx.db
 		.select({
 			accountCode: journalLines.accountCode,
@@ -51,8 +52,7 @@ export async function trialBalance({
 		from: from ?? null,
 		accounts: rows.map((row) => ({
 			account_code: row.accountCode,
-			name: accountName(row.accountCode),
-			type: accountTypeOf(row.accountCode),
+			...describeAccount(chart, row.accountCode),
 			currency: row.currency,
 			debit: row.debit,
 			credit: row.credit,

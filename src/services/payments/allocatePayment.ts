@@ -75,7 +75,7 @@ export async function commitAllocatePayment(ctx: ServiceContext, input: Allocate
 	const net = requested - released;
 	const posting: Posting | null = net > 0 ? creditApplied(net) : net < 0 ? creditUnapplied(-net) : null;
 	const journal = posting
-		? journalStatements(ctx, {
+		? await journalStatements(ctx, {
 				entryDate: ctx.clock.now().toISOString().slice(0, 10),
 				source: { type: "payment", id: payment.id },
 				customerId: payment.customerId,

@@ -67,7 +67,7 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 		createdAt: now,
 		updatedAt: now,
 	};
-	const journal = journalStatements(ctx, {
+	const journal = await journalStatements(ctx, {
 		entryDate: paidAt.slice(0, 10),
 		source: { type: "payment", id: payment.id },
 		customerId: payment.customerId,

@@ -72,7 +72,7 @@ export async function commitRefundPayment(ctx: ServiceContext, input: RefundRequ
 	}
 	const fromInvoices = amount - plan.fromCredit;
 	const now = ctx.clock.now().toISOString();
-	const journal = journalStatements(ctx, {
+	const journal = await journalStatements(ctx, {
 		entryDate: now.slice(0, 10),
 		source: { type: "refund", id: payment.id },
 		customerId: payment.customerId,

@@ -1,0 +1,89 @@
+import { eq } from "drizzle-orm";
+import { runBatch } from "../../db/client";
+import { tenants } from "../../db/schema";
+import { isKnownAccount } from "../../domain/ledger";
+import type { ServiceContext } from "../../lib/context";
+import { AppError, type FieldError, fieldInvalid } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { ManualJournalInput } from "../../schemas/ledger";
+import { changeStatements } from "../changeLog";
+import { loadChart } from "./chart";
+import { journalStatements } from "./journalStatements";
+import { getJournal } from "./journals";
+
+/** A journal entered by hand: balanced, on known accounts, dated in an open period. */
+export async function createManualJournal({ ctx, input }: { ctx: ServiceContext; input: ManualJournalInput }) {
+	const chart = await loadChart(ctx);
+	const errors: FieldError[] = [];
+	input.entries.forEach((entry, i) => {
+		if (!isKnownAccount(entry.account_code, chart.customCodes)) {
+			errors.push({
+				location: "body",
+				field: `entries.${i}.account_code`,
+				message: `account ${entry.account_code} does not exist`,
+			});
+		}
+		if ((entry.debit === 0) === (entry.credit === 0)) {
+			errors.push({ location: "body", field: `entries.${i}`, message: "needs either a debit or a credit, not both" });
+		}
+	});
+	const debits = input.entries.reduce((s, e) => s + e.debit, 0);
+	const credits = input.entries.reduce((s, e) => s + e.credit, 0);
+	if (debits !== credits)
+		errors.push({ location: "body", field: "entries", message: `debits (${debits}) and credits (${credits}) differ` });
+	if (errors.length) throw new AppError("validation_failed", "The journal cannot be posted.", { errors });
+	if (chart.closedThrough !== null && input.date <= chart.closedThrough) {
+		throw fieldInvalid(
+			"body",
+			"date",
+			`the books are closed through ${chart.closedThrough}; post the correction in the open period`,
+		);
+	}
+	const sourceId = newId("journal");
+	const journal = await journalStatements(
+		ctx,
+		{
+			entryDate: input.date,
+			source: { type: "manual", id: sourceId },
+			customerId: null,
+			currency: input.currency,
+			description: input.description,
+			lines: input.entries.map((e) => ({
+				accountCode: e.account_code,
+				debit: e.debit,
+				credit: e.credit,
+				description: [e.description, e.source_ref].filter(Boolean).join(" · ") || null,
+			})),
+		},
+		chart,
+	);
+	await runBatch(ctx.db, [
+		...journal.statements,
+		...changeStatements(ctx, {
+			action: "journal.created",
+			target: { type: "journal_entry", id: journal.entryId },
+			before: null,
+			after: input,
+		}),
+	]);
+	return getJournal({ ctx, id: journal.entryId });
+}
+
+export async function closeBooks({ ctx, through }: { ctx: ServiceContext; through: string }) {
+	const chart = await loadChart(ctx);
+	const today = ctx.clock.now().toISOString().slice(0, 10);
+	if (through >= today) throw fieldInvalid("body", "through", "must be a day in the past");
+	if (chart.closedThrough !== null && through <= chart.closedThrough) {
+		throw fieldInvalid("body", "through", `the books are already closed through ${chart.closedThrough}`);
+	}
+	await runBatch(ctx.db, [
+		ctx.db.update(tenants).set({ booksClosedThrough: through }).where(eq(tenants.id, ctx.tenantId)),
+		...changeStatements(ctx, {
+			action: "ledger.period_closed",
+			target: { type: "tenant", id: ctx.tenantId },
+			before: { closed_through: chart.closedThrough },
+			after: { closed_through: through },
+		}),
+	]);
+	return { object: "ledger_periods" as const, closed_through: through };
+}
