@@ -25,6 +25,8 @@ export default defineConfig(async () => {
 		],
 		test: {
 			include: ["test/**/*.test.ts"],
+			// Integration tests send hundreds of requests; on a loaded 2-core machine 5 s is too tight.
+			testTimeout: 30_000,
 			setupFiles: ["./test/helpers/applyMigrations.ts"],
 		},
 	};
