@@ -7,11 +7,15 @@ import { type JobType, jobMessage } from "../src/schemas/job";
 import { dispatchEvents } from "../src/services/events/events";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
+import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
 	invoice_import: runInvoiceImport,
 	payment_reconciliation: runReconciliation,
+	gl_reconciliation: runGlReconciliation,
+	accounting_export: runAccountingExport,
+	ledger_sync: runLedgerSync,
 };
 
 /**

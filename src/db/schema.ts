@@ -13,6 +13,10 @@ export const tenants = sqliteTable("tenants", {
 	invoiceNumberFormat: text("invoice_number_format").notNull().default("INV-{YYYY}-{NNNN}"),
 	// Books are closed through this day: nothing may post on or before it.
 	booksClosedThrough: text("books_closed_through"),
+	// Where journals are pushed by the ledger sync, signed with this secret; and how far they got.
+	erpWebhookUrl: text("erp_webhook_url"),
+	erpWebhookSecret: text("erp_webhook_secret"),
+	ledgerSyncedThrough: text("ledger_synced_through"),
 	createdAt: text("created_at").notNull(),
 });
 

@@ -2,7 +2,13 @@ import { z } from "zod";
 import type { jobs } from "../db/schema";
 import { paginationQuery, timestamp } from "./common";
 
-export const jobTypes = ["invoice_import", "payment_reconciliation"] as const;
+export const jobTypes = [
+	"invoice_import",
+	"payment_reconciliation",
+	"gl_reconciliation",
+	"accounting_export",
+	"ledger_sync",
+] as const;
 export type JobType = (typeof jobTypes)[number];
 
 export const jobSchema = z

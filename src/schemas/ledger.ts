@@ -152,3 +152,29 @@ export const closePeriodBody = z
 export const periodsSchema = z
 	.object({ object: z.literal("ledger_periods"), closed_through: z.string().nullable() })
 	.meta({ id: "LedgerPeriods" });
+
+export const exportBody = z
+	.strictObject({
+		format: z
+			.enum(["csv", "xero", "qbo"])
+			.meta({ description: "csv, Xero's manual-journal import, or QuickBooks Online's journal-entry import." }),
+		date_range: z.strictObject({ from: z.iso.date(), to: z.iso.date() }),
+		mapping: z
+			.strictObject({
+				tax_rate: z
+					.string()
+					.min(1)
+					.max(100)
+					.optional()
+					.meta({ description: "Xero TaxRate name for every line; default 'Tax Exempt'." }),
+				account_names: z.record(z.string(), z.string().min(1).max(200)).optional().meta({
+					description: "Names to use per account code (QuickBooks imports accounts by name).",
+				}),
+			})
+			.optional(),
+	})
+	.refine((b) => b.date_range.from <= b.date_range.to, {
+		message: "from must not be after to",
+		path: ["date_range", "to"],
+	})
+	.meta({ id: "AccountingExport", example: { format: "xero", date_range: { from: "2026-01-01", to: "2026-01-31" } } });

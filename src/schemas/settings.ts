@@ -20,6 +20,8 @@ export const settingsSchema = z
 		name: z.string(),
 		default_currency: z.string(),
 		invoice_number_format: z.string(),
+		erp_webhook_url: z.string().nullable().meta({ description: "Where POST /ledger/sync pushes journals." }),
+		erp_webhook_secret: z.string().optional().meta({ description: "Shown once, when the URL is first set." }),
 	})
 	.meta({ id: "Settings" });
 
@@ -28,5 +30,6 @@ export const settingsUpdateBody = z
 		name: z.string().trim().min(1).max(200).optional(),
 		default_currency: currencyCode.optional(),
 		invoice_number_format: invoiceNumberFormat.optional(),
+		erp_webhook_url: z.string().min(1).max(2048).nullable().optional(),
 	})
 	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });

@@ -15,7 +15,7 @@ export type Page<T> = {
 type SortKey = string | number;
 type Cursor = { id: string; order: "asc" | "desc"; key?: SortKey };
 
-const encodeCursor = (cursor: Cursor) =>
+export const encodeCursor = (cursor: Cursor) =>
 	btoa(JSON.stringify(cursor)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 
 function decodeCursor(value: string): Cursor {

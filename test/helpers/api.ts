@@ -115,3 +115,13 @@ export function expectProblemDocument(res: ApiResponse, status: number, code: st
 /** The `errors[]` entries of a validation problem, as `location:field` strings, for compact assertions. */
 export const fieldsOf = (problem: { errors?: { location: string; field: string }[] }) =>
 	(problem.errors ?? []).map((e) => `${e.location}:${e.field}`);
+
+/** Polls a job until it finishes (the local queue delivers within about a second). */
+export async function waitForJob(key: string, id: string) {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const res = await api(`/v1/billing/jobs/${id}`, { key });
+		if (res.body.finished_at) return res.body;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	throw new Error(`job ${id} did not finish`);
+}

@@ -1,17 +1,8 @@
 import { createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { consumeJobs } from "../../queues/jobs";
-import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { api, expectProblem, newCustomer, newTenant, waitForJob } from "../helpers/api";
 import { sampleItems } from "../helpers/invoices";
-
-async function waitForJob(key: string, id: string) {
-	for (let attempt = 0; attempt < 200; attempt++) {
-		const res = await api(`/v1/billing/jobs/${id}`, { key });
-		if (res.body.finished_at) return res.body;
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-	throw new Error(`job ${id} did not finish`);
-}
 
 const ndjson = (lines: unknown[]) =>
 	lines.map((line) => (typeof line === "string" ? line : JSON.stringify(line))).join("\n");

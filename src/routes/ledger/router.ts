@@ -5,6 +5,7 @@ import { JournalCreate } from "./journalCreate";
 import { JournalGet } from "./journalGet";
 import { JournalList } from "./journalList";
 import { LedgerBalances } from "./ledgerBalances";
+import { AccountingExport, AccountingExportGet, GlReconcile, LedgerSync } from "./ledgerJobs";
 import { MappingsGet, MappingsUpdate } from "./mappings";
 import { PeriodClose, PeriodsGet } from "./periods";
 
@@ -21,3 +22,11 @@ ledgerRouter.get("/mappings", MappingsGet);
 ledgerRouter.put("/mappings", MappingsUpdate);
 ledgerRouter.get("/periods", PeriodsGet);
 ledgerRouter.post("/periods/close", PeriodClose);
+ledgerRouter.post("/sync", LedgerSync);
+
+export const glReconcileRouter = newRouter();
+glReconcileRouter.post("/gl", GlReconcile);
+
+export const exportsRouter = newRouter();
+exportsRouter.post("/accounting", AccountingExport);
+exportsRouter.get("/accounting/:id", AccountingExportGet);

@@ -2,19 +2,24 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { tenants } from "../../db/schema";
+import { checkWebhookTarget } from "../../domain/webhookTarget";
+import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
-import { notFound } from "../../lib/errors";
+import { fieldInvalid, notFound } from "../../lib/errors";
+import { newWebhookSecret } from "../../lib/webhookSignature";
 import type { settingsUpdateBody } from "../../schemas/settings";
 import { changeStatements } from "../changeLog";
 
 type TenantRow = typeof tenants.$inferSelect;
 
-const presentSettings = (row: TenantRow) => ({
+const presentSettings = (row: TenantRow, withSecret = false) => ({
 	object: "settings" as const,
 	tenant_id: row.id,
 	name: row.name,
 	default_currency: row.defaultCurrency,
 	invoice_number_format: row.invoiceNumberFormat,
+	erp_webhook_url: row.erpWebhookUrl,
+	...(withSecret && row.erpWebhookSecret ? { erp_webhook_secret: row.erpWebhookSecret } : {}),
 });
 
 async function loadTenant(ctx: ServiceContext) {
@@ -36,16 +41,34 @@ export async function updateSettings({
 	patch: z.infer<typeof settingsUpdateBody>;
 }) {
 	const current = await loadTenant(ctx);
+	let erpWebhookUrl = current.erpWebhookUrl;
+	if (patch.erp_webhook_url !== undefined) {
+		const target =
+			patch.erp_webhook_url === null
+				? null
+				: checkWebhookTarget(patch.erp_webhook_url, { allowLocalhost: config(ctx.env).webhookAllowLocalhost });
+		if (target && !target.ok) throw fieldInvalid("body", "erp_webhook_url", target.reason);
+		erpWebhookUrl = target ? target.url.toString() : null;
+	}
+	const newSecret = erpWebhookUrl !== null && current.erpWebhookSecret === null;
 	const next: TenantRow = {
 		...current,
 		name: patch.name ?? current.name,
 		defaultCurrency: patch.default_currency ?? current.defaultCurrency,
 		invoiceNumberFormat: patch.invoice_number_format ?? current.invoiceNumberFormat,
+		erpWebhookUrl,
+		erpWebhookSecret: newSecret ? newWebhookSecret() : current.erpWebhookSecret,
 	};
 	await runBatch(ctx.db, [
 		ctx.db
 			.update(tenants)
-			.set({ name: next.name, defaultCurrency: next.defaultCurrency, invoiceNumberFormat: next.invoiceNumberFormat })
+			.set({
+				name: next.name,
+				defaultCurrency: next.defaultCurrency,
+				invoiceNumberFormat: next.invoiceNumberFormat,
+				erpWebhookUrl: next.erpWebhookUrl,
+				erpWebhookSecret: next.erpWebhookSecret,
+			})
 			.where(eq(tenants.id, ctx.tenantId)),
 		...changeStatements(ctx, {
 			action: "settings.updated",
@@ -55,5 +78,5 @@ export async function updateSettings({
 			event: null,
 		}),
 	]);
-	return presentSettings(next);
+	return presentSettings(next, newSecret);
 }
