@@ -225,6 +225,8 @@ export const invoices = sqliteTable(
 		// Where the invoice came from when not from the API directly, e.g. `import:<job id>:<line>`.
 		sourceRef: text("source_ref"),
 		postedToGl: integer("posted_to_gl", { mode: "boolean" }).notNull().default(false),
+		// Base units per unit of the invoice currency when it was issued: its receivable is carried at it.
+		fxRate: text("fx_rate"),
 		journalEntryId: text("journal_entry_id"),
 		writeOffReason: text("write_off_reason"),
 		voidReason: text("void_reason"),
@@ -356,6 +358,11 @@ export const journalEntries = sqliteTable(
 		description: text("description").notNull(),
 		totalDebit: integer("total_debit").notNull(),
 		totalCredit: integer("total_credit").notNull(),
+		// The tenant's base currency, the rate used (base units per unit of `currency`), and the totals in base.
+		baseCurrency: text("base_currency").notNull(),
+		fxRate: text("fx_rate").notNull(),
+		baseTotalDebit: integer("base_total_debit").notNull(),
+		baseTotalCredit: integer("base_total_credit").notNull(),
 		createdAt: text("created_at").notNull(),
 		requestId: text("request_id"),
 	},
@@ -363,7 +370,11 @@ export const journalEntries = sqliteTable(
 		index("journal_entries_tenant_id").on(t.tenantId, t.id),
 		index("journal_entries_tenant_source").on(t.tenantId, t.sourceType, t.sourceId),
 		index("journal_entries_tenant_date").on(t.tenantId, t.entryDate),
-		check("journal_entries_balanced", sql`${t.totalDebit} = ${t.totalCredit} and ${t.totalDebit} > 0`),
+		check(
+			"journal_entries_balanced",
+			sql`${t.totalDebit} = ${t.totalCredit} and ${t.baseTotalDebit} = ${t.baseTotalCredit}`,
+		),
+		check("journal_entries_not_empty", sql`${t.totalDebit} > 0 or ${t.baseTotalDebit} > 0`),
 	],
 );
 
@@ -380,13 +391,16 @@ export const journalLines = sqliteTable(
 		currency: text("currency").notNull(),
 		customerId: text("customer_id"),
 		description: text("description"),
+		// The line in the tenant's base currency. A realised FX difference is a line in base only.
+		baseDebit: integer("base_debit").notNull(),
+		baseCredit: integer("base_credit").notNull(),
 	},
 	(t) => [
 		uniqueIndex("journal_lines_entry_line").on(t.entryId, t.lineNo),
 		index("journal_lines_tenant_account").on(t.tenantId, t.accountCode, t.entryId),
 		check(
 			"journal_lines_one_side",
-			sql`${t.debit} >= 0 and ${t.credit} >= 0 and (${t.debit} = 0) <> (${t.credit} = 0)`,
+			sql`${t.debit} >= 0 and ${t.credit} >= 0 and ${t.baseDebit} >= 0 and ${t.baseCredit} >= 0 and ((${t.debit} = 0) <> (${t.credit} = 0) or (${t.debit} = 0 and ${t.credit} = 0 and (${t.baseDebit} = 0) <> (${t.baseCredit} = 0)))`,
 		),
 	],
 );
@@ -668,4 +682,18 @@ export const ledgerMappings = sqliteTable(
 		updatedAt: text("updated_at").notNull(),
 	},
 	(t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+// Exchange rates supplied through the API (no network lookups): base units per one unit of `currency`,
+// in force from `effective_date` until the next rate.
+export const fxRates = sqliteTable(
+	"fx_rates",
+	{
+		tenantId: text("tenant_id").notNull(),
+		currency: text("currency").notNull(),
+		effectiveDate: text("effective_date").notNull(),
+		rate: text("rate").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.tenantId, t.currency, t.effectiveDate] })],
 );

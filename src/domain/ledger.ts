@@ -42,7 +42,15 @@ export function defaultAccountCode(role: AccountRole, jurisdiction?: string): st
 	return role === "tax_payable" && jurisdiction ? `${base}-${jurisdiction}` : base;
 }
 
-export type PostingLine = { role: AccountRole; jurisdiction?: string; sku?: string; debit: number; credit: number };
+export type PostingLine = {
+	role: AccountRole;
+	jurisdiction?: string;
+	sku?: string;
+	debit: number;
+	credit: number;
+	/** The FX rate this line is carried at, when not the entry's: a receivable at its invoice's rate. */
+	rate?: string;
+};
 export type Posting = { lines: PostingLine[] };
 
 const debit = (role: AccountRole, amount: number, jurisdiction?: string): PostingLine => ({
@@ -91,9 +99,27 @@ export const invoiceVoided = (invoice: IssuedInvoice): Posting => reverse(invoic
 export const invoiceWrittenOff = (amount: number): Posting =>
 	posting(debit("bad_debt", amount), credit("accounts_receivable", amount));
 
-/** A payment received: cash comes in; what is applied settles receivables, the rest is owed back as credit. */
-export const paymentReceived = ({ amount, applied }: { amount: number; applied: number }): Posting =>
-	posting(debit("cash", amount), credit("accounts_receivable", applied), credit("customer_credit", amount - applied));
+/**
+ * A payment received: cash comes in; what is applied settles receivables (each at the rate its invoice
+ * was issued at, when given), the rest is owed back as credit.
+ */
+export const paymentReceived = ({
+	amount,
+	applied,
+	receivables,
+}: {
+	amount: number;
+	applied: number;
+	receivables?: readonly { amount: number; rate: string | null }[];
+}): Posting =>
+	posting(
+		debit("cash", amount),
+		...(receivables ?? [{ amount: applied, rate: null }]).map((r) => ({
+			...credit("accounts_receivable", r.amount),
+			...(r.rate ? { rate: r.rate } : {}),
+		})),
+		credit("customer_credit", amount - applied),
+	);
 
 /** Customer credit (unapplied cash or a credit note's balance) applied to an invoice. */
 export const creditApplied = (amount: number): Posting =>

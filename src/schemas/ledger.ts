@@ -14,6 +14,8 @@ export const journalLineSchema = z
 		credit: z.number().int(),
 		currency: z.string(),
 		customer_id: z.string().nullable(),
+		base_debit: z.number().int(),
+		base_credit: z.number().int(),
 	})
 	.meta({ id: "JournalLine" });
 
@@ -28,6 +30,10 @@ export const journalEntrySchema = z
 		description: z.string(),
 		total_debit: z.number().int(),
 		total_credit: z.number().int(),
+		base_currency: z.string(),
+		fx_rate: z.string().meta({ description: "Base units per unit of the entry's currency." }),
+		base_total_debit: z.number().int(),
+		base_total_credit: z.number().int(),
 		lines: z.array(journalLineSchema),
 		created_at: timestamp,
 		request_id: z.string().nullable(),
@@ -59,6 +65,9 @@ export const balanceRowSchema = z
 		debit: z.number().int(),
 		credit: z.number().int(),
 		balance: z.number().int().meta({ description: "Debit minus credit: positive for debit balances." }),
+		base_debit: z.number().int(),
+		base_credit: z.number().int(),
+		base_balance: z.number().int().meta({ description: "The balance in the tenant's base currency." }),
 	})
 	.meta({ id: "LedgerBalanceRow" });
 
@@ -69,6 +78,8 @@ export const balancesSchema = z
 		from: z.string().nullable(),
 		accounts: z.array(balanceRowSchema),
 		totals: z.array(z.object({ currency: z.string(), debit: z.number().int(), credit: z.number().int() })),
+		base_currency: z.string(),
+		base_totals: z.object({ debit: z.number().int(), credit: z.number().int() }),
 	})
 	.meta({ id: "TrialBalance" });
 
@@ -178,3 +189,31 @@ export const exportBody = z
 		path: ["date_range", "to"],
 	})
 	.meta({ id: "AccountingExport", example: { format: "xero", date_range: { from: "2026-01-01", to: "2026-01-31" } } });
+
+export const fxRateBody = z
+	.strictObject({
+		currency: currencyCode,
+		rate: z
+			.union([z.number(), z.string()])
+			.transform((value, ctx) => {
+				const text = String(value);
+				if (!/^\d+(\.\d{1,10})?$/.test(text) || Number(text) <= 0) {
+					ctx.addIssue({ code: "custom", message: "must be a positive decimal with up to 10 decimal places" });
+					return z.NEVER;
+				}
+				return text;
+			})
+			.meta({ description: "Base-currency units per one unit of `currency`.", example: "0.9215" }),
+		effective_date: z.iso.date(),
+	})
+	.meta({ id: "FxRateCreate", example: { currency: "USD", rate: "0.9215", effective_date: "2026-01-01" } });
+
+export const fxRateSchema = z
+	.object({
+		object: z.literal("fx_rate"),
+		currency: z.string(),
+		base_currency: z.string(),
+		rate: z.string(),
+		effective_date: z.string(),
+	})
+	.meta({ id: "FxRate" });

@@ -383,6 +383,8 @@ describe("invoice listing", () => {
 		const { key } = await newTenant();
 		const alice = await newCustomer(key, { name: "Alice" });
 		const bob = await newCustomer(key, { name: "Bob", currency: "USD" });
+		// Bob's invoices are in USD: issuing them posts base (EUR) amounts at the rate in force.
+		await api("/v1/billing/fx-rates", { key, body: { currency: "USD", rate: "0.92", effective_date: "2020-01-01" } });
 		for (let i = 0; i < 6; i++)
 			await newInvoice(key, alice.id, { items: [{ description: "x", unit_price: 1000 * (i + 1) }] });
 		const overdue = await newInvoice(key, bob.id, { finalize: true, issue_date: "2024-01-01", due_date: "2024-01-31" });

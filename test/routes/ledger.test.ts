@@ -69,10 +69,10 @@ describe("general ledger postings for invoices", () => {
 		await expect(
 			env.DB.batch([
 				env.DB.prepare(
-					"insert into journal_lines (id, tenant_id, entry_id, line_no, account_code, debit, credit, currency) values ('jl_x', ?, 'jrnl_x', 0, '1100', 100, 0, 'EUR')",
+					"insert into journal_lines (id, tenant_id, entry_id, line_no, account_code, debit, credit, currency, base_debit, base_credit) values ('jl_x', ?, 'jrnl_x', 0, '1100', 100, 0, 'EUR', 100, 0)",
 				).bind(tenantId),
 				env.DB.prepare(
-					"insert into journal_entries (id, tenant_id, entry_date, source_type, source_id, currency, description, total_debit, total_credit, created_at) values ('jrnl_x', ?, '2026-01-01', 'manual', 'x', 'EUR', 'x', (select sum(debit) from journal_lines where entry_id = 'jrnl_x'), (select sum(credit) from journal_lines where entry_id = 'jrnl_x'), '2026-01-01T00:00:00Z')",
+					"insert into journal_entries (id, tenant_id, entry_date, source_type, source_id, currency, description, total_debit, total_credit, base_currency, fx_rate, base_total_debit, base_total_credit, created_at) values ('jrnl_x', ?, '2026-01-01', 'manual', 'x', 'EUR', 'x', (select sum(debit) from journal_lines where entry_id = 'jrnl_x'), (select sum(credit) from journal_lines where entry_id = 'jrnl_x'), 'EUR', '1', 100, 100, '2026-01-01T00:00:00Z')",
 				).bind(tenantId),
 			]),
 		).rejects.toThrow(/CHECK constraint failed/);
@@ -216,5 +216,73 @@ describe("chart of accounts, manual journals and closed periods", () => {
 		await expect(
 			env.DB.prepare("update tenants set books_closed_through = '2025-01-01' where id = ?").bind(tenantId).run(),
 		).rejects.toThrow(/cannot be reopened/);
+	});
+});
+
+describe("multi-currency postings", () => {
+	it("carries base amounts at the recorded rate and realises exchange differences on payment", async () => {
+		const { key } = await newTenant("EUR");
+		const customer = await newCustomer(key, { currency: "USD" });
+		const invoiceBody = {
+			finalize: true,
+			issue_date: "2026-01-10",
+			items: [{ description: "Service", unit_price: 10000 }],
+		};
+		const missing = await api("/v1/billing/invoices", { key, body: { customer_id: customer.id, ...invoiceBody } });
+		expect(expectProblem(missing, 409, "invalid_state")).toMatchObject({ currency: "USD", base_currency: "EUR" });
+		expectProblem(
+			await api("/v1/billing/fx-rates", { key, body: { currency: "EUR", rate: "1", effective_date: "2026-01-01" } }),
+			422,
+			"validation_failed",
+		);
+		expectProblem(
+			await api("/v1/billing/fx-rates", { key, body: { currency: "USD", rate: "-1", effective_date: "2026-01-01" } }),
+			422,
+			"validation_failed",
+		);
+		await api("/v1/billing/fx-rates", { key, body: { currency: "USD", rate: "0.9", effective_date: "2026-01-01" } });
+		const stronger = new Date().toISOString().slice(0, 10);
+		await api("/v1/billing/fx-rates", { key, body: { currency: "USD", rate: "0.95", effective_date: stronger } });
+		expect(
+			(await api("/v1/billing/fx-rates?currency=USD", { key })).body.data.map((r: { rate: string }) => r.rate),
+		).toEqual(["0.9", "0.95"]);
+
+		const invoice = await newInvoice(key, customer.id, invoiceBody);
+		const issued = (await api(`/v1/billing/journals/${invoice.journal_entry_id}`, { key })).body;
+		expect(issued).toMatchObject({
+			currency: "USD",
+			base_currency: "EUR",
+			fx_rate: "0.9",
+			total_debit: 10000,
+			base_total_debit: 9000,
+		});
+
+		// Paid today at 0.95: 10000 USD bring 9500 EUR for a receivable carried at 9000 EUR, a 500 EUR gain.
+		const payment = await api("/v1/billing/payments", {
+			key,
+			body: { customer_id: customer.id, amount: 10000, currency: "USD", payment_method: "bank_transfer" },
+		});
+		const received = (await api(`/v1/billing/journals/${payment.body.journal_entry_id}`, { key })).body;
+		expect(
+			received.lines.map(
+				(l: { account_code: string; debit: number; credit: number; base_debit: number; base_credit: number }) => [
+					l.account_code,
+					l.debit,
+					l.credit,
+					l.base_debit,
+					l.base_credit,
+				],
+			),
+		).toEqual([
+			["1000", 10000, 0, 9500, 0],
+			["1100", 0, 10000, 0, 9000],
+			["7100", 0, 0, 0, 500],
+		]);
+		const balances = (await api("/v1/billing/ledger/balances", { key })).body;
+		expect(balances.base_currency).toBe("EUR");
+		expect(balances.base_totals.debit).toBe(balances.base_totals.credit);
+		const ar = balances.accounts.find((a: { account_code: string }) => a.account_code === "1100");
+		expect(ar).toMatchObject({ currency: "USD", balance: 0, base_balance: 0 });
+		expect(balances.accounts.find((a: { account_code: string }) => a.account_code === "7100").base_balance).toBe(-500);
 	});
 });

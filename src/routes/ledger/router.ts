@@ -1,6 +1,7 @@
 import { newRouter } from "../router";
 import { AccountCreate } from "./accountCreate";
 import { AccountList } from "./accountList";
+import { FxRateList, FxRateSet } from "./fxRates";
 import { JournalCreate } from "./journalCreate";
 import { JournalGet } from "./journalGet";
 import { JournalList } from "./journalList";
@@ -23,6 +24,10 @@ ledgerRouter.put("/mappings", MappingsUpdate);
 ledgerRouter.get("/periods", PeriodsGet);
 ledgerRouter.post("/periods/close", PeriodClose);
 ledgerRouter.post("/sync", LedgerSync);
+
+export const fxRatesRouter = newRouter();
+fxRatesRouter.get("/", FxRateList);
+fxRatesRouter.post("/", FxRateSet);
 
 export const glReconcileRouter = newRouter();
 glReconcileRouter.post("/gl", GlReconcile);

@@ -109,6 +109,7 @@ export function buildDraft(
 			metadata: input.metadata ?? {},
 			sourceRef,
 			postedToGl: false,
+			fxRate: null,
 			journalEntryId: null,
 			writeOffReason: null,
 			voidReason: null,

@@ -90,6 +90,7 @@ export async function finalizeStatements(
 		paidAt: status === "paid" ? now : null,
 		postedToGl: journal !== null,
 		journalEntryId: journal?.entryId ?? null,
+		fxRate: journal?.rate ?? null,
 	};
 	return {
 		after: { ...draft, ...changes, version: draft.version + 1, updatedAt: now },

@@ -1,12 +1,15 @@
-import { eq } from "drizzle-orm";
-import { ledgerAccounts, ledgerMappings, tenants } from "../../db/schema";
+import { and, desc, eq, lte } from "drizzle-orm";
+import { fxRates, ledgerAccounts, ledgerMappings, tenants } from "../../db/schema";
 import { type AccountMap, type AccountType, accountName, accountTypeOf } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
+import { AppError } from "../../lib/errors";
 
 export type Chart = AccountMap & {
 	accounts: ReadonlyMap<string, { name: string; type: AccountType }>;
 	/** Nothing may post on or before this day; null while no period is closed. */
 	closedThrough: string | null;
+	/** The tenant's base currency, in which every line also carries its amount. */
+	baseCurrency: string;
 };
 
 /** The tenant's accounts, mappings and closed-through date, in one round trip. */
@@ -14,13 +17,17 @@ export async function loadChart(ctx: Pick<ServiceContext, "db" | "tenantId">): P
 	const [accounts, mappings, tenant] = await ctx.db.batch([
 		ctx.db.select().from(ledgerAccounts).where(eq(ledgerAccounts.tenantId, ctx.tenantId)),
 		ctx.db.select().from(ledgerMappings).where(eq(ledgerMappings.tenantId, ctx.tenantId)),
-		ctx.db.select({ closedThrough: tenants.booksClosedThrough }).from(tenants).where(eq(tenants.id, ctx.tenantId)),
+		ctx.db
+			.select({ closedThrough: tenants.booksClosedThrough, baseCurrency: tenants.defaultCurrency })
+			.from(tenants)
+			.where(eq(tenants.id, ctx.tenantId)),
 	]);
 	return {
 		mappings: Object.fromEntries(mappings.map((m) => [m.key, m.accountCode])),
 		customCodes: new Set(accounts.map((a) => a.code)),
 		accounts: new Map(accounts.map((a) => [a.code, { name: a.name, type: a.type }])),
 		closedThrough: tenant[0]?.closedThrough ?? null,
+		baseCurrency: tenant[0]?.baseCurrency ?? "USD",
 	};
 }
 
@@ -33,4 +40,30 @@ const DAY_MS = 86_400_000;
 export function openPostingDate(requested: string, closedThrough: string | null): string {
 	if (closedThrough === null || requested > closedThrough) return requested;
 	return new Date(Date.parse(`${closedThrough}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The rate in force for `currency` on `date`, as text; 1 for the base currency itself. */
+export async function rateOn(
+	ctx: Pick<ServiceContext, "db" | "tenantId">,
+	chart: Chart,
+	currency: string,
+	date: string,
+): Promise<string> {
+	if (currency === chart.baseCurrency) return "1";
+	const row = await ctx.db
+		.select({ rate: fxRates.rate })
+		.from(fxRates)
+		.where(and(eq(fxRates.tenantId, ctx.tenantId), eq(fxRates.currency, currency), lte(fxRates.effectiveDate, date)))
+		.orderBy(desc(fxRates.effectiveDate))
+		.get();
+	if (!row) {
+		throw new AppError(
+			"invalid_state",
+			`No FX rate for ${currency} into ${chart.baseCurrency} on or before ${date}; add one at POST /v1/billing/fx-rates.`,
+			{
+				extensions: { currency, base_currency: chart.baseCurrency, date },
+			},
+		);
+	}
+	return row.rate;
 }

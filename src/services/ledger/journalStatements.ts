@@ -1,13 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { journalEntries, journalLines } from "../../db/schema";
+import { formatDecimal } from "../../domain/decimal";
+import { inBase, parseRate } from "../../domain/fx";
 import { accountCodeFor, isBalanced, type Posting } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
-import { type Chart, loadChart, openPostingDate } from "./chart";
+import { type Chart, loadChart, openPostingDate, rateOn } from "./chart";
 
-/** D1 binds at most 100 parameters per statement; a journal line binds 10. */
-const LINES_PER_INSERT = 10;
+/** D1 binds at most 100 parameters per statement; a journal line binds 12. */
+const LINES_PER_INSERT = 8;
 
 export type JournalRequest = {
 	entryDate: string;
@@ -21,12 +23,16 @@ export type JournalRequest = {
 	lines?: { accountCode: string; debit: number; credit: number; description?: string | null }[];
 };
 
-export type PreparedJournal = { entryId: string; entryDate: string; statements: BatchItem<"sqlite">[] };
+export type PreparedJournal = { entryId: string; entryDate: string; rate: string; statements: BatchItem<"sqlite">[] };
+
+type SourceLine = { accountCode: string; debit: number; credit: number; description: string | null; rate?: string };
 
 /**
- * The statements that post one journal entry. Its totals are summed by the database from the lines
- * just written, so the entry's CHECK refuses an unbalanced journal whatever the code above computed.
- * Automatic postings dated inside a closed period move to the first open day.
+ * The statements that post one journal entry, in its currency and in the tenant's base currency at the
+ * rate in force on its date (lines carried at another rate, such as a receivable at its invoice's rate,
+ * keep theirs; the difference posts to FX gain or loss). Both sets of totals are summed by the
+ * database from the lines just written, so the entry's CHECK refuses an unbalanced journal whatever
+ * the code above computed. Automatic postings dated inside a closed period move to the first open day.
  */
 export async function journalStatements(
 	ctx: ServiceContext,
@@ -34,13 +40,36 @@ export async function journalStatements(
 	chart?: Chart,
 ): Promise<PreparedJournal> {
 	const resolved = chart ?? (await loadChart(ctx));
-	const entryId = newId("journal");
-	const entryDate = request.posting ? openPostingDate(request.entryDate, resolved.closedThrough) : request.entryDate;
-	const source = request.posting ? mergeByAccount(request.posting, resolved) : (request.lines ?? []);
 	if (request.posting && !isBalanced(request.posting)) {
 		throw new Error(`unbalanced posting for ${request.source.type} ${request.source.id}`);
 	}
-	const lines = source.map((line, lineNo) => ({
+	const entryId = newId("journal");
+	const entryDate = request.posting ? openPostingDate(request.entryDate, resolved.closedThrough) : request.entryDate;
+	const rate = await rateOn(ctx, resolved, request.currency, entryDate);
+	const source: SourceLine[] = request.posting
+		? mergeByAccount(request.posting, resolved)
+		: (request.lines ?? []).map((l) => ({ ...l, description: l.description ?? null }));
+	const base = inBase(
+		source.map((l) => ({ debit: l.debit, credit: l.credit, rate: l.rate ? parseRate(l.rate) : undefined })),
+		parseRate(rate),
+		request.currency,
+		resolved.baseCurrency,
+	);
+	const withFx = [
+		...source.map((line, i) => ({ ...line, ...(base.lines[i] as { baseDebit: number; baseCredit: number }) })),
+		...(base.fx
+			? [
+					{
+						accountCode: accountCodeFor({ role: "fx_gain_loss" }, resolved),
+						debit: 0,
+						credit: 0,
+						description: "Exchange difference",
+						...base.fx,
+					},
+				]
+			: []),
+	];
+	const lines = withFx.map((line, lineNo) => ({
 		id: newId("journalLine"),
 		tenantId: ctx.tenantId,
 		entryId,
@@ -50,13 +79,21 @@ export async function journalStatements(
 		credit: line.credit,
 		currency: request.currency,
 		customerId: request.customerId,
-		description: line.description ?? null,
+		description: line.description,
+		baseDebit: line.baseDebit,
+		baseCredit: line.baseCredit,
 	}));
 	const statements: BatchItem<"sqlite">[] = [];
 	for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
 		statements.push(ctx.db.insert(journalLines).values(lines.slice(i, i + LINES_PER_INSERT)));
 	}
-	const sumOf = (column: typeof journalLines.debit | typeof journalLines.credit) =>
+	const sumOf = (
+		column:
+			| typeof journalLines.debit
+			| typeof journalLines.credit
+			| typeof journalLines.baseDebit
+			| typeof journalLines.baseCredit,
+	) =>
 		sql<number>`(select coalesce(sum(${column}), 0) from ${journalLines} where ${eq(journalLines.entryId, entryId)})`;
 	statements.push(
 		ctx.db.insert(journalEntries).values({
@@ -70,20 +107,30 @@ export async function journalStatements(
 			description: request.description,
 			totalDebit: sumOf(journalLines.debit),
 			totalCredit: sumOf(journalLines.credit),
+			baseCurrency: resolved.baseCurrency,
+			fxRate: formatDecimal(parseRate(rate)),
+			baseTotalDebit: sumOf(journalLines.baseDebit),
+			baseTotalCredit: sumOf(journalLines.baseCredit),
 			createdAt: ctx.clock.now().toISOString(),
 			requestId: ctx.requestId,
 		}),
 	);
-	return { entryId, entryDate, statements };
+	return { entryId, entryDate, rate, statements };
 }
 
-/** Role lines mapped to accounts; lines landing on the same account and side become one. */
-function mergeByAccount(posting: Posting, chart: Chart) {
-	const merged = new Map<string, { accountCode: string; debit: number; credit: number; description: null }>();
+/** Role lines mapped to accounts; lines landing on the same account, side and rate become one. */
+function mergeByAccount(posting: Posting, chart: Chart): SourceLine[] {
+	const merged = new Map<string, SourceLine>();
 	for (const line of posting.lines) {
 		const accountCode = accountCodeFor(line, chart);
-		const key = `${accountCode}|${line.debit > 0 ? "debit" : "credit"}`;
-		const entry = merged.get(key) ?? { accountCode, debit: 0, credit: 0, description: null };
+		const key = `${accountCode}|${line.debit > 0 ? "debit" : "credit"}|${line.rate ?? ""}`;
+		const entry = merged.get(key) ?? {
+			accountCode,
+			debit: 0,
+			credit: 0,
+			description: null,
+			...(line.rate ? { rate: line.rate } : {}),
+		};
 		entry.debit += line.debit;
 		entry.credit += line.credit;
 		merged.set(key, entry);

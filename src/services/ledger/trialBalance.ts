@@ -25,6 +25,8 @@ export async function trialBalance({
 			currency: journalLines.currency,
 			debit: sql<number>`sum(${journalLines.debit})`,
 			credit: sql<number>`sum(${journalLines.credit})`,
+			baseDebit: sql<number>`sum(${journalLines.baseDebit})`,
+			baseCredit: sql<number>`sum(${journalLines.baseCredit})`,
 		})
 		.from(journalLines)
 		.innerJoin(journalEntries, eq(journalEntries.id, journalLines.entryId))
@@ -57,7 +59,15 @@ export async function trialBalance({
 			debit: row.debit,
 			credit: row.credit,
 			balance: row.debit - row.credit,
+			base_debit: row.baseDebit,
+			base_credit: row.baseCredit,
+			base_balance: row.baseDebit - row.baseCredit,
 		})),
 		totals: [...totals.values()],
+		base_currency: chart.baseCurrency,
+		base_totals: {
+			debit: rows.reduce((s, r) => s + r.baseDebit, 0),
+			credit: rows.reduce((s, r) => s + r.baseCredit, 0),
+		},
 	};
 }

@@ -73,7 +73,15 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 		customerId: payment.customerId,
 		currency: payment.currency,
 		description: `Payment ${payment.reference ?? payment.id} received`,
-		posting: paymentReceived({ amount: payment.amount, applied }),
+		posting: paymentReceived({
+			amount: payment.amount,
+			applied,
+			// Each receivable leaves the books at the rate it entered them: the difference is realised FX.
+			receivables: plan.allocations.map((a) => ({
+				amount: a.amount,
+				rate: targets.find((t) => t.id === a.invoiceId)?.fxRate ?? null,
+			})),
+		}),
 	});
 	payment.journalEntryId = journal.entryId;
 	const after = { ...payment, amountAllocated: applied };
