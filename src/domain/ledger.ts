@@ -201,12 +201,21 @@ export function accountName(code: string): string {
 
 export const accountTypeOf = (code: string): AccountType => defaultAccountOf(code)?.type ?? "asset";
 
-/** The tenant's chart beyond the defaults, and where posting roles go: `role`, `role:JURISDICTION`, `sku:SKU`. */
+/**
+ * The tenant's chart beyond the defaults, and where posting roles go. Keys, most specific first:
+ * `event:SOURCE:role` (a role in one kind of posting, e.g. `event:refund:cash`), `sku:SKU` (a SKU's
+ * revenue), `role:JURISDICTION`, `role`.
+ */
 export type AccountMap = { mappings: Readonly<Record<string, string>>; customCodes: ReadonlySet<string> };
 
 /** The account a posting line goes to: the most specific mapping, else the default chart. */
-export function accountCodeFor(line: Pick<PostingLine, "role" | "jurisdiction" | "sku">, map: AccountMap): string {
+export function accountCodeFor(
+	line: Pick<PostingLine, "role" | "jurisdiction" | "sku">,
+	map: AccountMap,
+	source?: string,
+): string {
 	const candidates = [
+		source ? `event:${source}:${line.role}` : null,
 		line.role === "revenue" && line.sku ? `sku:${line.sku}` : null,
 		line.jurisdiction ? `${line.role}:${line.jurisdiction}` : null,
 		line.role,

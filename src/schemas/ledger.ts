@@ -109,16 +109,21 @@ export const mappingsBody = z
 			.record(
 				z
 					.string()
-					.regex(/^(sku:.{1,100}|[a-z_]+(:[A-Za-z0-9-]{1,64})?)$/, "must be a role, role:JURISDICTION or sku:SKU"),
+					.regex(
+						/^(sku:.{1,100}|event:[a-z_]+:[a-z_]+|[a-z_]+(:[A-Za-z0-9-]{1,64})?)$/,
+						"must be a role, role:JURISDICTION, sku:SKU or event:SOURCE:role",
+					),
 				accountCode.nullable(),
 			)
 			.refine((m) => Object.keys(m).length > 0 && Object.keys(m).length <= 200, "must name 1 to 200 mappings"),
 	})
 	.meta({
 		id: "LedgerMappingsUpdate",
-		example: { mappings: { revenue: "4010", "sku:SUB-1": "4020", "tax_payable:DE": "1776" } },
+		example: {
+			mappings: { revenue: "4010", "sku:SUB-1": "4020", "tax_payable:DE": "1776", "event:refund:cash": "1010" },
+		},
 		description:
-			"Keys map a posting role, a role for one tax jurisdiction, or a SKU's revenue to an account; null removes one.",
+			"Keys map a posting role, a role for one tax jurisdiction, a SKU's revenue, or a role in one kind of posting (event:invoice|payment|refund|credit_note|dispute:role) to an account; null removes one.",
 	});
 
 export const manualJournalBody = z

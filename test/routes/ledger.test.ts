@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
+import { pay } from "../helpers/payments";
 
 type Row = { account_code: string; currency: string; debit: number; credit: number; balance: number };
 
@@ -122,6 +123,18 @@ describe("chart of accounts, manual journals and closed periods", () => {
 			["4000", "Sales revenue", 0, 5000],
 			["1776", "VAT payable DE", 0, 6080],
 		]);
+		await api("/v1/billing/ledger/accounts", { key, body: { code: "1010", name: "Refund clearing", type: "asset" } });
+		await api("/v1/billing/ledger/mappings", {
+			key,
+			method: "PUT",
+			body: { mappings: { "event:refund:cash": "1010" } },
+		});
+		const payment = await pay(key, { customer_id: issued.customer_id, amount: 1000 });
+		const refund = await api(`/v1/billing/payments/${payment.id}/refund`, { key, body: { amount: 1000 } });
+		const refundEntry = await api(`/v1/billing/journals/${refund.body.journal_entry_id}`, { key });
+		expect(refundEntry.body.lines.find((l: Row) => l.credit > 0).account_code).toBe("1010");
+		const paymentEntry = await api(`/v1/billing/journals/${payment.journal_entry_id}`, { key });
+		expect(paymentEntry.body.lines.find((l: Row) => l.debit > 0).account_code).toBe("1000");
 		const accounts = await api("/v1/billing/ledger/accounts", { key });
 		expect(accounts.body.data.find((a: { code: string }) => a.code === "4010")).toMatchObject({
 			built_in: false,

@@ -69,7 +69,7 @@ export async function updateMappings({
 }) {
 	const chart = await loadChart(ctx);
 	for (const [key, code] of Object.entries(mappings)) {
-		const role = key.startsWith("sku:") ? "revenue" : key.split(":")[0];
+		const role = key.startsWith("sku:") ? "revenue" : key.startsWith("event:") ? key.split(":")[2] : key.split(":")[0];
 		if (!postingRoles.includes(role as (typeof postingRoles)[number])) {
 			throw fieldInvalid("body", `mappings.${key}`, `names no posting role (${postingRoles.join(", ")})`);
 		}

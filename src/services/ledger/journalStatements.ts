@@ -47,7 +47,7 @@ export async function journalStatements(
 	const entryDate = request.posting ? openPostingDate(request.entryDate, resolved.closedThrough) : request.entryDate;
 	const rate = await rateOn(ctx, resolved, request.currency, entryDate);
 	const source: SourceLine[] = request.posting
-		? mergeByAccount(request.posting, resolved)
+		? mergeByAccount(request.posting, resolved, request.source.type)
 		: (request.lines ?? []).map((l) => ({ ...l, description: l.description ?? null }));
 	const base = inBase(
 		source.map((l) => ({ debit: l.debit, credit: l.credit, rate: l.rate ? parseRate(l.rate) : undefined })),
@@ -119,10 +119,10 @@ export async function journalStatements(
 }
 
 /** Role lines mapped to accounts; lines landing on the same account, side and rate become one. */
-function mergeByAccount(posting: Posting, chart: Chart): SourceLine[] {
+function mergeByAccount(posting: Posting, chart: Chart, source: string): SourceLine[] {
 	const merged = new Map<string, SourceLine>();
 	for (const line of posting.lines) {
-		const accountCode = accountCodeFor(line, chart);
+		const accountCode = accountCodeFor(line, chart, source);
 		const key = `${accountCode}|${line.debit > 0 ? "debit" : "credit"}|${line.rate ?? ""}`;
 		const entry = merged.get(key) ?? {
 			accountCode,
