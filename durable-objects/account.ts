@@ -17,6 +17,9 @@ import { commitWriteOffInvoice } from "../src/services/invoices/writeOffInvoice"
 import { commitAllocatePayment } from "../src/services/payments/allocatePayment";
 import { commitRecordPayment } from "../src/services/payments/recordPayment";
 import { commitRefundPayment } from "../src/services/payments/refundPayment";
+import { commitBillDue } from "../src/services/subscriptions/billSubscriptions";
+import { commitCreateSubscription } from "../src/services/subscriptions/createSubscription";
+import { commitChangeSubscription } from "../src/services/subscriptions/lifecycle";
 
 /**
  * One instance per (tenant, customer): the single serialization point for that account's money
@@ -90,5 +93,17 @@ export class AccountDO extends DurableObject<Env> {
 
 	deleteCustomer(request: AccountRequest<Parameters<typeof commitDeleteCustomer>[1]>) {
 		return this.#exclusive(request, commitDeleteCustomer);
+	}
+
+	createSubscription(request: AccountRequest<Parameters<typeof commitCreateSubscription>[1]>) {
+		return this.#exclusive(request, commitCreateSubscription);
+	}
+
+	changeSubscription(request: AccountRequest<Parameters<typeof commitChangeSubscription>[1]>) {
+		return this.#exclusive(request, commitChangeSubscription);
+	}
+
+	billDue(request: AccountRequest<Parameters<typeof commitBillDue>[1]>) {
+		return this.#exclusive(request, commitBillDue);
 	}
 }

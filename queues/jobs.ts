@@ -9,6 +9,7 @@ import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
+import { billAccount, runRecurringRun } from "../src/services/subscriptions/recurringRun";
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
 	invoice_import: runInvoiceImport,
@@ -16,11 +17,13 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
 	gl_reconciliation: runGlReconciliation,
 	accounting_export: runAccountingExport,
 	ledger_sync: runLedgerSync,
+	recurring_run: runRecurringRun,
 };
 
 /**
- * The `jobs` queue: each message names a job; the job row says what to do and how far it got, so a
- * redelivered message resumes the job (or finds it finished) instead of doing the work twice.
+ * The `jobs` queue: each message names a job (or one account of a recurring run); the job row says
+ * what to do and how far it got, so a redelivered message resumes the job (or finds it finished)
+ * instead of doing the work twice.
  */
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
 	const db = database(env.DB);
@@ -46,7 +49,8 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 					clock: systemClock,
 					logger: logger.child({ job_id, tenant_id }),
 				};
-				await runners[job.type as JobType](ctx, job);
+				if ("kind" in parsed.data) await billAccount(ctx, parsed.data);
+				else await runners[job.type as JobType](ctx, job);
 				await dispatchEvents(env, db, { tenantId: tenant_id });
 			}
 			message.ack();

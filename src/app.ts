@@ -11,6 +11,7 @@ import { rateLimit } from "./middleware/rateLimit";
 import { requestContext } from "./middleware/requestContext";
 import { adminRouter } from "./routes/admin/router";
 import { auditRouter } from "./routes/audit/router";
+import { benchRoutes } from "./routes/bench/baselines";
 import { creditNotesRouter } from "./routes/creditNotes/router";
 import { customersRouter } from "./routes/customers/router";
 import { chargebacksRouter, disputesRouter } from "./routes/disputes/router";
@@ -21,10 +22,13 @@ import { keysRouter } from "./routes/keys/router";
 import { exportsRouter, fxRatesRouter, glReconcileRouter, journalsRouter, ledgerRouter } from "./routes/ledger/router";
 import { operationsRouter } from "./routes/operations/router";
 import { paymentsRouter } from "./routes/payments/router";
+import { plansRouter } from "./routes/plans/router";
 import { reconciliationsRouter } from "./routes/reconciliations/router";
+import { recurringRouter } from "./routes/recurring/router";
 import { refundsRouter } from "./routes/refunds/router";
 import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
+import { subscriptionsRouter } from "./routes/subscriptions/router";
 import { webhooksRouter } from "./routes/webhooks/router";
 
 const app = new Hono<AppBindings>();
@@ -79,6 +83,12 @@ openapi.route("/v1/billing/fx-rates", fxRatesRouter);
 openapi.route("/v1/billing/settings", settingsRouter);
 openapi.route("/v1/billing/events", eventsRouter);
 openapi.route("/v1/billing/webhooks", webhooksRouter);
+openapi.route("/v1/billing/plans", plansRouter);
+openapi.route("/v1/billing/subscriptions", subscriptionsRouter);
+openapi.route("/v1/billing/recurring", recurringRouter);
+
+// Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".
+app.route("/__bench", benchRoutes);
 
 // Problem types are relative URIs; each resolves to a short description of itself.
 app.get("/problems/:code", (c) => {

@@ -2,11 +2,14 @@ import { lte } from "drizzle-orm";
 import { database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import type { Env } from "../env";
+import { systemClock } from "../lib/clock";
 import { createLogger } from "../lib/logger";
 import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
+import { startDueRuns } from "../services/subscriptions/recurringRun";
 
 export const MAINTENANCE_CRON = "*/5 * * * *";
+export const RECURRING_CRON = "15 0 * * *";
 /** A job still queued this long after its last update lost its queue message. */
 const STALLED_AFTER_MS = 5 * 60 * 1000;
 /** Events normally leave with their request; one still here after a minute lost its queue send. */
@@ -28,6 +31,20 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 				jobs_requeued: requeued,
 				events_dispatched: dispatched,
 			});
+			return;
+		}
+		case RECURRING_CRON: {
+			const date = scheduledTime.toISOString().slice(0, 10);
+			const runs = await startDueRuns(database(env.DB), date, (tenantId) => ({
+				db: database(env.DB),
+				env,
+				tenantId,
+				actor: { type: "system", id: "recurring-billing" },
+				requestId: null,
+				clock: systemClock,
+				logger,
+			}));
+			logger.info("recurring runs started", { date, tenants: runs });
 			return;
 		}
 		default:

@@ -697,3 +697,123 @@ export const fxRates = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.tenantId, t.currency, t.effectiveDate] })],
 );
+
+export const plans = sqliteTable(
+	"plans",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		code: text("code").notNull(),
+		name: text("name").notNull(),
+		interval: text("interval", { enum: ["day", "week", "month", "year"] }).notNull(),
+		intervalCount: integer("interval_count").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		trialPeriodDays: integer("trial_period_days").notNull(),
+		billingDay: integer("billing_day"),
+		metadata: json<Record<string, string>>("metadata").notNull(),
+		status: text("status", { enum: ["active", "archived"] }).notNull(),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("plans_tenant_code").on(t.tenantId, t.code),
+		check(
+			"plans_amount",
+			sql`${t.amount} >= 0 and ${t.intervalCount} between 1 and 365 and ${t.trialPeriodDays} between 0 and 365`,
+		),
+	],
+);
+
+// References to a gateway's stored payment method; never a card number.
+export const paymentMethods = sqliteTable(
+	"payment_methods",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		gatewayToken: text("gateway_token").notNull(),
+		brand: text("brand"),
+		last4: text("last4"),
+		expMonth: integer("exp_month"),
+		expYear: integer("exp_year"),
+		isDefault: integer("is_default", { mode: "boolean" }).notNull(),
+		createdAt: text("created_at").notNull(),
+		deletedAt: text("deleted_at"),
+	},
+	(t) => [index("payment_methods_customer").on(t.tenantId, t.customerId)],
+);
+
+export const subscriptions = sqliteTable(
+	"subscriptions",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		planId: text("plan_id")
+			.notNull()
+			.references(() => plans.id),
+		status: text("status", { enum: ["trialing", "active", "past_due", "unpaid", "paused", "canceled"] }).notNull(),
+		quantity: integer("quantity").notNull(),
+		// Periods are counted from this day (month-end anchors bill on the last day of shorter months).
+		billingCycleAnchor: text("billing_cycle_anchor").notNull(),
+		startDate: text("start_date").notNull(),
+		trialEnd: text("trial_end"),
+		currentPeriodStart: text("current_period_start"),
+		currentPeriodEnd: text("current_period_end"),
+		// The day the next period is due to be invoiced; null when nothing more will be billed.
+		nextBillingDate: text("next_billing_date"),
+		cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull(),
+		canceledAt: text("canceled_at"),
+		endedAt: text("ended_at"),
+		pausedAt: text("paused_at"),
+		paymentMethodId: text("payment_method_id"),
+		promoCode: text("promo_code"),
+		metadata: json<Record<string, string>>("metadata").notNull(),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		index("subscriptions_tenant_id").on(t.tenantId, t.id),
+		index("subscriptions_tenant_customer").on(t.tenantId, t.customerId),
+		index("subscriptions_due").on(t.tenantId, t.status, t.nextBillingDate),
+		index("subscriptions_all_due").on(t.nextBillingDate, t.status),
+		check("subscriptions_quantity", sql`${t.quantity} >= 1`),
+	],
+);
+
+// One invoice per (subscription, period): the primary key makes billing a period twice impossible,
+// however often runs repeat, overlap or crash half-way.
+export const subscriptionInvoices = sqliteTable(
+	"subscription_invoices",
+	{
+		subscriptionId: text("subscription_id").notNull(),
+		periodStart: text("period_start").notNull(),
+		periodEnd: text("period_end").notNull(),
+		tenantId: text("tenant_id").notNull(),
+		invoiceId: text("invoice_id").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.subscriptionId, t.periodStart] }),
+		index("subscription_invoices_invoice").on(t.tenantId, t.invoiceId),
+	],
+);
+
+// The units a fanned-out job has finished (one row per account billed): counting rows, not adding
+// to a counter, keeps progress exact when a queue message is delivered twice.
+export const jobItems = sqliteTable(
+	"job_items",
+	{
+		jobId: text("job_id").notNull(),
+		itemKey: text("item_key").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.jobId, t.itemKey] })],
+);

@@ -6,6 +6,7 @@ export const errorCatalog = {
 	invalid_request: { status: 400, title: "Invalid request" },
 	malformed_json: { status: 400, title: "Malformed JSON body" },
 	unauthenticated: { status: 401, title: "Authentication required" },
+	payment_method_invalid: { status: 402, title: "The payment method cannot be used" },
 	forbidden: { status: 403, title: "Permission denied" },
 	not_found: { status: 404, title: "Resource not found" },
 	route_not_found: { status: 404, title: "No such route" },

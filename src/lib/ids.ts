@@ -29,6 +29,9 @@ export const idPrefixes = {
 	webhookEndpoint: "we",
 	webhookDelivery: "msg",
 	webhookAttempt: "wat",
+	plan: "plan",
+	paymentMethod: "pm",
+	subscription: "sub",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

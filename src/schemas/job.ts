@@ -8,6 +8,7 @@ export const jobTypes = [
 	"gl_reconciliation",
 	"accounting_export",
 	"ledger_sync",
+	"recurring_run",
 ] as const;
 export type JobType = (typeof jobTypes)[number];
 
@@ -53,6 +54,16 @@ export const jobListQuery = paginationQuery.extend({
 
 export type JobListQuery = z.infer<typeof jobListQuery>;
 
-/** The versioned message on the `jobs` queue. */
-export const jobMessage = z.object({ v: z.literal(1), job_id: z.string(), tenant_id: z.string() });
+/** The versioned messages on the `jobs` queue: run a job, or bill one account for a recurring run. */
+export const jobMessage = z.union([
+	z.object({
+		v: z.literal(1),
+		kind: z.literal("bill_account"),
+		job_id: z.string(),
+		tenant_id: z.string(),
+		customer_id: z.string(),
+		date: z.string(),
+	}),
+	z.object({ v: z.literal(1), job_id: z.string(), tenant_id: z.string() }),
+]);
 export type JobMessage = z.infer<typeof jobMessage>;

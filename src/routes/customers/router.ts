@@ -7,6 +7,7 @@ import { CustomerList } from "./customerList";
 import { CustomerNoteCreate } from "./customerNoteCreate";
 import { CustomerNoteList } from "./customerNoteList";
 import { CustomerUpdate } from "./customerUpdate";
+import { PaymentMethodCreate, PaymentMethodDelete, PaymentMethodList } from "./paymentMethods";
 
 export const customersRouter = newRouter();
 customersRouter.get("/", CustomerList);
@@ -17,3 +18,6 @@ customersRouter.delete("/:id", CustomerDelete);
 customersRouter.post("/:id/notes", CustomerNoteCreate);
 customersRouter.get("/:id/notes", CustomerNoteList);
 customersRouter.get("/:id/balance", CustomerBalance);
+customersRouter.get("/:id/payment-methods", PaymentMethodList);
+customersRouter.post("/:id/payment-methods", PaymentMethodCreate);
+customersRouter.delete("/:id/payment-methods/:pmId", PaymentMethodDelete);

@@ -3,8 +3,7 @@ import { AppError } from "../../lib/errors";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { jobSchema, presentJob } from "../../schemas/job";
 import { exportBody } from "../../schemas/ledger";
-import { loadJob } from "../../services/jobs/jobs";
-import { startLedgerJob } from "../../services/ledger/ledgerJobs";
+import { loadJob, startJob } from "../../services/jobs/jobs";
 import { ApiRoute } from "../base";
 
 const accepted = { "202": { description: "The job; poll GET /v1/billing/jobs/{id}", content: contentJson(jobSchema) } };
@@ -21,7 +20,7 @@ export class GlReconcile extends ApiRoute {
 	};
 
 	override async handle(c: AppContext) {
-		const job = await startLedgerJob(tenantContext(c), "gl_reconciliation", {});
+		const job = await startJob(tenantContext(c), "gl_reconciliation", {});
 		return c.json(presentJob(job), 202, { Location: `/v1/billing/jobs/${job.id}` });
 	}
 }
@@ -40,7 +39,7 @@ export class AccountingExport extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const job = await startLedgerJob(tenantContext(c), "accounting_export", {
+		const job = await startJob(tenantContext(c), "accounting_export", {
 			format: body.format,
 			from: body.date_range.from,
 			to: body.date_range.to,
@@ -86,7 +85,7 @@ export class LedgerSync extends ApiRoute {
 	};
 
 	override async handle(c: AppContext) {
-		const job = await startLedgerJob(tenantContext(c), "ledger_sync", {});
+		const job = await startJob(tenantContext(c), "ledger_sync", {});
 		return c.json(presentJob(job), 202, { Location: `/v1/billing/jobs/${job.id}` });
 	}
 }

@@ -47,36 +47,46 @@ export async function createInvoice({
 	return commitNewInvoice(ctx, { detail, finalize: false });
 }
 
+/** The statements that persist a built draft and, with `finalize`, issue it in the same batch. */
+export async function newInvoiceStatements(ctx: ServiceContext, detail: InvoiceDetail, finalize: boolean) {
+	const today = todayOf(ctx.clock.now());
+	const finalizing = finalize ? await finalizeStatements(ctx, detail) : null;
+	return {
+		finalized: finalizing !== null,
+		statements: [
+			...insertInvoiceStatements(ctx, detail),
+			...changeStatements(ctx, {
+				action: "invoice.created",
+				target: { type: "invoice", id: detail.invoice.id },
+				before: null,
+				after: presentInvoice(detail, today),
+			}),
+			...(finalizing
+				? [
+						...finalizing.statements,
+						...changeStatements(ctx, {
+							action: "invoice.finalized",
+							target: { type: "invoice", id: detail.invoice.id },
+							before: presentInvoice(detail, today),
+							after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
+							alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
+							computedAfter: { number: finalizing.assignedNumber },
+						}),
+					]
+				: []),
+		],
+	};
+}
+
 /** Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch. */
 export async function commitNewInvoice(
 	ctx: ServiceContext,
 	{ detail, finalize }: { detail: InvoiceDetail; finalize: boolean },
 ) {
 	const today = todayOf(ctx.clock.now());
-	const created = changeStatements(ctx, {
-		action: "invoice.created",
-		target: { type: "invoice", id: detail.invoice.id },
-		before: null,
-		after: presentInvoice(detail, today),
-	});
-	const finalizing = finalize ? await finalizeStatements(ctx, detail) : null;
-	const finalized = finalizing
-		? changeStatements(ctx, {
-				action: "invoice.finalized",
-				target: { type: "invoice", id: detail.invoice.id },
-				before: presentInvoice(detail, today),
-				after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
-				alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
-				computedAfter: { number: finalizing.assignedNumber },
-			})
-		: [];
+	const prepared = await newInvoiceStatements(ctx, detail, finalize);
 	try {
-		await runBatch(ctx.db, [
-			...insertInvoiceStatements(ctx, detail),
-			...created,
-			...(finalizing?.statements ?? []),
-			...finalized,
-		]);
+		await runBatch(ctx.db, prepared.statements);
 	} catch (error) {
 		const sourceRef = detail.invoice.sourceRef;
 		if (sourceRef !== null && isUniqueViolation(error)) {
@@ -86,7 +96,7 @@ export async function commitNewInvoice(
 		}
 		throw error;
 	}
-	return finalizing
+	return prepared.finalized
 		? presentInvoice(await loadInvoiceDetail(ctx, detail.invoice.id), today)
 		: presentInvoice(detail, today);
 }

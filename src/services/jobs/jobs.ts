@@ -1,6 +1,6 @@
 import { and, eq, lte } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { Database } from "../../db/client";
+import { type Database, runBatch } from "../../db/client";
 import { jobs } from "../../db/schema";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
@@ -119,4 +119,12 @@ export async function requeueStalledJobs(env: Env, db: Database, olderThan: Date
 		.limit(100);
 	for (const job of stalled) await enqueueJob(env, job);
 	return stalled.length;
+}
+
+/** Records a job and hands it to the queue: the usual start of every asynchronous operation. */
+export async function startJob(ctx: ServiceContext, type: JobType, input: unknown) {
+	const { row, statements } = newJob(ctx, type, input);
+	await runBatch(ctx.db, statements);
+	await enqueueJob(ctx.env, row);
+	return row;
 }

@@ -1,12 +1,10 @@
 // Asynchronous ledger work: the GL reconciliation, accounting exports and the ERP sync.
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import { runBatch } from "../../db/client";
 import { invoices, journalEntries, journalLines, tenants } from "../../db/schema";
 import { type ExportFormat, renderExport } from "../../domain/accountingExport";
 import { accountCodeFor } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
-import type { JobType } from "../../schemas/job";
-import { enqueueJob, type JobRow, newJob, saveJobProgress } from "../jobs/jobs";
+import { type JobRow, saveJobProgress } from "../jobs/jobs";
 import { encodeCursor } from "../pagination";
 import { post } from "../webhooks/deliver";
 import { describeAccount, loadChart } from "./chart";
@@ -14,13 +12,6 @@ import { listJournals } from "./journals";
 
 /** A list cursor that resumes after the entry with this id. */
 const afterCursor = (id: string) => encodeCursor({ id, order: "asc" });
-
-export async function startLedgerJob(ctx: ServiceContext, type: JobType, input: unknown) {
-	const { row, statements } = newJob(ctx, type, input);
-	await runBatch(ctx.db, statements);
-	await enqueueJob(ctx.env, row);
-	return row;
-}
 
 async function finish(ctx: ServiceContext, job: JobRow, result: unknown, extra: Partial<JobRow> = {}) {
 	const at = ctx.clock.now().toISOString();

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { plans } from "../db/schema";
+import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+
+const intervals = ["day", "week", "month", "year"] as const;
+
+export const planCreateBody = z
+	.strictObject({
+		code: z
+			.string()
+			.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1 to 64 letters, digits, dots, dashes or underscores"),
+		name: z.string().trim().min(1).max(200),
+		interval: z.enum(intervals),
+		interval_count: z.number().int().min(1).max(365).default(1),
+		amount: z
+			.number()
+			.int()
+			.min(0)
+			.max(1_000_000_000_000)
+			.meta({ description: "Price per period per unit, minor units." }),
+		currency: currencyCode,
+		trial_period_days: z.number().int().min(0).max(365).default(0),
+		billing_day: z
+			.number()
+			.int()
+			.min(1)
+			.max(31)
+			.optional()
+			.meta({ description: "Monthly and yearly plans: bill on this day of the month." }),
+		metadata: metadata.optional(),
+	})
+	.meta({
+		id: "PlanCreate",
+		example: {
+			code: "pro_monthly",
+			name: "Pro",
+			interval: "month",
+			amount: 2900,
+			currency: "EUR",
+			trial_period_days: 14,
+		},
+	});
+export type PlanCreateInput = z.infer<typeof planCreateBody>;
+
+export const planUpdateBody = z
+	.strictObject({
+		name: z.string().trim().min(1).max(200).optional(),
+		amount: z
+			.number()
+			.int()
+			.min(0)
+			.max(1_000_000_000_000)
+			.optional()
+			.meta({ description: "Applies to periods billed from now on." }),
+		trial_period_days: z.number().int().min(0).max(365).optional(),
+		metadata: metadata.optional(),
+		version: z.number().int().min(1).optional(),
+	})
+	.meta({ id: "PlanUpdate" });
+
+export const planSchema = z
+	.object({
+		id: z.string(),
+		object: z.literal("plan"),
+		code: z.string(),
+		name: z.string(),
+		interval: z.enum(intervals),
+		interval_count: z.number().int(),
+		amount: z.number().int(),
+		currency: z.string(),
+		trial_period_days: z.number().int(),
+		billing_day: z.number().int().nullable(),
+		metadata: z.record(z.string(), z.string()),
+		status: z.enum(["active", "archived"]),
+		version: z.number().int(),
+		created_at: timestamp,
+		updated_at: timestamp,
+	})
+	.meta({ id: "Plan" });
+
+export type PlanRow = typeof plans.$inferSelect;
+
+export const presentPlan = (row: PlanRow) => ({
+	id: row.id,
+	object: "plan" as const,
+	code: row.code,
+	name: row.name,
+	interval: row.interval,
+	interval_count: row.intervalCount,
+	amount: row.amount,
+	currency: row.currency,
+	trial_period_days: row.trialPeriodDays,
+	billing_day: row.billingDay,
+	metadata: row.metadata,
+	status: row.status,
+	version: row.version,
+	created_at: row.createdAt,
+	updated_at: row.updatedAt,
+});
+
+export const planListQuery = paginationQuery.extend({ status: z.enum(["active", "archived"]).optional() });

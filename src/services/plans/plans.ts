@@ -1,0 +1,168 @@
+import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
+import { runBatch } from "../../db/client";
+import { plans, subscriptions } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { isUniqueViolation } from "../../lib/dbErrors";
+import { AppError, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import {
+	type PlanCreateInput,
+	type PlanRow,
+	type planListQuery,
+	type planUpdateBody,
+	presentPlan,
+} from "../../schemas/plan";
+import { changeStatements } from "../changeLog";
+import { paginate } from "../pagination";
+
+export async function loadPlan(ctx: Pick<ServiceContext, "db" | "tenantId">, id: string): Promise<PlanRow> {
+	const row = await ctx.db
+		.select()
+		.from(plans)
+		.where(and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id)))
+		.get();
+	if (!row) throw notFound("plan", id);
+	return row;
+}
+
+export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: PlanCreateInput }) {
+	const now = ctx.clock.now().toISOString();
+	const row: PlanRow = {
+		id: newId("plan"),
+		tenantId: ctx.tenantId,
+		code: input.code,
+		name: input.name,
+		interval: input.interval,
+		intervalCount: input.interval_count,
+		amount: input.amount,
+		currency: input.currency,
+		trialPeriodDays: input.trial_period_days,
+		billingDay: input.billing_day ?? null,
+		metadata: input.metadata ?? {},
+		status: "active",
+		version: 1,
+		createdAt: now,
+		updatedAt: now,
+	};
+	try {
+		await runBatch(ctx.db, [
+			ctx.db.insert(plans).values(row),
+			...changeStatements(ctx, {
+				action: "plan.created",
+				target: { type: "plan", id: row.id },
+				before: null,
+				after: presentPlan(row),
+			}),
+		]);
+	} catch (error) {
+		if (isUniqueViolation(error)) throw new AppError("conflict", `A plan with code '${input.code}' exists already.`);
+		throw error;
+	}
+	return presentPlan(row);
+}
+
+export const listPlans = ({ ctx, query }: { ctx: ServiceContext; query: z.infer<typeof planListQuery> }) =>
+	paginate({
+		query,
+		idColumn: plans.id,
+		run: (p) =>
+			ctx.db
+				.select()
+				.from(plans)
+				.where(
+					and(eq(plans.tenantId, ctx.tenantId), query.status ? eq(plans.status, query.status) : undefined, p.where),
+				)
+				.orderBy(...p.orderBy)
+				.limit(p.limit)
+				.offset(p.offset),
+		present: presentPlan,
+	});
+
+export async function updatePlan({
+	ctx,
+	id,
+	patch,
+	expectedVersion,
+}: {
+	ctx: ServiceContext;
+	id: string;
+	patch: Omit<z.infer<typeof planUpdateBody>, "version">;
+	expectedVersion?: number;
+}) {
+	const current = await loadPlan(ctx, id);
+	if (expectedVersion !== undefined && expectedVersion !== current.version) {
+		throw new AppError("version_conflict", "The plan was changed since you read it.", {
+			extensions: { current_version: current.version },
+		});
+	}
+	const next: PlanRow = {
+		...current,
+		name: patch.name ?? current.name,
+		amount: patch.amount ?? current.amount,
+		trialPeriodDays: patch.trial_period_days ?? current.trialPeriodDays,
+		metadata: patch.metadata ?? current.metadata,
+		version: current.version + 1,
+		updatedAt: ctx.clock.now().toISOString(),
+	};
+	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = next;
+	const result = await runBatch(ctx.db, [
+		ctx.db
+			.update(plans)
+			.set(fields)
+			.where(and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id), eq(plans.version, current.version))),
+		...changeStatements(ctx, {
+			action: "plan.updated",
+			target: { type: "plan", id },
+			before: presentPlan(current),
+			after: presentPlan(next),
+		}),
+	]);
+	if ((result[0] as { meta?: { changes?: number } }).meta?.changes === 0) {
+		throw new AppError("version_conflict", "The plan was changed concurrently; fetch it again and retry.");
+	}
+	return presentPlan(next);
+}
+
+/** A plan never subscribed to is deleted; any other is archived: it keeps billing, but takes no new subscribers. */
+export async function deletePlan({ ctx, id }: { ctx: ServiceContext; id: string }) {
+	const current = await loadPlan(ctx, id);
+	const where = and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id));
+	const archived: PlanRow = {
+		...current,
+		status: "archived",
+		version: current.version + 1,
+		updatedAt: ctx.clock.now().toISOString(),
+	};
+	const subscribed = await ctx.db
+		.select({ id: subscriptions.id })
+		.from(subscriptions)
+		.where(and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.planId, id)))
+		.limit(1)
+		.get();
+	if (subscribed) {
+		await runBatch(ctx.db, [
+			ctx.db
+				.update(plans)
+				.set({ status: "archived", version: archived.version, updatedAt: archived.updatedAt })
+				.where(where),
+			...changeStatements(ctx, {
+				action: "plan.archived",
+				target: { type: "plan", id },
+				before: presentPlan(current),
+				after: presentPlan(archived),
+			}),
+		]);
+		return presentPlan(archived);
+	}
+	await runBatch(ctx.db, [
+		ctx.db.delete(plans).where(where),
+		...changeStatements(ctx, {
+			action: "plan.deleted",
+			target: { type: "plan", id },
+			before: presentPlan(current),
+			after: null,
+		}),
+	]);
+	return null;
+}

@@ -1,0 +1,236 @@
+// The recurring engine's unit of work, run inside the customer's account object: bill every period of
+// the customer's subscriptions that is due by a date, oldest first, one batch per period.
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { runBatch } from "../../db/client";
+import { customers, invoices, plans, subscriptionInvoices, subscriptions } from "../../db/schema";
+import { addInterval, daysBetween, periodContaining } from "../../domain/billingPeriods";
+import type { ServiceContext } from "../../lib/context";
+import { isUniqueViolation } from "../../lib/dbErrors";
+import { AppError } from "../../lib/errors";
+import type { PlanRow } from "../../schemas/plan";
+import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
+import { changeStatements } from "../changeLog";
+import { buildDraft } from "../invoices/buildInvoice";
+import { newInvoiceStatements } from "../invoices/createInvoice";
+import { subscriptionWhere } from "./loadSubscription";
+
+/** Periods one call bills for a subscription at most: a long backfill continues on the next run. */
+const MAX_PERIODS_PER_CALL = 36;
+/** An unpaid invoice this many days past due turns a past-due subscription unpaid. */
+export const UNPAID_AFTER_DAYS = 14;
+
+export type BillingOutcome = {
+	billed: { subscription_id: string; period_start: string; invoice_id: string }[];
+	errors: { subscription_id: string; code: string; detail: string }[];
+};
+
+const dayBefore = (date: string) => addInterval(date, "day", 1, -1);
+
+/** The invoice of one period, built like any other draft: plan price × quantity, tagged with the period. */
+function periodInvoice(
+	ctx: ServiceContext,
+	customer: typeof customers.$inferSelect,
+	sub: SubscriptionRow,
+	plan: PlanRow,
+	start: string,
+	end: string,
+) {
+	return buildDraft(
+		ctx,
+		customer,
+		{
+			currency: plan.currency,
+			issue_date: start,
+			items: [
+				{
+					description: `${plan.name} (${start} – ${dayBefore(end)})`,
+					sku: plan.code,
+					quantity: { units: BigInt(sub.quantity), scale: 0 },
+					unit_price: plan.amount,
+					discounts: [],
+					taxes: [],
+				},
+			],
+			metadata: { subscription_id: sub.id, period_start: start, period_end: end },
+		},
+		`subscription:${sub.id}:${start}`,
+	);
+}
+
+/**
+ * Bills one subscription's due periods. The (subscription, period) key is written in the same batch as
+ * the invoice, so a period billed by an earlier, overlapping or crashed run fails that batch whole and
+ * is simply skipped.
+ */
+async function billOne(
+	ctx: ServiceContext,
+	sub: SubscriptionRow,
+	plan: PlanRow,
+	customer: typeof customers.$inferSelect,
+	date: string,
+	outcome: BillingOutcome,
+) {
+	let current = sub;
+	for (
+		let n = 0;
+		n < MAX_PERIODS_PER_CALL && current.nextBillingDate !== null && current.nextBillingDate <= date;
+		n++
+	) {
+		const start = current.nextBillingDate;
+		const now = ctx.clock.now().toISOString();
+		if (current.cancelAtPeriodEnd) {
+			const ended: SubscriptionRow = {
+				...current,
+				status: "canceled",
+				endedAt: start,
+				nextBillingDate: null,
+				version: current.version + 1,
+				updatedAt: now,
+			};
+			await runBatch(ctx.db, [
+				ctx.db
+					.update(subscriptions)
+					.set({ status: "canceled", endedAt: start, nextBillingDate: null, version: ended.version, updatedAt: now })
+					.where(subscriptionWhere(ctx, sub.id)),
+				...changeStatements(ctx, {
+					action: "subscription.canceled",
+					target: { type: "subscription", id: sub.id },
+					before: presentSubscription(current),
+					after: presentSubscription(ended),
+				}),
+			]);
+			return;
+		}
+		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
+		const detail = periodInvoice(ctx, customer, current, plan, start, period.end);
+		const invoice = await newInvoiceStatements(ctx, detail, true);
+		const next: SubscriptionRow = {
+			...current,
+			status: current.status === "trialing" ? "active" : current.status,
+			currentPeriodStart: start,
+			currentPeriodEnd: period.end,
+			nextBillingDate: period.end,
+			version: current.version + 1,
+			updatedAt: now,
+		};
+		try {
+			await runBatch(ctx.db, [
+				ctx.db.insert(subscriptionInvoices).values({
+					subscriptionId: sub.id,
+					periodStart: start,
+					periodEnd: period.end,
+					tenantId: ctx.tenantId,
+					invoiceId: detail.invoice.id,
+					createdAt: now,
+				}),
+				...invoice.statements,
+				ctx.db
+					.update(subscriptions)
+					.set({
+						status: next.status,
+						currentPeriodStart: start,
+						currentPeriodEnd: period.end,
+						nextBillingDate: period.end,
+						version: next.version,
+						updatedAt: now,
+					})
+					.where(subscriptionWhere(ctx, sub.id)),
+				...changeStatements(ctx, {
+					action: current.status === "trialing" ? "subscription.trial_ended" : "subscription.renewed",
+					target: { type: "subscription", id: sub.id },
+					before: presentSubscription(current),
+					after: { ...presentSubscription(next), invoice_id: detail.invoice.id },
+				}),
+			]);
+			outcome.billed.push({ subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id });
+		} catch (error) {
+			if (!isUniqueViolation(error)) throw error;
+			// Billed already (an overlapping run, or a retry after a crash): move past the period.
+			await ctx.db
+				.update(subscriptions)
+				.set({ currentPeriodStart: start, currentPeriodEnd: period.end, nextBillingDate: period.end, updatedAt: now })
+				.where(subscriptionWhere(ctx, sub.id));
+		}
+		current = next;
+	}
+}
+
+/** Past due while an invoice of the subscription is unpaid after its due date; unpaid once that lasts. */
+async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, date: string) {
+	if (!["active", "past_due", "unpaid"].includes(sub.status)) return;
+	const overdue = await ctx.db
+		.select({ dueDate: sql<string>`min(${invoices.dueDate})` })
+		.from(subscriptionInvoices)
+		.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
+		.where(
+			and(
+				eq(subscriptionInvoices.subscriptionId, sub.id),
+				inArray(invoices.status, ["issued", "partially_paid"]),
+				sql`${invoices.dueDate} < ${date}`,
+			),
+		)
+		.get();
+	const oldestDue = overdue?.dueDate ?? null;
+	const status =
+		oldestDue === null ? "active" : daysBetween(oldestDue, date) > UNPAID_AFTER_DAYS ? "unpaid" : "past_due";
+	if (status === sub.status) return;
+	const now = ctx.clock.now().toISOString();
+	const next = { ...sub, status, version: sub.version + 1, updatedAt: now } as SubscriptionRow;
+	await runBatch(ctx.db, [
+		ctx.db
+			.update(subscriptions)
+			.set({ status, version: next.version, updatedAt: now })
+			.where(subscriptionWhere(ctx, sub.id)),
+		...changeStatements(ctx, {
+			action: `subscription.${status}`,
+			target: { type: "subscription", id: sub.id },
+			before: presentSubscription(sub),
+			after: presentSubscription(next),
+		}),
+	]);
+}
+
+/** Inside the account object: every due period of the customer's subscriptions (or of one), then delinquency. */
+export async function commitBillDue(
+	ctx: ServiceContext,
+	input: { customerId: string; date: string; subscriptionId?: string },
+): Promise<BillingOutcome> {
+	const customer = await ctx.db
+		.select()
+		.from(customers)
+		.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, input.customerId)))
+		.get();
+	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
+	const due = await ctx.db
+		.select({ sub: subscriptions, plan: plans })
+		.from(subscriptions)
+		.innerJoin(plans, eq(plans.id, subscriptions.planId))
+		.where(
+			and(
+				eq(subscriptions.tenantId, ctx.tenantId),
+				eq(subscriptions.customerId, input.customerId),
+				input.subscriptionId ? eq(subscriptions.id, input.subscriptionId) : undefined,
+				inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
+			),
+		);
+	const outcome: BillingOutcome = { billed: [], errors: [] };
+	for (const { sub, plan } of due) {
+		try {
+			if (sub.nextBillingDate !== null && sub.nextBillingDate <= input.date)
+				await billOne(ctx, sub, plan, customer, input.date, outcome);
+			const fresh = await ctx.db.select().from(subscriptions).where(subscriptionWhere(ctx, sub.id)).get();
+			if (fresh) await refreshDelinquency(ctx, fresh, input.date);
+		} catch (error) {
+			if (!(error instanceof AppError)) throw error;
+			outcome.errors.push({ subscription_id: sub.id, code: error.code, detail: error.message });
+		}
+	}
+	return outcome;
+}
+
+export const dueSubscriptionsWhere = (tenantId: string, date: string) =>
+	and(
+		eq(subscriptions.tenantId, tenantId),
+		inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
+		lte(subscriptions.nextBillingDate, date),
+	);

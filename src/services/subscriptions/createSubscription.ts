@@ -1,0 +1,129 @@
+import { runBatch } from "../../db/client";
+import { subscriptions } from "../../db/schema";
+import { addInterval } from "../../domain/billingPeriods";
+import type { ServiceContext } from "../../lib/context";
+import { AppError, fieldInvalid } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { presentPlan } from "../../schemas/plan";
+import { presentSubscription, type SubscriptionCreateInput, type SubscriptionRow } from "../../schemas/subscription";
+import { callAccount } from "../accounts/accountClient";
+import { changeStatements } from "../changeLog";
+import { loadCustomer } from "../customers/loadCustomer";
+import { buildDraft } from "../invoices/buildInvoice";
+import { loadInvoiceDetail } from "../invoices/loadInvoice";
+import { presentInvoice, todayOf } from "../invoices/presentInvoice";
+import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
+import { loadPlan } from "../plans/plans";
+import { commitBillDue } from "./billSubscriptions";
+import { subscriptionWhere } from "./loadSubscription";
+
+type CreateRequest = SubscriptionCreateInput & { missingAs: "validation" | "not_found" };
+
+/**
+ * Subscribes a customer to a plan inside its account object. A subscription that starts active is
+ * billed for its first period at once; one in trial gets a preview of the invoice its trial ends with.
+ * `missingAs` lets seed 002's surface answer unknown ids with 404 where the canonical API names the field.
+ */
+export async function createSubscription({
+	ctx,
+	input,
+	missingAs = "validation",
+}: {
+	ctx: ServiceContext;
+	input: SubscriptionCreateInput;
+	missingAs?: CreateRequest["missingAs"];
+}) {
+	const customer = await loadCustomer(ctx, input.customer_id).catch(() => null);
+	if (!customer) {
+		if (missingAs === "not_found")
+			throw new AppError("not_found", `No customer with id '${input.customer_id}' exists.`);
+		throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
+	}
+	return callAccount(ctx, customer.id, (account, request) => account.createSubscription(request), {
+		...input,
+		missingAs,
+	});
+}
+
+export async function commitCreateSubscription(ctx: ServiceContext, input: CreateRequest) {
+	const customer = await loadCustomer(ctx, input.customer_id);
+	const plan = await loadPlan(ctx, input.plan_id).catch(() => null);
+	if (!plan) {
+		if (input.missingAs === "not_found") throw new AppError("not_found", `No plan with id '${input.plan_id}' exists.`);
+		throw fieldInvalid("body", "plan_id", `no plan '${input.plan_id}' exists`);
+	}
+	if (plan.status !== "active")
+		throw new AppError("invalid_state", `Plan ${plan.id} is archived; it takes no new subscribers.`, {
+			extensions: { current_status: plan.status },
+		});
+	if (customer.status !== "active")
+		throw new AppError("invalid_state", `Customer ${customer.id} is deleted.`, {
+			extensions: { current_status: customer.status },
+		});
+	if (input.payment_method_id) await usablePaymentMethod(ctx, customer.id, input.payment_method_id);
+	if (input.promo_code) throw fieldInvalid("body", "promo_code", "is not a known promotion code");
+	const today = todayOf(ctx.clock.now());
+	const startDate = input.start_date ?? today;
+	const trialDays = input.trial_days ?? (input.trial ? plan.trialPeriodDays : 0);
+	const trialEnd = trialDays > 0 ? addInterval(startDate, "day", 1, trialDays) : null;
+	const anchor = input.billing_cycle_anchor ?? trialEnd ?? startDate;
+	if (anchor < startDate) throw fieldInvalid("body", "billing_cycle_anchor", "must not be before start_date");
+	const now = ctx.clock.now().toISOString();
+	const row: SubscriptionRow = {
+		id: newId("subscription"),
+		tenantId: ctx.tenantId,
+		customerId: customer.id,
+		planId: plan.id,
+		status: trialEnd ? "trialing" : "active",
+		quantity: input.quantity,
+		billingCycleAnchor: anchor,
+		startDate,
+		trialEnd,
+		currentPeriodStart: trialEnd ? startDate : null,
+		currentPeriodEnd: trialEnd,
+		nextBillingDate: anchor,
+		cancelAtPeriodEnd: false,
+		canceledAt: null,
+		endedAt: null,
+		pausedAt: null,
+		paymentMethodId: input.payment_method_id ?? null,
+		promoCode: null,
+		metadata: input.metadata ?? {},
+		version: 1,
+		createdAt: now,
+		updatedAt: now,
+	};
+	await runBatch(ctx.db, [
+		ctx.db.insert(subscriptions).values(row),
+		...changeStatements(ctx, {
+			action: "subscription.created",
+			target: { type: "subscription", id: row.id },
+			before: null,
+			after: { ...presentSubscription(row), plan: presentPlan(plan) },
+		}),
+	]);
+	const billed = await commitBillDue(ctx, { customerId: customer.id, date: today, subscriptionId: row.id });
+	const first = billed.billed[0];
+	const firstInvoice = first
+		? presentInvoice(await loadInvoiceDetail(ctx, first.invoice_id), today)
+		: presentInvoice(
+				buildDraft(ctx, customer, {
+					currency: plan.currency,
+					issue_date: anchor,
+					items: [
+						{
+							description: plan.name,
+							sku: plan.code,
+							quantity: { units: BigInt(row.quantity), scale: 0 },
+							unit_price: plan.amount,
+							discounts: [],
+							taxes: [],
+						},
+					],
+				}),
+				today,
+				true,
+			);
+	const fresh = (await ctx.db.select().from(subscriptions).where(subscriptionWhere(ctx, row.id)).get()) ?? row;
+	return { ...presentSubscription(fresh), first_invoice: firstInvoice };
+}

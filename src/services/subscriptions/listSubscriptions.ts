@@ -1,0 +1,57 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { z } from "zod";
+import { subscriptionInvoices, subscriptions } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { presentSubscription, type subscriptionListQuery } from "../../schemas/subscription";
+import { loadInvoiceDetail } from "../invoices/loadInvoice";
+import { presentInvoice, todayOf } from "../invoices/presentInvoice";
+import { paginate } from "../pagination";
+import { loadSubscription } from "./loadSubscription";
+
+export const listSubscriptions = ({
+	ctx,
+	query,
+}: {
+	ctx: ServiceContext;
+	query: z.infer<typeof subscriptionListQuery>;
+}) =>
+	paginate({
+		query,
+		idColumn: subscriptions.id,
+		run: (p) =>
+			ctx.db
+				.select()
+				.from(subscriptions)
+				.where(
+					and(
+						eq(subscriptions.tenantId, ctx.tenantId),
+						query.customer_id ? eq(subscriptions.customerId, query.customer_id) : undefined,
+						query.status ? eq(subscriptions.status, query.status) : undefined,
+						query.plan_id ? eq(subscriptions.planId, query.plan_id) : undefined,
+						p.where,
+					),
+				)
+				.orderBy(...p.orderBy)
+				.limit(p.limit)
+				.offset(p.offset),
+		present: presentSubscription,
+	});
+
+/** The invoices a subscription generated, newest period first, with the period each one bills. */
+export async function subscriptionInvoiceList({ ctx, id }: { ctx: ServiceContext; id: string }) {
+	await loadSubscription(ctx, id);
+	const rows = await ctx.db
+		.select()
+		.from(subscriptionInvoices)
+		.where(and(eq(subscriptionInvoices.tenantId, ctx.tenantId), eq(subscriptionInvoices.subscriptionId, id)))
+		.orderBy(desc(subscriptionInvoices.periodStart))
+		.limit(100);
+	const today = todayOf(ctx.clock.now());
+	const data = await Promise.all(
+		rows.map(async (row) => ({
+			...presentInvoice(await loadInvoiceDetail(ctx, row.invoiceId), today),
+			period: { start: row.periodStart, end: row.periodEnd },
+		})),
+	);
+	return { object: "list" as const, data, has_more: false, next_cursor: null, limit: data.length };
+}

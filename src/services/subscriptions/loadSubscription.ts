@@ -1,0 +1,21 @@
+import { and, eq } from "drizzle-orm";
+import { subscriptions } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import { notFound } from "../../lib/errors";
+import type { SubscriptionRow } from "../../schemas/subscription";
+
+export async function loadSubscription(
+	ctx: Pick<ServiceContext, "db" | "tenantId">,
+	id: string,
+): Promise<SubscriptionRow> {
+	const row = await ctx.db
+		.select()
+		.from(subscriptions)
+		.where(and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.id, id)))
+		.get();
+	if (!row) throw notFound("subscription", id);
+	return row;
+}
+
+export const subscriptionWhere = (ctx: Pick<ServiceContext, "tenantId">, id: string) =>
+	and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.id, id));

@@ -1,0 +1,166 @@
+// The recurring engine: a run finds the accounts with periods due and fans out one queue message per
+// account; each account's Durable Object bills its own subscriptions, so accounts bill in parallel and
+// no subscription is billed twice.
+import { and, asc, count, countDistinct, eq, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { invoices, jobItems, jobs, subscriptionInvoices, subscriptions } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+import type { JobMessage } from "../../schemas/job";
+import { callAccount } from "../accounts/accountClient";
+import { type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
+import { dueSubscriptionsWhere } from "./billSubscriptions";
+
+const FAN_OUT_PAGE = 500;
+const SEND_BATCH = 100;
+
+export type RecurringInput = { date: string; from?: string };
+
+export const startRecurringRun = (ctx: ServiceContext, input: RecurringInput) => startJob(ctx, "recurring_run", input);
+
+/**
+ * The subscriptions a run visits: those with a period due, and those whose standing may change —
+ * past due or unpaid, or with an invoice now overdue.
+ */
+const dueWhere = (tenantId: string, input: RecurringInput) =>
+	or(
+		and(
+			dueSubscriptionsWhere(tenantId, input.date),
+			input.from ? gte(subscriptions.nextBillingDate, input.from) : undefined,
+		),
+		and(
+			eq(subscriptions.tenantId, tenantId),
+			inArray(subscriptions.status, ["active", "past_due", "unpaid"]),
+			or(
+				inArray(subscriptions.status, ["past_due", "unpaid"]),
+				sql`exists (select 1 from ${subscriptionInvoices} join ${invoices} on ${invoices.id} = ${subscriptionInvoices.invoiceId}
+						where ${subscriptionInvoices.subscriptionId} = ${subscriptions.id}
+						and ${invoices.status} in ('issued', 'partially_paid') and ${invoices.dueDate} < ${input.date})`,
+			),
+		),
+	);
+
+/** Counts the due accounts, then sends one `bill_account` message per account, a page at a time. */
+export async function runRecurringRun(ctx: ServiceContext, job: JobRow): Promise<void> {
+	const input = job.input as RecurringInput;
+	const total = await ctx.db
+		.select({ n: countDistinct(subscriptions.customerId) })
+		.from(subscriptions)
+		.where(dueWhere(ctx.tenantId, input))
+		.get();
+	const accounts = total?.n ?? 0;
+	const at = ctx.clock.now().toISOString();
+	if (accounts === 0) {
+		await saveJobProgress(ctx.db, {
+			...job,
+			status: "succeeded",
+			total: 0,
+			result: { invoices: 0 },
+			updatedAt: at,
+			finishedAt: at,
+		});
+		return;
+	}
+	await saveJobProgress(ctx.db, { ...job, status: "running", total: accounts, updatedAt: at });
+	let after = "";
+	for (;;) {
+		const page = await ctx.db
+			.selectDistinct({ customerId: subscriptions.customerId })
+			.from(subscriptions)
+			.where(and(dueWhere(ctx.tenantId, input), after ? gt(subscriptions.customerId, after) : undefined))
+			.orderBy(asc(subscriptions.customerId))
+			.limit(FAN_OUT_PAGE);
+		for (let i = 0; i < page.length; i += SEND_BATCH) {
+			await ctx.env.JOBS.sendBatch(
+				page.slice(i, i + SEND_BATCH).map((row) => ({
+					body: {
+						v: 1,
+						kind: "bill_account",
+						job_id: job.id,
+						tenant_id: ctx.tenantId,
+						customer_id: row.customerId,
+						date: input.date,
+					} satisfies JobMessage,
+				})),
+			);
+		}
+		if (page.length < FAN_OUT_PAGE) break;
+		after = page.at(-1)?.customerId as string;
+	}
+}
+
+/**
+ * One account of a run: its object bills every due period, then the account counts as done. A message
+ * delivered twice bills nothing new and counts once; the run finishes when every account is done.
+ */
+export async function billAccount(
+	ctx: ServiceContext,
+	message: { job_id: string; customer_id: string; date: string },
+): Promise<void> {
+	const outcome = await callAccount(ctx, message.customer_id, (account, request) => account.billDue(request), {
+		customerId: message.customer_id,
+		date: message.date,
+	});
+	const now = ctx.clock.now().toISOString();
+	const done = sql`(select count(*) from ${jobItems} where ${jobItems.jobId} = ${message.job_id})`;
+	await ctx.db.batch([
+		ctx.db
+			.insert(jobItems)
+			.values({ jobId: message.job_id, itemKey: message.customer_id, createdAt: now })
+			.onConflictDoNothing(),
+		ctx.db
+			.update(jobs)
+			.set({
+				processed: done as unknown as number,
+				succeeded: sql`${jobs.succeeded} + ${outcome.billed.length}` as unknown as number,
+				failed: sql`${jobs.failed} + ${outcome.errors.length}` as unknown as number,
+				errors: (outcome.errors.length
+					? sql`json_insert(${jobs.errors}, '$[#]', json(${JSON.stringify(outcome.errors)}))`
+					: sql`${jobs.errors}`) as unknown as unknown[],
+				status:
+					sql`case when ${done} >= ${jobs.total} then 'succeeded' else ${jobs.status} end` as unknown as "running",
+				finishedAt: sql`case when ${done} >= ${jobs.total} then ${now} else null end` as unknown as string,
+				updatedAt: now,
+			})
+			.where(and(eq(jobs.tenantId, ctx.tenantId), eq(jobs.id, message.job_id))),
+	]);
+}
+
+/** The daily cron: one run per tenant that has periods due today. */
+export async function startDueRuns(
+	db: Database,
+	date: string,
+	makeCtx: (tenantId: string) => ServiceContext,
+): Promise<number> {
+	const tenants = await db
+		.selectDistinct({ tenantId: subscriptions.tenantId })
+		.from(subscriptions)
+		.where(
+			and(
+				inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
+				lte(subscriptions.nextBillingDate, date),
+			),
+		);
+	for (const { tenantId } of tenants) await startRecurringRun(makeCtx(tenantId), { date });
+	return tenants.length;
+}
+
+/** What the next runs will bill: due counts by day for the coming month. */
+export async function recurringCycles(ctx: ServiceContext, today: string) {
+	const horizon = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+	const rows = await ctx.db
+		.select({ date: subscriptions.nextBillingDate, n: count() })
+		.from(subscriptions)
+		.where(dueSubscriptionsWhere(ctx.tenantId, horizon))
+		.groupBy(subscriptions.nextBillingDate)
+		.orderBy(asc(subscriptions.nextBillingDate));
+	const dueBy = (date: string) => rows.filter((r) => (r.date ?? "") <= date).reduce((s, r) => s + r.n, 0);
+	const in7 = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+	const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+	return {
+		object: "recurring_cycles" as const,
+		next_run_at: `${tomorrow}T00:15:00.000Z`,
+		due_now: dueBy(today),
+		due_within_7_days: dueBy(in7),
+		upcoming: rows.map((r) => ({ date: r.date as string, subscriptions: r.n })),
+	};
+}

@@ -1,0 +1,293 @@
+import { describe, expect, it } from "vitest";
+import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { pay } from "../helpers/payments";
+import { newPlan, periodStarts, runRecurring, subscribe } from "../helpers/subscriptions";
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+describe("plans", () => {
+	it("creates, updates and archives a plan that has subscribers", async () => {
+		const { key } = await newTenant();
+		const plan = await newPlan(key, { code: "pro" });
+		expectProblem(
+			await api("/v1/billing/plans", {
+				key,
+				body: { code: "pro", name: "x", interval: "month", amount: 1, currency: "EUR" },
+			}),
+			409,
+			"conflict",
+		);
+		const bad = await api("/v1/billing/plans", {
+			key,
+			body: { code: "x", name: "x", interval: "fortnight", amount: -1, currency: "eur" },
+		});
+		const fields = expectProblem(bad, 422, "validation_failed").errors.map((e: { field: string }) => e.field);
+		expect([...new Set(fields)].sort()).toEqual(["amount", "currency", "interval"]);
+		const updated = await api(`/v1/billing/plans/${plan.id}`, {
+			key,
+			method: "PATCH",
+			body: { amount: 3900, version: 1 },
+		});
+		expect(updated.body).toMatchObject({ amount: 3900, version: 2 });
+		const unused = await newPlan(key);
+		expect((await api(`/v1/billing/plans/${unused.id}`, { key, method: "DELETE" })).status).toBe(204);
+		await subscribe(key, { customer_id: (await newCustomer(key)).id, plan_id: plan.id });
+		const archived = await api(`/v1/billing/plans/${plan.id}`, { key, method: "DELETE" });
+		expect(archived.body.status).toBe("archived");
+		const refused = await api("/v1/billing/subscriptions", {
+			key,
+			body: { customer_id: (await newCustomer(key)).id, plan_id: plan.id },
+		});
+		expectProblem(refused, 409, "invalid_state");
+	});
+});
+
+describe("subscriptions", () => {
+	it("bills an active subscription's first period at once; a trial previews the invoice it ends with", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key, { trial_period_days: 14 });
+		const active = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, quantity: 3 });
+		expect(active).toMatchObject({ status: "active", current_period_start: today(), quantity: 3 });
+		expect(active.first_invoice).toMatchObject({ status: "issued", total: 8700, currency: "EUR" });
+		expect(active.first_invoice.number).toMatch(/^INV-/);
+		expect(active.next_billing_date).toBe(active.current_period_end);
+
+		const trial = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, trial: true });
+		expect(trial).toMatchObject({ status: "trialing", first_invoice: { id: null, total: 2900 } });
+		expect(trial.next_billing_date).toBe(trial.trial_end);
+		const custom = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, trial_days: 3 });
+		expect(custom.trial_end).toBe(
+			new Date(Date.parse(`${today()}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10),
+		);
+		const list = await api(`/v1/billing/subscriptions?customer_id=${customer.id}&status=trialing`, { key });
+		expect(list.body.data).toHaveLength(2);
+		const other = await newTenant();
+		expectProblem(await api(`/v1/billing/subscriptions/${active.id}`, { key: other.key }), 404, "not_found");
+	});
+
+	it.each([
+		[
+			"2027-01-01",
+			[
+				"2027-01-01",
+				"2027-02-01",
+				"2027-03-01",
+				"2027-04-01",
+				"2027-05-01",
+				"2027-06-01",
+				"2027-07-01",
+				"2027-08-01",
+				"2027-09-01",
+				"2027-10-01",
+				"2027-11-01",
+				"2027-12-01",
+				"2028-01-01",
+			],
+		],
+		[
+			"2027-01-15",
+			[
+				"2027-01-15",
+				"2027-02-15",
+				"2027-03-15",
+				"2027-04-15",
+				"2027-05-15",
+				"2027-06-15",
+				"2027-07-15",
+				"2027-08-15",
+				"2027-09-15",
+				"2027-10-15",
+				"2027-11-15",
+				"2027-12-15",
+				"2028-01-15",
+			],
+		],
+		[
+			"2027-01-29",
+			[
+				"2027-01-29",
+				"2027-02-28",
+				"2027-03-29",
+				"2027-04-29",
+				"2027-05-29",
+				"2027-06-29",
+				"2027-07-29",
+				"2027-08-29",
+				"2027-09-29",
+				"2027-10-29",
+				"2027-11-29",
+				"2027-12-29",
+				"2028-01-29",
+			],
+		],
+		[
+			"2027-01-30",
+			[
+				"2027-01-30",
+				"2027-02-28",
+				"2027-03-30",
+				"2027-04-30",
+				"2027-05-30",
+				"2027-06-30",
+				"2027-07-30",
+				"2027-08-30",
+				"2027-09-30",
+				"2027-10-30",
+				"2027-11-30",
+				"2027-12-30",
+				"2028-01-30",
+			],
+		],
+		[
+			"2027-01-31",
+			[
+				"2027-01-31",
+				"2027-02-28",
+				"2027-03-31",
+				"2027-04-30",
+				"2027-05-31",
+				"2027-06-30",
+				"2027-07-31",
+				"2027-08-31",
+				"2027-09-30",
+				"2027-10-31",
+				"2027-11-30",
+				"2027-12-31",
+				"2028-01-31",
+			],
+		],
+	])("bills a year of monthly renewals anchored on %s", async (anchor, expected) => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key);
+		const sub = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: anchor });
+		expect(sub.first_invoice.id).toBeNull();
+		const run = await runRecurring(key, { date: "2028-01-31" });
+		expect(run).toMatchObject({ status: "succeeded", progress: { total: 1, processed: 1, succeeded: 13 } });
+		expect(await periodStarts(key, sub.id)).toEqual(expected);
+		const fresh = await api(`/v1/billing/subscriptions/${sub.id}`, { key });
+		expect(fresh.body.current_period_start).toBe(expected.at(-1));
+	});
+
+	it("bills each period exactly once when runs repeat or overlap, and a resumed run completes the rest", async () => {
+		const { key } = await newTenant();
+		const plan = await newPlan(key);
+		const customers = await Promise.all(Array.from({ length: 4 }, () => newCustomer(key)));
+		const subs = await Promise.all(
+			customers.map((c) => subscribe(key, { customer_id: c.id, plan_id: plan.id, start_date: "2027-03-10" })),
+		);
+		// As if a run had crashed after billing one account: that account's object already billed it.
+		const partial = await api(`/v1/billing/subscriptions/${subs[0].id}/invoice-now`, { key, method: "POST" });
+		expect(partial.body.next_billing_date).toBe("2027-04-10");
+		const [first, second] = await Promise.all([
+			runRecurring(key, { date: "2027-05-10" }),
+			runRecurring(key, { date: "2027-05-10" }),
+		]);
+		expect(first.status).toBe("succeeded");
+		expect(second.status).toBe("succeeded");
+		const again = await runRecurring(key, { date: "2027-05-10" });
+		expect(again.progress.succeeded).toBe(0);
+		for (const sub of subs) expect(await periodStarts(key, sub.id)).toEqual(["2027-03-10", "2027-04-10", "2027-05-10"]);
+		const invoices = await api("/v1/billing/invoices?limit=100", { key });
+		expect(invoices.body.data).toHaveLength(12);
+		const cycles = await api("/v1/billing/recurring/cycles", { key });
+		expect(cycles.body.upcoming).toEqual([]);
+	});
+
+	it("cancels at period end or at once with a prorated credit, and pauses and resumes", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key, { amount: 3000, interval: "day", interval_count: 30 });
+		const atEnd = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-01-01" });
+		await runRecurring(key, { date: "2027-01-01" });
+		const scheduled = await api(`/v1/billing/subscriptions/${atEnd.id}/cancel`, { key, method: "POST" });
+		expect(scheduled.body).toMatchObject({ status: "active", cancel_at_period_end: true });
+		await runRecurring(key, { date: "2027-03-15" });
+		expect(await periodStarts(key, atEnd.id)).toEqual(["2027-01-01"]);
+		expect((await api(`/v1/billing/subscriptions/${atEnd.id}`, { key })).body).toMatchObject({
+			status: "canceled",
+			ended_at: "2027-01-31",
+		});
+		expectProblem(
+			await api(`/v1/billing/subscriptions/${atEnd.id}/cancel`, { key, method: "POST" }),
+			409,
+			"invalid_state",
+		);
+
+		const now = await subscribe(key, { customer_id: customer.id, plan_id: plan.id });
+		const canceled = await api(`/v1/billing/subscriptions/${now.id}/cancel`, {
+			key,
+			body: { at_period_end: false, prorate: true },
+		});
+		expect(canceled.body).toMatchObject({ status: "canceled", next_billing_date: null });
+		const notes = await api(`/v1/billing/credit-notes?invoice_id=${now.first_invoice.id}`, { key });
+		expect(notes.body.data[0].amount).toBe(3000); // cancelled on its first day: the whole period is unused
+
+		const paused = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-01-01" });
+		await api(`/v1/billing/subscriptions/${paused.id}/pause`, { key, method: "POST" });
+		await runRecurring(key, { date: "2027-03-15" });
+		expect(await periodStarts(key, paused.id)).toEqual([]);
+		const resumed = await api(`/v1/billing/subscriptions/${paused.id}/resume`, { key, method: "POST" });
+		expect(resumed.body).toMatchObject({ status: "active" });
+		expectProblem(
+			await api(`/v1/billing/subscriptions/${paused.id}/resume`, { key, method: "POST" }),
+			409,
+			"invalid_state",
+		);
+	});
+
+	it("turns past due, then unpaid, and active again once paid", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key, { payment_terms: "net_10" });
+		const plan = await newPlan(key, { interval: "year" });
+		const sub = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-01-01" });
+		await runRecurring(key, { date: "2027-01-01" });
+		await runRecurring(key, { date: "2027-01-12" });
+		expect((await api(`/v1/billing/subscriptions/${sub.id}`, { key })).body.status).toBe("past_due");
+		await runRecurring(key, { date: "2027-01-30" });
+		expect((await api(`/v1/billing/subscriptions/${sub.id}`, { key })).body.status).toBe("unpaid");
+		await pay(key, { customer_id: customer.id, amount: 2900 });
+		await runRecurring(key, { date: "2027-02-01" });
+		expect((await api(`/v1/billing/subscriptions/${sub.id}`, { key })).body.status).toBe("active");
+	});
+
+	it("accepts only the customer's own, unexpired payment methods (402 otherwise)", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const stranger = await newCustomer(key);
+		const plan = await newPlan(key);
+		const card = await api(`/v1/billing/customers/${customer.id}/payment-methods`, {
+			key,
+			body: { gateway_token: "pm_abc", brand: "visa", last4: "4242", exp_month: 12, exp_year: 2099 },
+		});
+		expect(card.body).toMatchObject({ default: true, expired: false });
+		const expired = await api(`/v1/billing/customers/${customer.id}/payment-methods`, {
+			key,
+			body: { gateway_token: "pm_old", exp_month: 1, exp_year: 2020 },
+		});
+		const theirs = await api(`/v1/billing/customers/${stranger.id}/payment-methods`, {
+			key,
+			body: { gateway_token: "pm_x" },
+		});
+		const pan = await api(`/v1/billing/customers/${customer.id}/payment-methods`, {
+			key,
+			body: { gateway_token: "4242 4242 4242 4242" },
+		});
+		expect(expectProblem(pan, 422, "validation_failed").errors[0].field).toBe("gateway_token");
+		for (const pm of [expired.body.id, theirs.body.id, "pm_01JD3Q8W5Z9K2M4N6P8R0T2V4X"]) {
+			const res = await api("/v1/billing/subscriptions", {
+				key,
+				body: { customer_id: customer.id, plan_id: plan.id, payment_method_id: pm },
+			});
+			expect(expectProblem(res, 402, "payment_method_invalid").errors[0].field).toBe("payment_method_id");
+		}
+		const ok = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, payment_method_id: card.body.id });
+		expect(ok.payment_method_id).toBe(card.body.id);
+		expect(
+			(await api(`/v1/billing/customers/${customer.id}/payment-methods/${expired.body.id}`, { key, method: "DELETE" }))
+				.status,
+		).toBe(204);
+		expect((await api(`/v1/billing/customers/${customer.id}/payment-methods`, { key })).body.data).toHaveLength(1);
+	});
+});
