@@ -1,6 +1,7 @@
 import { fromHono } from "chanfana";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { billingV13Router } from "./dialects/billingV13/router";
 import type { AppBindings, AppContext } from "./lib/context";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
@@ -86,6 +87,7 @@ openapi.route("/v1/billing/webhooks", webhooksRouter);
 openapi.route("/v1/billing/plans", plansRouter);
 openapi.route("/v1/billing/subscriptions", subscriptionsRouter);
 openapi.route("/v1/billing/recurring", recurringRouter);
+openapi.route("/v1/billing", billingV13Router);
 
 // Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".
 app.route("/__bench", benchRoutes);

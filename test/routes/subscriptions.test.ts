@@ -291,3 +291,64 @@ describe("subscriptions", () => {
 		expect((await api(`/v1/billing/customers/${customer.id}/payment-methods`, { key })).body.data).toHaveLength(1);
 	});
 });
+
+describe("seed 002: POST /v1/billing/subscribe", () => {
+	it("answers with its own shape and statuses: 201, 400, 402 and 404", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key);
+		const card = await api(`/v1/billing/customers/${customer.id}/payment-methods`, {
+			key,
+			body: { gateway_token: "pm_ok", exp_month: 12, exp_year: 2099 },
+		});
+		const ok = await api("/v1/billing/subscribe", {
+			key,
+			body: { customer_id: customer.id, plan_id: plan.id, payment_method_id: card.body.id, trial_days: 14 },
+		});
+		expect(ok.status).toBe(201);
+		expect(Object.keys(ok.body).sort()).toEqual(
+			[
+				"created_at",
+				"current_period_end",
+				"current_period_start",
+				"customer_id",
+				"id",
+				"plan_id",
+				"status",
+				"trial_end",
+			].sort(),
+		);
+		expect(ok.body).toMatchObject({ status: "trialing", plan_id: plan.id });
+		expect(ok.body.trial_end).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
+
+		const base = { customer_id: customer.id, plan_id: plan.id, payment_method_id: card.body.id };
+		expectProblem(
+			await api("/v1/billing/subscribe", { key, body: { ...base, trial_days: 366 } }),
+			400,
+			"invalid_request",
+		);
+		expectProblem(
+			await api("/v1/billing/subscribe", { key, body: { customer_id: customer.id, plan_id: plan.id } }),
+			400,
+			"invalid_request",
+		);
+		expectProblem(
+			await api("/v1/billing/subscribe", {
+				key,
+				body: { ...base, payment_method_id: "pm_01JD3Q8W5Z9K2M4N6P8R0T2V4X" },
+			}),
+			402,
+			"payment_method_invalid",
+		);
+		expectProblem(
+			await api("/v1/billing/subscribe", { key, body: { ...base, plan_id: "plan_01JD3Q8W5Z9K2M4N6P8R0T2V4X" } }),
+			404,
+			"not_found",
+		);
+		expectProblem(
+			await api("/v1/billing/subscribe", { key, body: { ...base, customer_id: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X" } }),
+			404,
+			"not_found",
+		);
+	});
+});
