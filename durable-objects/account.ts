@@ -20,6 +20,7 @@ import { commitRefundPayment } from "../src/services/payments/refundPayment";
 import { commitBillDue } from "../src/services/subscriptions/billSubscriptions";
 import { commitCreateSubscription } from "../src/services/subscriptions/createSubscription";
 import { commitChangeSubscription } from "../src/services/subscriptions/lifecycle";
+import { commitUpdateSubscription } from "../src/services/subscriptions/updateSubscription";
 
 /**
  * One instance per (tenant, customer): the single serialization point for that account's money
@@ -105,5 +106,9 @@ export class AccountDO extends DurableObject<Env> {
 
 	billDue(request: AccountRequest<Parameters<typeof commitBillDue>[1]>) {
 		return this.#exclusive(request, commitBillDue);
+	}
+
+	updateSubscription(request: AccountRequest<Parameters<typeof commitUpdateSubscription>[1]>) {
+		return this.#exclusive(request, commitUpdateSubscription);
 	}
 }

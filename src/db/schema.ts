@@ -817,3 +817,21 @@ export const jobItems = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.jobId, t.itemKey] })],
 );
+
+// Charges waiting for a subscription's next invoice (a proration after an upgrade, say).
+export const subscriptionPendingItems = sqliteTable(
+	"subscription_pending_items",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		subscriptionId: text("subscription_id").notNull(),
+		description: text("description").notNull(),
+		amount: integer("amount").notNull(),
+		invoiceId: text("invoice_id"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		index("subscription_pending_items_sub").on(t.tenantId, t.subscriptionId),
+		check("subscription_pending_items_amount", sql`${t.amount} > 0`),
+	],
+);

@@ -32,6 +32,7 @@ export const idPrefixes = {
 	plan: "plan",
 	paymentMethod: "pm",
 	subscription: "sub",
+	pendingItem: "ii",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -27,6 +27,23 @@ export const subscriptionCreateBody = z
 	});
 export type SubscriptionCreateInput = z.infer<typeof subscriptionCreateBody>;
 
+export const subscriptionUpdateBody = z
+	.strictObject({
+		plan_id: z.string().min(1).max(64).optional(),
+		quantity: z.number().int().min(1).max(1_000_000).optional(),
+		proration_behavior: z.enum(["create_prorations", "none", "always_invoice"]).default("create_prorations").meta({
+			description:
+				"create_prorations: charge the rest of the period on the new terms with the next invoice; always_invoice: invoice it now; none: no proration. Unused time on the old terms is credited (a credit note) unless none.",
+		}),
+		payment_method_id: z.string().min(1).max(64).nullable().optional(),
+		metadata: metadata.optional(),
+	})
+	.meta({
+		id: "SubscriptionUpdate",
+		example: { plan_id: "plan_01JD3Q8W5Z9K2M4N6P8R0T2V4X", proration_behavior: "always_invoice" },
+	});
+export type SubscriptionUpdateInput = z.infer<typeof subscriptionUpdateBody>;
+
 export const cancelBody = z
 	.strictObject({
 		at_period_end: z.boolean().default(true),

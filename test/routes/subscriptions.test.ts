@@ -352,3 +352,56 @@ describe("seed 002: POST /v1/billing/subscribe", () => {
 		);
 	});
 });
+
+describe("plan and quantity changes", () => {
+	// A 30-day plan started today: changing today leaves the whole period unused on the old terms.
+	async function setup(behavior: string) {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const basic = await newPlan(key, { amount: 3000, interval: "day", interval_count: 30 });
+		const pro = await newPlan(key, { amount: 6000, interval: "day", interval_count: 30 });
+		const sub = await subscribe(key, { customer_id: customer.id, plan_id: basic.id });
+		const changed = await api(`/v1/billing/subscriptions/${sub.id}`, {
+			key,
+			method: "PATCH",
+			body: { plan_id: pro.id, proration_behavior: behavior },
+		});
+		return { key, customer, basic, pro, sub, changed };
+	}
+
+	it("always_invoice credits the unused old plan and invoices the new one at once", async () => {
+		const { key, sub, pro, changed } = await setup("always_invoice");
+		expect(changed.status).toBe(200);
+		expect(changed.body).toMatchObject({ plan_id: pro.id, proration: { credit: -3000, charge: 6000, net: 3000 } });
+		const notes = await api(`/v1/billing/credit-notes?invoice_id=${sub.first_invoice.id}`, { key });
+		expect(notes.body.data[0].amount).toBe(3000);
+		const invoices = await api(`/v1/billing/invoices?customer_id=${sub.customer_id}`, { key });
+		expect(invoices.body.data.map((i: { total: number }) => i.total).sort()).toEqual([3000, 6000]);
+	});
+
+	it("create_prorations charges the new plan's remainder with the next invoice", async () => {
+		const { key, sub, changed } = await setup("create_prorations");
+		expect(changed.body.proration).toMatchObject({ credit: -3000, charge: 6000 });
+		await api(`/v1/billing/subscriptions/${sub.id}/invoice-now`, { key, method: "POST" });
+		const renewal = (await api(`/v1/billing/subscriptions/${sub.id}/invoices`, { key })).body.data[0];
+		expect(renewal.lines.map((l: { amount: number }) => l.amount)).toEqual([6000, 6000]);
+		expect(renewal.lines[1].description).toMatch(/proration/);
+	});
+
+	it("none changes only future periods; a downgrade's credit is never more than the period", async () => {
+		const { key, sub, changed } = await setup("none");
+		expect(changed.body.proration).toBeNull();
+		expect((await api(`/v1/billing/credit-notes?invoice_id=${sub.first_invoice.id}`, { key })).body.data).toHaveLength(
+			0,
+		);
+		const other = await newPlan(key, { amount: 1, interval: "month", currency: "EUR" });
+		const mismatch = await api(`/v1/billing/subscriptions/${sub.id}`, {
+			key,
+			method: "PATCH",
+			body: { plan_id: other.id },
+		});
+		expect(expectProblem(mismatch, 422, "validation_failed").errors[0].field).toBe("plan_id");
+		const fewer = await api(`/v1/billing/subscriptions/${sub.id}`, { key, method: "PATCH", body: { quantity: 1 } });
+		expect(fewer.status).toBe(200);
+	});
+});

@@ -9,11 +9,13 @@ import { SubscriptionCreate } from "./subscriptionCreate";
 import { SubscriptionGet } from "./subscriptionGet";
 import { SubscriptionInvoices } from "./subscriptionInvoices";
 import { SubscriptionList } from "./subscriptionList";
+import { SubscriptionUpdate } from "./subscriptionUpdate";
 
 export const subscriptionsRouter = newRouter();
 subscriptionsRouter.get("/", SubscriptionList);
 subscriptionsRouter.post("/", SubscriptionCreate);
 subscriptionsRouter.get("/:id", SubscriptionGet);
+subscriptionsRouter.patch("/:id", SubscriptionUpdate);
 subscriptionsRouter.get("/:id/invoices", SubscriptionInvoices);
 subscriptionsRouter.post("/:id/cancel", SubscriptionCancel);
 subscriptionsRouter.post("/:id/pause", SubscriptionPause);

@@ -1,8 +1,15 @@
 // The recurring engine's unit of work, run inside the customer's account object: bill every period of
 // the customer's subscriptions that is due by a date, oldest first, one batch per period.
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { customers, invoices, plans, subscriptionInvoices, subscriptions } from "../../db/schema";
+import {
+	customers,
+	invoices,
+	plans,
+	subscriptionInvoices,
+	subscriptionPendingItems,
+	subscriptions,
+} from "../../db/schema";
 import { addInterval, daysBetween, periodContaining } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
@@ -34,6 +41,7 @@ function periodInvoice(
 	plan: PlanRow,
 	start: string,
 	end: string,
+	pending: { description: string; amount: number }[],
 ) {
 	return buildDraft(
 		ctx,
@@ -50,6 +58,14 @@ function periodInvoice(
 					discounts: [],
 					taxes: [],
 				},
+				...pending.map((item) => ({
+					description: item.description,
+					sku: plan.code,
+					quantity: { units: 1n, scale: 0 },
+					unit_price: item.amount,
+					discounts: [],
+					taxes: [],
+				})),
 			],
 			metadata: { subscription_id: sub.id, period_start: start, period_end: end },
 		},
@@ -102,7 +118,17 @@ async function billOne(
 			return;
 		}
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
-		const detail = periodInvoice(ctx, customer, current, plan, start, period.end);
+		const pending = await ctx.db
+			.select()
+			.from(subscriptionPendingItems)
+			.where(
+				and(
+					eq(subscriptionPendingItems.tenantId, ctx.tenantId),
+					eq(subscriptionPendingItems.subscriptionId, sub.id),
+					isNull(subscriptionPendingItems.invoiceId),
+				),
+			);
+		const detail = periodInvoice(ctx, customer, current, plan, start, period.end, pending);
 		const invoice = await newInvoiceStatements(ctx, detail, true);
 		const next: SubscriptionRow = {
 			...current,
@@ -124,6 +150,19 @@ async function billOne(
 					createdAt: now,
 				}),
 				...invoice.statements,
+				...(pending.length
+					? [
+							ctx.db
+								.update(subscriptionPendingItems)
+								.set({ invoiceId: detail.invoice.id })
+								.where(
+									inArray(
+										subscriptionPendingItems.id,
+										pending.map((p) => p.id),
+									),
+								),
+						]
+					: []),
 				ctx.db
 					.update(subscriptions)
 					.set({
