@@ -774,6 +774,9 @@ export const subscriptions = sqliteTable(
 		pausedAt: text("paused_at"),
 		paymentMethodId: text("payment_method_id"),
 		promoCode: text("promo_code"),
+		couponId: text("coupon_id"),
+		// Invoices the coupon still discounts; null while it applies forever.
+		couponPeriodsLeft: integer("coupon_periods_left"),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		version: integer("version").notNull(),
 		createdAt: text("created_at").notNull(),
@@ -833,5 +836,32 @@ export const subscriptionPendingItems = sqliteTable(
 	(t) => [
 		index("subscription_pending_items_sub").on(t.tenantId, t.subscriptionId),
 		check("subscription_pending_items_amount", sql`${t.amount} > 0`),
+	],
+);
+
+// Coupons, redeemed by promotion code. The CHECK refuses a redemption beyond the limit, however many
+// subscribers race for the last one.
+export const coupons = sqliteTable(
+	"coupons",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		code: text("code").notNull(),
+		name: text("name").notNull(),
+		percentOff: text("percent_off"),
+		amountOff: integer("amount_off"),
+		currency: text("currency"),
+		duration: text("duration", { enum: ["once", "repeating", "forever"] }).notNull(),
+		durationInPeriods: integer("duration_in_periods"),
+		maxRedemptions: integer("max_redemptions"),
+		timesRedeemed: integer("times_redeemed").notNull().default(0),
+		expiresAt: text("expires_at"),
+		status: text("status", { enum: ["active", "archived"] }).notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("coupons_tenant_code").on(t.tenantId, t.code),
+		check("coupons_redemptions", sql`${t.maxRedemptions} is null or ${t.timesRedeemed} <= ${t.maxRedemptions}`),
+		check("coupons_one_kind", sql`(${t.percentOff} is null) <> (${t.amountOff} is null)`),
 	],
 );

@@ -33,6 +33,7 @@ export const idPrefixes = {
 	paymentMethod: "pm",
 	subscription: "sub",
 	pendingItem: "ii",
+	coupon: "coupon",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -405,3 +405,73 @@ describe("plan and quantity changes", () => {
 		expect(fewer.status).toBe(200);
 	});
 });
+
+describe("coupons", () => {
+	it("discounts the invoices a coupon covers, then stops; limits and expiry are enforced", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key, { amount: 10000 });
+		const twice = await api("/v1/billing/coupons", {
+			key,
+			body: {
+				code: "TWICE20",
+				name: "20 % off twice",
+				percent_off: 20,
+				duration: "repeating",
+				duration_in_periods: 2,
+				max_redemptions: 1,
+			},
+		});
+		expect(twice.status).toBe(201);
+		expectProblem(
+			await api("/v1/billing/coupons", { key, body: { code: "BAD", name: "x", duration: "once" } }),
+			422,
+			"validation_failed",
+		);
+		const sub = await subscribe(key, {
+			customer_id: customer.id,
+			plan_id: plan.id,
+			promo_code: "TWICE20",
+			start_date: "2027-01-01",
+		});
+		await runRecurring(key, { date: "2027-04-01" });
+		const totals = (
+			(await api(`/v1/billing/subscriptions/${sub.id}/invoices`, { key })).body.data as {
+				total: number;
+				period: { start: string };
+			}[]
+		)
+			.sort((a, b) => a.period.start.localeCompare(b.period.start))
+			.map((i) => i.total);
+		expect(totals).toEqual([8000, 8000, 10000, 10000]);
+		const used = await api("/v1/billing/subscriptions", {
+			key,
+			body: { customer_id: customer.id, plan_id: plan.id, promo_code: "TWICE20" },
+		});
+		expect(expectProblem(used, 422, "validation_failed").errors[0].field).toBe("promo_code");
+		await api("/v1/billing/coupons", {
+			key,
+			body: {
+				code: "OLD",
+				name: "expired",
+				amount_off: 500,
+				currency: "EUR",
+				duration: "once",
+				expires_at: "2020-01-01T00:00:00Z",
+			},
+		});
+		const expired = await api("/v1/billing/subscriptions", {
+			key,
+			body: { customer_id: customer.id, plan_id: plan.id, promo_code: "OLD" },
+		});
+		expect(expectProblem(expired, 422, "validation_failed").errors[0].message).toBe("has expired");
+		await api("/v1/billing/coupons", {
+			key,
+			body: { code: "FIVE", name: "5 off once", amount_off: 500, currency: "EUR", duration: "once" },
+		});
+		const once = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, promo_code: "FIVE" });
+		expect(once.first_invoice.total).toBe(9500);
+		const list = await api("/v1/billing/coupons", { key });
+		expect(list.body.data.find((c: { code: string }) => c.code === "TWICE20").times_redeemed).toBe(1);
+	});
+});

@@ -3,6 +3,7 @@
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import {
+	coupons,
 	customers,
 	invoices,
 	plans,
@@ -14,9 +15,11 @@ import { addInterval, daysBetween, periodContaining } from "../../domain/billing
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
+import type { CouponRow } from "../../schemas/coupon";
 import type { PlanRow } from "../../schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
 import { changeStatements } from "../changeLog";
+import { couponDiscount } from "../coupons/coupons";
 import { buildDraft } from "../invoices/buildInvoice";
 import { newInvoiceStatements } from "../invoices/createInvoice";
 import { subscriptionWhere } from "./loadSubscription";
@@ -42,6 +45,7 @@ function periodInvoice(
 	start: string,
 	end: string,
 	pending: { description: string; amount: number }[],
+	coupon: CouponRow | null,
 ) {
 	return buildDraft(
 		ctx,
@@ -55,7 +59,7 @@ function periodInvoice(
 					sku: plan.code,
 					quantity: { units: BigInt(sub.quantity), scale: 0 },
 					unit_price: plan.amount,
-					discounts: [],
+					discounts: couponDiscount(coupon, sub.couponPeriodsLeft, plan.amount * sub.quantity),
 					taxes: [],
 				},
 				...pending.map((item) => ({
@@ -128,7 +132,14 @@ async function billOne(
 					isNull(subscriptionPendingItems.invoiceId),
 				),
 			);
-		const detail = periodInvoice(ctx, customer, current, plan, start, period.end, pending);
+		const coupon = current.couponId
+			? ((await ctx.db.select().from(coupons).where(eq(coupons.id, current.couponId)).get()) ?? null)
+			: null;
+		const detail = periodInvoice(ctx, customer, current, plan, start, period.end, pending, coupon);
+		const couponPeriodsLeft =
+			coupon && current.couponPeriodsLeft !== null
+				? Math.max(0, current.couponPeriodsLeft - 1)
+				: current.couponPeriodsLeft;
 		const invoice = await newInvoiceStatements(ctx, detail, true);
 		const next: SubscriptionRow = {
 			...current,
@@ -136,6 +147,7 @@ async function billOne(
 			currentPeriodStart: start,
 			currentPeriodEnd: period.end,
 			nextBillingDate: period.end,
+			couponPeriodsLeft,
 			version: current.version + 1,
 			updatedAt: now,
 		};
@@ -170,6 +182,7 @@ async function billOne(
 						currentPeriodStart: start,
 						currentPeriodEnd: period.end,
 						nextBillingDate: period.end,
+						couponPeriodsLeft,
 						version: next.version,
 						updatedAt: now,
 					})

@@ -8,6 +8,7 @@ import { presentPlan } from "../../schemas/plan";
 import { presentSubscription, type SubscriptionCreateInput, type SubscriptionRow } from "../../schemas/subscription";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { couponDiscount, redeemableCoupon } from "../coupons/coupons";
 import { loadCustomer } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
 import { loadInvoiceDetail } from "../invoices/loadInvoice";
@@ -61,7 +62,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 			extensions: { current_status: customer.status },
 		});
 	if (input.payment_method_id) await usablePaymentMethod(ctx, customer.id, input.payment_method_id);
-	if (input.promo_code) throw fieldInvalid("body", "promo_code", "is not a known promotion code");
+	const promotion = input.promo_code ? await redeemableCoupon(ctx, input.promo_code, plan.currency) : null;
 	const today = todayOf(ctx.clock.now());
 	const startDate = input.start_date ?? today;
 	const trialDays = input.trial_days ?? (input.trial ? plan.trialPeriodDays : 0);
@@ -87,21 +88,32 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 		endedAt: null,
 		pausedAt: null,
 		paymentMethodId: input.payment_method_id ?? null,
-		promoCode: null,
+		promoCode: input.promo_code ?? null,
+		couponId: promotion?.coupon.id ?? null,
+		couponPeriodsLeft: promotion?.periods ?? null,
 		metadata: input.metadata ?? {},
 		version: 1,
 		createdAt: now,
 		updatedAt: now,
 	};
-	await runBatch(ctx.db, [
-		ctx.db.insert(subscriptions).values(row),
-		...changeStatements(ctx, {
-			action: "subscription.created",
-			target: { type: "subscription", id: row.id },
-			before: null,
-			after: { ...presentSubscription(row), plan: presentPlan(plan) },
-		}),
-	]);
+	try {
+		await runBatch(ctx.db, [
+			ctx.db.insert(subscriptions).values(row),
+			...(promotion ? [promotion.redeem] : []),
+			...changeStatements(ctx, {
+				action: "subscription.created",
+				target: { type: "subscription", id: row.id },
+				before: null,
+				after: { ...presentSubscription(row), plan: presentPlan(plan) },
+			}),
+		]);
+	} catch (error) {
+		// Two subscribers raced for a coupon's last redemption: the database let one through.
+		if (promotion && String((error as Error).message).includes("coupons_redemptions")) {
+			throw fieldInvalid("body", "promo_code", "has been redeemed as often as it may be");
+		}
+		throw error;
+	}
 	const billed = await commitBillDue(ctx, { customerId: customer.id, date: today, subscriptionId: row.id });
 	const first = billed.billed[0];
 	const firstInvoice = first
@@ -116,7 +128,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 							sku: plan.code,
 							quantity: { units: BigInt(row.quantity), scale: 0 },
 							unit_price: plan.amount,
-							discounts: [],
+							discounts: couponDiscount(promotion?.coupon ?? null, row.couponPeriodsLeft, plan.amount * row.quantity),
 							taxes: [],
 						},
 					],
