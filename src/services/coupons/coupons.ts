@@ -82,7 +82,7 @@ export async function redeemableCoupon(ctx: ServiceContext, code: string, curren
 		.where(and(eq(coupons.tenantId, ctx.tenantId), eq(coupons.code, code)))
 		.get();
 	const refuse = (message: string) => fieldInvalid("body", "promo_code", message);
-	if (!row || row.status !== "active") throw refuse("is not a known promotion code");
+	if (row?.status !== "active") throw refuse("is not a known promotion code");
 	if (row.expiresAt !== null && row.expiresAt <= ctx.clock.now().toISOString()) throw refuse("has expired");
 	if (row.maxRedemptions !== null && row.timesRedeemed >= row.maxRedemptions)
 		throw refuse("has been redeemed as often as it may be");
