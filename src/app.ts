@@ -31,6 +31,7 @@ import { refundsRouter } from "./routes/refunds/router";
 import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
 import { subscriptionsRouter } from "./routes/subscriptions/router";
+import { testClocksRouter } from "./routes/testClocks/router";
 import { webhooksRouter } from "./routes/webhooks/router";
 
 const app = new Hono<AppBindings>();
@@ -89,6 +90,7 @@ openapi.route("/v1/billing/plans", plansRouter);
 openapi.route("/v1/billing/coupons", couponsRouter);
 openapi.route("/v1/billing/subscriptions", subscriptionsRouter);
 openapi.route("/v1/billing/recurring", recurringRouter);
+openapi.route("/v1/billing/test-clocks", testClocksRouter);
 openapi.route("/v1/billing", billingV13Router);
 
 // Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".

@@ -147,6 +147,7 @@ export const customers = sqliteTable(
 		paymentTerms: text("payment_terms").notNull(),
 		accountCode: text("account_code"),
 		segment: text("segment"),
+		testClockId: text("test_clock_id"),
 		status: text("status", { enum: ["active", "deleted"] }).notNull(),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		version: integer("version").notNull(),
@@ -864,4 +865,18 @@ export const coupons = sqliteTable(
 		check("coupons_redemptions", sql`${t.maxRedemptions} is null or ${t.timesRedeemed} <= ${t.maxRedemptions}`),
 		check("coupons_one_kind", sql`(${t.percentOff} is null) <> (${t.amountOff} is null)`),
 	],
+);
+
+// Test clocks: a simulated "now" for the customers attached to one, advanced through the API so a
+// year of renewals runs in seconds. Customers on a clock are billed only when their clock advances.
+export const testClocks = sqliteTable(
+	"test_clocks",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		name: text("name").notNull(),
+		frozenTime: text("frozen_time").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("test_clocks_tenant").on(t.tenantId, t.id)],
 );

@@ -34,6 +34,7 @@ export const idPrefixes = {
 	subscription: "sub",
 	pendingItem: "ii",
 	coupon: "coupon",
+	testClock: "clock",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -40,6 +40,12 @@ export const customerCreateBody = z
 		account_code: text(64).optional(),
 		segment: text(64).optional(),
 		metadata: metadata.optional(),
+		test_clock_id: z
+			.string()
+			.min(1)
+			.max(64)
+			.optional()
+			.meta({ description: "Bill this customer on a test clock's time." }),
 	})
 	.meta({
 		id: "CustomerCreate",
@@ -85,6 +91,7 @@ export const customerSchema = z
 		payment_terms: z.string(),
 		account_code: z.string().nullable(),
 		segment: z.string().nullable(),
+		test_clock_id: z.string().nullable(),
 		status: z.enum(["active", "deleted"]),
 		metadata: z.record(z.string(), z.string()),
 		version: z.number().int(),
@@ -105,6 +112,7 @@ export const customerSchema = z
 			payment_terms: "net30",
 			account_code: null,
 			segment: "enterprise",
+			test_clock_id: null,
 			status: "active",
 			metadata: {},
 			version: 1,
@@ -127,6 +135,7 @@ export const presentCustomer = (row: typeof customers.$inferSelect): Customer =>
 	payment_terms: row.paymentTerms,
 	account_code: row.accountCode,
 	segment: row.segment,
+	test_clock_id: row.testClockId,
 	status: row.status,
 	metadata: row.metadata,
 	version: row.version,

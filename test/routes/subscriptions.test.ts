@@ -475,3 +475,47 @@ describe("coupons", () => {
 		expect(list.body.data.find((c: { code: string }) => c.code === "TWICE20").times_redeemed).toBe(1);
 	});
 });
+
+describe("test clocks", () => {
+	it("runs a year of renewals in seconds by advancing a clock, and runs leave its customers alone", async () => {
+		const { key } = await newTenant();
+		const clock = await api("/v1/billing/test-clocks", {
+			key,
+			body: { name: "Year one", frozen_time: "2030-01-31T09:00:00Z" },
+		});
+		expect(clock.status).toBe(201);
+		const customer = await newCustomer(key, { test_clock_id: clock.body.id });
+		expect(customer.test_clock_id).toBe(clock.body.id);
+		expectProblem(
+			await api("/v1/billing/customers", {
+				key,
+				body: { name: "x", test_clock_id: "clock_01JD3Q8W5Z9K2M4N6P8R0T2V4X" },
+			}),
+			422,
+			"validation_failed",
+		);
+		const plan = await newPlan(key);
+		const sub = await subscribe(key, { customer_id: customer.id, plan_id: plan.id });
+		expect(sub).toMatchObject({ start_date: "2030-01-31", current_period_start: "2030-01-31" });
+		expect(sub.first_invoice.issue_date).toBe("2030-01-31");
+		// A regular run far in the future does not bill a customer that lives on a clock.
+		await runRecurring(key, { date: "2031-12-31" });
+		expect(await periodStarts(key, sub.id)).toEqual(["2030-01-31"]);
+		const advanced = await api(`/v1/billing/test-clocks/${clock.body.id}/advance`, {
+			key,
+			body: { frozen_time: "2031-01-31T09:00:00Z" },
+		});
+		expect(advanced.body.advanced).toMatchObject({ customers: 1, invoices_created: 12 });
+		const starts = await periodStarts(key, sub.id);
+		expect(starts).toHaveLength(13);
+		expect(starts.slice(0, 3)).toEqual(["2030-01-31", "2030-02-28", "2030-03-31"]);
+		expectProblem(
+			await api(`/v1/billing/test-clocks/${clock.body.id}/advance`, {
+				key,
+				body: { frozen_time: "2030-06-01T00:00:00Z" },
+			}),
+			422,
+			"validation_failed",
+		);
+	});
+});

@@ -4,6 +4,7 @@ import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { loadTestClock } from "../testClocks/testClocks";
 
 export async function createCustomer({ ctx, input }: { ctx: ServiceContext; input: CustomerCreateInput }) {
 	const currency =
@@ -11,6 +12,7 @@ export async function createCustomer({ ctx, input }: { ctx: ServiceContext; inpu
 		(await ctx.db.select({ currency: tenants.defaultCurrency }).from(tenants).where(eq(tenants.id, ctx.tenantId)).get())
 			?.currency ??
 		"USD";
+	if (input.test_clock_id) await loadTestClock(ctx, input.test_clock_id, "test_clock_id");
 	const now = ctx.clock.now().toISOString();
 	const row: typeof customers.$inferSelect = {
 		id: newId("customer"),
@@ -23,6 +25,7 @@ export async function createCustomer({ ctx, input }: { ctx: ServiceContext; inpu
 		paymentTerms: input.payment_terms,
 		accountCode: input.account_code ?? null,
 		segment: input.segment ?? null,
+		testClockId: input.test_clock_id ?? null,
 		status: "active",
 		metadata: input.metadata ?? {},
 		version: 1,

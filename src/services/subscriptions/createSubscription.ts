@@ -15,6 +15,7 @@ import { loadInvoiceDetail } from "../invoices/loadInvoice";
 import { presentInvoice, todayOf } from "../invoices/presentInvoice";
 import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
 import { loadPlan } from "../plans/plans";
+import { customerContext } from "../testClocks/testClocks";
 import { commitBillDue } from "./billSubscriptions";
 import { subscriptionWhere } from "./loadSubscription";
 
@@ -40,7 +41,8 @@ export async function createSubscription({
 			throw new AppError("not_found", `No customer with id '${input.customer_id}' exists.`);
 		throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	}
-	return callAccount(ctx, customer.id, (account, request) => account.createSubscription(request), {
+	const onClock = await customerContext(ctx, customer);
+	return callAccount(onClock, customer.id, (account, request) => account.createSubscription(request), {
 		...input,
 		missingAs,
 	});

@@ -3,7 +3,7 @@
 // no subscription is billed twice.
 import { and, asc, count, countDistinct, eq, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { invoices, jobItems, jobs, subscriptionInvoices, subscriptions } from "../../db/schema";
+import { customers, invoices, jobItems, jobs, subscriptionInvoices, subscriptions } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import type { JobMessage } from "../../schemas/job";
 import { callAccount } from "../accounts/accountClient";
@@ -22,19 +22,23 @@ export const startRecurringRun = (ctx: ServiceContext, input: RecurringInput) =>
  * past due or unpaid, or with an invoice now overdue.
  */
 const dueWhere = (tenantId: string, input: RecurringInput) =>
-	or(
-		and(
-			dueSubscriptionsWhere(tenantId, input.date),
-			input.from ? gte(subscriptions.nextBillingDate, input.from) : undefined,
-		),
-		and(
-			eq(subscriptions.tenantId, tenantId),
-			inArray(subscriptions.status, ["active", "past_due", "unpaid"]),
-			or(
-				inArray(subscriptions.status, ["past_due", "unpaid"]),
-				sql`exists (select 1 from ${subscriptionInvoices} join ${invoices} on ${invoices.id} = ${subscriptionInvoices.invoiceId}
+	and(
+		// Customers on a test clock are billed when their clock advances, never by a run.
+		sql`not exists (select 1 from ${customers} where ${customers.id} = ${subscriptions.customerId} and ${customers.testClockId} is not null)`,
+		or(
+			and(
+				dueSubscriptionsWhere(tenantId, input.date),
+				input.from ? gte(subscriptions.nextBillingDate, input.from) : undefined,
+			),
+			and(
+				eq(subscriptions.tenantId, tenantId),
+				inArray(subscriptions.status, ["active", "past_due", "unpaid"]),
+				or(
+					inArray(subscriptions.status, ["past_due", "unpaid"]),
+					sql`exists (select 1 from ${subscriptionInvoices} join ${invoices} on ${invoices.id} = ${subscriptionInvoices.invoiceId}
 						where ${subscriptionInvoices.subscriptionId} = ${subscriptions.id}
 						and ${invoices.status} in ('issued', 'partially_paid') and ${invoices.dueDate} < ${input.date})`,
+				),
 			),
 		),
 	);
