@@ -120,6 +120,8 @@ export const outboxEvents = sqliteTable(
 	(t) => [
 		index("outbox_events_tenant_id").on(t.tenantId, t.id),
 		index("outbox_events_undispatched").on(t.dispatchedAt, t.id),
+		// What a request's dispatch looks up: its own undispatched events, not the tenant's history.
+		index("outbox_events_pending_request").on(t.tenantId, t.requestId).where(sql`${t.dispatchedAt} is null`),
 	],
 );
 

@@ -262,4 +262,20 @@ describe("the transactional outbox", () => {
 		expect(sent.map((m) => (m.body as { event_id: string }).event_id)).toEqual([row?.id]);
 		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(0);
 	});
+
+	it("the sweep clears a backlog larger than one queue batch", async () => {
+		const { tenantId } = await newTenant();
+		const stmt = env.DB.prepare(
+			"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at) values (?, ?, 'test.backlog', 'customer', 'cus_x', '{}', 'req_backlog', ?)",
+		);
+		await env.DB.batch(
+			Array.from({ length: 150 }, (_, i) =>
+				stmt.bind(`evt_BACKLOG${String(i).padStart(19, "0")}`, tenantId, new Date(0).toISOString()),
+			),
+		);
+		const { sent, env: recording } = recordingQueue();
+		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(150);
+		expect(new Set(sent.map((m) => (m.body as { event_id: string }).event_id)).size).toBe(150);
+		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(0);
+	});
 });

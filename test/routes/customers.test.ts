@@ -60,6 +60,7 @@ describe("create", () => {
 			created_at: expect.any(String),
 			updated_at: res.body.created_at,
 			deleted_at: null,
+			test_clock_id: null,
 		});
 		expect(res.headers.get("etag")).toBe('"1"');
 		expect(res.headers.get("location")).toBe(`/v1/billing/customers/${res.body.id}`);

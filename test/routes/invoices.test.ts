@@ -426,4 +426,21 @@ describe("invoice listing", () => {
 		expect(pageTwo.body.data).toHaveLength(3);
 		expect(pageTwo.body.data[0].lines.length).toBeGreaterThan(0);
 	});
+
+	it("serves a full page of 100 invoices with their lines", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		for (let batch = 0; batch < 6; batch++) {
+			await Promise.all(
+				Array.from({ length: 17 }, () =>
+					newInvoice(key, customer.id, { items: [{ description: "x", unit_price: 100 }] }),
+				),
+			);
+		}
+		const page = await api("/v1/billing/invoices?limit=100", { key });
+		expect(page.status).toBe(200);
+		expect(page.body.data).toHaveLength(100);
+		expect(page.body.has_more).toBe(true);
+		expect(page.body.data.every((i: { lines: unknown[] }) => i.lines.length === 1)).toBe(true);
+	});
 });

@@ -166,6 +166,7 @@ describe("API documentation", () => {
 				"payment_terms",
 				"segment",
 				"tax_id",
+				"test_clock_id",
 			].sort(),
 		);
 		expect(schema.additionalProperties).toBe(false);

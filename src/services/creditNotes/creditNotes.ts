@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { byIdChunks } from "../../db/chunks";
 import { runBatch } from "../../db/client";
 import { creditNoteApplications, creditNotes } from "../../db/schema";
 import { splitGross } from "../../domain/allocation";
@@ -344,14 +345,14 @@ export async function listCreditNotes({ ctx, query }: { ctx: ServiceContext; que
 		present: (row) => row,
 	});
 	const ids = page.data.map((n) => n.id);
-	const applications = ids.length
-		? await ctx.db
-				.select()
-				.from(creditNoteApplications)
-				.where(
-					and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.creditNoteId, ids)),
-				)
-		: [];
+	const applications = await byIdChunks(ids, (chunk) =>
+		ctx.db
+			.select()
+			.from(creditNoteApplications)
+			.where(
+				and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.creditNoteId, chunk)),
+			),
+	);
 	return {
 		...page,
 		data: page.data.map((row) =>

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte } from "drizzle-orm";
+import { ID_CHUNK } from "../../db/chunks";
 import type { Database } from "../../db/client";
 import { outboxEvents } from "../../db/schema";
 import type { Env } from "../../env";
@@ -41,8 +42,8 @@ export async function getEvent({ ctx, id }: { ctx: Pick<ServiceContext, "db" | "
 	return row;
 }
 
-/** Queues hold at most 100 messages per sendBatch call. */
-const SEND_BATCH = 100;
+/** Queues take at most 100 messages per sendBatch; the update that marks them binds one more value. */
+const SEND_BATCH = ID_CHUNK;
 
 /**
  * Hands committed events to the webhooks queue and marks them dispatched. Called after a request or

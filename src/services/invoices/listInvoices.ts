@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { byIdChunks } from "../../db/chunks";
 import { invoiceDeliveries, invoiceLines, invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import type { InvoiceListQuery } from "../../schemas/invoice";
@@ -55,20 +56,22 @@ export async function listInvoices({ ctx, query }: { ctx: ServiceContext; query:
 		present: (invoice) => invoice,
 	});
 	const ids = page.data.map((invoice) => invoice.id);
-	const [lines, deliveries] = ids.length
-		? await ctx.db.batch([
-				ctx.db
-					.select()
-					.from(invoiceLines)
-					.where(and(eq(invoiceLines.tenantId, ctx.tenantId), inArray(invoiceLines.invoiceId, ids)))
-					.orderBy(asc(invoiceLines.invoiceId), asc(invoiceLines.position)),
-				ctx.db
-					.select()
-					.from(invoiceDeliveries)
-					.where(and(eq(invoiceDeliveries.tenantId, ctx.tenantId), inArray(invoiceDeliveries.invoiceId, ids)))
-					.orderBy(asc(invoiceDeliveries.id)),
-			])
-		: [[], []];
+	const [lines, deliveries] = await Promise.all([
+		byIdChunks(ids, (chunk) =>
+			ctx.db
+				.select()
+				.from(invoiceLines)
+				.where(and(eq(invoiceLines.tenantId, ctx.tenantId), inArray(invoiceLines.invoiceId, chunk)))
+				.orderBy(asc(invoiceLines.invoiceId), asc(invoiceLines.position)),
+		),
+		byIdChunks(ids, (chunk) =>
+			ctx.db
+				.select()
+				.from(invoiceDeliveries)
+				.where(and(eq(invoiceDeliveries.tenantId, ctx.tenantId), inArray(invoiceDeliveries.invoiceId, chunk)))
+				.orderBy(asc(invoiceDeliveries.id)),
+		),
+	]);
 	const settlements = await loadSettlements(ctx, ids);
 	const linesOf = groupBy(lines, (line) => line.invoiceId);
 	const deliveriesOf = groupBy(deliveries, (delivery) => delivery.invoiceId);

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { byIdChunks } from "../../db/chunks";
 import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -26,25 +27,27 @@ export async function loadSettlements(
 		invoiceIds.map((id) => [id, { payments: [], creditNotes: [] }]),
 	);
 	if (invoiceIds.length === 0) return byInvoice;
-	const [allocations, applications] = await ctx.db.batch([
-		ctx.db
-			.select()
-			.from(paymentAllocations)
-			.where(
-				and(
-					eq(paymentAllocations.tenantId, ctx.tenantId),
-					inArray(paymentAllocations.invoiceId, invoiceIds),
-					gt(paymentAllocations.amount, 0),
-				),
-			)
-			.orderBy(asc(paymentAllocations.createdAt)),
-		ctx.db
-			.select()
-			.from(creditNoteApplications)
-			.where(
-				and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.invoiceId, invoiceIds)),
-			)
-			.orderBy(asc(creditNoteApplications.id)),
+	const [allocations, applications] = await Promise.all([
+		byIdChunks(invoiceIds, (ids) =>
+			ctx.db
+				.select()
+				.from(paymentAllocations)
+				.where(
+					and(
+						eq(paymentAllocations.tenantId, ctx.tenantId),
+						inArray(paymentAllocations.invoiceId, ids),
+						gt(paymentAllocations.amount, 0),
+					),
+				)
+				.orderBy(asc(paymentAllocations.createdAt)),
+		),
+		byIdChunks(invoiceIds, (ids) =>
+			ctx.db
+				.select()
+				.from(creditNoteApplications)
+				.where(and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.invoiceId, ids)))
+				.orderBy(asc(creditNoteApplications.id)),
+		),
 	]);
 	for (const a of allocations)
 		byInvoice.get(a.invoiceId)?.payments.push({ paymentId: a.paymentId, amount: a.amount, appliedAt: a.updatedAt });

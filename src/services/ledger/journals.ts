@@ -1,4 +1,5 @@
 import { and, asc, eq, exists, gte, inArray, lte, sql } from "drizzle-orm";
+import { byIdChunks } from "../../db/chunks";
 import { journalEntries, journalLines } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -40,12 +41,13 @@ const presentEntry = (entry: EntryRow, lines: LineRow[], chart: Chart) => ({
 });
 
 async function linesOf(ctx: ServiceContext, entryIds: string[]) {
-	if (entryIds.length === 0) return new Map<string, LineRow[]>();
-	const rows = await ctx.db
-		.select()
-		.from(journalLines)
-		.where(and(eq(journalLines.tenantId, ctx.tenantId), inArray(journalLines.entryId, entryIds)))
-		.orderBy(asc(journalLines.entryId), asc(journalLines.lineNo));
+	const rows = await byIdChunks(entryIds, (chunk) =>
+		ctx.db
+			.select()
+			.from(journalLines)
+			.where(and(eq(journalLines.tenantId, ctx.tenantId), inArray(journalLines.entryId, chunk)))
+			.orderBy(asc(journalLines.entryId), asc(journalLines.lineNo)),
+	);
 	const byEntry = new Map<string, LineRow[]>();
 	for (const row of rows) byEntry.set(row.entryId, [...(byEntry.get(row.entryId) ?? []), row]);
 	return byEntry;

@@ -1,4 +1,5 @@
 import { and, eq, exists, gte, inArray, lt, sql } from "drizzle-orm";
+import { byIdChunks } from "../../db/chunks";
 import { paymentAllocations, payments, refunds } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -44,12 +45,12 @@ export async function listPayments({ ctx, query }: { ctx: ServiceContext; query:
 		present: (row) => row,
 	});
 	const ids = page.data.map((p) => p.id);
-	const allocations = ids.length
-		? await ctx.db
-				.select()
-				.from(paymentAllocations)
-				.where(and(eq(paymentAllocations.tenantId, ctx.tenantId), inArray(paymentAllocations.paymentId, ids)))
-		: [];
+	const allocations = await byIdChunks(ids, (chunk) =>
+		ctx.db
+			.select()
+			.from(paymentAllocations)
+			.where(and(eq(paymentAllocations.tenantId, ctx.tenantId), inArray(paymentAllocations.paymentId, chunk))),
+	);
 	return {
 		...page,
 		data: page.data.map((row) =>

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_events_pending_request` ON `outbox_events` (`tenant_id`,`request_id`) WHERE "outbox_events"."dispatched_at" is null;
