@@ -1,0 +1,41 @@
+// One measured load: autocannon against a running server, each request built by `next()` (path, method,
+// headers, body), after a short unmeasured warm-up with the same shape.
+import autocannon from "autocannon";
+
+function run({ url, connections, duration, next }) {
+	return new Promise((resolve, reject) => {
+		const instance = autocannon(
+			{
+				url,
+				connections,
+				duration,
+				timeout: 30,
+				requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
+			},
+			(error, result) => (error ? reject(error) : resolve(result)),
+		);
+		instance.on("error", () => undefined);
+	});
+}
+
+/** Requests/s counts 2xx answers only; anything else is reported as errors, never as throughput. */
+export async function measure({ url, connections, duration, warmup = 1, next }) {
+	if (warmup > 0) await run({ url, connections, duration: warmup, next });
+	const result = await run({ url, connections, duration, next });
+	const ok = result["2xx"];
+	return {
+		connections,
+		duration: result.duration,
+		requests: result.requests.total,
+		ok,
+		rps: ok / result.duration,
+		p50: result.latency.p50,
+		p90: result.latency.p90,
+		p99: result.latency.p99,
+		max: result.latency.max,
+		non2xx: result.non2xx,
+		errors: result.errors,
+		timeouts: result.timeouts,
+		statusCodes: result.statusCodeStats,
+	};
+}

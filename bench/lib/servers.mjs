@@ -1,0 +1,78 @@
+// Starting and stopping the API on either runtime, on 127.0.0.1 only, timing how long it takes to serve.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "../config.mjs";
+import { freePort, sleep, startChild, stopChild, WRANGLER } from "./processes.mjs";
+
+export const RUNTIMES = {
+	miniflare: "Miniflare (Node script, no dev tooling)",
+	wrangler: "wrangler dev (what a developer runs)",
+};
+
+/**
+ * Starts the bundle on `runtime` against the persisted state in `state`. Ready means GET /__bench/noop
+ * answered 200: `readyMs` runs from spawning the process to that answer (runtime boot, Worker start-up
+ * and the first request), `firstRequestMs` is that first successful request alone.
+ */
+export async function startServer(runtime, { config, bundle, state, logFile, timeoutMs = 60_000 }) {
+	const port = await freePort();
+	const args =
+		runtime === "miniflare"
+			? [
+					path.join(ROOT, "bench", "miniflare-server.mjs"),
+					...["--config", config, "--bundle", bundle, "--persist", state, "--port", String(port)],
+				]
+			: [
+					WRANGLER,
+					"dev",
+					bundle,
+					"--no-bundle",
+					...["--config", config, "--ip", "127.0.0.1", "--port", String(port)],
+					...["--inspector-ip", "127.0.0.1", "--inspector-port", String(await freePort())],
+					...["--persist-to", state, "--show-interactive-dev-session=false"],
+				];
+	const started = performance.now();
+	const child = startChild(args, logFile);
+	const url = `http://127.0.0.1:${port}`;
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`${runtime} exited (${child.exitCode ?? child.signalCode}) before serving; see ${logFile}`);
+		}
+		const attempt = performance.now();
+		try {
+			const response = await fetch(`${url}/__bench/noop`, { signal: AbortSignal.timeout(5_000) });
+			await response.arrayBuffer();
+			if (response.ok) {
+				const now = performance.now();
+				return {
+					runtimeReadyMs: runtime === "miniflare" ? miniflareReadyMs(logFile) : null,
+					runtime,
+					url,
+					pid: child.pid,
+					readyMs: now - started,
+					firstRequestMs: now - attempt,
+					stop: () => stopChild(child),
+				};
+			}
+		} catch {
+			// Not listening yet.
+		}
+		if (performance.now() - started > timeoutMs) {
+			await stopChild(child);
+			throw new Error(`${runtime} did not serve within ${timeoutMs} ms; see ${logFile}`);
+		}
+		await sleep(50);
+	}
+}
+
+/** The `ready_ms` bench/miniflare-server.mjs printed: `new Miniflare()` to listening, without Node's own start. */
+function miniflareReadyMs(logFile) {
+	const lines = readFileSync(logFile, "utf8")
+		.split("\n")
+		.filter((l) => l.startsWith('{"ready"'));
+	try {
+		return JSON.parse(lines.at(-1)).ready_ms;
+	} catch {
+		return null;
+	}
+}
