@@ -142,7 +142,7 @@ function startOf(anchor: Civil, interval: Interval, count: number, n: number): n
 	return toDayNumber({ year, month, day: Math.min(anchor.day, daysInMonth(year, month)) });
 }
 
-/** The largest period index whose start is on or before `day` (which is on or after the anchor). */
+/** The largest period index whose start is on or before `day` (negative when `day` is before the anchor). */
 function indexAtOrBefore(anchor: Civil, interval: Interval, count: number, day: Civil): number {
 	const length = step(interval, count);
 	if (!isMonthly(interval)) return Math.floor((toDayNumber(day) - toDayNumber(anchor)) / length);
@@ -163,12 +163,14 @@ export function addInterval(anchor: string, interval: Interval, count: number, n
 	return formatDayNumber(startOf(parseDate(anchor, "anchor"), interval, count, n));
 }
 
-/** The period (start inclusive, end exclusive) that contains `date`, which must not be before `anchor`. */
+/**
+ * The period (start inclusive, end exclusive) that contains `date`. Periods run both ways from the
+ * anchor, so a date before it lies in a period with a negative index: the stub before a future anchor.
+ */
 export function periodContaining(anchor: string, interval: Interval, count: number, date: string): BillingPeriod {
 	checkPlan(interval, count);
 	const a = parseDate(anchor, "anchor");
 	const d = parseDate(date, "date");
-	if (toDayNumber(d) < toDayNumber(a)) throw new RangeError(`${date} is before the billing anchor ${anchor}`);
 	const index = indexAtOrBefore(a, interval, count, d);
 	return {
 		start: formatDayNumber(startOf(a, interval, count, index)),
@@ -202,6 +204,26 @@ export function periodsBetween(anchor: string, interval: Interval, count: number
 	const starts: string[] = [];
 	for (let n = first; n <= last; n++) starts.push(formatDayNumber(startOf(a, interval, count, n)));
 	return starts;
+}
+
+/**
+ * The billing anchor of a plan that bills on a fixed day of the month: the first date on or after
+ * `from` that falls on exactly `billingDay`. Months too short for that day are skipped, so the anchor
+ * keeps the day itself (an anchor on the 31st bills on Feb 28, then on Mar 31 again).
+ */
+export function billingDayAnchor(from: string, billingDay: number): string {
+	if (!Number.isInteger(billingDay) || billingDay < 1 || billingDay > 31) {
+		throw new RangeError("billing day must be an integer from 1 to 31");
+	}
+	const start = parseDate(from, "from");
+	let month = monthIndex(start) + (start.day > billingDay ? 1 : 0);
+	for (;;) {
+		const year = Math.floor(month / 12);
+		const civil = { year, month: (month % 12) + 1, day: billingDay };
+		if (year > MAX_YEAR) throw new RangeError("date is outside the years 0001 to 9999");
+		if (billingDay <= daysInMonth(civil.year, civil.month)) return formatCivil(civil);
+		month += 1;
+	}
 }
 
 // ---------------------------------------------------------------------------------------------

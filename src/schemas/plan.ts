@@ -20,14 +20,15 @@ export const planCreateBody = z
 			.meta({ description: "Price per period per unit, minor units." }),
 		currency: currencyCode,
 		trial_period_days: z.number().int().min(0).max(365).default(0),
-		billing_day: z
-			.number()
-			.int()
-			.min(1)
-			.max(31)
-			.optional()
-			.meta({ description: "Monthly and yearly plans: bill on this day of the month." }),
+		billing_day: z.number().int().min(1).max(31).optional().meta({
+			description:
+				"Monthly and yearly plans: renew on this day of the month (the last day in shorter months). A subscription without its own billing_cycle_anchor is charged pro rata for the days up to the first such day.",
+		}),
 		metadata: metadata.optional(),
+	})
+	.refine((b) => b.billing_day === undefined || b.interval === "month" || b.interval === "year", {
+		message: "applies to monthly and yearly plans only",
+		path: ["billing_day"],
 	})
 	.meta({
 		id: "PlanCreate",

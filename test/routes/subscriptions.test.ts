@@ -170,6 +170,67 @@ describe("subscriptions", () => {
 		expect(fresh.body.current_period_start).toBe(expected.at(-1));
 	});
 
+	it("renews on a plan's billing day and charges the days before it pro rata", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key, { amount: 2800, billing_day: 31 });
+		expect(plan.billing_day).toBe(31);
+		const sub = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-02-10" });
+		// The first 31st is in March; the stub runs to the end of the period before it, Feb 28: 18 of 28 days.
+		expect(sub).toMatchObject({ billing_cycle_anchor: "2027-03-31", next_billing_date: "2027-02-10" });
+		expect(sub.first_invoice).toMatchObject({ id: null, total: 1800 });
+		await runRecurring(key, { date: "2027-05-31" });
+		expect(await periodStarts(key, sub.id)).toEqual([
+			"2027-02-10",
+			"2027-02-28",
+			"2027-03-31",
+			"2027-04-30",
+			"2027-05-31",
+		]);
+		const invoices = await api(`/v1/billing/invoices?customer_id=${customer.id}&limit=100`, { key });
+		const totals = (invoices.body.data as { issue_date: string; total: number }[])
+			.map((i) => [i.issue_date, i.total])
+			.sort();
+		expect(totals).toEqual([
+			["2027-02-10", 1800],
+			["2027-02-28", 2800],
+			["2027-03-31", 2800],
+			["2027-04-30", 2800],
+			["2027-05-31", 2800],
+		]);
+	});
+
+	it("charges the days before a subscription's own future anchor pro rata", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key, { amount: 3000 });
+		const sub = await subscribe(key, {
+			customer_id: customer.id,
+			plan_id: plan.id,
+			start_date: "2027-06-10",
+			billing_cycle_anchor: "2027-07-01",
+			quantity: 2,
+		});
+		// June 10 to July 1 is 21 of June's 30 days: 2100 a unit.
+		expect(sub.first_invoice).toMatchObject({ id: null, total: 4200 });
+		await runRecurring(key, { date: "2027-07-01" });
+		expect(await periodStarts(key, sub.id)).toEqual(["2027-06-10", "2027-07-01"]);
+		const fresh = await api(`/v1/billing/subscriptions/${sub.id}`, { key });
+		expect(fresh.body).toMatchObject({ current_period_start: "2027-07-01", next_billing_date: "2027-08-01" });
+	});
+
+	it("refuses a billing day on a daily or weekly plan, naming the field", async () => {
+		const { key } = await newTenant();
+		const res = await api("/v1/billing/plans", {
+			key,
+			body: { code: "weekly", name: "Weekly", interval: "week", amount: 700, currency: "EUR", billing_day: 3 },
+		});
+		expectProblem(res, 422, "validation_failed");
+		expect(res.body.errors).toEqual([
+			{ location: "body", field: "billing_day", message: "applies to monthly and yearly plans only" },
+		]);
+	});
+
 	it("bills each period exactly once when runs repeat or overlap, and a resumed run completes the rest", async () => {
 		const { key } = await newTenant();
 		const plan = await newPlan(key);

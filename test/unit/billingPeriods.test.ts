@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
 	addInterval,
+	billingDayAnchor,
 	daysBetween,
 	INTERVALS,
 	type Interval,
@@ -436,9 +437,38 @@ describe("periodContaining", () => {
 		});
 	});
 
-	it("refuses a date before the anchor (RangeError)", () => {
-		expect(() => monthly31("2027-01-30")).toThrow(RangeError);
-		expect(() => periodContaining("2027-01-31", "day", 1, "1999-12-31")).toThrow(RangeError);
+	it("extends the periods back before the anchor: the stub before a future anchor", () => {
+		expect(monthly31("2027-01-30")).toEqual({ start: "2026-12-31", end: "2027-01-31", index: -1 });
+		expect(periodContaining("2026-03-31", "month", 1, "2026-02-10")).toEqual({
+			start: "2026-01-31",
+			end: "2026-02-28",
+			index: -2,
+		});
+		expect(periodContaining("2026-03-31", "month", 3, "2026-02-10")).toEqual({
+			start: "2025-12-31",
+			end: "2026-03-31",
+			index: -1,
+		});
+		expect(periodContaining("2027-01-31", "day", 1, "1999-12-31").end).toBe("2000-01-01");
+		expect(periodContaining("2026-01-08", "week", 1, "2026-01-01")).toEqual({
+			start: "2026-01-01",
+			end: "2026-01-08",
+			index: -1,
+		});
+	});
+
+	it("puts every date before the anchor inside its period", () => {
+		fc.assert(
+			fc.property(anchorArb, dateArb, intervalArb, countArb, (anchor, date, interval, count) => {
+				fc.pre(date < anchor);
+				const period = periodContaining(anchor, interval, count, date);
+				expect(period.index).toBeLessThan(0);
+				expect(period.start <= date && date < period.end).toBe(true);
+				expect(addInterval(anchor, interval, count, period.index)).toBe(period.start);
+				expect(addInterval(anchor, interval, count, period.index + 1)).toBe(period.end);
+			}),
+			RUNS,
+		);
 	});
 
 	it("refuses invalid dates and plans (RangeError)", () => {
@@ -811,5 +841,41 @@ describe("properties", () => {
 			),
 			RUNS,
 		);
+	});
+});
+
+describe("billingDayAnchor", () => {
+	it("is the first date on or after `from` on exactly the billing day", () => {
+		expect(billingDayAnchor("2026-02-10", 15)).toBe("2026-02-15");
+		expect(billingDayAnchor("2026-02-15", 15)).toBe("2026-02-15");
+		expect(billingDayAnchor("2026-02-16", 15)).toBe("2026-03-15");
+		expect(billingDayAnchor("2026-12-20", 1)).toBe("2027-01-01");
+	});
+
+	it("skips months too short for the day, so month-end anchoring keeps the day", () => {
+		expect(billingDayAnchor("2026-02-10", 31)).toBe("2026-03-31");
+		expect(billingDayAnchor("2026-04-01", 31)).toBe("2026-05-31");
+		expect(billingDayAnchor("2027-02-01", 29)).toBe("2027-03-29");
+		expect(billingDayAnchor("2028-02-01", 29)).toBe("2028-02-29");
+		// The stub before it ends on the clamped Feb 28, then bills on the 31st again.
+		expect(periodContaining("2026-03-31", "month", 1, "2026-02-10").end).toBe("2026-02-28");
+	});
+
+	it("is never before `from`, always on the billing day, and less than a year away", () => {
+		fc.assert(
+			fc.property(dateArb, fc.integer({ min: 1, max: 31 }), (from, day) => {
+				const anchor = billingDayAnchor(from, day);
+				expect(anchor >= from).toBe(true);
+				expect(Number(anchor.slice(8))).toBe(day);
+				expect(daysBetween(from, anchor)).toBeLessThan(366);
+			}),
+			RUNS,
+		);
+	});
+
+	it("refuses a day outside 1 to 31 (RangeError)", () => {
+		expect(() => billingDayAnchor("2026-01-01", 0)).toThrow(RangeError);
+		expect(() => billingDayAnchor("2026-01-01", 32)).toThrow(RangeError);
+		expect(() => billingDayAnchor("2026-01-01", 1.5)).toThrow(RangeError);
 	});
 });

@@ -11,7 +11,8 @@ import {
 	subscriptionPendingItems,
 	subscriptions,
 } from "../../db/schema";
-import { addInterval, daysBetween, periodContaining } from "../../domain/billingPeriods";
+import { addInterval, type BillingPeriod, daysBetween, periodContaining } from "../../domain/billingPeriods";
+import { prorate } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
@@ -36,17 +37,26 @@ export type BillingOutcome = {
 
 const dayBefore = (date: string) => addInterval(date, "day", 1, -1);
 
-/** The invoice of one period, built like any other draft: plan price × quantity, tagged with the period. */
+/**
+ * What one unit costs for a period billed from `start`: the plan price, or, when the subscription
+ * joins part-way (the stub before a future anchor or billing day), the price of the days left.
+ */
+export const periodUnitPrice = (plan: PlanRow, period: BillingPeriod, start: string): number =>
+	start === period.start ? plan.amount : prorate(plan.amount, period, start, period.end);
+
+/** The invoice of one period, built like any other draft: unit price × quantity, tagged with the period. */
 function periodInvoice(
 	ctx: ServiceContext,
 	customer: typeof customers.$inferSelect,
 	sub: SubscriptionRow,
 	plan: PlanRow,
 	start: string,
-	end: string,
+	period: BillingPeriod,
 	pending: { description: string; amount: number }[],
 	coupon: CouponRow | null,
 ) {
+	const end = period.end;
+	const unitPrice = periodUnitPrice(plan, period, start);
 	return buildDraft(
 		ctx,
 		customer,
@@ -58,8 +68,8 @@ function periodInvoice(
 					description: `${plan.name} (${start} – ${dayBefore(end)})`,
 					sku: plan.code,
 					quantity: { units: BigInt(sub.quantity), scale: 0 },
-					unit_price: plan.amount,
-					discounts: couponDiscount(coupon, sub.couponPeriodsLeft, plan.amount * sub.quantity),
+					unit_price: unitPrice,
+					discounts: couponDiscount(coupon, sub.couponPeriodsLeft, unitPrice * sub.quantity),
 					taxes: [],
 				},
 				...pending.map((item) => ({
@@ -135,7 +145,7 @@ async function billOne(
 		const coupon = current.couponId
 			? ((await ctx.db.select().from(coupons).where(eq(coupons.id, current.couponId)).get()) ?? null)
 			: null;
-		const detail = periodInvoice(ctx, customer, current, plan, start, period.end, pending, coupon);
+		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon);
 		const couponPeriodsLeft =
 			coupon && current.couponPeriodsLeft !== null
 				? Math.max(0, current.couponPeriodsLeft - 1)

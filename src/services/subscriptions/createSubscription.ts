@@ -1,6 +1,6 @@
 import { runBatch } from "../../db/client";
 import { subscriptions } from "../../db/schema";
-import { addInterval } from "../../domain/billingPeriods";
+import { addInterval, billingDayAnchor, periodContaining } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -16,7 +16,7 @@ import { presentInvoice, todayOf } from "../invoices/presentInvoice";
 import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
 import { loadPlan } from "../plans/plans";
 import { customerContext } from "../testClocks/testClocks";
-import { commitBillDue } from "./billSubscriptions";
+import { commitBillDue, periodUnitPrice } from "./billSubscriptions";
 import { subscriptionWhere } from "./loadSubscription";
 
 type CreateRequest = SubscriptionCreateInput & { missingAs: "validation" | "not_found" };
@@ -69,7 +69,14 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 	const startDate = input.start_date ?? today;
 	const trialDays = input.trial_days ?? (input.trial ? plan.trialPeriodDays : 0);
 	const trialEnd = trialDays > 0 ? addInterval(startDate, "day", 1, trialDays) : null;
-	const anchor = input.billing_cycle_anchor ?? trialEnd ?? startDate;
+	// Billing starts when the trial ends; the cycle may be anchored later (its own anchor, or the
+	// plan's billing day), and the days up to that anchor are billed pro rata.
+	const firstBillingDate = trialEnd ?? startDate;
+	const anchor =
+		input.billing_cycle_anchor ??
+		(plan.billingDay !== null && (plan.interval === "month" || plan.interval === "year")
+			? billingDayAnchor(firstBillingDate, plan.billingDay)
+			: firstBillingDate);
 	if (anchor < startDate) throw fieldInvalid("body", "billing_cycle_anchor", "must not be before start_date");
 	const now = ctx.clock.now().toISOString();
 	const row: SubscriptionRow = {
@@ -84,7 +91,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 		trialEnd,
 		currentPeriodStart: trialEnd ? startDate : null,
 		currentPeriodEnd: trialEnd,
-		nextBillingDate: anchor,
+		nextBillingDate: firstBillingDate,
 		cancelAtPeriodEnd: false,
 		canceledAt: null,
 		endedAt: null,
@@ -118,19 +125,28 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 	}
 	const billed = await commitBillDue(ctx, { customerId: customer.id, date: today, subscriptionId: row.id });
 	const first = billed.billed[0];
+	const firstUnitPrice = periodUnitPrice(
+		plan,
+		periodContaining(anchor, plan.interval, plan.intervalCount, firstBillingDate),
+		firstBillingDate,
+	);
 	const firstInvoice = first
 		? presentInvoice(await loadInvoiceDetail(ctx, first.invoice_id), today)
 		: presentInvoice(
 				buildDraft(ctx, customer, {
 					currency: plan.currency,
-					issue_date: anchor,
+					issue_date: firstBillingDate,
 					items: [
 						{
 							description: plan.name,
 							sku: plan.code,
 							quantity: { units: BigInt(row.quantity), scale: 0 },
-							unit_price: plan.amount,
-							discounts: couponDiscount(promotion?.coupon ?? null, row.couponPeriodsLeft, plan.amount * row.quantity),
+							unit_price: firstUnitPrice,
+							discounts: couponDiscount(
+								promotion?.coupon ?? null,
+								row.couponPeriodsLeft,
+								firstUnitPrice * row.quantity,
+							),
 							taxes: [],
 						},
 					],
