@@ -6,10 +6,10 @@ import { systemClock } from "../lib/clock";
 import { createLogger } from "../lib/logger";
 import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
-import { startDueRuns } from "../services/subscriptions/recurringRun";
+import { RUN_MINUTE, startDueRuns } from "../services/subscriptions/recurringRun";
 
 export const MAINTENANCE_CRON = "*/5 * * * *";
-export const RECURRING_CRON = "15 0 * * *";
+export const RECURRING_CRON = `${RUN_MINUTE} * * * *`;
 /** A job still queued this long after its last update lost its queue message. */
 const STALLED_AFTER_MS = 5 * 60 * 1000;
 /** Events normally leave with their request; one still here after a minute lost its queue send. */
@@ -34,8 +34,7 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 			return;
 		}
 		case RECURRING_CRON: {
-			const date = scheduledTime.toISOString().slice(0, 10);
-			const runs = await startDueRuns(database(env.DB), date, (tenantId) => ({
+			const runs = await startDueRuns(database(env.DB), scheduledTime, (tenantId) => ({
 				db: database(env.DB),
 				env,
 				tenantId,
@@ -44,7 +43,7 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 				clock: systemClock,
 				logger,
 			}));
-			logger.info("recurring runs started", { date, tenants: runs });
+			logger.info("recurring runs started", { tenants: runs });
 			return;
 		}
 		default:

@@ -11,6 +11,8 @@ export const tenants = sqliteTable("tenants", {
 	name: text("name").notNull(),
 	defaultCurrency: text("default_currency").notNull(),
 	invoiceNumberFormat: text("invoice_number_format").notNull().default("INV-{YYYY}-{NNNN}"),
+	// IANA zone whose calendar date is the tenant's business "today" (subscription starts, billing runs).
+	timeZone: text("time_zone").notNull().default("UTC"),
 	// Books are closed through this day: nothing may post on or before it.
 	booksClosedThrough: text("books_closed_through"),
 	// Where journals are pushed by the ledger sync, signed with this secret; and how far they got.

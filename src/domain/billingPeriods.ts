@@ -265,3 +265,13 @@ export function localDate(instant: Date | string, timeZone: string): string {
 	const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
 	return formatCivil({ year: part("year"), month: part("month"), day: part("day") });
 }
+
+/** True for a time zone `localDate` accepts: an IANA name such as "Europe/Berlin", or "UTC". */
+export function isTimeZone(name: string): boolean {
+	try {
+		localDate(new Date(0), name);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../domain/billingPeriods";
 import { parseNumberFormat } from "../domain/invoiceNumber";
 import { currencyCode } from "./common";
 
@@ -13,6 +14,17 @@ export const invoiceNumberFormat = z
 		example: "INV-{YYYY}-{NNNN}",
 	});
 
+export const timeZone = z
+	.string()
+	.min(1)
+	.max(64)
+	.refine(isTimeZone, "is not an IANA time zone, e.g. Europe/Berlin")
+	.meta({
+		description:
+			"The zone whose calendar date is the tenant's business day: when no start date is given, a subscription starts on today's date there, and recurring runs bill what is due by it.",
+		example: "Europe/Berlin",
+	});
+
 export const settingsSchema = z
 	.object({
 		object: z.literal("settings"),
@@ -20,6 +32,7 @@ export const settingsSchema = z
 		name: z.string(),
 		default_currency: z.string(),
 		invoice_number_format: z.string(),
+		time_zone: z.string(),
 		erp_webhook_url: z.string().nullable().meta({ description: "Where POST /ledger/sync pushes journals." }),
 		erp_webhook_secret: z.string().optional().meta({ description: "Shown once, when the URL is first set." }),
 	})
@@ -30,6 +43,7 @@ export const settingsUpdateBody = z
 		name: z.string().trim().min(1).max(200).optional(),
 		default_currency: currencyCode.optional(),
 		invoice_number_format: invoiceNumberFormat.optional(),
+		time_zone: timeZone.optional(),
 		erp_webhook_url: z.string().min(1).max(2048).nullable().optional(),
 	})
 	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });

@@ -1,5 +1,9 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { RECURRING_CRON } from "../../src/cron/scheduled";
+import worker from "../../src/index";
+import { nextRunAt } from "../../src/services/subscriptions/recurringRun";
+import { api, expectProblem, newCustomer, newTenant, waitForJob } from "../helpers/api";
 import { pay } from "../helpers/payments";
 import { newPlan, periodStarts, runRecurring, subscribe } from "../helpers/subscriptions";
 
@@ -578,5 +582,77 @@ describe("test clocks", () => {
 			422,
 			"validation_failed",
 		);
+	});
+});
+
+describe("tenant time zone", () => {
+	const dateIn = (timeZone: string, at = new Date()) =>
+		new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+	const setZone = (key: string, time_zone: string) =>
+		api("/v1/billing/settings", { key, method: "PATCH", body: { time_zone } });
+
+	it("is UTC until set; an unknown zone is refused, naming the field", async () => {
+		const { key } = await newTenant();
+		expect((await api("/v1/billing/settings", { key })).body.time_zone).toBe("UTC");
+		const bad = await setZone(key, "Mars/Olympus_Mons");
+		expect(expectProblem(bad, 422, "validation_failed").errors[0].field).toBe("time_zone");
+		expect((await setZone(key, "Pacific/Kiritimati")).body.time_zone).toBe("Pacific/Kiritimati");
+	});
+
+	it("starts a subscription on today's date in the tenant's zone", async () => {
+		for (const zone of ["Pacific/Kiritimati", "Pacific/Pago_Pago"]) {
+			const { key } = await newTenant();
+			await setZone(key, zone);
+			const customer = await newCustomer(key);
+			const plan = await newPlan(key);
+			const sub = await subscribe(key, { customer_id: customer.id, plan_id: plan.id });
+			expect(sub.start_date).toBe(dateIn(zone));
+			expect(sub.first_invoice.issue_date).toBe(dateIn(zone));
+		}
+	});
+
+	it("names the next hourly run", () => {
+		expect(nextRunAt(new Date("2031-03-10T03:14:59Z"))).toBe("2031-03-10T03:15:00.000Z");
+		expect(nextRunAt(new Date("2031-03-10T03:15:00Z"))).toBe("2031-03-10T04:15:00.000Z");
+		expect(nextRunAt(new Date("2031-12-31T23:40:00Z"))).toBe("2032-01-01T00:15:00.000Z");
+	});
+
+	it("bills each tenant from the hour its own day begins", async () => {
+		const tokyo = await newTenant();
+		const losAngeles = await newTenant();
+		await setZone(tokyo.key, "Asia/Tokyo");
+		await setZone(losAngeles.key, "America/Los_Angeles");
+		const subscriptionOf = async (key: string) => {
+			const customer = await newCustomer(key);
+			const plan = await newPlan(key);
+			return subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2031-03-10" });
+		};
+		const tokyoSub = await subscriptionOf(tokyo.key);
+		const losAngelesSub = await subscriptionOf(losAngeles.key);
+		const runsOf = async (key: string) =>
+			(await api("/v1/billing/jobs?type=recurring_run", { key })).body.data as { id: string }[];
+		const fire = async (at: string) => {
+			const ctx = createExecutionContext();
+			await worker.scheduled(
+				createScheduledController({ cron: RECURRING_CRON, scheduledTime: new Date(at) }),
+				env,
+				ctx,
+			);
+			await waitOnExecutionContext(ctx);
+		};
+		// 03:15 UTC is noon in Tokyo but still the evening before in Los Angeles.
+		await fire("2031-03-10T03:15:00Z");
+		const tokyoRuns = await runsOf(tokyo.key);
+		expect(tokyoRuns).toHaveLength(1);
+		await waitForJob(tokyo.key, tokyoRuns[0]?.id ?? "");
+		expect(await periodStarts(tokyo.key, tokyoSub.id)).toEqual(["2031-03-10"]);
+		expect(await runsOf(losAngeles.key)).toEqual([]);
+		// 08:15 UTC is 00:15 in Los Angeles (PST, UTC−8); Tokyo has nothing left to bill.
+		await fire("2031-03-10T08:15:00Z");
+		const losAngelesRuns = await runsOf(losAngeles.key);
+		expect(losAngelesRuns).toHaveLength(1);
+		await waitForJob(losAngeles.key, losAngelesRuns[0]?.id ?? "");
+		expect(await periodStarts(losAngeles.key, losAngelesSub.id)).toEqual(["2031-03-10"]);
+		expect(await runsOf(tokyo.key)).toHaveLength(1);
 	});
 });

@@ -82,6 +82,6 @@ export class RecurringCycles extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const ctx = tenantContext(c);
-		return c.json(await recurringCycles(ctx, ctx.clock.now().toISOString().slice(0, 10)));
+		return c.json(await recurringCycles(ctx));
 	}
 }

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { tenants } from "../../db/schema";
+import { localDate } from "../../domain/billingPeriods";
 import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
@@ -18,6 +19,7 @@ const presentSettings = (row: TenantRow, withSecret = false) => ({
 	name: row.name,
 	default_currency: row.defaultCurrency,
 	invoice_number_format: row.invoiceNumberFormat,
+	time_zone: row.timeZone,
 	erp_webhook_url: row.erpWebhookUrl,
 	...(withSecret && row.erpWebhookSecret ? { erp_webhook_secret: row.erpWebhookSecret } : {}),
 });
@@ -26,6 +28,16 @@ async function loadTenant(ctx: ServiceContext) {
 	const row = await ctx.db.select().from(tenants).where(eq(tenants.id, ctx.tenantId)).get();
 	if (!row) throw notFound("tenant", ctx.tenantId);
 	return row;
+}
+
+/** The tenant's business date: today's calendar date in its time zone, on the context's clock. */
+export async function tenantToday(ctx: ServiceContext): Promise<string> {
+	const row = await ctx.db
+		.select({ timeZone: tenants.timeZone })
+		.from(tenants)
+		.where(eq(tenants.id, ctx.tenantId))
+		.get();
+	return localDate(ctx.clock.now(), row?.timeZone ?? "UTC");
 }
 
 export async function getSettings({ ctx }: { ctx: ServiceContext }) {
@@ -56,6 +68,7 @@ export async function updateSettings({
 		name: patch.name ?? current.name,
 		defaultCurrency: patch.default_currency ?? current.defaultCurrency,
 		invoiceNumberFormat: patch.invoice_number_format ?? current.invoiceNumberFormat,
+		timeZone: patch.time_zone ?? current.timeZone,
 		erpWebhookUrl,
 		erpWebhookSecret: newSecret ? newWebhookSecret() : current.erpWebhookSecret,
 	};
@@ -66,6 +79,7 @@ export async function updateSettings({
 				name: next.name,
 				defaultCurrency: next.defaultCurrency,
 				invoiceNumberFormat: next.invoiceNumberFormat,
+				timeZone: next.timeZone,
 				erpWebhookUrl: next.erpWebhookUrl,
 				erpWebhookSecret: next.erpWebhookSecret,
 			})

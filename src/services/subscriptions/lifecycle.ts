@@ -11,8 +11,8 @@ import { presentSubscription, type SubscriptionRow } from "../../schemas/subscri
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { commitCreateCreditNote } from "../creditNotes/creditNotes";
-import { todayOf } from "../invoices/presentInvoice";
 import { loadPlan } from "../plans/plans";
+import { tenantToday } from "../settings/settings";
 import { commitBillDue } from "./billSubscriptions";
 import { loadSubscription, subscriptionWhere } from "./loadSubscription";
 
@@ -62,7 +62,7 @@ export async function commitChangeSubscription(
 ) {
 	const sub = await loadSubscription(ctx, subscriptionId);
 	const now = ctx.clock.now().toISOString();
-	const today = todayOf(ctx.clock.now());
+	const today = await tenantToday(ctx);
 	const bump = { version: sub.version + 1, updatedAt: now };
 	switch (action.kind) {
 		case "cancel": {

@@ -1,13 +1,15 @@
 // The recurring engine: a run finds the accounts with periods due and fans out one queue message per
 // account; each account's Durable Object bills its own subscriptions, so accounts bill in parallel and
 // no subscription is billed twice.
-import { and, asc, count, countDistinct, eq, gt, gte, inArray, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, countDistinct, eq, gt, gte, inArray, lte, min, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { customers, invoices, jobItems, jobs, subscriptionInvoices, subscriptions } from "../../db/schema";
+import { customers, invoices, jobItems, jobs, subscriptionInvoices, subscriptions, tenants } from "../../db/schema";
+import { addInterval, localDate } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import type { JobMessage } from "../../schemas/job";
 import { callAccount } from "../accounts/accountClient";
 import { type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
+import { tenantToday } from "../settings/settings";
 import { dueSubscriptionsWhere } from "./billSubscriptions";
 
 const FAN_OUT_PAGE = 500;
@@ -129,28 +131,58 @@ export async function billAccount(
 	]);
 }
 
-/** The daily cron: one run per tenant that has periods due today. */
+/** Minutes past each hour at which the recurring cron fires. */
+export const RUN_MINUTE = 15;
+
+/**
+ * The hourly cron: one run for each tenant with periods due by its own business date, so a tenant is
+ * billed within the hour after midnight in its time zone. Runs bill each period once, so a tenant whose
+ * due subscriptions failed is simply retried the next hour.
+ */
 export async function startDueRuns(
 	db: Database,
-	date: string,
+	now: Date,
 	makeCtx: (tenantId: string) => ServiceContext,
 ): Promise<number> {
-	const tenants = await db
-		.selectDistinct({ tenantId: subscriptions.tenantId })
+	// No zone is more than 14 hours ahead of UTC: nothing due later than tomorrow (UTC) can be due anywhere.
+	const latest = localDate(now, "Etc/GMT-14");
+	const candidates = await db
+		.select({
+			tenantId: subscriptions.tenantId,
+			timeZone: tenants.timeZone,
+			earliest: min(subscriptions.nextBillingDate),
+		})
 		.from(subscriptions)
+		.innerJoin(tenants, eq(tenants.id, subscriptions.tenantId))
 		.where(
 			and(
 				inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
-				lte(subscriptions.nextBillingDate, date),
+				lte(subscriptions.nextBillingDate, latest),
 			),
-		);
-	for (const { tenantId } of tenants) await startRecurringRun(makeCtx(tenantId), { date });
-	return tenants.length;
+		)
+		.groupBy(subscriptions.tenantId);
+	let started = 0;
+	for (const { tenantId, timeZone, earliest } of candidates) {
+		const date = localDate(now, timeZone);
+		if (earliest === null || earliest > date) continue;
+		await startRecurringRun(makeCtx(tenantId), { date });
+		started += 1;
+	}
+	return started;
 }
 
-/** What the next runs will bill: due counts by day for the coming month. */
-export async function recurringCycles(ctx: ServiceContext, today: string) {
-	const horizon = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+/** The next instant the recurring cron fires after `now`. */
+export function nextRunAt(now: Date): string {
+	const next = new Date(now);
+	next.setUTCMinutes(RUN_MINUTE, 0, 0);
+	if (next <= now) next.setUTCHours(next.getUTCHours() + 1);
+	return next.toISOString();
+}
+
+/** What the next runs will bill: due counts by the tenant's business day for the coming month. */
+export async function recurringCycles(ctx: ServiceContext) {
+	const today = await tenantToday(ctx);
+	const horizon = addInterval(today, "day", 1, 30);
 	const rows = await ctx.db
 		.select({ date: subscriptions.nextBillingDate, n: count() })
 		.from(subscriptions)
@@ -158,11 +190,10 @@ export async function recurringCycles(ctx: ServiceContext, today: string) {
 		.groupBy(subscriptions.nextBillingDate)
 		.orderBy(asc(subscriptions.nextBillingDate));
 	const dueBy = (date: string) => rows.filter((r) => (r.date ?? "") <= date).reduce((s, r) => s + r.n, 0);
-	const in7 = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
-	const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+	const in7 = addInterval(today, "day", 1, 7);
 	return {
 		object: "recurring_cycles" as const,
-		next_run_at: `${tomorrow}T00:15:00.000Z`,
+		next_run_at: nextRunAt(ctx.clock.now()),
 		due_now: dueBy(today),
 		due_within_7_days: dueBy(in7),
 		upcoming: rows.map((r) => ({ date: r.date as string, subscriptions: r.n })),

@@ -15,9 +15,9 @@ import { loadCustomer } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
 import { commitNewInvoice } from "../invoices/createInvoice";
 import { loadInvoiceRow } from "../invoices/loadInvoice";
-import { todayOf } from "../invoices/presentInvoice";
 import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
 import { loadPlan } from "../plans/plans";
+import { tenantToday } from "../settings/settings";
 import { loadSubscription, subscriptionWhere } from "./loadSubscription";
 
 export async function updateSubscription({
@@ -64,7 +64,7 @@ export async function commitUpdateSubscription(
 	}
 	if (input.payment_method_id) await usablePaymentMethod(ctx, sub.customerId, input.payment_method_id);
 	const quantity = input.quantity ?? sub.quantity;
-	const today = todayOf(ctx.clock.now());
+	const today = await tenantToday(ctx);
 	const now = ctx.clock.now().toISOString();
 	const next: SubscriptionRow = {
 		...sub,

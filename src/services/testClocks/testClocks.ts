@@ -9,6 +9,7 @@ import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { tenantToday } from "../settings/settings";
 
 type ClockRow = typeof testClocks.$inferSelect;
 
@@ -112,12 +113,13 @@ export async function advanceTestClock({
 		}),
 	]);
 	const onClock: ServiceContext = { ...ctx, clock: fixedClock(to) };
+	const date = await tenantToday(onClock);
 	let invoices = 0;
 	const errors: unknown[] = [];
 	for (const customer of attached) {
 		const outcome = await callAccount(onClock, customer.id, (account, request) => account.billDue(request), {
 			customerId: customer.id,
-			date: to.slice(0, 10),
+			date,
 		});
 		invoices += outcome.billed.length;
 		errors.push(...outcome.errors);
