@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// `npm run bench:recurring`: one recurring billing run over 10,000 subscriptions on Miniflare, on
+// 127.0.0.1. Customers are created through the API and one subscription through the API; the other
+// subscriptions are cloned from it by SQL while no server runs. The run is then started through the API
+// and timed until its job finishes. Writes bench/RECURRING.md and stops everything it started.
+//   node bench/recurring.mjs [--subscriptions N] [--accounts N]
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { withD1 } from "./lib/d1.mjs";
+import { machineInfo } from "./lib/facts.mjs";
+import { call, expectStatus, pool } from "./lib/http.mjs";
+import { killAll, sleep, wrangler } from "./lib/processes.mjs";
+import { startServer } from "./lib/servers.mjs";
+import { customerBody } from "./lib/workload.mjs";
+
+const { values: options } = parseArgs({
+	options: {
+		subscriptions: { type: "string", default: "10000" },
+		accounts: { type: "string", default: "2000" },
+		deadline: { type: "string", default: "900" },
+	},
+});
+const SUBSCRIPTIONS = Number(options.subscriptions);
+const ACCOUNTS = Number(options.accounts);
+// Far enough ahead that nothing is billed when the subscriptions are created.
+const BILLING_DATE = "2031-01-01";
+
+const started = performance.now();
+const log = (message) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+const deadline = setTimeout(() => {
+	console.error("bench: deadline reached; stopping everything");
+	killAll();
+	process.exit(3);
+}, Number(options.deadline) * 1000);
+deadline.unref();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+	process.on(signal, () => {
+		killAll();
+		process.exit(130);
+	});
+}
+process.on("exit", killAll);
+
+async function main() {
+	const state = path.join(OUT, "state-recurring");
+	const logs = path.join(OUT, "logs");
+	rmSync(state, { recursive: true, force: true });
+	mkdirSync(logs, { recursive: true });
+	const config = writeBenchConfig();
+	const databaseId = JSON.parse(readFileSync(config, "utf8")).d1_databases[0].database_id;
+	const out = path.join(OUT, "bundle");
+	wrangler(["deploy", "--dry-run", "--outdir", out, "--config", config]);
+	const bundle = path.join(out, "worker.js");
+	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", state]);
+	const serve = (name) => startServer("miniflare", { config, bundle, state, logFile: path.join(logs, `${name}.log`) });
+
+	log(`setup: ${ACCOUNTS} customers and one subscription through the API`);
+	let setup = await serve("recurring-setup");
+	let tenant;
+	let template;
+	try {
+		const created = await expectStatus(
+			call(setup.url, "/v1/admin/tenants", {
+				key: ADMIN_TOKEN,
+				body: { name: "Recurring bench", default_currency: "USD" },
+			}),
+			201,
+			"tenant",
+		);
+		tenant = { id: created.tenant.id, key: created.api_key.secret };
+		const customers = await pool(ACCOUNTS, 8, async (i) => {
+			const body = await expectStatus(
+				call(setup.url, "/v1/billing/customers", { key: tenant.key, body: customerBody(i) }),
+				201,
+				"customer",
+			);
+			return body.id;
+		});
+		const plan = await expectStatus(
+			call(setup.url, "/v1/billing/plans", {
+				key: tenant.key,
+				body: { code: "bench_monthly", name: "Bench", interval: "month", amount: 2900, currency: "USD" },
+			}),
+			201,
+			"plan",
+		);
+		template = await expectStatus(
+			call(setup.url, "/v1/billing/subscriptions", {
+				key: tenant.key,
+				body: { customer_id: customers[0], plan_id: plan.id, start_date: BILLING_DATE },
+			}),
+			201,
+			"subscription",
+		);
+	} finally {
+		await setup.stop();
+	}
+
+	log(`seed: ${SUBSCRIPTIONS - 1} more subscriptions cloned by SQL over ${ACCOUNTS} accounts`);
+	await withD1(state, databaseId, async (db) => {
+		const columns = (await db.prepare("SELECT name FROM pragma_table_info('subscriptions')").all()).results.map(
+			(r) => r.name,
+		);
+		const overrides = {
+			id: "printf('sub_%026d', seq.n)",
+			customer_id: "(SELECT id FROM cust WHERE j = seq.n % ?3)",
+		};
+		const select = columns.map((c) => overrides[c] ?? `t.${c}`).join(", ");
+		await db
+			.prepare(
+				`WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1),
+				cust AS (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS j FROM customers WHERE tenant_id = ?2)
+				INSERT INTO subscriptions (${columns.join(", ")})
+				SELECT ${select} FROM seq, subscriptions t WHERE t.id = ?4`,
+			)
+			.bind(SUBSCRIPTIONS - 1, tenant.id, ACCOUNTS, template.id)
+			.run();
+	});
+
+	log(`run: bill ${BILLING_DATE} for ${SUBSCRIPTIONS} subscriptions`);
+	setup = await serve("recurring-run");
+	let job;
+	let seconds;
+	try {
+		const runStarted = performance.now();
+		const queued = await expectStatus(
+			call(setup.url, "/v1/billing/recurring/run", { key: tenant.key, body: { date: BILLING_DATE } }),
+			202,
+			"run",
+		);
+		for (;;) {
+			job = (await call(setup.url, `/v1/billing/jobs/${queued.id}`, { key: tenant.key })).body;
+			if (job.finished_at) break;
+			await sleep(200);
+		}
+		seconds = (performance.now() - runStarted) / 1000;
+	} finally {
+		await setup.stop();
+	}
+	const billed = await withD1(state, databaseId, (db) =>
+		db
+			.prepare("SELECT count(*) AS n FROM subscription_invoices WHERE tenant_id = ?1 AND period_start = ?2")
+			.bind(tenant.id, BILLING_DATE)
+			.first(),
+	);
+	rmSync(state, { recursive: true, force: true });
+
+	const machine = machineInfo();
+	const perSecond = billed.n / seconds;
+	log(`${job.status}: ${billed.n} periods billed in ${seconds.toFixed(1)} s (${perSecond.toFixed(0)} subscriptions/s)`);
+	writeFileSync(
+		path.join(ROOT, "bench", "RECURRING.md"),
+		`# Recurring run benchmark
+
+Generated by \`npm run bench:recurring\` on ${new Date().toISOString().slice(0, 10)}; Miniflare (local workerd,
+D1, Durable Objects and Queues), ${machine.cores} cores (${machine.cpuModel}). One run over ${SUBSCRIPTIONS} monthly
+subscriptions spread over ${ACCOUNTS} accounts, all due on the same day.
+
+| measure | value |
+| --- | --- |
+| job status | ${job.status} |
+| accounts processed | ${job.progress?.processed ?? "?"} of ${job.progress?.total ?? "?"} |
+| periods billed (invoices issued) | ${billed.n} |
+| run time, API call to job finished | ${seconds.toFixed(1)} s |
+| throughput | ${perSecond.toFixed(0)} subscriptions/s |
+
+The run fans out one queue message per account; each account's Durable Object bills its due periods,
+one D1 batch per period (invoice, lines, subscription key, subscription update, audit and event rows).
+`,
+	);
+	log("wrote bench/RECURRING.md");
+}
+
+main().catch((error) => {
+	console.error(error);
+	killAll();
+	process.exit(1);
+});
