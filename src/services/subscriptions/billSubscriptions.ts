@@ -41,11 +41,11 @@ const dayBefore = (date: string) => addInterval(date, "day", 1, -1);
  * What one unit costs for a period billed from `start`: the plan price, or, when the subscription
  * joins part-way (the stub before a future anchor or billing day), the price of the days left.
  */
-export const periodUnitPrice = (plan: PlanRow, period: BillingPeriod, start: string): number =>
+const periodUnitPrice = (plan: PlanRow, period: BillingPeriod, start: string): number =>
 	start === period.start ? plan.amount : prorate(plan.amount, period, start, period.end);
 
 /** The invoice of one period, built like any other draft: unit price × quantity, tagged with the period. */
-function periodInvoice(
+export function periodInvoice(
 	ctx: ServiceContext,
 	customer: typeof customers.$inferSelect,
 	sub: SubscriptionRow,

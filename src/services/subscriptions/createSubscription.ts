@@ -8,16 +8,15 @@ import { presentPlan } from "../../schemas/plan";
 import { presentSubscription, type SubscriptionCreateInput, type SubscriptionRow } from "../../schemas/subscription";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
-import { couponDiscount, redeemableCoupon } from "../coupons/coupons";
+import { redeemableCoupon } from "../coupons/coupons";
 import { loadCustomer } from "../customers/loadCustomer";
-import { buildDraft } from "../invoices/buildInvoice";
 import { loadInvoiceDetail } from "../invoices/loadInvoice";
 import { presentInvoice } from "../invoices/presentInvoice";
 import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
 import { customerContext } from "../testClocks/testClocks";
-import { commitBillDue, periodUnitPrice } from "./billSubscriptions";
+import { commitBillDue, periodInvoice } from "./billSubscriptions";
 import { subscriptionWhere } from "./loadSubscription";
 
 type CreateRequest = SubscriptionCreateInput & { missingAs: "validation" | "not_found" };
@@ -126,32 +125,20 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 	}
 	const billed = await commitBillDue(ctx, { customerId: customer.id, date: today, subscriptionId: row.id });
 	const first = billed.billed[0];
-	const firstUnitPrice = periodUnitPrice(
-		plan,
-		periodContaining(anchor, plan.interval, plan.intervalCount, firstBillingDate),
-		firstBillingDate,
-	);
+	// A subscription not billed yet previews the invoice its first billing date will issue.
 	const firstInvoice = first
 		? presentInvoice(await loadInvoiceDetail(ctx, first.invoice_id), today)
 		: presentInvoice(
-				buildDraft(ctx, customer, {
-					currency: plan.currency,
-					issue_date: firstBillingDate,
-					items: [
-						{
-							description: plan.name,
-							sku: plan.code,
-							quantity: { units: BigInt(row.quantity), scale: 0 },
-							unit_price: firstUnitPrice,
-							discounts: couponDiscount(
-								promotion?.coupon ?? null,
-								row.couponPeriodsLeft,
-								firstUnitPrice * row.quantity,
-							),
-							taxes: [],
-						},
-					],
-				}),
+				periodInvoice(
+					ctx,
+					customer,
+					row,
+					plan,
+					firstBillingDate,
+					periodContaining(anchor, plan.interval, plan.intervalCount, firstBillingDate),
+					[],
+					promotion?.coupon ?? null,
+				),
 				today,
 				true,
 			);
