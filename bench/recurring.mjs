@@ -11,9 +11,9 @@ import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
-import { killAll, sleep, wrangler } from "./lib/processes.mjs";
+import { killAll, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { startServer } from "./lib/servers.mjs";
-import { customerBody } from "./lib/workload.mjs";
+import { columnsOf, customerBody, selectList } from "./lib/workload.mjs";
 
 const { values: options } = parseArgs({
 	options: {
@@ -29,19 +29,7 @@ const BILLING_DATE = "2031-01-01";
 
 const started = performance.now();
 const log = (message) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
-const deadline = setTimeout(() => {
-	console.error("bench: deadline reached; stopping everything");
-	killAll();
-	process.exit(3);
-}, Number(options.deadline) * 1000);
-deadline.unref();
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-	process.on(signal, () => {
-		killAll();
-		process.exit(130);
-	});
-}
-process.on("exit", killAll);
+stopEverythingOnExit(Number(options.deadline));
 
 async function main() {
 	const state = path.join(OUT, "state-recurring");
@@ -100,14 +88,11 @@ async function main() {
 
 	log(`seed: ${SUBSCRIPTIONS - 1} more subscriptions cloned by SQL over ${ACCOUNTS} accounts`);
 	await withD1(state, databaseId, async (db) => {
-		const columns = (await db.prepare("SELECT name FROM pragma_table_info('subscriptions')").all()).results.map(
-			(r) => r.name,
-		);
-		const overrides = {
+		const columns = await columnsOf(db, "subscriptions");
+		const select = selectList(columns, "t", {
 			id: "printf('sub_%026d', seq.n)",
 			customer_id: "(SELECT id FROM cust WHERE j = seq.n % ?3)",
-		};
-		const select = columns.map((c) => overrides[c] ?? `t.${c}`).join(", ");
+		});
 		await db
 			.prepare(
 				`WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1),

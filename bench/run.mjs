@@ -12,7 +12,7 @@ import { diagnose } from "./lib/diagnose.mjs";
 import { machineInfo, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
 import { call, pool } from "./lib/http.mjs";
 import { measure } from "./lib/load.mjs";
-import { killAll, runningCount, sleep, wrangler } from "./lib/processes.mjs";
+import { killAll, runningCount, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
 import { renderResults } from "./lib/report.mjs";
 import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
@@ -48,20 +48,7 @@ const runStarted = performance.now();
 const log = (message) =>
 	console.log(`[${((performance.now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 
-// Whatever happens, nothing keeps running: a hard deadline, signals and crashes all kill every child group.
-const deadline = setTimeout(() => {
-	console.error(`bench: deadline of ${DEADLINE_S} s reached; stopping everything`);
-	killAll();
-	process.exit(3);
-}, DEADLINE_S * 1000);
-deadline.unref();
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-	process.on(signal, () => {
-		killAll();
-		process.exit(130);
-	});
-}
-process.on("exit", killAll);
+stopEverythingOnExit(DEADLINE_S);
 
 const LOGS = path.join(OUT, "logs");
 const STATE = path.join(OUT, "state");

@@ -95,3 +95,20 @@ export function killAll() {
 }
 
 export const runningCount = () => running.size;
+
+/** Whatever happens, nothing keeps running: a hard deadline, signals and crashes all kill every child group. */
+export function stopEverythingOnExit(deadlineSeconds) {
+	const deadline = setTimeout(() => {
+		console.error(`bench: deadline of ${deadlineSeconds} s reached; stopping everything`);
+		killAll();
+		process.exit(3);
+	}, deadlineSeconds * 1000);
+	deadline.unref();
+	for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+		process.on(signal, () => {
+			killAll();
+			process.exit(130);
+		});
+	}
+	process.on("exit", killAll);
+}

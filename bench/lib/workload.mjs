@@ -158,11 +158,11 @@ export async function createTemplate(url, receiverPort, log) {
 	};
 }
 
-const columnsOf = async (db, table) =>
+export const columnsOf = async (db, table) =>
 	(await db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all()).results.map((r) => r.name);
 
 /** Every column copied from the template row `alias`, except those given an expression here. */
-const selectList = (columns, alias, overrides) =>
+export const selectList = (columns, alias, overrides) =>
 	columns.map((c) => (Object.hasOwn(overrides, c) ? `${overrides[c]}` : `${alias}.${c}`)).join(", ");
 
 /**
