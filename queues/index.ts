@@ -1,6 +1,7 @@
 import type { Env } from "../src/env";
 import { createLogger } from "../src/lib/logger";
 import { consumeJobs } from "./jobs";
+import { consumeUsage } from "./usage";
 import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
 type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promise<void>;
@@ -8,6 +9,7 @@ type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promis
 /** One consumer per queue, each idempotent by message or event id (delivery is at least once, unordered). */
 const consumers: Partial<Record<string, Consumer>> = {
 	jobs: consumeJobs,
+	"usage-events": consumeUsage,
 	webhooks: consumeWebhooks,
 	"webhooks-dlq": consumeWebhooksDeadLetters,
 };

@@ -10,6 +10,7 @@ import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 import { billAccount, runRecurringRun } from "../src/services/subscriptions/recurringRun";
+import { runUsageAggregation, runUsageImport } from "../src/services/usage/usageJobs";
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
 	invoice_import: runInvoiceImport,
@@ -18,6 +19,8 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
 	accounting_export: runAccountingExport,
 	ledger_sync: runLedgerSync,
 	recurring_run: runRecurringRun,
+	usage_aggregate: runUsageAggregation,
+	usage_import: runUsageImport,
 };
 
 /**

@@ -13,6 +13,7 @@ import { requestContext } from "./middleware/requestContext";
 import { adminRouter } from "./routes/admin/router";
 import { auditRouter } from "./routes/audit/router";
 import { benchRoutes } from "./routes/bench/baselines";
+import { billableMetricsRouter } from "./routes/billableMetrics/router";
 import { couponsRouter } from "./routes/coupons/router";
 import { creditNotesRouter } from "./routes/creditNotes/router";
 import { customersRouter } from "./routes/customers/router";
@@ -32,6 +33,7 @@ import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
 import { subscriptionsRouter } from "./routes/subscriptions/router";
 import { testClocksRouter } from "./routes/testClocks/router";
+import { usageRouter } from "./routes/usage/router";
 import { webhooksRouter } from "./routes/webhooks/router";
 
 const app = new Hono<AppBindings>();
@@ -91,6 +93,8 @@ openapi.route("/v1/billing/coupons", couponsRouter);
 openapi.route("/v1/billing/subscriptions", subscriptionsRouter);
 openapi.route("/v1/billing/recurring", recurringRouter);
 openapi.route("/v1/billing/test-clocks", testClocksRouter);
+openapi.route("/v1/billing/billable-metrics", billableMetricsRouter);
+openapi.route("/v1/billing/usage", usageRouter);
 openapi.route("/v1/billing", billingV13Router);
 
 // Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".

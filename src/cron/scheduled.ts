@@ -7,6 +7,7 @@ import { createLogger } from "../lib/logger";
 import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
 import { RUN_MINUTE, startDueRuns } from "../services/subscriptions/recurringRun";
+import { sweepPendingUsage } from "../services/usage/usageJobs";
 
 export const MAINTENANCE_CRON = "*/5 * * * *";
 export const RECURRING_CRON = `${RUN_MINUTE} * * * *`;
@@ -26,8 +27,10 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 			const dispatched = await dispatchEvents(env, db, {
 				createdBefore: new Date(scheduledTime.getTime() - UNDISPATCHED_AFTER_MS).toISOString(),
 			});
+			const usageCounted = await sweepPendingUsage(db);
 			logger.info("maintenance finished", {
 				idempotency_keys_purged: purged,
+				pending_usage_counted: usageCounted,
 				jobs_requeued: requeued,
 				events_dispatched: dispatched,
 			});

@@ -6,6 +6,17 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 
 const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
 
+/** A plan's price for one billable metric, as stored (the API shape, validated on the way in). */
+export type PlanCharge = {
+	metric: string;
+	model: "per_unit" | "package" | "graduated" | "volume";
+	unit_amount?: string;
+	free_units?: string;
+	package_size?: number;
+	package_amount?: number;
+	tiers?: { up_to: string | null; unit_amount: string; flat_amount: number }[];
+};
+
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
@@ -716,6 +727,8 @@ export const plans = sqliteTable(
 		currency: text("currency").notNull(),
 		trialPeriodDays: integer("trial_period_days").notNull(),
 		billingDay: integer("billing_day"),
+		// Usage charges: a price model per billable metric, rated on each period's usage, billed in arrears.
+		charges: json<PlanCharge[]>("charges").notNull().default(sql`'[]'`),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		status: text("status", { enum: ["active", "archived"] }).notNull(),
 		version: integer("version").notNull(),
@@ -883,4 +896,163 @@ export const testClocks = sqliteTable(
 		createdAt: text("created_at").notNull(),
 	},
 	(t) => [index("test_clocks_tenant").on(t.tenantId, t.id)],
+);
+
+// What a metered event counts: the events' quantity (or one of their properties), aggregated one way.
+// Aggregation, property and filters never change once created, so stored aggregates stay true.
+export const billableMetrics = sqliteTable(
+	"billable_metrics",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		code: text("code").notNull(),
+		name: text("name").notNull(),
+		description: text("description"),
+		aggregation: text("aggregation", { enum: ["sum", "count", "max", "unique_count", "last"] }).notNull(),
+		// The event property aggregated; null means the event's `quantity`.
+		field: text("field"),
+		// Dimension → accepted values; an event counts only when every named dimension matches.
+		filters: json<Record<string, string[]>>("filters").notNull(),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [uniqueIndex("billable_metrics_tenant_code").on(t.tenantId, t.code)],
+);
+
+// Every usage event and adjustment ever accepted, append-only. The primary key is the de-duplication:
+// an event id seen before is ignored, however often a queue redelivers it.
+export const usageEvents = sqliteTable(
+	"usage_events",
+	{
+		tenantId: text("tenant_id").notNull(),
+		eventId: text("event_id").notNull(),
+		kind: text("kind", { enum: ["event", "adjustment"] }).notNull(),
+		customerId: text("customer_id").notNull(),
+		subscriptionId: text("subscription_id"),
+		metricCode: text("metric_code").notNull(),
+		quantity: text("quantity").notNull(),
+		// The metric's value of this event in millionths; null while the metric is not defined yet.
+		valueE6: integer("value_e6"),
+		// The property value a unique_count metric counts.
+		uniqueValue: text("unique_value"),
+		properties: json<Record<string, unknown>>("properties").notNull(),
+		// Canonical JSON of the dimensions (sorted keys), the grouping key of the aggregates.
+		dimensions: text("dimensions").notNull(),
+		timestamp: text("timestamp").notNull(),
+		// The event's day in the tenant's time zone: the bucket its aggregate lands in.
+		usageDate: text("usage_date").notNull(),
+		receivedAt: text("received_at").notNull(),
+		reason: text("reason"),
+		createdBy: text("created_by"),
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.eventId] }),
+		index("usage_events_customer").on(t.tenantId, t.customerId, t.metricCode, t.usageDate),
+		index("usage_events_pending").on(t.tenantId, t.metricCode).where(sql`${t.valueE6} is null`),
+		check("usage_events_quantity", sql`${t.kind} = 'adjustment' or ${t.valueE6} is null or ${t.valueE6} >= 0`),
+	],
+);
+
+// Per-day aggregates of every (customer, subscription, metric, dimensions), kept current by the usage
+// consumer in the same batch that stores the events; a period's usage is a range over its days.
+export const usageAggregates = sqliteTable(
+	"usage_aggregates",
+	{
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id").notNull(),
+		metricCode: text("metric_code").notNull(),
+		usageDate: text("usage_date").notNull(),
+		// The subscription the events named, or '' for events sent for the customer only.
+		subscriptionKey: text("subscription_key").notNull(),
+		dimensions: text("dimensions").notNull(),
+		events: integer("events").notNull(),
+		sumE6: integer("sum_e6").notNull(),
+		maxE6: integer("max_e6"),
+		lastE6: integer("last_e6"),
+		lastAt: text("last_at"),
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.customerId, t.metricCode, t.usageDate, t.subscriptionKey, t.dimensions] }),
+	],
+);
+
+// The distinct values a unique_count metric has seen per day, so a period's count is exact.
+export const usageUniqueValues = sqliteTable(
+	"usage_unique_values",
+	{
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id").notNull(),
+		metricCode: text("metric_code").notNull(),
+		usageDate: text("usage_date").notNull(),
+		subscriptionKey: text("subscription_key").notNull(),
+		dimensions: text("dimensions").notNull(),
+		value: text("value").notNull(),
+	},
+	(t) => [
+		primaryKey({
+			columns: [t.tenantId, t.customerId, t.metricCode, t.usageDate, t.subscriptionKey, t.dimensions, t.value],
+		}),
+	],
+);
+
+// Where an ingest batch starts: rows after this rowid are the batch's new events (duplicates are not
+// inserted, so they never reach the aggregates). Written and removed inside the same batch.
+export const usageIngestMarks = sqliteTable("usage_ingest_marks", {
+	id: text("id").primaryKey(),
+	afterRowid: integer("after_rowid").notNull(),
+});
+
+// The usage each subscription invoice charged, per (period, metric): the first charge, then one row
+// per late adjustment, so the billed total of a period is their sum.
+export const subscriptionUsageCharges = sqliteTable(
+	"subscription_usage_charges",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		subscriptionId: text("subscription_id").notNull(),
+		customerId: text("customer_id").notNull(),
+		metricCode: text("metric_code").notNull(),
+		periodStart: text("period_start").notNull(),
+		periodEnd: text("period_end").notNull(),
+		kind: text("kind", { enum: ["charge", "late_adjustment"] }).notNull(),
+		quantity: text("quantity").notNull(),
+		amount: integer("amount").notNull(),
+		invoiceId: text("invoice_id"),
+		creditNoteId: text("credit_note_id"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("subscription_usage_charges_first")
+			.on(t.subscriptionId, t.metricCode, t.periodStart)
+			.where(sql`${t.kind} = 'charge'`),
+		index("subscription_usage_charges_customer").on(t.tenantId, t.customerId, t.metricCode, t.periodStart),
+	],
+);
+
+// Invoiced periods whose usage changed afterwards (a late event or an adjustment): the next invoice
+// of the subscription recomputes them and bills the difference.
+export const usageLatePeriods = sqliteTable(
+	"usage_late_periods",
+	{
+		tenantId: text("tenant_id").notNull(),
+		subscriptionId: text("subscription_id").notNull(),
+		metricCode: text("metric_code").notNull(),
+		periodStart: text("period_start").notNull(),
+		periodEnd: text("period_end").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.subscriptionId, t.metricCode, t.periodStart] })],
+);
+
+// Events a producer put straight on the queue that could not be accepted: kept for inspection, never dropped.
+export const usageRejections = sqliteTable(
+	"usage_rejections",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		event: json<unknown>("event").notNull(),
+		errors: json<unknown>("errors").notNull(),
+		receivedAt: text("received_at").notNull(),
+	},
+	(t) => [index("usage_rejections_tenant").on(t.tenantId, t.id)],
 );

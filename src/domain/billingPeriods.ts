@@ -237,6 +237,27 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-
 const MIN_INSTANT = (MIN_DAY + 1) * 86_400_000;
 const MAX_INSTANT = MAX_DAY * 86_400_000 - 1;
 
+// Building a formatter costs far more than using one; usage ingestion asks for thousands of dates.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
+	let format = dateFormats.get(timeZone);
+	if (format) return format;
+	try {
+		// Fixed calendar and digits, whatever the runtime's default locale is.
+		format = new Intl.DateTimeFormat("en-US-u-ca-gregory-nu-latn", {
+			timeZone,
+			year: "numeric",
+			month: "numeric",
+			day: "numeric",
+		});
+	} catch {
+		throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)}`);
+	}
+	dateFormats.set(timeZone, format);
+	return format;
+}
+
 /**
  * The calendar date of `instant` in the IANA time zone `timeZone`: "today" for a tenant in that zone.
  * Throws RangeError for an unknown zone, an invalid instant, or an instant text without an offset.
@@ -249,18 +270,8 @@ export function localDate(instant: Date | string, timeZone: string): string {
 	if (!(time >= MIN_INSTANT && time <= MAX_INSTANT)) throw new RangeError("instant is invalid or out of range");
 	// An undefined zone would silently mean the runtime's own zone.
 	if (typeof timeZone !== "string" || timeZone === "") throw new RangeError("a time zone is required");
-	let format: Intl.DateTimeFormat;
-	try {
-		// Fixed calendar and digits, whatever the runtime's default locale is.
-		format = new Intl.DateTimeFormat("en-US-u-ca-gregory-nu-latn", {
-			timeZone,
-			year: "numeric",
-			month: "numeric",
-			day: "numeric",
-		});
-	} catch {
-		throw new RangeError(`unknown time zone ${JSON.stringify(timeZone)}`);
-	}
+	if (timeZone === "UTC") return new Date(time).toISOString().slice(0, 10);
+	const format = dateFormatIn(timeZone);
 	const parts = format.formatToParts(time);
 	const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
 	return formatCivil({ year: part("year"), month: part("month"), day: part("day") });

@@ -15,3 +15,5 @@ const messageOf = (error: unknown): string => {
 export const isVersionConflict = (error: unknown) => messageOf(error).includes("version_conflict");
 
 export const isUniqueViolation = (error: unknown) => messageOf(error).includes("UNIQUE constraint failed");
+
+export const isNotNullViolation = (error: unknown) => messageOf(error).includes("NOT NULL constraint failed");

@@ -35,6 +35,11 @@ export const idPrefixes = {
 	pendingItem: "ii",
 	coupon: "coupon",
 	testClock: "clock",
+	billableMetric: "bm",
+	usageEvent: "uev",
+	usageAdjustment: "uadj",
+	usageCharge: "uc",
+	usageRejection: "urej",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

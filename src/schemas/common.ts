@@ -22,13 +22,13 @@ export const metadata = z
 		example: { crm_id: "A-42" },
 	});
 
-export const idParam = (prefix: string) =>
-	z.object({
-		id: z
-			.string()
-			.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`)
-			.meta({ example: `${prefix}_01JD3Q8W5Z9K2M4N6P8R0T2V4X` }),
-	});
+export const prefixedId = (prefix: string) =>
+	z
+		.string()
+		.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`)
+		.meta({ example: `${prefix}_01JD3Q8W5Z9K2M4N6P8R0T2V4X` });
+
+export const idParam = (prefix: string) => z.object({ id: prefixedId(prefix) });
 
 export const problemSchema = z
 	.object({

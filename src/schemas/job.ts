@@ -9,6 +9,8 @@ export const jobTypes = [
 	"accounting_export",
 	"ledger_sync",
 	"recurring_run",
+	"usage_aggregate",
+	"usage_import",
 ] as const;
 export type JobType = (typeof jobTypes)[number];
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { plans } from "../db/schema";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+import { planChargeSchema, planCharges } from "./usage";
 
 const intervals = ["day", "week", "month", "year"] as const;
 
@@ -24,6 +25,9 @@ export const planCreateBody = z
 			description:
 				"Monthly and yearly plans: renew on this day of the month (the last day in shorter months). A subscription without its own billing_cycle_anchor is charged pro rata for the days up to the first such day.",
 		}),
+		charges: planCharges
+			.optional()
+			.meta({ description: "Usage charges: a price model per billable metric, billed in arrears." }),
 		metadata: metadata.optional(),
 	})
 	.refine((b) => b.billing_day === undefined || b.interval === "month" || b.interval === "year", {
@@ -54,6 +58,7 @@ export const planUpdateBody = z
 			.optional()
 			.meta({ description: "Applies to periods billed from now on." }),
 		trial_period_days: z.number().int().min(0).max(365).optional(),
+		charges: planCharges.optional().meta({ description: "Replaces the usage charges for periods billed from now on." }),
 		metadata: metadata.optional(),
 		version: z.number().int().min(1).optional(),
 	})
@@ -71,6 +76,7 @@ export const planSchema = z
 		currency: z.string(),
 		trial_period_days: z.number().int(),
 		billing_day: z.number().int().nullable(),
+		charges: z.array(planChargeSchema),
 		metadata: z.record(z.string(), z.string()),
 		status: z.enum(["active", "archived"]),
 		version: z.number().int(),
@@ -92,6 +98,7 @@ export const presentPlan = (row: PlanRow) => ({
 	currency: row.currency,
 	trial_period_days: row.trialPeriodDays,
 	billing_day: row.billingDay,
+	charges: row.charges,
 	metadata: row.metadata,
 	status: row.status,
 	version: row.version,

@@ -15,6 +15,7 @@ import {
 } from "../../schemas/plan";
 import { changeStatements } from "../changeLog";
 import { paginate } from "../pagination";
+import { assertMetricsExist } from "../usage/metrics";
 
 export async function loadPlan(ctx: Pick<ServiceContext, "db" | "tenantId">, id: string): Promise<PlanRow> {
 	const row = await ctx.db
@@ -27,6 +28,7 @@ export async function loadPlan(ctx: Pick<ServiceContext, "db" | "tenantId">, id:
 }
 
 export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: PlanCreateInput }) {
+	await assertMetricsExist(ctx, input.charges ?? [], "charges");
 	const now = ctx.clock.now().toISOString();
 	const row: PlanRow = {
 		id: newId("plan"),
@@ -39,6 +41,7 @@ export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: P
 		currency: input.currency,
 		trialPeriodDays: input.trial_period_days,
 		billingDay: input.billing_day ?? null,
+		charges: input.charges ?? [],
 		metadata: input.metadata ?? {},
 		status: "active",
 		version: 1,
@@ -91,6 +94,7 @@ export async function updatePlan({
 	expectedVersion?: number;
 }) {
 	const current = await loadPlan(ctx, id);
+	if (patch.charges) await assertMetricsExist(ctx, patch.charges, "charges");
 	if (expectedVersion !== undefined && expectedVersion !== current.version) {
 		throw new AppError("version_conflict", "The plan was changed since you read it.", {
 			extensions: { current_version: current.version },
@@ -101,6 +105,7 @@ export async function updatePlan({
 		name: patch.name ?? current.name,
 		amount: patch.amount ?? current.amount,
 		trialPeriodDays: patch.trial_period_days ?? current.trialPeriodDays,
+		charges: patch.charges ?? current.charges,
 		metadata: patch.metadata ?? current.metadata,
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),

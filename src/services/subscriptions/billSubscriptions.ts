@@ -21,8 +21,10 @@ import type { PlanRow } from "../../schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
 import { changeStatements } from "../changeLog";
 import { couponDiscount } from "../coupons/coupons";
+import { commitCreateCreditNote } from "../creditNotes/creditNotes";
 import { buildDraft } from "../invoices/buildInvoice";
 import { newInvoiceStatements } from "../invoices/createInvoice";
+import { creditedLateStatements, type UsageBilling, usageBilling } from "../usage/usageCharges";
 import { subscriptionWhere } from "./loadSubscription";
 
 /** Periods one call bills for a subscription at most: a long backfill continues on the next run. */
@@ -54,6 +56,7 @@ export function periodInvoice(
 	period: BillingPeriod,
 	pending: { description: string; amount: number }[],
 	coupon: CouponRow | null,
+	usageItems: UsageBilling["items"] = [],
 ) {
 	const end = period.end;
 	const unitPrice = periodUnitPrice(plan, period, start);
@@ -80,11 +83,46 @@ export function periodInvoice(
 					discounts: [],
 					taxes: [],
 				})),
+				...usageItems,
 			],
 			metadata: { subscription_id: sub.id, period_start: start, period_end: end },
 		},
 		`subscription:${sub.id}:${start}`,
 	);
+}
+
+/** The period billed before the one starting at `start`: its usage is billed in arrears now. */
+async function previousPeriod(ctx: ServiceContext, subscriptionId: string, start: string) {
+	const row = await ctx.db
+		.select({ start: subscriptionInvoices.periodStart, end: subscriptionInvoices.periodEnd })
+		.from(subscriptionInvoices)
+		.where(and(eq(subscriptionInvoices.subscriptionId, subscriptionId), eq(subscriptionInvoices.periodEnd, start)))
+		.get();
+	return row ?? null;
+}
+
+/** Usage billed on the invoice of the period starting at `start` (nothing when the plan prices no usage). */
+async function usageFor(ctx: ServiceContext, sub: SubscriptionRow, plan: PlanRow, start: string) {
+	if (plan.charges.length === 0) return null;
+	return usageBilling(ctx, sub, plan.charges, await previousPeriod(ctx, sub.id, start));
+}
+
+/**
+ * Late usage that made a period's charge smaller than billed is credited on that period's invoice.
+ * The credit note's request key is derived from what was billed, so a retry finds the same note.
+ */
+async function creditOverbilledUsage(ctx: ServiceContext, sub: SubscriptionRow, usage: UsageBilling | null) {
+	for (const late of usage?.overbilled ?? []) {
+		if (!late.billed.invoiceId) continue;
+		const note = await commitCreateCreditNote(ctx, {
+			invoice_id: late.billed.invoiceId,
+			amount: late.billed.amount - late.rated.rating.amount,
+			reason: `Usage of ${late.rated.metric.code} corrected after invoicing (${late.rated.period.start} – ${dayBefore(late.rated.period.end)})`,
+			apply_to_invoice: true,
+			requestKey: `usage-late:${sub.id}:${late.rated.metric.code}:${late.rated.period.start}:${late.billed.amount}:${late.billed.quantityE6}`,
+		});
+		await runBatch(ctx.db, creditedLateStatements(ctx, sub, late, note.id));
+	}
 }
 
 /**
@@ -109,6 +147,27 @@ async function billOne(
 		const start = current.nextBillingDate;
 		const now = ctx.clock.now().toISOString();
 		if (current.cancelAtPeriodEnd) {
+			const usage = await usageFor(ctx, current, plan, start);
+			const finalInvoice =
+				usage && usage.items.length > 0
+					? buildDraft(
+							ctx,
+							customer,
+							{
+								currency: plan.currency,
+								issue_date: start,
+								items: usage.items,
+								metadata: { subscription_id: sub.id, period_start: start, period_end: start },
+							},
+							`subscription:${sub.id}:${start}:final`,
+						)
+					: null;
+			const finalStatements = finalInvoice
+				? [
+						...(await newInvoiceStatements(ctx, finalInvoice, true)).statements,
+						...(usage?.statements(finalInvoice.invoice.id) ?? []),
+					]
+				: [];
 			const ended: SubscriptionRow = {
 				...current,
 				status: "canceled",
@@ -122,6 +181,7 @@ async function billOne(
 					.update(subscriptions)
 					.set({ status: "canceled", endedAt: start, nextBillingDate: null, version: ended.version, updatedAt: now })
 					.where(subscriptionWhere(ctx, sub.id)),
+				...finalStatements,
 				...changeStatements(ctx, {
 					action: "subscription.canceled",
 					target: { type: "subscription", id: sub.id },
@@ -129,6 +189,7 @@ async function billOne(
 					after: presentSubscription(ended),
 				}),
 			]);
+			await creditOverbilledUsage(ctx, current, usage);
 			return;
 		}
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
@@ -145,7 +206,8 @@ async function billOne(
 		const coupon = current.couponId
 			? ((await ctx.db.select().from(coupons).where(eq(coupons.id, current.couponId)).get()) ?? null)
 			: null;
-		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon);
+		const usage = await usageFor(ctx, current, plan, start);
+		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon, usage?.items);
 		const couponPeriodsLeft =
 			coupon && current.couponPeriodsLeft !== null
 				? Math.max(0, current.couponPeriodsLeft - 1)
@@ -172,6 +234,7 @@ async function billOne(
 					createdAt: now,
 				}),
 				...invoice.statements,
+				...(usage?.statements(detail.invoice.id) ?? []),
 				...(pending.length
 					? [
 							ctx.db
@@ -205,6 +268,7 @@ async function billOne(
 				}),
 			]);
 			outcome.billed.push({ subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id });
+			await creditOverbilledUsage(ctx, current, usage);
 		} catch (error) {
 			if (!isUniqueViolation(error)) throw error;
 			// Billed already (an overlapping run, or a retry after a crash): move past the period.

@@ -1,0 +1,118 @@
+// Turns validated usage events into stored rows: whose they are (a subscription names its customer),
+// which tenant day they fall on, and what they are worth to their metric.
+import { and, eq, inArray } from "drizzle-orm";
+import { byIdChunks } from "../../db/chunks";
+import type { Database } from "../../db/client";
+import { billableMetrics, customers, subscriptions, tenants } from "../../db/schema";
+import { localDate } from "../../domain/billingPeriods";
+import { formatDecimal } from "../../domain/decimal";
+import { dimensionsKey, type MetricDefinition } from "../../domain/usage";
+import type { UsageWireEventParsed } from "../../schemas/usage";
+import type { StoredEvent } from "./storeUsage";
+import { worthFor } from "./storeUsage";
+
+type ParsedEvent = UsageWireEventParsed;
+
+/** What preparing one tenant's events needs to know, loaded once per batch. */
+export type TenantUsageContext = {
+	tenantId: string;
+	timeZone: string;
+	metrics: Map<string, MetricDefinition>;
+	/** Active customers of the tenant among those the events name. */
+	customers: Set<string>;
+	/** Subscription → its customer, for the subscriptions the events name. */
+	subscriptions: Map<string, string>;
+};
+
+export async function loadTenantUsageContext(
+	db: Database,
+	tenantId: string,
+	events: readonly Pick<ParsedEvent, "customer_id" | "subscription_id">[],
+): Promise<TenantUsageContext | null> {
+	const tenant = await db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId)).get();
+	if (!tenant) return null;
+	const metricRows = await db
+		.select({ code: billableMetrics.code, aggregation: billableMetrics.aggregation, field: billableMetrics.field })
+		.from(billableMetrics)
+		.where(eq(billableMetrics.tenantId, tenantId));
+	const subscriptionIds = [...new Set(events.flatMap((e) => (e.subscription_id ? [e.subscription_id] : [])))];
+	const subscriptionRows = await byIdChunks(subscriptionIds, (ids) =>
+		db
+			.select({ id: subscriptions.id, customerId: subscriptions.customerId })
+			.from(subscriptions)
+			.where(and(eq(subscriptions.tenantId, tenantId), inArray(subscriptions.id, ids))),
+	);
+	const customerIds = [
+		...new Set([
+			...events.flatMap((e) => (e.customer_id ? [e.customer_id] : [])),
+			...subscriptionRows.map((s) => s.customerId),
+		]),
+	];
+	const customerRows = await byIdChunks(customerIds, (ids) =>
+		db
+			.select({ id: customers.id })
+			.from(customers)
+			.where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids), eq(customers.status, "active"))),
+	);
+	return {
+		tenantId,
+		timeZone: tenant.timeZone,
+		metrics: new Map(metricRows.map((m) => [m.code, { aggregation: m.aggregation, field: m.field }])),
+		customers: new Set(customerRows.map((c) => c.id)),
+		subscriptions: new Map(subscriptionRows.map((s) => [s.id, s.customerId])),
+	};
+}
+
+export type Prepared = { ok: true; event: StoredEvent } | { ok: false; errors: { field: string; message: string }[] };
+
+/** One validated event as its stored row, or the reasons it cannot be accepted. */
+export function prepareEvent(
+	context: TenantUsageContext,
+	event: ParsedEvent,
+	receivedAt: string,
+	createdBy: string | null,
+): Prepared {
+	const errors: { field: string; message: string }[] = [];
+	let customerId = event.customer_id ?? null;
+	if (event.subscription_id) {
+		const owner = context.subscriptions.get(event.subscription_id);
+		if (!owner) errors.push({ field: "subscription_id", message: "names no subscription of this tenant" });
+		else if (customerId !== null && customerId !== owner)
+			errors.push({ field: "subscription_id", message: "belongs to another customer" });
+		else customerId = owner;
+	}
+	if (customerId !== null && !context.customers.has(customerId) && errors.length === 0)
+		errors.push({ field: "customer_id", message: "names no active customer of this tenant" });
+	const worth = worthFor(context.metrics.get(event.metric), {
+		kind: "event",
+		quantity: event.quantity,
+		properties: event.properties,
+	});
+	if ("problem" in worth) errors.push({ field: "properties", message: worth.problem });
+	if (errors.length > 0 || customerId === null || "problem" in worth) return { ok: false, errors };
+	return {
+		ok: true,
+		event: {
+			tenantId: context.tenantId,
+			eventId: event.event_id,
+			kind: "event",
+			customerId,
+			subscriptionId: event.subscription_id ?? null,
+			metricCode: event.metric,
+			quantity: formatDecimal(event.quantity),
+			valueE6: worth.valueE6,
+			uniqueValue: worth.uniqueValue,
+			properties: event.properties,
+			dimensions: dimensionsKey(event.dimensions),
+			timestamp: event.timestamp,
+			usageDate: localDate(event.timestamp, context.timeZone),
+			receivedAt,
+			reason: null,
+			createdBy,
+		},
+	};
+}
+
+/** Whether any of the events counts toward a metric of `last` aggregation (it needs one more statement). */
+export const anyLastMetric = (context: TenantUsageContext, events: readonly StoredEvent[]) =>
+	events.some((e) => context.metrics.get(e.metricCode)?.aggregation === "last");
