@@ -419,4 +419,35 @@ describe("usage on subscription invoices", () => {
 		});
 		expect(expectProblem(bad, 422, "validation_failed").errors[0].field).toBe("start_date");
 	});
+
+	it("bills the final usage when a subscription ends, at period end or at once", async () => {
+		const { key, customer, sub, advance } = await meteredSubscription({ model: "per_unit", unit_amount: "2" });
+		await sendUsage(key, { customer_id: customer.id, metric: "api_calls", quantity: 50, timestamp: at(12) });
+		await waitForUsage(key, MARCH, (r) => quantityOf(r, "api_calls") === "50");
+		await api(`/v1/billing/subscriptions/${sub.id}/cancel`, { key, method: "POST" });
+		await advance("2026-04-01T08:00:00Z");
+		const ended = await api(`/v1/billing/subscriptions/${sub.id}`, { key });
+		expect(ended.body).toMatchObject({ status: "canceled", ended_at: "2026-04-01" });
+		const invoices = await api(`/v1/billing/invoices?customer_id=${customer.id}`, { key });
+		const final = (invoices.body.data as { total: number; issue_date: string }[]).find(
+			(i) => i.issue_date === "2026-04-01",
+		);
+		expect(final?.total).toBe(100);
+
+		const other = await meteredSubscription({ model: "per_unit", unit_amount: "3" });
+		await sendUsage(other.key, {
+			customer_id: other.customer.id,
+			metric: "api_calls",
+			quantity: 7,
+			timestamp: "2026-03-01T09:00:00Z",
+		});
+		await waitForUsage(other.key, MARCH, (r) => quantityOf(r, "api_calls") === "7");
+		const now = await api(`/v1/billing/subscriptions/${other.sub.id}/cancel`, {
+			key: other.key,
+			body: { at_period_end: false, prorate: false },
+		});
+		expect(now.body.status).toBe("canceled");
+		const bills = await api(`/v1/billing/invoices?customer_id=${other.customer.id}`, { key: other.key });
+		expect((bills.body.data as { total: number }[]).map((i) => i.total).sort((a, b) => a - b)).toEqual([21, 1000]);
+	});
 });

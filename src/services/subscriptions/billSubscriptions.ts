@@ -126,6 +126,42 @@ async function creditOverbilledUsage(ctx: ServiceContext, sub: SubscriptionRow, 
 }
 
 /**
+ * The last invoice of an ending subscription: the usage of its final period (or the part of it
+ * used), and what late usage still owes. `settle` credits over-billed late periods once it commits.
+ */
+export async function finalUsage(
+	ctx: ServiceContext,
+	customer: typeof customers.$inferSelect,
+	sub: SubscriptionRow,
+	plan: PlanRow,
+	period: { start: string; end: string } | null,
+	issueDate: string,
+) {
+	if (plan.charges.length === 0) return { statements: [], settle: async () => {} };
+	const usage = await usageBilling(ctx, sub, plan.charges, period);
+	const invoice = usage.items.some((item) => item.unit_price > 0)
+		? buildDraft(
+				ctx,
+				customer,
+				{
+					currency: plan.currency,
+					issue_date: issueDate,
+					items: usage.items,
+					metadata: { subscription_id: sub.id, period_start: period?.start ?? issueDate, period_end: issueDate },
+				},
+				`subscription:${sub.id}:${issueDate}:final`,
+			)
+		: null;
+	return {
+		statements: [
+			...(invoice ? (await newInvoiceStatements(ctx, invoice, true)).statements : []),
+			...usage.statements(invoice?.invoice.id ?? null),
+		],
+		settle: () => creditOverbilledUsage(ctx, sub, usage),
+	};
+}
+
+/**
  * Bills one subscription's due periods. The (subscription, period) key is written in the same batch as
  * the invoice, so a period billed by an earlier, overlapping or crashed run fails that batch whole and
  * is simply skipped.
@@ -147,27 +183,7 @@ async function billOne(
 		const start = current.nextBillingDate;
 		const now = ctx.clock.now().toISOString();
 		if (current.cancelAtPeriodEnd) {
-			const usage = await usageFor(ctx, current, plan, start);
-			const finalInvoice =
-				usage && usage.items.length > 0
-					? buildDraft(
-							ctx,
-							customer,
-							{
-								currency: plan.currency,
-								issue_date: start,
-								items: usage.items,
-								metadata: { subscription_id: sub.id, period_start: start, period_end: start },
-							},
-							`subscription:${sub.id}:${start}:final`,
-						)
-					: null;
-			const finalStatements = finalInvoice
-				? [
-						...(await newInvoiceStatements(ctx, finalInvoice, true)).statements,
-						...(usage?.statements(finalInvoice.invoice.id) ?? []),
-					]
-				: [];
+			const final = await finalUsage(ctx, customer, current, plan, await previousPeriod(ctx, sub.id, start), start);
 			const ended: SubscriptionRow = {
 				...current,
 				status: "canceled",
@@ -181,7 +197,7 @@ async function billOne(
 					.update(subscriptions)
 					.set({ status: "canceled", endedAt: start, nextBillingDate: null, version: ended.version, updatedAt: now })
 					.where(subscriptionWhere(ctx, sub.id)),
-				...finalStatements,
+				...final.statements,
 				...changeStatements(ctx, {
 					action: "subscription.canceled",
 					target: { type: "subscription", id: sub.id },
@@ -189,7 +205,7 @@ async function billOne(
 					after: presentSubscription(ended),
 				}),
 			]);
-			await creditOverbilledUsage(ctx, current, usage);
+			await final.settle();
 			return;
 		}
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);

@@ -1,6 +1,7 @@
 // Cancel, pause, resume and invoice-now: each runs inside the customer's account object.
 
 import { and, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../db/client";
 import { subscriptionInvoices, subscriptions } from "../../db/schema";
 import { addInterval, periodContaining } from "../../domain/billingPeriods";
@@ -11,9 +12,10 @@ import { presentSubscription, type SubscriptionRow } from "../../schemas/subscri
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { commitCreateCreditNote } from "../creditNotes/creditNotes";
+import { loadCustomer } from "../customers/loadCustomer";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
-import { commitBillDue } from "./billSubscriptions";
+import { commitBillDue, finalUsage } from "./billSubscriptions";
 import { loadSubscription, subscriptionWhere } from "./loadSubscription";
 
 export type LifecycleAction =
@@ -43,10 +45,17 @@ const refuse = (sub: SubscriptionRow, what: string) =>
 		extensions: { current_status: sub.status },
 	});
 
-async function save(ctx: ServiceContext, before: SubscriptionRow, after: SubscriptionRow, action: string) {
+async function save(
+	ctx: ServiceContext,
+	before: SubscriptionRow,
+	after: SubscriptionRow,
+	action: string,
+	alongside: BatchItem<"sqlite">[] = [],
+) {
 	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = after;
 	await runBatch(ctx.db, [
 		ctx.db.update(subscriptions).set(fields).where(subscriptionWhere(ctx, before.id)),
+		...alongside,
 		...changeStatements(ctx, {
 			action,
 			target: { type: "subscription", id: before.id },
@@ -76,6 +85,7 @@ export async function commitChangeSubscription(
 				);
 				break;
 			}
+			const final = await finalUsageToday(ctx, sub, today);
 			await save(
 				ctx,
 				sub,
@@ -89,7 +99,9 @@ export async function commitChangeSubscription(
 					...bump,
 				},
 				"subscription.canceled",
+				final.statements,
 			);
+			await final.settle();
 			if (action.prorate && sub.currentPeriodStart && sub.currentPeriodEnd && today < sub.currentPeriodEnd) {
 				await creditUnusedPeriod(ctx, sub, today);
 			}
@@ -131,6 +143,27 @@ export async function commitChangeSubscription(
 		}
 	}
 	return presentSubscription(await loadSubscription(ctx, subscriptionId));
+}
+
+/** Canceling at once bills the usage of the current period up to today (trial usage is free). */
+async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
+	const billed = sub.currentPeriodStart
+		? await ctx.db
+				.select()
+				.from(subscriptionInvoices)
+				.where(
+					and(
+						eq(subscriptionInvoices.subscriptionId, sub.id),
+						eq(subscriptionInvoices.periodStart, sub.currentPeriodStart),
+					),
+				)
+				.get()
+		: undefined;
+	const tomorrow = addInterval(today, "day", 1, 1);
+	const period = billed
+		? { start: billed.periodStart, end: tomorrow < billed.periodEnd ? tomorrow : billed.periodEnd }
+		: null;
+	return finalUsage(ctx, await loadCustomer(ctx, sub.customerId), sub, await loadPlan(ctx, sub.planId), period, today);
 }
 
 /** Canceling at once with proration credits the unused part of the current period's invoice. */

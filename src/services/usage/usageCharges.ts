@@ -144,8 +144,8 @@ const guardStatement = (ctx: ServiceContext, subscriptionId: string, rated: Rate
 
 export type UsageBilling = {
 	items: ReturnType<typeof usageItem>[];
-	/** The invoice's statements for the usage it bills; they need the invoice id. */
-	statements: (invoiceId: string) => BatchItem<"sqlite">[];
+	/** The invoice's statements for the usage it bills (null: nothing was owed, no invoice). */
+	statements: (invoiceId: string | null) => BatchItem<"sqlite">[];
 	/** Late periods billed too much: credited after the invoice commits. */
 	overbilled: { rated: RatedCharge; billed: { quantityE6: bigint; amount: number; invoiceId: string | null } }[];
 };
