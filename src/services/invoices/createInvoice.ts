@@ -9,7 +9,7 @@ import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { buildDraft } from "./buildInvoice";
 import { finalizeStatements, insertInvoiceStatements } from "./invoiceStatements";
-import { type InvoiceDetail, loadInvoiceDetail } from "./loadInvoice";
+import { type InvoiceDetail, invoiceDetailFromBatch, invoiceDetailQueries } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
 async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
@@ -85,8 +85,13 @@ export async function commitNewInvoice(
 ) {
 	const today = todayOf(ctx.clock.now());
 	const prepared = await newInvoiceStatements(ctx, detail, finalize);
+	let results: readonly unknown[];
 	try {
-		await runBatch(ctx.db, prepared.statements);
+		// An issued invoice is read back by the same batch: its number is the database's to assign.
+		results = await runBatch(ctx.db, [
+			...prepared.statements,
+			...(prepared.finalized ? invoiceDetailQueries(ctx, detail.invoice.id) : []),
+		]);
 	} catch (error) {
 		const sourceRef = detail.invoice.sourceRef;
 		if (sourceRef !== null && isUniqueViolation(error)) {
@@ -96,9 +101,7 @@ export async function commitNewInvoice(
 		}
 		throw error;
 	}
-	return prepared.finalized
-		? presentInvoice(await loadInvoiceDetail(ctx, detail.invoice.id), today)
-		: presentInvoice(detail, today);
+	return presentInvoice(prepared.finalized ? invoiceDetailFromBatch(detail.invoice.id, results) : detail, today);
 }
 
 /** The same computation as creation, nothing persisted; `finalize` previews the issued figures. */

@@ -4,7 +4,7 @@ import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { commitVersioned, requireTransition } from "./invoiceErrors";
 import { finalizeStatements } from "./invoiceStatements";
-import { loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
+import { invoiceDetailFromBatch, invoiceDetailQueries, loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
 export async function finalizeInvoice({ ctx, id }: { ctx: ServiceContext; id: string }) {
@@ -18,7 +18,7 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 	requireTransition(detail.invoice, "finalize");
 	const today = todayOf(ctx.clock.now());
 	const finalization = await finalizeStatements(ctx, detail);
-	await commitVersioned(() =>
+	const results = await commitVersioned(() =>
 		runBatch(ctx.db, [
 			...finalization.statements,
 			...changeStatements(ctx, {
@@ -29,7 +29,8 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 				alsoEmits: finalization.after.status === "paid" ? ["invoice.paid"] : [],
 				computedAfter: { number: finalization.assignedNumber },
 			}),
+			...invoiceDetailQueries(ctx, invoiceId),
 		]),
 	);
-	return presentInvoice(await loadInvoiceDetail(ctx, invoiceId), today);
+	return presentInvoice(invoiceDetailFromBatch(invoiceId, results), today);
 }

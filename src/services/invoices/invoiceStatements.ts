@@ -9,6 +9,7 @@ import { summarizeTaxes } from "../../domain/invoiceTotals";
 import { invoiceIssued } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
+import { chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
 import { takeNextNumber } from "../numbering";
 import { resolveDueDate } from "./buildInvoice";
@@ -51,11 +52,11 @@ export async function finalizeStatements(
 	ctx: ServiceContext,
 	{ invoice: draft, lines }: InvoiceDetail,
 ): Promise<Finalization> {
-	const tenant = await ctx.db
-		.select({ format: tenants.invoiceNumberFormat })
-		.from(tenants)
-		.where(eq(tenants.id, ctx.tenantId))
-		.get();
+	// The number format and the chart the journal needs, in one round trip.
+	const [[tenant], ...chartRows] = await ctx.db.batch([
+		ctx.db.select({ format: tenants.invoiceNumberFormat }).from(tenants).where(eq(tenants.id, ctx.tenantId)),
+		...chartQueries(ctx),
+	]);
 	const format = parseNumberFormat(tenant?.format ?? DEFAULT_INVOICE_NUMBER_FORMAT);
 	if (!format)
 		throw new AppError("invalid_state", "The tenant's invoice number format is invalid; fix it in settings.");
@@ -73,14 +74,18 @@ export async function finalizeStatements(
 	});
 	const journal =
 		draft.total > 0
-			? await journalStatements(ctx, {
-					entryDate: issueDate,
-					source: { type: "invoice", id: draft.id },
-					customerId: draft.customerId,
-					currency: draft.currency,
-					description: `Invoice ${draft.id} issued`,
-					posting: invoiceIssued({ ...draft, taxLines: summarizeTaxes(lines), revenueLines: lines }),
-				})
+			? await journalStatements(
+					ctx,
+					{
+						entryDate: issueDate,
+						source: { type: "invoice", id: draft.id },
+						customerId: draft.customerId,
+						currency: draft.currency,
+						description: `Invoice ${draft.id} issued`,
+						posting: invoiceIssued({ ...draft, taxLines: summarizeTaxes(lines), revenueLines: lines }),
+					},
+					chartOf(chartRows),
+				)
 			: null;
 	const changes = {
 		status,

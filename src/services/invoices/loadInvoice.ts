@@ -18,37 +18,34 @@ export type InvoiceDetail = {
 	settlements?: InvoiceSettlements;
 };
 
-/** The payments and credit notes applied to each of `invoiceIds`, in two queries. */
-export async function loadSettlements(
-	ctx: ServiceContext,
-	invoiceIds: string[],
-): Promise<Map<string, InvoiceSettlements>> {
+/** The allocations and credit-note applications of some invoices (at most one chunk of ids). */
+const settlementQueries = (ctx: ServiceContext, ids: string[]) =>
+	[
+		ctx.db
+			.select()
+			.from(paymentAllocations)
+			.where(
+				and(
+					eq(paymentAllocations.tenantId, ctx.tenantId),
+					inArray(paymentAllocations.invoiceId, ids),
+					gt(paymentAllocations.amount, 0),
+				),
+			)
+			.orderBy(asc(paymentAllocations.createdAt)),
+		ctx.db
+			.select()
+			.from(creditNoteApplications)
+			.where(and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.invoiceId, ids)))
+			.orderBy(asc(creditNoteApplications.id)),
+	] as const;
+
+type AllocationRow = typeof paymentAllocations.$inferSelect;
+type ApplicationRow = typeof creditNoteApplications.$inferSelect;
+
+function groupSettlements(invoiceIds: string[], allocations: AllocationRow[], applications: ApplicationRow[]) {
 	const byInvoice = new Map<string, InvoiceSettlements>(
 		invoiceIds.map((id) => [id, { payments: [], creditNotes: [] }]),
 	);
-	if (invoiceIds.length === 0) return byInvoice;
-	const [allocations, applications] = await Promise.all([
-		byIdChunks(invoiceIds, (ids) =>
-			ctx.db
-				.select()
-				.from(paymentAllocations)
-				.where(
-					and(
-						eq(paymentAllocations.tenantId, ctx.tenantId),
-						inArray(paymentAllocations.invoiceId, ids),
-						gt(paymentAllocations.amount, 0),
-					),
-				)
-				.orderBy(asc(paymentAllocations.createdAt)),
-		),
-		byIdChunks(invoiceIds, (ids) =>
-			ctx.db
-				.select()
-				.from(creditNoteApplications)
-				.where(and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.invoiceId, ids)))
-				.orderBy(asc(creditNoteApplications.id)),
-		),
-	]);
 	for (const a of allocations)
 		byInvoice.get(a.invoiceId)?.payments.push({ paymentId: a.paymentId, amount: a.amount, appliedAt: a.updatedAt });
 	for (const a of applications) {
@@ -58,6 +55,20 @@ export async function loadSettlements(
 		else notes?.push({ creditNoteId: a.creditNoteId, amount: a.amount });
 	}
 	return byInvoice;
+}
+
+/** The payments and credit notes applied to each of `invoiceIds`, one round trip per chunk of ids. */
+export async function loadSettlements(
+	ctx: ServiceContext,
+	invoiceIds: string[],
+): Promise<Map<string, InvoiceSettlements>> {
+	if (invoiceIds.length === 0) return new Map();
+	const chunks = await byIdChunks(invoiceIds, async (ids) => [await ctx.db.batch(settlementQueries(ctx, ids))]);
+	return groupSettlements(
+		invoiceIds,
+		chunks.flatMap(([allocations]) => allocations),
+		chunks.flatMap(([, applications]) => applications),
+	);
 }
 
 export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<InvoiceRow> {
@@ -70,9 +81,9 @@ export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<I
 	return row;
 }
 
-/** The invoice with its lines and deliveries, read in one round trip. */
-export async function loadInvoiceDetail(ctx: ServiceContext, id: string): Promise<InvoiceDetail> {
-	const [rows, lines, deliveries] = await ctx.db.batch([
+/** The reads of an invoice's detail, to run as one batch (or at the end of a write batch). */
+export const invoiceDetailQueries = (ctx: ServiceContext, id: string) =>
+	[
 		ctx.db
 			.select()
 			.from(invoices)
@@ -87,9 +98,23 @@ export async function loadInvoiceDetail(ctx: ServiceContext, id: string): Promis
 			.from(invoiceDeliveries)
 			.where(and(eq(invoiceDeliveries.tenantId, ctx.tenantId), eq(invoiceDeliveries.invoiceId, id)))
 			.orderBy(asc(invoiceDeliveries.id)),
-	]);
+		...settlementQueries(ctx, [id]),
+	] as const;
+
+type DetailRows = readonly [InvoiceRow[], InvoiceLineRow[], InvoiceDeliveryRow[], AllocationRow[], ApplicationRow[]];
+
+/** The detail from the results of `invoiceDetailQueries`. */
+export function invoiceDetailOf(id: string, [rows, lines, deliveries, allocations, applications]: DetailRows) {
 	const invoice = rows[0];
 	if (!invoice) throw notFound("invoice", id);
-	const settlements = (await loadSettlements(ctx, [id])).get(id);
-	return { invoice, lines, deliveries, settlements };
+	return { invoice, lines, deliveries, settlements: groupSettlements([id], allocations, applications).get(id) };
 }
+
+/** The invoice with its lines, deliveries and settlements, read in one round trip. */
+export async function loadInvoiceDetail(ctx: ServiceContext, id: string): Promise<InvoiceDetail> {
+	return invoiceDetailOf(id, await ctx.db.batch(invoiceDetailQueries(ctx, id)));
+}
+
+/** The detail as the last five results of a batch that ended with `invoiceDetailQueries`. */
+export const invoiceDetailFromBatch = (id: string, results: readonly unknown[]): InvoiceDetail =>
+	invoiceDetailOf(id, results.slice(-5) as unknown as DetailRows);

@@ -12,23 +12,34 @@ export type Chart = AccountMap & {
 	baseCurrency: string;
 };
 
-/** The tenant's accounts, mappings and closed-through date, in one round trip. */
-export async function loadChart(ctx: Pick<ServiceContext, "db" | "tenantId">): Promise<Chart> {
-	const [accounts, mappings, tenant] = await ctx.db.batch([
+/** The reads a chart is made of, to run in one batch (alone, or with a caller's own reads). */
+export const chartQueries = (ctx: Pick<ServiceContext, "db" | "tenantId">) =>
+	[
 		ctx.db.select().from(ledgerAccounts).where(eq(ledgerAccounts.tenantId, ctx.tenantId)),
 		ctx.db.select().from(ledgerMappings).where(eq(ledgerMappings.tenantId, ctx.tenantId)),
 		ctx.db
 			.select({ closedThrough: tenants.booksClosedThrough, baseCurrency: tenants.defaultCurrency })
 			.from(tenants)
 			.where(eq(tenants.id, ctx.tenantId)),
-	]);
-	return {
-		mappings: Object.fromEntries(mappings.map((m) => [m.key, m.accountCode])),
-		customCodes: new Set(accounts.map((a) => a.code)),
-		accounts: new Map(accounts.map((a) => [a.code, { name: a.name, type: a.type }])),
-		closedThrough: tenant[0]?.closedThrough ?? null,
-		baseCurrency: tenant[0]?.baseCurrency ?? "USD",
-	};
+	] as const;
+
+type ChartRows = readonly [
+	(typeof ledgerAccounts.$inferSelect)[],
+	(typeof ledgerMappings.$inferSelect)[],
+	{ closedThrough: string | null; baseCurrency: string }[],
+];
+
+export const chartOf = ([accounts, mappings, tenant]: ChartRows): Chart => ({
+	mappings: Object.fromEntries(mappings.map((m) => [m.key, m.accountCode])),
+	customCodes: new Set(accounts.map((a) => a.code)),
+	accounts: new Map(accounts.map((a) => [a.code, { name: a.name, type: a.type }])),
+	closedThrough: tenant[0]?.closedThrough ?? null,
+	baseCurrency: tenant[0]?.baseCurrency ?? "USD",
+});
+
+/** The tenant's accounts, mappings and closed-through date, in one round trip. */
+export async function loadChart(ctx: Pick<ServiceContext, "db" | "tenantId">): Promise<Chart> {
+	return chartOf(await ctx.db.batch(chartQueries(ctx)));
 }
 
 export const describeAccount = (chart: Pick<Chart, "accounts">, code: string) =>

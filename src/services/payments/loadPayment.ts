@@ -39,7 +39,22 @@ export async function loadReopenableAllocations(ctx: ServiceContext, paymentId: 
 	return rows.filter((row) => row.amount > 0);
 }
 
+/** The payment and its allocations, as reads that can end a write batch. */
+export const paymentQueries = (ctx: ServiceContext, id: string) =>
+	[
+		ctx.db
+			.select()
+			.from(payments)
+			.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, id))),
+		ctx.db
+			.select()
+			.from(paymentAllocations)
+			.where(and(eq(paymentAllocations.tenantId, ctx.tenantId), eq(paymentAllocations.paymentId, id)))
+			.orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id)),
+	] as const;
+
 export async function presentPaymentById(ctx: ServiceContext, id: string) {
-	const [row, allocations] = await Promise.all([loadPaymentRow(ctx, id), loadAllocations(ctx, id)]);
+	const [[row], allocations] = await ctx.db.batch(paymentQueries(ctx, id));
+	if (!row) throw notFound("payment", id);
 	return presentPayment(row, allocations);
 }

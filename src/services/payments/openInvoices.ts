@@ -29,7 +29,17 @@ export async function payableInvoice(
 	currency: string,
 	field: string,
 ): Promise<InvoiceRow> {
-	const invoice = await loadInvoiceRow(ctx, invoiceId).catch(() => null);
+	return checkPayable(await loadInvoiceRow(ctx, invoiceId).catch(() => null), invoiceId, customerId, currency, field);
+}
+
+/** `payableInvoice` on an invoice read already (undefined when there is none). */
+export function checkPayable(
+	invoice: InvoiceRow | null | undefined,
+	invoiceId: string,
+	customerId: string,
+	currency: string,
+	field: string,
+): InvoiceRow {
 	if (!invoice || invoice.customerId !== customerId) {
 		throw fieldInvalid("body", field, `no invoice '${invoiceId}' of this customer exists`);
 	}
