@@ -4,6 +4,7 @@ import { usageMessages } from "../../examples/usage-producer/src/index";
 import { consumeUsage } from "../../queues/usage";
 import { MAINTENANCE_CRON, runScheduled } from "../../src/cron/scheduled";
 import { database } from "../../src/db/client";
+import { enqueueUsage } from "../../src/services/usage/ingestUsage";
 import { activatePendingUsage } from "../../src/services/usage/usageJobs";
 import { api, newCustomer, newTenant } from "../helpers/api";
 import { newMetric, quantityOf } from "../helpers/usage";
@@ -69,30 +70,28 @@ describe("usage-events consumer", () => {
 		const { key, tenantId, customerId } = await setup();
 		const events = Array.from({ length: 5 }, (_, i) => event(customerId, `c${i}`, { quantity: 2 }));
 		const message = [{ tenant_id: tenantId, events }];
-		// Crash before the commit: the batch fails whole and every message is retried.
-		const failing = {
-			...env,
-			DB: {
-				...env.DB,
-				batch: async () => Promise.reject(new Error("connection lost")),
+		// The consumer reads (one batch), then writes (one batch): `failWrite` breaks only the write.
+		const failWrite = (fail: (statements: D1PreparedStatement[]) => Promise<unknown>) => {
+			let calls = 0;
+			const DB = {
 				prepare: env.DB.prepare.bind(env.DB),
-			},
+				batch: (statements: D1PreparedStatement[]) => (++calls === 2 ? fail(statements) : env.DB.batch(statements)),
+			};
+			return { ...env, DB } as unknown as typeof env;
 		};
-		const crashed = await consume(message, failing as unknown as typeof env);
+		// Crash before the commit: the batch fails whole and every message is retried.
+		const crashed = await consume(
+			message,
+			failWrite(() => Promise.reject(new Error("connection lost"))),
+		);
 		expect(crashed.retryMessages).toHaveLength(1);
 		expect(quantityOf(await usageIn(key), "api_calls")).toBe("0");
 		// Crash after the commit, before the acknowledgement: the message comes back.
-		const afterCommit = {
-			...env,
-			DB: {
-				prepare: env.DB.prepare.bind(env.DB),
-				batch: async (statements: D1PreparedStatement[]) => {
-					await env.DB.batch(statements);
-					throw new Error("worker evicted before ack");
-				},
-			},
-		};
-		const lostAck = await consume(message, afterCommit as unknown as typeof env, 2);
+		const afterCommit = failWrite(async (statements) => {
+			await env.DB.batch(statements);
+			throw new Error("worker evicted before ack");
+		});
+		const lostAck = await consume(message, afterCommit, 2);
 		expect(lostAck.retryMessages).toHaveLength(1);
 		expect(quantityOf(await usageIn(key), "api_calls")).toBe("10");
 		// The redelivery counts nothing twice.
@@ -102,16 +101,15 @@ describe("usage-events consumer", () => {
 
 	it("rolls back a batch that fails part-way: nothing of it is stored", async () => {
 		const { key, tenantId, customerId } = await setup();
+		let calls = 0;
+		const failing = env.DB.prepare("insert into usage_ingest_marks (id, after_rowid) values (null, null)");
 		const partial = {
 			...env,
 			DB: {
 				prepare: env.DB.prepare.bind(env.DB),
-				// The last statement fails after the events and aggregates were written in the same batch.
+				// The write's last statement fails after its events and aggregates were written in the same batch.
 				batch: (statements: D1PreparedStatement[]) =>
-					env.DB.batch([
-						...statements,
-						env.DB.prepare("insert into usage_ingest_marks (id, after_rowid) values (null, null)"),
-					]),
+					env.DB.batch(++calls === 2 ? [...statements, failing] : statements),
 			},
 		};
 		const result = await consume(
@@ -234,5 +232,45 @@ describe("usage-events consumer", () => {
 		const result = await consume(messages);
 		expect(result.explicitAcks).toHaveLength(messages.length);
 		expect(quantityOf(await usageIn(key), "api_calls")).toBe("2000");
+	});
+
+	it("sizes queue messages in bytes, so text outside ASCII never pushes one over 128 KB", async () => {
+		const sent: { body: unknown }[][] = [];
+		const queue = { sendBatch: async (messages: { body: unknown }[]) => void sent.push(messages) };
+		// 40 events of 2,000 three-byte characters: about 80,000 characters but 240,000 bytes.
+		const events = Array.from({ length: 40 }, (_, i) => ({
+			event_id: `utf8-${i}`,
+			customer_id: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X",
+			metric: "api_calls",
+			timestamp: at(1),
+			dimensions: { note: "€".repeat(2000) },
+		}));
+		await enqueueUsage({ ...env, USAGE_EVENTS: queue as unknown as Queue }, "ten_x", events);
+		const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
+		for (const call of sent) {
+			expect(bytes(call.map((m) => m.body))).toBeLessThan(256 * 1024);
+			for (const message of call) expect(bytes(message.body)).toBeLessThan(128 * 1024);
+		}
+		expect(sent.flat().flatMap((m) => (m.body as { events: unknown[] }).events)).toHaveLength(40);
+	});
+
+	it("stores a large batch in bounded writes; a crash between them loses and doubles nothing", async () => {
+		const { key, tenantId, customerId } = await setup();
+		const events = Array.from({ length: 12_000 }, (_, i) =>
+			event(customerId, `big-${i}`, { timestamp: at(1 + (i % 28)) }),
+		);
+		const messages = [0, 1, 2].map((n) => ({ tenant_id: tenantId, events: events.slice(n * 4_000, (n + 1) * 4_000) }));
+		let calls = 0;
+		const DB = {
+			prepare: env.DB.prepare.bind(env.DB),
+			// Read, first write of 5,000 events, then the crash before the second write.
+			batch: (statements: D1PreparedStatement[]) =>
+				++calls === 3 ? Promise.reject(new Error("evicted")) : env.DB.batch(statements),
+		};
+		const crashed = await consume(messages, { ...env, DB } as unknown as typeof env);
+		expect(crashed.retryMessages).toHaveLength(3);
+		expect(quantityOf(await usageIn(key), "api_calls")).toBe("5000");
+		await consume(messages, env, 2);
+		expect(quantityOf(await usageIn(key), "api_calls")).toBe("12000");
 	});
 });

@@ -59,12 +59,16 @@ const wireEventOf = (e: UsageWireEventParsed): UsageWireEvent => ({
 	timestamp: e.timestamp,
 });
 
+const encoder = new TextEncoder();
+/** Queue limits count bytes: text outside ASCII takes more than one byte per character. */
+const utf8Length = (text: string) => (/[^ -~\t\n\r]/.test(text) ? encoder.encode(text).byteLength : text.length);
+
 /** Puts events on the queue in messages under the size limit, a few sendBatch calls at a time. */
 export async function enqueueUsage(env: Env, tenantId: string, events: readonly UsageWireEvent[]): Promise<void> {
-	const messages: UsageMessage[] = chunkBySize(events, MAX_MESSAGE_BYTES, (e) => JSON.stringify(e).length).map(
+	const messages: UsageMessage[] = chunkBySize(events, MAX_MESSAGE_BYTES, (e) => utf8Length(JSON.stringify(e))).map(
 		(chunk) => ({ v: 1, tenant_id: tenantId, events: chunk }),
 	);
-	const sends = chunkBySize(messages, MAX_SEND_BYTES, (m) => JSON.stringify(m).length);
+	const sends = chunkBySize(messages, MAX_SEND_BYTES, (m) => utf8Length(JSON.stringify(m)));
 	for (const send of sends) {
 		for (let i = 0; i < send.length; i += MAX_SEND_MESSAGES)
 			await env.USAGE_EVENTS.sendBatch(send.slice(i, i + MAX_SEND_MESSAGES).map((body) => ({ body })));

@@ -1,7 +1,7 @@
 // Turns validated usage events into stored rows: whose they are (a subscription names its customer),
 // which tenant day they fall on, and what they are worth to their metric.
 import { and, eq, inArray } from "drizzle-orm";
-import { byIdChunks } from "../../db/chunks";
+import { chunked } from "../../db/chunks";
 import type { Database } from "../../db/client";
 import { billableMetrics, customers, subscriptions, tenants } from "../../db/schema";
 import { localDate } from "../../domain/billingPeriods";
@@ -24,41 +24,51 @@ export type TenantUsageContext = {
 	subscriptions: Map<string, string>;
 };
 
+/** Everything preparing the events needs, read in one round trip. */
 export async function loadTenantUsageContext(
 	db: Database,
 	tenantId: string,
 	events: readonly Pick<ParsedEvent, "customer_id" | "subscription_id">[],
 ): Promise<TenantUsageContext | null> {
-	const tenant = await db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId)).get();
-	if (!tenant) return null;
-	const metricRows = await db
-		.select({ code: billableMetrics.code, aggregation: billableMetrics.aggregation, field: billableMetrics.field })
-		.from(billableMetrics)
-		.where(eq(billableMetrics.tenantId, tenantId));
 	const subscriptionIds = [...new Set(events.flatMap((e) => (e.subscription_id ? [e.subscription_id] : [])))];
-	const subscriptionRows = await byIdChunks(subscriptionIds, (ids) =>
+	const customerIds = [...new Set(events.flatMap((e) => (e.customer_id ? [e.customer_id] : [])))];
+	// A subscription's customer is checked by joining it, so both lookups go in the same batch.
+	const [tenantRows, metricRows, ...lookups] = await db.batch([
+		db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId)),
 		db
-			.select({ id: subscriptions.id, customerId: subscriptions.customerId })
-			.from(subscriptions)
-			.where(and(eq(subscriptions.tenantId, tenantId), inArray(subscriptions.id, ids))),
-	);
-	const customerIds = [
-		...new Set([
-			...events.flatMap((e) => (e.customer_id ? [e.customer_id] : [])),
-			...subscriptionRows.map((s) => s.customerId),
-		]),
-	];
-	const customerRows = await byIdChunks(customerIds, (ids) =>
-		db
-			.select({ id: customers.id })
-			.from(customers)
-			.where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids), eq(customers.status, "active"))),
-	);
+			.select({ code: billableMetrics.code, aggregation: billableMetrics.aggregation, field: billableMetrics.field })
+			.from(billableMetrics)
+			.where(eq(billableMetrics.tenantId, tenantId)),
+		...chunked(subscriptionIds).map((ids) =>
+			db
+				.select({ id: subscriptions.id, customerId: subscriptions.customerId, active: customers.status })
+				.from(subscriptions)
+				.innerJoin(customers, eq(customers.id, subscriptions.customerId))
+				.where(and(eq(subscriptions.tenantId, tenantId), inArray(subscriptions.id, ids))),
+		),
+		...chunked(customerIds).map((ids) =>
+			db
+				.select({ customerId: customers.id, active: customers.status })
+				.from(customers)
+				.where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids))),
+		),
+	]);
+	const tenant = tenantRows[0];
+	if (!tenant) return null;
+	const subscriptionChunks = chunked(subscriptionIds).length;
+	const subscriptionRows = lookups.slice(0, subscriptionChunks).flat() as {
+		id: string;
+		customerId: string;
+		active: string;
+	}[];
+	const customerRows = lookups.slice(subscriptionChunks).flat();
 	return {
 		tenantId,
 		timeZone: tenant.timeZone,
 		metrics: new Map(metricRows.map((m) => [m.code, { aggregation: m.aggregation, field: m.field }])),
-		customers: new Set(customerRows.map((c) => c.id)),
+		customers: new Set(
+			[...customerRows, ...subscriptionRows].filter((c) => c.active === "active").map((c) => c.customerId),
+		),
 		subscriptions: new Map(subscriptionRows.map((s) => [s.id, s.customerId])),
 	};
 }

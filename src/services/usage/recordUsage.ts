@@ -1,6 +1,7 @@
 // The usage consumer's work: a queue batch's events, whatever their tenants, are validated, stored
-// and aggregated in ONE D1 batch. Either all of it commits or none, and a redelivered message finds
-// its events stored already, so it adds nothing: no loss, no double count.
+// and aggregated in D1 batches that each hold some events together with their aggregates. A batch
+// commits whole or not at all, and a redelivered message finds the events of committed batches
+// stored already, so they add nothing: no loss, no double count.
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, runBatch } from "../../db/client";
 import { usageRejections } from "../../db/schema";
@@ -11,6 +12,12 @@ import { anyLastMetric, loadTenantUsageContext, prepareEvent } from "./prepareUs
 import { type StoredEvent, storeUsageStatements } from "./storeUsage";
 
 export type RecordOutcome = { stored: number; rejected: number };
+
+/**
+ * Events per D1 batch. D1 runs one query at a time per database: a bounded write (tens of ms) keeps
+ * every other request's reads flowing while a large queue batch is being stored.
+ */
+const EVENTS_PER_WRITE = 5_000;
 
 export async function recordUsageMessages(
 	db: Database,
@@ -23,7 +30,7 @@ export async function recordUsageMessages(
 		list.push(...message.events);
 		byTenant.set(message.tenant_id, list);
 	}
-	const statements: BatchItem<"sqlite">[] = [];
+	const writes: BatchItem<"sqlite">[][] = [];
 	const outcome: RecordOutcome = { stored: 0, rejected: 0 };
 	for (const [tenantId, raw] of byTenant) {
 		const rejections: (typeof usageRejections.$inferInsert)[] = [];
@@ -52,14 +59,16 @@ export async function recordUsageMessages(
 			if (prepared.ok) stored.push(prepared.event);
 			else rejections.push({ id: newId("usageRejection"), tenantId, event, errors: prepared.errors, receivedAt });
 		}
-		if (context && stored.length > 0)
-			statements.push(...storeUsageStatements(db, stored, { anyLastMetric: anyLastMetric(context, stored) }));
+		for (let i = 0; context && i < stored.length; i += EVENTS_PER_WRITE) {
+			const part = stored.slice(i, i + EVENTS_PER_WRITE);
+			writes.push(storeUsageStatements(db, part, { anyLastMetric: anyLastMetric(context, part) }));
+		}
 		// Rejections are recorded, not dropped: a producer's bug shows up where the tenant can see it.
 		for (let i = 0; i < rejections.length; i += 50)
-			statements.push(db.insert(usageRejections).values(rejections.slice(i, i + 50)));
+			writes.push([db.insert(usageRejections).values(rejections.slice(i, i + 50))]);
 		outcome.stored += stored.length;
 		outcome.rejected += rejections.length;
 	}
-	if (statements.length > 0) await runBatch(db, statements);
+	for (const statements of writes) await runBatch(db, statements);
 	return outcome;
 }
