@@ -1,7 +1,7 @@
 import type { Env } from "../src/env";
 import { createLogger } from "../src/lib/logger";
 import { consumeJobs } from "./jobs";
-import { consumeUsage } from "./usage";
+import { consumeUsage, consumeUsageDeadLetters } from "./usage";
 import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
 type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promise<void>;
@@ -10,6 +10,7 @@ type Consumer = (batch: MessageBatch, env: Env, ctx: ExecutionContext) => Promis
 const consumers: Partial<Record<string, Consumer>> = {
 	jobs: consumeJobs,
 	"usage-events": consumeUsage,
+	"usage-events-dlq": consumeUsageDeadLetters,
 	webhooks: consumeWebhooks,
 	"webhooks-dlq": consumeWebhooksDeadLetters,
 };

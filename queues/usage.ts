@@ -1,6 +1,8 @@
 import { database } from "../src/db/client";
+import { usageRejections } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
+import { newId } from "../src/lib/ids";
 import { createLogger } from "../src/lib/logger";
 import { type UsageMessage, usageMessage } from "../src/schemas/usage";
 import { recordUsageMessages } from "../src/services/usage/recordUsage";
@@ -34,5 +36,49 @@ export async function consumeUsage(batch: MessageBatch, env: Env): Promise<void>
 		const attempts = Math.max(...messages.map((m) => m.message.attempts));
 		logger.error("usage batch failed; retrying", { error: (error as Error).message, attempts });
 		for (const { message } of messages) message.retry({ delaySeconds: Math.min(2 ** attempts, 300) });
+	}
+}
+
+/**
+ * `usage-events-dlq`: a message that exhausted its retries gets one more attempt at being recorded;
+ * failing that (or malformed), its body is kept in usage_rejections, where it can be inspected and
+ * sent again. Nothing that was acknowledged to a producer disappears.
+ */
+export async function consumeUsageDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
+	const db = database(env.DB);
+	const logger = createLogger({ queue: batch.queue });
+	const now = systemClock.now().toISOString();
+	for (const message of batch.messages) {
+		const parsed = usageMessage.safeParse(message.body);
+		try {
+			if (parsed.success) {
+				await recordUsageMessages(db, [parsed.data], now);
+				message.ack();
+				continue;
+			}
+		} catch (error) {
+			logger.error("dead-lettered usage still cannot be recorded; keeping it", { error: (error as Error).message });
+		}
+		try {
+			const tenantId = (message.body as { tenant_id?: unknown } | null)?.tenant_id;
+			await db.insert(usageRejections).values({
+				id: newId("usageRejection"),
+				tenantId: typeof tenantId === "string" ? tenantId : "unknown",
+				event: message.body,
+				errors: [
+					{
+						field: parsed.success ? "message" : "v",
+						message: parsed.success
+							? `dead-lettered after ${message.attempts} attempts`
+							: "is not a usage message of schema v1",
+					},
+				],
+				receivedAt: now,
+			});
+			message.ack();
+		} catch (error) {
+			logger.error("dead-lettered usage could not be kept; retrying", { error: (error as Error).message });
+			message.retry({ delaySeconds: 60 });
+		}
 	}
 }

@@ -948,7 +948,9 @@ export const usageEvents = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.tenantId, t.eventId] }),
-		index("usage_events_customer").on(t.tenantId, t.customerId, t.metricCode, t.usageDate),
+		// Days arrive in order, so this index grows at its end: cheap to keep up under heavy ingestion,
+		// and what rebuilding a window of aggregates reads.
+		index("usage_events_day").on(t.tenantId, t.usageDate),
 		index("usage_events_pending").on(t.tenantId, t.metricCode).where(sql`${t.valueE6} is null`),
 		check("usage_events_quantity", sql`${t.kind} = 'adjustment' or ${t.valueE6} is null or ${t.valueE6} >= 0`),
 	],

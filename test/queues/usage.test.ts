@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { usageMessages } from "../../examples/usage-producer/src/index";
-import { consumeUsage } from "../../queues/usage";
+import { consumeUsage, consumeUsageDeadLetters } from "../../queues/usage";
 import { MAINTENANCE_CRON, runScheduled } from "../../src/cron/scheduled";
 import { database } from "../../src/db/client";
 import { enqueueUsage } from "../../src/services/usage/ingestUsage";
@@ -272,5 +272,26 @@ describe("usage-events consumer", () => {
 		expect(quantityOf(await usageIn(key), "api_calls")).toBe("5000");
 		await consume(messages, env, 2);
 		expect(quantityOf(await usageIn(key), "api_calls")).toBe("12000");
+	});
+
+	it("keeps every dead letter: recorded when it can be now, stored as it came otherwise", async () => {
+		const { key, tenantId, customerId } = await setup();
+		const batch = createMessageBatch("usage-events-dlq", [
+			{
+				id: "dl1",
+				timestamp: new Date(),
+				attempts: 6,
+				body: { v: 1, tenant_id: tenantId, events: [event(customerId, "dl-1")] },
+			},
+			{ id: "dl2", timestamp: new Date(), attempts: 6, body: { v: 9, tenant_id: tenantId, events: "?" } },
+		]);
+		const ctx = createExecutionContext();
+		await consumeUsageDeadLetters(batch, env);
+		expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(2);
+		expect(quantityOf(await usageIn(key), "api_calls")).toBe("1");
+		const kept = await env.DB.prepare("select event from usage_rejections where tenant_id = ?")
+			.bind(tenantId)
+			.all<{ event: string }>();
+		expect(kept.results.map((r) => JSON.parse(r.event).v)).toEqual([9]);
 	});
 });

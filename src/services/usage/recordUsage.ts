@@ -11,7 +11,8 @@ import { fieldErrorsOf } from "../../schemas/validation";
 import { anyLastMetric, loadTenantUsageContext, prepareEvent } from "./prepareUsage";
 import { type StoredEvent, storeUsageStatements } from "./storeUsage";
 
-export type RecordOutcome = { stored: number; rejected: number };
+/** What a consumer batch did, and where its time went (preparing in the Worker, writing in D1). */
+export type RecordOutcome = { stored: number; rejected: number; prepareMs: number; writeMs: number };
 
 /**
  * Events per D1 batch. D1 runs one query at a time per database: a bounded write (tens of ms) keeps
@@ -31,7 +32,8 @@ export async function recordUsageMessages(
 		byTenant.set(message.tenant_id, list);
 	}
 	const writes: BatchItem<"sqlite">[][] = [];
-	const outcome: RecordOutcome = { stored: 0, rejected: 0 };
+	const started = Date.now();
+	const outcome: RecordOutcome = { stored: 0, rejected: 0, prepareMs: 0, writeMs: 0 };
 	for (const [tenantId, raw] of byTenant) {
 		const rejections: (typeof usageRejections.$inferInsert)[] = [];
 		const parsed = raw.flatMap((event) => {
@@ -69,6 +71,8 @@ export async function recordUsageMessages(
 		outcome.stored += stored.length;
 		outcome.rejected += rejections.length;
 	}
+	outcome.prepareMs = Date.now() - started;
 	for (const statements of writes) await runBatch(db, statements);
+	outcome.writeMs = Date.now() - started - outcome.prepareMs;
 	return outcome;
 }
