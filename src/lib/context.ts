@@ -28,6 +28,10 @@ export type AppBindings = {
 		auth?: Auth;
 		/** The request body as text, read once by the body guard for routes that take one. */
 		rawBody?: string;
+		/** The JSON body as the body guard parsed it (a route reading the raw body need not parse it again). */
+		jsonBody?: unknown;
+		/** Set by a handler whose request can write no outbox events: nothing to dispatch after it. */
+		writesNoEvents?: boolean;
 		/** The problem code of the error response, for middleware that runs after the handler. */
 		errorCode?: ErrorCode;
 	};

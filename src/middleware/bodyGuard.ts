@@ -29,7 +29,7 @@ export const bodyGuard: MiddlewareHandler<AppBindings> = async (c, next) => {
 		);
 	}
 	try {
-		JSON.parse(text);
+		c.set("jsonBody", JSON.parse(text));
 	} catch (error) {
 		throw new AppError("malformed_json", `The request body is not valid JSON: ${(error as Error).message}`);
 	}

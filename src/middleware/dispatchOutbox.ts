@@ -11,7 +11,7 @@ const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) => {
 	await next();
 	const auth = c.var.auth;
-	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key") return;
+	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.var.writesNoEvents) return;
 	const dispatch = dispatchEvents(c.env, c.var.db, { tenantId: auth.tenantId, requestId: c.var.requestId }).catch(
 		(error) =>
 			c.var.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),

@@ -3,7 +3,7 @@ import { type AppContext, tenantContext } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { contentJson, problemResponse } from "../../schemas/common";
 import { usageEventInput, usageIngestResult } from "../../schemas/usage";
-import { acceptUsageEvents, eventsOfBody, MAX_EVENTS_PER_REQUEST } from "../../services/usage/ingestUsage";
+import { acceptUsageEvents, eventsOfNdjson, MAX_EVENTS_PER_REQUEST } from "../../services/usage/ingestUsage";
 import { ApiRoute } from "../base";
 
 export class UsageIngest extends ApiRoute {
@@ -38,7 +38,10 @@ export class UsageIngest extends ApiRoute {
 	override async handle(c: AppContext) {
 		const raw = c.var.rawBody ?? "";
 		if (raw.trim() === "") throw new AppError("validation_failed", "The body holds no events.");
-		const events = eventsOfBody(raw, /ndjson/i.test(c.req.header("content-type") ?? ""));
+		const ndjson = /ndjson/i.test(c.req.header("content-type") ?? "");
+		const events = ndjson ? eventsOfNdjson(raw) : [c.var.jsonBody].flat();
+		// Usage goes to its queue, not to the outbox: there is no event to dispatch after the response.
+		c.set("writesNoEvents", true);
 		return c.json(await acceptUsageEvents({ ctx: tenantContext(c), events }), 202);
 	}
 }

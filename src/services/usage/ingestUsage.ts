@@ -29,12 +29,8 @@ const FUTURE_SKEW_MS = 5 * 60 * 1000;
 
 type Rejection = { index: number; event_id: string | null; errors: { field: string; message: string }[] };
 
-/** Parses a body into its events: one object, an array of objects, or NDJSON (one object per line). */
-export function eventsOfBody(raw: string, ndjson: boolean): unknown[] {
-	if (!ndjson) {
-		const parsed: unknown = raw ? JSON.parse(raw) : undefined;
-		return Array.isArray(parsed) ? parsed : [parsed];
-	}
+/** The events of an NDJSON body, one per line; a line that is not JSON is kept to be reported by index. */
+export function eventsOfNdjson(raw: string): unknown[] {
 	return raw
 		.split(/\r?\n/)
 		.filter((line) => line.trim() !== "")
