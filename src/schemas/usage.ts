@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { billableMetrics } from "../db/schema";
+import type { billableMetrics, usageRejections } from "../db/schema";
 import { isCalendarDate } from "../domain/billingPeriods";
 import { parseDecimal } from "../domain/decimal";
 import { tierProblem } from "../domain/rating";
 import { AGGREGATIONS, MAX_EVENT_QUANTITY, USAGE_SCALE } from "../domain/usage";
-import { idParam, prefixedId, timestamp } from "./common";
+import { idParam, paginationQuery, prefixedId, timestamp } from "./common";
 
 const code = z
 	.string()
@@ -370,3 +370,23 @@ export const usageReportBody = z
 export const usagePreviewQuery = z
 	.object({ subscription_id: prefixedId("sub"), ...window })
 	.meta({ description: "The window defaults to the subscription's current period up to today." });
+
+export const usageRejectionListQuery = paginationQuery;
+
+export const usageRejectionSchema = z
+	.object({
+		id: z.string(),
+		object: z.literal("usage_rejection"),
+		event: z.unknown().meta({ description: "The event (or dead-lettered message) as it arrived." }),
+		errors: z.array(z.object({ field: z.string(), message: z.string() })),
+		received_at: timestamp,
+	})
+	.meta({ id: "UsageRejection" });
+
+export const presentUsageRejection = (row: typeof usageRejections.$inferSelect) => ({
+	id: row.id,
+	object: "usage_rejection" as const,
+	event: row.event,
+	errors: row.errors as { field: string; message: string }[],
+	received_at: row.receivedAt,
+});

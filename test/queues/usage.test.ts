@@ -154,6 +154,13 @@ describe("usage-events consumer", () => {
 			.all<{ event: string; errors: string }>();
 		expect(rejections.results).toHaveLength(2);
 		expect(rejections.results.map((r) => JSON.parse(r.errors)[0].field).sort()).toEqual(["customer_id", "quantity"]);
+		const listed = await api("/v1/billing/usage/rejections", { key });
+		expect(listed.body.data.map((r: { event: { event_id: string } }) => r.event.event_id).sort()).toEqual([
+			"bad1",
+			"bad2",
+		]);
+		const other = await newTenant();
+		expect((await api("/v1/billing/usage/rejections", { key: other.key })).body.data).toEqual([]);
 		expect(quantityOf(await usageIn(key), "api_calls")).toBe("1");
 		const malformed = createMessageBatch("usage-events", [
 			{ id: "bad-envelope", timestamp: new Date(), attempts: 1, body: { v: 2, events: "nope" } },

@@ -1,6 +1,6 @@
 import { newRouter } from "../router";
 import { UsageIngest } from "./usageIngest";
-import { UsageList, UsagePreviewInvoice, UsageReport } from "./usageRead";
+import { UsageList, UsagePreviewInvoice, UsageRejectionList, UsageReport } from "./usageRead";
 import { UsageAdjust, UsageAggregate, UsageBulkIngest } from "./usageWrite";
 
 export const usageRouter = newRouter();
@@ -11,3 +11,4 @@ usageRouter.post("/aggregate", UsageAggregate);
 usageRouter.get("/preview-invoice", UsagePreviewInvoice);
 usageRouter.post("/adjust", UsageAdjust);
 usageRouter.post("/report", UsageReport);
+usageRouter.get("/rejections", UsageRejectionList);

@@ -2,8 +2,15 @@ import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, listEnvelope, problemResponse } from "../../schemas/common";
 import { invoiceSchema } from "../../schemas/invoice";
-import { usagePreviewQuery, usageQuery, usageReportBody, usageRowSchema } from "../../schemas/usage";
-import { listUsage, previewUsageInvoice, usageReport } from "../../services/usage/usageQueries";
+import {
+	usagePreviewQuery,
+	usageQuery,
+	usageRejectionListQuery,
+	usageRejectionSchema,
+	usageReportBody,
+	usageRowSchema,
+} from "../../schemas/usage";
+import { listUsage, listUsageRejections, previewUsageInvoice, usageReport } from "../../services/usage/usageQueries";
 import { ApiRoute } from "../base";
 
 /** `dimensions[region]=eu` query parameters: equality filters on event dimensions. */
@@ -97,5 +104,28 @@ export class UsageReport extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		return c.json(await usageReport({ ctx: tenantContext(c), input: body }));
+	}
+}
+
+export class UsageRejectionList extends ApiRoute {
+	readonly access = "usage:read";
+	override schema = {
+		tags: ["Usage"],
+		summary: "List usage the queue could not accept",
+		description:
+			"Events a producer sent straight to the usage queue that failed validation, and messages that exhausted their retries, each with its errors. Fix and send them again.",
+		operationId: "listUsageRejections",
+		request: { query: usageRejectionListQuery },
+		responses: {
+			"200": {
+				description: "A page of rejections",
+				content: contentJson(listEnvelope(usageRejectionSchema, "UsageRejectionList")),
+			},
+		},
+	};
+
+	override async handle(c: AppContext) {
+		const { query } = await this.getValidatedData<typeof this.schema>();
+		return c.json(await listUsageRejections({ ctx: tenantContext(c), query }));
 	}
 }

@@ -2,7 +2,7 @@
 // cost report, and adjustments (a new record with its reason, never an edit of history).
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { customers, usageEvents } from "../../db/schema";
+import { customers, usageEvents, usageRejections } from "../../db/schema";
 import { addInterval, daysBetween } from "../../domain/billingPeriods";
 import { formatMinorUnits } from "../../domain/currency";
 import { formatDecimal } from "../../domain/decimal";
@@ -10,10 +10,18 @@ import { dimensionsKey, toE6 } from "../../domain/usage";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import type { UsageQuery, usageAdjustBody, usagePreviewQuery, usageReportBody } from "../../schemas/usage";
+import {
+	presentUsageRejection,
+	type UsageQuery,
+	type usageAdjustBody,
+	type usagePreviewQuery,
+	type usageRejectionListQuery,
+	type usageReportBody,
+} from "../../schemas/usage";
 import { changeStatements } from "../changeLog";
 import { buildDraft } from "../invoices/buildInvoice";
 import { presentInvoice } from "../invoices/presentInvoice";
+import { paginate } from "../pagination";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
 import { loadSubscription } from "../subscriptions/loadSubscription";
@@ -241,3 +249,25 @@ async function loadAdjustment(ctx: ServiceContext, id: string) {
 		throw new AppError("conflict", `The id '${id}' is a usage event's; choose another adjustment_id.`);
 	return presentAdjustment(row);
 }
+
+/** Events (and dead-lettered messages) the queue consumer could not accept, newest first by default. */
+export const listUsageRejections = ({
+	ctx,
+	query,
+}: {
+	ctx: ServiceContext;
+	query: Input<typeof usageRejectionListQuery>;
+}) =>
+	paginate({
+		query,
+		idColumn: usageRejections.id,
+		run: (page) =>
+			ctx.db
+				.select()
+				.from(usageRejections)
+				.where(and(eq(usageRejections.tenantId, ctx.tenantId), page.where))
+				.orderBy(...page.orderBy)
+				.limit(page.limit)
+				.offset(page.offset),
+		present: presentUsageRejection,
+	});
