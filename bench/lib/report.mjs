@@ -238,12 +238,12 @@ export function renderResults(results) {
 		"",
 	);
 
-	out.push("## Not yet measured", "");
+	out.push("## Measured by their own scripts", "");
 	out.push(
-		"| Scenario | Why not |",
-		"| --- | --- |",
-		"| Usage ingestion (events/s into `usage-events`) | No ingestion route or consumer exists yet: `queues/index.ts` has no `usage-events` consumer and no route accepts usage events. |",
-		"| Recurring billing run over 10,000 subscriptions | The recurring billing engine (daily cron, `POST /v1/billing/recurring/run`) landed while this harness was being built and is still changing (plan changes, coupons); the scenario — seed 10,000 subscriptions, time one run to its last account — is the next one to add to `bench/lib/scenarios.mjs`. |",
+		"| Scenario | Script | Results |",
+		"| --- | --- | --- |",
+		"| Usage ingestion: 100 and 1,000 events per request, accepted and aggregated events/s, accept→aggregate delay | `npm run bench:usage` | [USAGE.md](USAGE.md) |",
+		"| Recurring billing run over 10,000 subscriptions (invoices/s) | `npm run bench:recurring` | [RECURRING.md](RECURRING.md) |",
 		"",
 	);
 	return `${out.join("\n")}\n`;
