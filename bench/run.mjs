@@ -301,7 +301,6 @@ async function sweepCheck(runtime, { config, bundle, state, databaseId, template
 
 main()
 	.then(() => {
-		clearTimeout(deadline);
 		killAll();
 		process.exit(0);
 	})

@@ -258,6 +258,11 @@ export const invoices = sqliteTable(
 		index("invoices_tenant_id").on(t.tenantId, t.id),
 		index("invoices_tenant_customer").on(t.tenantId, t.customerId, t.id),
 		index("invoices_tenant_status_due").on(t.tenantId, t.status, t.dueDate),
+		// What a payment applies to: the customer's open invoices. Small (open ones only), and the index
+		// SQLite picks over a tenant-wide status range only when queried with these very literals.
+		index("invoices_open_by_customer")
+			.on(t.tenantId, t.customerId, t.currency)
+			.where(sql`${t.status} in ('issued', 'partially_paid') and ${t.balance} > 0`),
 		uniqueIndex("invoices_tenant_number").on(t.tenantId, t.number),
 		uniqueIndex("invoices_tenant_source_ref").on(t.tenantId, t.sourceRef),
 		check("invoices_status", sql`${t.status} in ('draft','issued','partially_paid','paid','voided','written_off')`),

@@ -37,7 +37,7 @@ export async function commitDeleteCustomer(
 			),
 		ctx.db
 			.select({
-				n: sql<number>`(select count(*) from ${invoices} where ${invoices.customerId} = ${id}) + (select count(*) from ${payments} where ${payments.customerId} = ${id})`,
+				n: sql<number>`(select count(*) from ${invoices} where ${invoices.tenantId} = ${ctx.tenantId} and ${invoices.customerId} = ${id}) + (select count(*) from ${payments} where ${payments.tenantId} = ${ctx.tenantId} and ${payments.customerId} = ${id})`,
 			})
 			.from(customers)
 			.where(where),

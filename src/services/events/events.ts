@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import { ID_CHUNK } from "../../db/chunks";
 import type { Database } from "../../db/client";
 import { outboxEvents } from "../../db/schema";
@@ -66,7 +66,9 @@ export async function dispatchEvents(
 				scope.createdBefore ? lt(outboxEvents.createdAt, scope.createdBefore) : undefined,
 			),
 		)
-		.orderBy(asc(outboxEvents.id))
+		// `+id`: ordering by the bare id lets SQLite walk the tenant's whole history in id order rather
+		// than read the few undispatched rows from their partial indexes and sort them.
+		.orderBy(sql`+${outboxEvents.id}`)
 		.limit(scope.limit ?? 500);
 	for (let i = 0; i < pending.length; i += SEND_BATCH) {
 		const chunk = pending.slice(i, i + SEND_BATCH);

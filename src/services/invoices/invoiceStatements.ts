@@ -114,8 +114,9 @@ export async function finalizeStatements(
  * always follow from the rows themselves, and the balance CHECK refuses any over-application.
  */
 export function refreshSettlementStatement(ctx: ServiceContext, invoiceId: string) {
-	const paid = sql`(select coalesce(sum(${paymentAllocations.amount}), 0) from ${paymentAllocations} where ${paymentAllocations.invoiceId} = ${invoiceId})`;
-	const credited = sql`(select coalesce(sum(${creditNoteApplications.amount}), 0) from ${creditNoteApplications} where ${creditNoteApplications.invoiceId} = ${invoiceId})`;
+	// Scoped by tenant too: the (tenant, invoice) indexes serve these sums, not a scan of every allocation.
+	const paid = sql`(select coalesce(sum(${paymentAllocations.amount}), 0) from ${paymentAllocations} where ${paymentAllocations.tenantId} = ${ctx.tenantId} and ${paymentAllocations.invoiceId} = ${invoiceId})`;
+	const credited = sql`(select coalesce(sum(${creditNoteApplications.amount}), 0) from ${creditNoteApplications} where ${creditNoteApplications.tenantId} = ${ctx.tenantId} and ${creditNoteApplications.invoiceId} = ${invoiceId})`;
 	const balance = sql`(${invoices.total} - ${paid} - ${credited} - ${invoices.amountWrittenOff})`;
 	const now = ctx.clock.now().toISOString();
 	return ctx.db

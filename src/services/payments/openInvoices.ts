@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
@@ -15,8 +15,8 @@ export function openInvoicesOf(ctx: ServiceContext, customerId: string, currency
 				eq(invoices.tenantId, ctx.tenantId),
 				eq(invoices.customerId, customerId),
 				eq(invoices.currency, currency),
-				inArray(invoices.status, ["issued", "partially_paid"]),
-				gt(invoices.balance, 0),
+				// Literals, not bound values: they must match invoices_open_by_customer's own condition.
+				sql`${invoices.status} in ('issued', 'partially_paid') and ${invoices.balance} > 0`,
 			),
 		);
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `invoices_open_by_customer` ON `invoices` (`tenant_id`,`customer_id`,`currency`) WHERE "invoices"."status" in ('issued', 'partially_paid') and "invoices"."balance" > 0;
