@@ -30,36 +30,40 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
  */
 export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> {
 	const db = database(env.DB);
-	for (const message of batch.messages) {
-		const logger = createLogger({ queue: batch.queue, message_id: message.id });
-		const parsed = jobMessage.safeParse(message.body);
-		if (!parsed.success) {
-			// No retry can fix a malformed message: it goes to the dead-letter queue for inspection.
-			logger.error("malformed job message", { body: message.body });
-			message.retry({ delaySeconds: 0 });
-			continue;
+	// Messages name different jobs or different accounts (each billed inside its own account object):
+	// run them side by side rather than one after another.
+	await Promise.all(batch.messages.map((message) => consumeJob(batch.queue, message, env, db)));
+}
+
+async function consumeJob(queue: string, message: Message, env: Env, db: ReturnType<typeof database>) {
+	const logger = createLogger({ queue, message_id: message.id });
+	const parsed = jobMessage.safeParse(message.body);
+	if (!parsed.success) {
+		// No retry can fix a malformed message: it goes to the dead-letter queue for inspection.
+		logger.error("malformed job message", { body: message.body });
+		message.retry({ delaySeconds: 0 });
+		return;
+	}
+	const { job_id, tenant_id } = parsed.data;
+	try {
+		const job = await loadJob({ db, tenantId: tenant_id }, job_id);
+		if (job.status === "queued" || job.status === "running") {
+			const ctx: ServiceContext = {
+				db,
+				env,
+				tenantId: tenant_id,
+				actor: { type: "api_key", id: job.createdBy ?? "system" },
+				requestId: null,
+				clock: systemClock,
+				logger: logger.child({ job_id, tenant_id }),
+			};
+			if ("kind" in parsed.data) await billAccount(ctx, parsed.data);
+			else await runners[job.type as JobType](ctx, job);
+			await dispatchEvents(env, db, { tenantId: tenant_id });
 		}
-		const { job_id, tenant_id } = parsed.data;
-		try {
-			const job = await loadJob({ db, tenantId: tenant_id }, job_id);
-			if (job.status === "queued" || job.status === "running") {
-				const ctx: ServiceContext = {
-					db,
-					env,
-					tenantId: tenant_id,
-					actor: { type: "api_key", id: job.createdBy ?? "system" },
-					requestId: null,
-					clock: systemClock,
-					logger: logger.child({ job_id, tenant_id }),
-				};
-				if ("kind" in parsed.data) await billAccount(ctx, parsed.data);
-				else await runners[job.type as JobType](ctx, job);
-				await dispatchEvents(env, db, { tenantId: tenant_id });
-			}
-			message.ack();
-		} catch (error) {
-			logger.error("job failed; retrying", { job_id, error: (error as Error).message, attempts: message.attempts });
-			message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
-		}
+		message.ack();
+	} catch (error) {
+		logger.error("job failed; retrying", { job_id, error: (error as Error).message, attempts: message.attempts });
+		message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
 	}
 }
