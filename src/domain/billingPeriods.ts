@@ -163,6 +163,9 @@ export function addInterval(anchor: string, interval: Interval, count: number, n
 	return formatDayNumber(startOf(parseDate(anchor, "anchor"), interval, count, n));
 }
 
+/** The last day of a period that ends (exclusively) on `end`: what invoices and notes print. */
+export const dayBefore = (end: string): string => addInterval(end, "day", 1, -1);
+
 /**
  * The period (start inclusive, end exclusive) that contains `date`. Periods run both ways from the
  * anchor, so a date before it lies in a period with a negative index: the stub before a future anchor.

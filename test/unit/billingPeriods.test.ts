@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
 	addInterval,
 	billingDayAnchor,
+	dayBefore,
 	daysBetween,
 	INTERVALS,
 	type Interval,
@@ -877,5 +878,13 @@ describe("billingDayAnchor", () => {
 		expect(() => billingDayAnchor("2026-01-01", 0)).toThrow(RangeError);
 		expect(() => billingDayAnchor("2026-01-01", 32)).toThrow(RangeError);
 		expect(() => billingDayAnchor("2026-01-01", 1.5)).toThrow(RangeError);
+	});
+});
+
+describe("dayBefore", () => {
+	it("is the last day of a period ending on a date, across months, leap days and years", () => {
+		expect(dayBefore("2026-03-01")).toBe("2026-02-28");
+		expect(dayBefore("2028-03-01")).toBe("2028-02-29");
+		expect(dayBefore("2027-01-01")).toBe("2026-12-31");
 	});
 });

@@ -11,7 +11,7 @@ import {
 	subscriptionPendingItems,
 	subscriptions,
 } from "../../db/schema";
-import { addInterval, type BillingPeriod, daysBetween, periodContaining } from "../../domain/billingPeriods";
+import { type BillingPeriod, dayBefore, daysBetween, periodContaining } from "../../domain/billingPeriods";
 import { prorate } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
@@ -36,8 +36,6 @@ export type BillingOutcome = {
 	billed: { subscription_id: string; period_start: string; invoice_id: string }[];
 	errors: { subscription_id: string; code: string; detail: string }[];
 };
-
-const dayBefore = (date: string) => addInterval(date, "day", 1, -1);
 
 /**
  * What one unit costs for a period billed from `start`: the plan price, or, when the subscription

@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../db/client";
 import { subscriptionInvoices, subscriptions } from "../../db/schema";
-import { addInterval, periodContaining } from "../../domain/billingPeriods";
+import { addInterval, dayBefore, periodContaining } from "../../domain/billingPeriods";
 import { cancellationCredit } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -190,7 +190,7 @@ async function creditUnusedPeriod(ctx: ServiceContext, sub: SubscriptionRow, tod
 	await commitCreateCreditNote(ctx, {
 		invoice_id: billed.invoiceId,
 		amount: credit,
-		reason: `Unused part of the period ${period.start} – ${addInterval(period.end, "day", 1, -1)} after cancellation`,
+		reason: `Unused part of the period ${period.start} – ${dayBefore(period.end)} after cancellation`,
 		apply_to_invoice: true,
 		requestKey: null,
 	});

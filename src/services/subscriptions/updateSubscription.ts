@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { subscriptionInvoices, subscriptionPendingItems, subscriptions } from "../../db/schema";
-import { addInterval } from "../../domain/billingPeriods";
+import { dayBefore } from "../../domain/billingPeriods";
 import { planChange } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
@@ -99,7 +99,7 @@ export async function commitUpdateSubscription(
 					changeDate: today,
 				})
 			: null;
-	const lastDay = billed ? addInterval(billed.periodEnd, "day", 1, -1) : "";
+	const lastDay = billed ? dayBefore(billed.periodEnd) : "";
 	const chargeText = `${newPlan.name} × ${quantity}, ${today} – ${lastDay} (proration)`;
 	await runBatch(ctx.db, [
 		ctx.db

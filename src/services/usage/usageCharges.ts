@@ -5,7 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { rawStatement } from "../../db/client";
 import type { PlanCharge } from "../../db/schema";
 import { plans, subscriptions, subscriptionUsageCharges, usageLatePeriods } from "../../db/schema";
-import { addInterval, type Period } from "../../domain/billingPeriods";
+import { dayBefore, type Period } from "../../domain/billingPeriods";
 import { type Decimal, parseDecimal, sumDecimals } from "../../domain/decimal";
 import { describeRating, type PriceModel, type Rating, rateUsage, UNIT_AMOUNT_SCALE } from "../../domain/rating";
 import { billsCustomerLevelUsage, formatE6, fromE6, USAGE_SCALE } from "../../domain/usage";
@@ -75,8 +75,6 @@ export type RatedCharge = {
 	rating: Rating;
 };
 
-const lastDay = (period: Period) => addInterval(period.end, "day", 1, -1);
-
 /** Rates every usage charge of the plan over the period, for the subscription. */
 export async function rateCharges(
 	ctx: ServiceContext,
@@ -122,7 +120,7 @@ export async function rateCharges(
 
 /** The invoice item of a rated charge. */
 export const usageItem = (rated: RatedCharge, label = rated.metric.name) => ({
-	description: `${label} (${rated.period.start} – ${lastDay(rated.period)}): ${describeRating(priceModelOf(rated.charge), rated.rating)}`,
+	description: `${label} (${rated.period.start} – ${dayBefore(rated.period.end)}): ${describeRating(priceModelOf(rated.charge), rated.rating)}`,
 	sku: rated.metric.code,
 	quantity: { units: 1n, scale: 0 },
 	unit_price: rated.rating.amount,

@@ -2,6 +2,7 @@
 // metric's way (sums add, maxima take the max, the last value is the latest, unique values count once).
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { addInterval, dayBefore } from "../../domain/billingPeriods";
 import { dimensionPath, formatE6 } from "../../domain/usage";
 import type { BillableMetricRow } from "../../schemas/usage";
 
@@ -85,12 +86,6 @@ export type UsageRow = {
 	events: number | null;
 };
 
-const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-const monthEnd = (monthStart: string) => {
-	const d = new Date(Date.parse(`${monthStart}T00:00:00Z`));
-	return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
-};
-
 /** A metric's usage in scope, per customer, per day/month (or the whole window) and per dimension value. */
 export async function groupedUsage(
 	db: Database,
@@ -142,7 +137,12 @@ export async function groupedUsage(
 	const lastDay = dayBefore(scope.until);
 	return rows.map((row) => {
 		const start = String(row.bucket);
-		const end = grouping.interval === "day" ? start : grouping.interval === "month" ? monthEnd(start) : lastDay;
+		const end =
+			grouping.interval === "day"
+				? start
+				: grouping.interval === "month"
+					? dayBefore(addInterval(start, "month", 1, 1))
+					: lastDay;
 		return {
 			metric: metric.code,
 			aggregation: metric.aggregation,
