@@ -1,9 +1,8 @@
 // Cancel, pause, resume and invoice-now: each runs inside the customer's account object.
 
-import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../db/client";
-import { subscriptionInvoices, subscriptions } from "../../db/schema";
+import { subscriptions } from "../../db/schema";
 import { addInterval, dayBefore, periodContaining } from "../../domain/billingPeriods";
 import { cancellationCredit } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
@@ -16,7 +15,7 @@ import { loadCustomer } from "../customers/loadCustomer";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
 import { commitBillDue, finalUsage } from "./billSubscriptions";
-import { loadSubscription, subscriptionWhere } from "./loadSubscription";
+import { billedCurrentPeriod, loadSubscription, subscriptionWhere } from "./loadSubscription";
 
 export type LifecycleAction =
 	| { kind: "cancel"; atPeriodEnd: boolean; prorate: boolean }
@@ -147,18 +146,7 @@ export async function commitChangeSubscription(
 
 /** Canceling at once bills the usage of the current period up to today (trial usage is free). */
 async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
-	const billed = sub.currentPeriodStart
-		? await ctx.db
-				.select()
-				.from(subscriptionInvoices)
-				.where(
-					and(
-						eq(subscriptionInvoices.subscriptionId, sub.id),
-						eq(subscriptionInvoices.periodStart, sub.currentPeriodStart),
-					),
-				)
-				.get()
-		: undefined;
+	const billed = await billedCurrentPeriod(ctx, sub);
 	const tomorrow = addInterval(today, "day", 1, 1);
 	const period = billed
 		? { start: billed.periodStart, end: tomorrow < billed.periodEnd ? tomorrow : billed.periodEnd }
@@ -168,16 +156,7 @@ async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today:
 
 /** Canceling at once with proration credits the unused part of the current period's invoice. */
 async function creditUnusedPeriod(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
-	const billed = await ctx.db
-		.select()
-		.from(subscriptionInvoices)
-		.where(
-			and(
-				eq(subscriptionInvoices.subscriptionId, sub.id),
-				eq(subscriptionInvoices.periodStart, sub.currentPeriodStart as string),
-			),
-		)
-		.get();
+	const billed = await billedCurrentPeriod(ctx, sub);
 	if (!billed) return;
 	const plan = await loadPlan(ctx, sub.planId);
 	const period = { start: billed.periodStart, end: billed.periodEnd };

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { subscriptions } from "../../db/schema";
+import { subscriptionInvoices, subscriptions } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import type { SubscriptionRow } from "../../schemas/subscription";
@@ -19,3 +19,18 @@ export async function loadSubscription(
 
 export const subscriptionWhere = (ctx: Pick<ServiceContext, "tenantId">, id: string) =>
 	and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.id, id));
+
+/** The invoice record of the subscription's current period, when that period was billed (not a trial). */
+export async function billedCurrentPeriod(ctx: Pick<ServiceContext, "db">, sub: SubscriptionRow) {
+	if (!sub.currentPeriodStart) return undefined;
+	return ctx.db
+		.select()
+		.from(subscriptionInvoices)
+		.where(
+			and(
+				eq(subscriptionInvoices.subscriptionId, sub.id),
+				eq(subscriptionInvoices.periodStart, sub.currentPeriodStart),
+			),
+		)
+		.get();
+}

@@ -1,7 +1,6 @@
 // Changing a subscription's plan or quantity mid-period, with the proration behaviour asked for.
-import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { subscriptionInvoices, subscriptionPendingItems, subscriptions } from "../../db/schema";
+import { subscriptionPendingItems, subscriptions } from "../../db/schema";
 import { dayBefore } from "../../domain/billingPeriods";
 import { planChange } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
@@ -18,7 +17,7 @@ import { loadInvoiceRow } from "../invoices/loadInvoice";
 import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
-import { loadSubscription, subscriptionWhere } from "./loadSubscription";
+import { billedCurrentPeriod, loadSubscription, subscriptionWhere } from "./loadSubscription";
 
 export async function updateSubscription({
 	ctx,
@@ -77,16 +76,7 @@ export async function commitUpdateSubscription(
 	};
 	const billed =
 		sub.currentPeriodStart && sub.currentPeriodEnd && sub.currentPeriodStart <= today && today < sub.currentPeriodEnd
-			? await ctx.db
-					.select()
-					.from(subscriptionInvoices)
-					.where(
-						and(
-							eq(subscriptionInvoices.subscriptionId, sub.id),
-							eq(subscriptionInvoices.periodStart, sub.currentPeriodStart),
-						),
-					)
-					.get()
+			? await billedCurrentPeriod(ctx, sub)
 			: undefined;
 	// What the period was billed at, less what was credited on it since, is what unused time can give back.
 	const billedInvoice = billed ? await loadInvoiceRow(ctx, billed.invoiceId) : null;
