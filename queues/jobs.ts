@@ -1,4 +1,4 @@
-import { database } from "../src/db/client";
+import { type Database, database } from "../src/db/client";
 import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import type { ServiceContext } from "../src/lib/context";
@@ -35,7 +35,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 	await Promise.all(batch.messages.map((message) => consumeJob(batch.queue, message, env, db)));
 }
 
-async function consumeJob(queue: string, message: Message, env: Env, db: ReturnType<typeof database>) {
+async function consumeJob(queue: string, message: Message, env: Env, db: Database) {
 	const logger = createLogger({ queue, message_id: message.id });
 	const parsed = jobMessage.safeParse(message.body);
 	if (!parsed.success) {

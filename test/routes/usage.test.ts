@@ -103,7 +103,8 @@ describe("usage ingestion", () => {
 		});
 		const problem = expectProblem(res, 422, "validation_failed");
 		expect(problem.errors.map((e: { field: string }) => e.field)).toEqual(["0.customer_id", "1.metric"]);
-		expectProblem(await api("/v1/billing/usage", { key, body: [] }), 422, "validation_failed");
+		const empty = expectProblem(await api("/v1/billing/usage", { key, body: [] }), 422, "validation_failed");
+		expect(empty.errors[0].field).toBe("body");
 	});
 
 	it("counts the same events sent twice and out of order once", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { fieldInvalid } from "../../lib/errors";
 import { contentJson, problemResponse } from "../../schemas/common";
 import { usageEventInput, usageIngestResult } from "../../schemas/usage";
 import { acceptUsageEvents, eventsOfNdjson, MAX_EVENTS_PER_REQUEST } from "../../services/usage/ingestUsage";
@@ -37,7 +37,7 @@ export class UsageIngest extends ApiRoute {
 	// Events are validated one by one (partial acceptance), so the body is read here.
 	override async handle(c: AppContext) {
 		const raw = c.var.rawBody ?? "";
-		if (raw.trim() === "") throw new AppError("validation_failed", "The body holds no events.");
+		if (raw.trim() === "") throw fieldInvalid("body", "body", "holds no events");
 		const ndjson = /ndjson/i.test(c.req.header("content-type") ?? "");
 		const events = ndjson ? eventsOfNdjson(raw) : [c.var.jsonBody].flat();
 		// Usage goes to its queue, not to the outbox: there is no event to dispatch after the response.

@@ -6,7 +6,7 @@ import { formatDecimal } from "../../domain/decimal";
 import { chunkBySize } from "../../domain/usage";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import {
 	type UsageMessage,
@@ -72,11 +72,12 @@ export async function enqueueUsage(env: Env, tenantId: string, events: readonly 
 }
 
 export async function acceptUsageEvents({ ctx, events }: { ctx: ServiceContext; events: unknown[] }) {
-	if (events.length === 0) throw new AppError("validation_failed", "The body holds no events.");
+	if (events.length === 0) throw fieldInvalid("body", "body", "holds no events");
 	if (events.length > MAX_EVENTS_PER_REQUEST)
-		throw new AppError(
-			"validation_failed",
-			`Send at most ${MAX_EVENTS_PER_REQUEST} events per request; use POST /v1/billing/usage/ingest/bulk for more.`,
+		throw fieldInvalid(
+			"body",
+			"body",
+			`holds more than ${MAX_EVENTS_PER_REQUEST} events; use POST /v1/billing/usage/ingest/bulk for more`,
 		);
 	const now = ctx.clock.now();
 	const receivedAt = now.toISOString();

@@ -6,10 +6,9 @@ import type { Database } from "../../db/client";
 import { billableMetrics, customers, subscriptions, tenants } from "../../db/schema";
 import { localDate } from "../../domain/billingPeriods";
 import { formatDecimal } from "../../domain/decimal";
-import { dimensionsKey, type MetricDefinition } from "../../domain/usage";
+import { dimensionsKey, eventWorth, type MetricDefinition } from "../../domain/usage";
 import type { UsageWireEventParsed } from "../../schemas/usage";
 import type { StoredEvent } from "./storeUsage";
-import { worthFor } from "./storeUsage";
 
 type ParsedEvent = UsageWireEventParsed;
 
@@ -93,11 +92,11 @@ export function prepareEvent(
 	}
 	if (customerId !== null && !context.customers.has(customerId) && errors.length === 0)
 		errors.push({ field: "customer_id", message: "names no active customer of this tenant" });
-	const worth = worthFor(context.metrics.get(event.metric), {
-		kind: "event",
-		quantity: event.quantity,
-		properties: event.properties,
-	});
+	const metric = context.metrics.get(event.metric);
+	// Without its metric yet, the event is kept pending: no value until the metric is defined.
+	const worth = metric
+		? eventWorth(metric, { kind: "event", quantity: event.quantity, properties: event.properties })
+		: { valueE6: null, uniqueValue: null };
 	if ("problem" in worth) errors.push({ field: "properties", message: worth.problem });
 	if (errors.length > 0 || customerId === null || "problem" in worth) return { ok: false, errors };
 	return {

@@ -4,7 +4,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, rawStatement } from "../../db/client";
-import { eventWorth, type MetricDefinition } from "../../domain/usage";
 import { newId } from "../../lib/ids";
 
 export type StoredEvent = {
@@ -121,10 +120,7 @@ export function aggregateStatements(db: Database, where: SQL, opts: { last: bool
 				on c.tenant_id = e.tenant_id and c.customer_id = e.customer_id and c.metric_code = e.metric_code
 				and c.kind = 'charge' and c.period_start <= e.usage_date and e.usage_date < c.period_end
 				and (e.subscription_id is null or e.subscription_id = c.subscription_id)
-			where ${sql.raw(
-				// The same predicate, on the alias the join gives the events.
-				"e.rowid in (select rowid from usage_events where ",
-			)}${where}) and e.value_e6 is not null`,
+			where e.rowid in (select rowid from usage_events where ${where}) and e.value_e6 is not null`,
 		),
 	);
 	return statements;
@@ -147,20 +143,21 @@ export function storeUsageStatements(
 			sql`insert into usage_ingest_marks (id, after_rowid) select ${markId}, coalesce(max(rowid), 0) from usage_events`,
 		),
 	];
-	let rows: unknown[][] = [];
+	// Each row is serialized once; rows are joined into JSON arrays of at most MAX_JSON_BYTES.
+	let rows: string[] = [];
 	let size = 0;
+	const flush = () => statements.push(rawStatement(db, insertSql(`[${rows.join(",")}]`)));
 	for (const event of events) {
-		const row = rowOf(event);
-		const rowSize = JSON.stringify(row).length + 1;
-		if (rows.length > 0 && size + rowSize > MAX_JSON_BYTES) {
-			statements.push(rawStatement(db, insertSql(JSON.stringify(rows))));
+		const row = JSON.stringify(rowOf(event));
+		if (rows.length > 0 && size + row.length + 1 > MAX_JSON_BYTES) {
+			flush();
 			rows = [];
 			size = 0;
 		}
 		rows.push(row);
-		size += rowSize;
+		size += row.length + 1;
 	}
-	statements.push(rawStatement(db, insertSql(JSON.stringify(rows))));
+	flush();
 	statements.push(
 		...aggregateStatements(db, sql`rowid > (select after_rowid from usage_ingest_marks where id = ${markId})`, {
 			last: opts.anyLastMetric,
@@ -169,13 +166,4 @@ export function storeUsageStatements(
 		rawStatement(db, sql`delete from usage_ingest_marks where id = ${markId}`),
 	);
 	return statements;
-}
-
-/** The stored value of an event for its metric, or null (pending) while the metric is undefined. */
-export function worthFor(
-	metric: MetricDefinition | undefined,
-	event: Parameters<typeof eventWorth>[1],
-): { valueE6: number | null; uniqueValue: string | null } | { problem: string } {
-	if (!metric) return { valueE6: null, uniqueValue: null };
-	return eventWorth(metric, event);
 }

@@ -2,13 +2,14 @@
 // arrears), and periods invoiced before their usage was complete are billed the difference later.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { byIdChunks } from "../../db/chunks";
 import { rawStatement } from "../../db/client";
 import type { PlanCharge } from "../../db/schema";
 import { plans, subscriptions, subscriptionUsageCharges, usageLatePeriods } from "../../db/schema";
 import { dayBefore, type Period } from "../../domain/billingPeriods";
 import { type Decimal, parseDecimal, sumDecimals } from "../../domain/decimal";
 import { describeRating, type PriceModel, type Rating, rateUsage, UNIT_AMOUNT_SCALE } from "../../domain/rating";
-import { billsCustomerLevelUsage, formatE6, fromE6, USAGE_SCALE } from "../../domain/usage";
+import { billsCustomerLevelUsage, formatE6, fromE6, toE6, USAGE_SCALE } from "../../domain/usage";
 import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import type { BillableMetricRow } from "../../schemas/usage";
@@ -119,13 +120,20 @@ export async function rateCharges(
 }
 
 /** The invoice item of a rated charge. */
-export const usageItem = (rated: RatedCharge, label = rated.metric.name) => ({
-	description: `${label} (${rated.period.start} – ${dayBefore(rated.period.end)}): ${describeRating(priceModelOf(rated.charge), rated.rating)}`,
+export const usageItem = (rated: RatedCharge) => ({
+	description: `${rated.metric.name} (${rated.period.start} – ${dayBefore(rated.period.end)}): ${describeRating(priceModelOf(rated.charge), rated.rating)}`,
 	sku: rated.metric.code,
 	quantity: { units: 1n, scale: 0 },
 	unit_price: rated.rating.amount,
 	discounts: [],
 	taxes: [],
+});
+
+/** The item billing what a period's late usage added: the new rating less what was billed for it. */
+const lateUsageItem = (rated: RatedCharge, billed: { quantityE6: bigint; amount: number }) => ({
+	...usageItem(rated),
+	description: `${rated.metric.name}, late usage (${rated.period.start} – ${dayBefore(rated.period.end)}): ${formatE6(rated.quantityE6 - billed.quantityE6)} more, ${describeRating(priceModelOf(rated.charge), rated.rating)} in all, less what was billed`,
+	unit_price: rated.rating.amount - billed.amount,
 });
 
 /**
@@ -174,15 +182,7 @@ export async function usageBilling(
 		createdAt: now,
 	});
 	return {
-		items: [
-			...current.map((r) => usageItem(r)),
-			...underbilled
-				.map((l) => usageItem(l.rated, `${l.rated.metric.name}, late usage`))
-				.map((item, i) => {
-					const l = underbilled[i] as (typeof underbilled)[number];
-					return { ...item, unit_price: l.rated.rating.amount - l.billed.amount };
-				}),
-		],
+		items: [...current.map((r) => usageItem(r)), ...underbilled.map((l) => lateUsageItem(l.rated, l.billed))],
 		statements: (invoiceId) => [
 			...current.map((r) =>
 				ctx.db
@@ -257,19 +257,20 @@ async function lateDifferences(ctx: ServiceContext, sub: Subscription, charges: 
 		.select()
 		.from(usageLatePeriods)
 		.where(and(eq(usageLatePeriods.tenantId, ctx.tenantId), eq(usageLatePeriods.subscriptionId, sub.id)));
-	const out: UsageBilling["overbilled"] = [];
-	for (const mark of marks) {
-		const charge = charges.find((c) => c.metric === mark.metricCode);
-		const billedRows = await ctx.db
+	if (marks.length === 0) return [];
+	// What was billed for every marked period, in one read.
+	const billed = await byIdChunks([...new Set(marks.map((m) => m.periodStart))], (starts) =>
+		ctx.db
 			.select()
 			.from(subscriptionUsageCharges)
 			.where(
-				and(
-					eq(subscriptionUsageCharges.subscriptionId, sub.id),
-					eq(subscriptionUsageCharges.metricCode, mark.metricCode),
-					eq(subscriptionUsageCharges.periodStart, mark.periodStart),
-				),
-			);
+				and(eq(subscriptionUsageCharges.subscriptionId, sub.id), inArray(subscriptionUsageCharges.periodStart, starts)),
+			),
+	);
+	const out: UsageBilling["overbilled"] = [];
+	for (const mark of marks) {
+		const charge = charges.find((c) => c.metric === mark.metricCode);
+		const billedRows = billed.filter((r) => r.metricCode === mark.metricCode && r.periodStart === mark.periodStart);
 		// The plan no longer prices the metric: the period keeps what it was billed.
 		const first = billedRows.find((r) => r.kind === "charge");
 		if (!charge || !first) continue;
@@ -279,7 +280,7 @@ async function lateDifferences(ctx: ServiceContext, sub: Subscription, charges: 
 		out.push({
 			rated,
 			billed: {
-				quantityE6: (quantity.units * 10n ** BigInt(USAGE_SCALE)) / 10n ** BigInt(quantity.scale),
+				quantityE6: BigInt(toE6(quantity)),
 				amount: billedRows.reduce((sum, r) => sum + r.amount, 0),
 				invoiceId: first.invoiceId,
 			},

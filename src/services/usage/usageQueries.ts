@@ -2,13 +2,13 @@
 // cost report, and adjustments (a new record with its reason, never an edit of history).
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { customers, usageEvents, usageRejections } from "../../db/schema";
+import { usageEvents, usageRejections } from "../../db/schema";
 import { addInterval, daysBetween } from "../../domain/billingPeriods";
 import { formatMinorUnits } from "../../domain/currency";
 import { formatDecimal } from "../../domain/decimal";
 import { dimensionsKey, toE6 } from "../../domain/usage";
 import type { ServiceContext } from "../../lib/context";
-import { AppError, fieldInvalid, notFound } from "../../lib/errors";
+import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import {
 	presentUsageRejection,
@@ -19,6 +19,7 @@ import {
 	type usageReportBody,
 } from "../../schemas/usage";
 import { changeStatements } from "../changeLog";
+import { loadCustomer } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
 import { presentInvoice } from "../invoices/presentInvoice";
 import { paginate } from "../pagination";
@@ -89,12 +90,7 @@ export async function previewUsageInvoice({
 	const today = await tenantToday(ctx);
 	const from = query.from ?? sub.currentPeriodStart ?? sub.startDate;
 	const window = await windowOf(ctx, from, query.to ?? (today < from ? from : today));
-	const customer = await ctx.db
-		.select()
-		.from(customers)
-		.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, sub.customerId)))
-		.get();
-	if (!customer) throw notFound("customer", sub.customerId);
+	const customer = await loadCustomer(ctx, sub.customerId);
 	const rated = await rateCharges(ctx, sub, plan.charges, { start: window.from, end: window.until });
 	if (rated.length === 0)
 		throw new AppError("invalid_state", `Plan ${plan.id} prices no usage; there is nothing to preview.`);
