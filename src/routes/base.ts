@@ -21,10 +21,26 @@ const sharedErrorResponses = {
 	"500": problemResponse("Internal error"),
 };
 
+/**
+ * A route's schema is the same for every request (chanfana makes a route object per request): its
+ * OpenAPI form and its request validator are built once per route class.
+ */
+const schemasByRoute = new WeakMap<object, OpenAPIRouteSchema>();
+const validatorsByRoute = new WeakMap<object, z.ZodObject>();
+
 export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	abstract readonly access: Access;
 
 	override getSchema(): OpenAPIRouteSchema {
+		let schema = schemasByRoute.get(this.constructor);
+		if (!schema) {
+			schema = this.documentedSchema();
+			schemasByRoute.set(this.constructor, schema);
+		}
+		return schema;
+	}
+
+	private documentedSchema(): OpenAPIRouteSchema {
 		const schema = super.getSchema();
 		const { "401": unauthorized, "403": forbidden, ...alwaysPossible } = sharedErrorResponses;
 		const accessErrors: NonNullable<OpenAPIRouteSchema["responses"]> =
@@ -49,28 +65,35 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	}
 
 	/** Validates with the route's zod schemas and reports every invalid field by location and path. */
-	override async validateRequest(request: Request) {
-		const schema = this.getSchemaZod();
+	override async validateRequest() {
 		const data = await this.getUnvalidatedData();
-		const parts: Record<string, z.ZodType> = {};
-		if (schema.request?.params) parts.params = schema.request.params;
-		if (schema.request?.query) parts.query = schema.request.query;
-		if (schema.request?.headers instanceof z.ZodType) {
-			parts.headers = schema.request.headers;
-			// An absent header arrives as null; to the schema it is simply not there.
-			data.headers = Object.fromEntries(Object.entries(data.headers ?? {}).filter(([, value]) => value !== null));
-		}
-		const body = schema.request?.body?.content?.["application/json"]?.schema;
-		if (request.method !== "GET" && request.method !== "HEAD" && body instanceof z.ZodType) {
-			parts.body = body;
-			if (data.body === undefined) data.body = {};
-		}
-		const result = await z.object(parts).safeParseAsync(data, { reportInput: true });
+		// An absent header arrives as null; to the schema it is simply not there.
+		if (data.headers) data.headers = Object.fromEntries(Object.entries(data.headers).filter(([, v]) => v !== null));
+		const validator = this.requestValidator();
+		if ("body" in validator.shape && data.body === undefined) data.body = {};
+		const result = await validator.safeParseAsync(data, { reportInput: true });
 		if (result.success) return result.data;
 		const errors = fieldErrorsOf(result.error.issues);
 		throw new AppError("validation_failed", errors.map((e) => `${e.field || e.location}: ${e.message}`).join("; "), {
 			errors,
 		});
+	}
+
+	/** One zod object over the request's parts (params, query, headers, JSON body), built once per route class. */
+	private requestValidator(): z.ZodObject {
+		let validator = validatorsByRoute.get(this.constructor);
+		if (!validator) {
+			const { request } = this.getSchemaZod();
+			const parts: Record<string, z.ZodType> = {};
+			if (request?.params) parts.params = request.params;
+			if (request?.query) parts.query = request.query;
+			if (request?.headers instanceof z.ZodType) parts.headers = request.headers;
+			const body = request?.body?.content?.["application/json"]?.schema;
+			if (body instanceof z.ZodType) parts.body = body;
+			validator = z.object(parts);
+			validatorsByRoute.set(this.constructor, validator);
+		}
+		return validator;
 	}
 }
 

@@ -22,13 +22,30 @@ export const metadata = z
 		example: { crm_id: "A-42" },
 	});
 
-export const prefixedId = (prefix: string) =>
+/**
+ * The schema `make(key)` once per key. Route classes build their schema on every request (chanfana
+ * makes one route object per request), and making a zod schema costs more than validating with it.
+ */
+function memoized<T>(make: (key: string) => T): (key: string) => T {
+	const made = new Map<string, T>();
+	return (key) => {
+		let value = made.get(key);
+		if (value === undefined) {
+			value = make(key);
+			made.set(key, value);
+		}
+		return value;
+	};
+}
+
+export const prefixedId = memoized((prefix) =>
 	z
 		.string()
 		.regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`)
-		.meta({ example: `${prefix}_01JD3Q8W5Z9K2M4N6P8R0T2V4X` });
+		.meta({ example: `${prefix}_01JD3Q8W5Z9K2M4N6P8R0T2V4X` }),
+);
 
-export const idParam = (prefix: string) => z.object({ id: prefixedId(prefix) });
+export const idParam = memoized((prefix) => z.object({ id: prefixedId(prefix) }));
 
 export const problemSchema = z
 	.object({
@@ -65,7 +82,7 @@ export const paginationQuery = z.object({
 
 export type PaginationQuery = z.infer<typeof paginationQuery>;
 
-export const listEnvelope = <T extends z.ZodType>(item: T, id: string) =>
+const makeListEnvelope = <T extends z.ZodType>(item: T, id: string) =>
 	z
 		.object({
 			object: z.literal("list"),
@@ -76,5 +93,17 @@ export const listEnvelope = <T extends z.ZodType>(item: T, id: string) =>
 			page: z.number().int().optional(),
 		})
 		.meta({ id });
+
+const listEnvelopes = new Map<string, z.ZodType>();
+
+/** The list envelope of `item`, named `id` in the OpenAPI document (one per id: the id names one schema). */
+export function listEnvelope<T extends z.ZodType>(item: T, id: string) {
+	let envelope = listEnvelopes.get(id);
+	if (!envelope) {
+		envelope = makeListEnvelope(item, id);
+		listEnvelopes.set(id, envelope);
+	}
+	return envelope as ReturnType<typeof makeListEnvelope<T>>;
+}
 
 export const contentJson = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
