@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { forgetResolvedApiKeys } from "../../src/services/keys/resolveApiKey";
 import {
 	adminToken,
 	api,
@@ -95,12 +96,37 @@ describe("authentication", () => {
 		expect(created.body.expires_at).toBe("2099-06-01T10:00:00.000Z");
 		expect((await api("/v1/billing/customers", { key: created.body.secret })).status).toBe(200);
 
-		// Waiting for real expiry would make the test depend on wall-clock time; move the expiry instead.
+		// Waiting for real expiry would make the test depend on wall-clock time; move the expiry instead,
+		// and drop the isolate's resolved keys, which would otherwise keep the old expiry for seconds.
 		await env.DB.prepare("update api_keys set expires_at = ? where id = ?")
 			.bind("2001-01-01T00:00:00.000Z", created.body.id)
 			.run();
+		forgetResolvedApiKeys();
 		const res = await api("/v1/billing/customers", { key: created.body.secret });
 		expectProblemDocument(res, 401, "unauthenticated");
+	});
+});
+
+describe("resolved keys", () => {
+	it("are refused at once when revoked through this isolate", async () => {
+		const { key: admin } = await newTenant();
+		const reader = await newKey(admin, "billing_reader");
+		expect((await api("/v1/billing/customers", { key: reader.secret })).status).toBe(200);
+		expect((await api(`/v1/billing/keys/${reader.id}`, { key: admin, method: "DELETE" })).status).toBe(200);
+		expectProblemDocument(await api("/v1/billing/customers", { key: reader.secret }), 401, "unauthenticated");
+	});
+
+	it("are kept briefly: a revocation written elsewhere counts once the isolate looks the key up again", async () => {
+		const { key: admin } = await newTenant();
+		const reader = await newKey(admin, "billing_reader");
+		expect((await api("/v1/billing/customers", { key: reader.secret })).status).toBe(200);
+		// As another isolate's revocation: the row changes, this isolate's resolved key does not (yet).
+		await env.DB.prepare("update api_keys set revoked_at = ? where id = ?")
+			.bind(new Date().toISOString(), reader.id)
+			.run();
+		expect((await api("/v1/billing/customers", { key: reader.secret })).status).toBe(200);
+		forgetResolvedApiKeys(); // what the end of the cache's few seconds does
+		expectProblemDocument(await api("/v1/billing/customers", { key: reader.secret }), 401, "unauthenticated");
 	});
 });
 

@@ -4,13 +4,20 @@ import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { presentApiKey } from "../../schemas/apiKey";
 import { changeStatements } from "../changeLog";
+import { forgetResolvedApiKeys } from "./resolveApiKey";
 
-/** Revocation is immediate (every request resolves its key afresh) and revoking twice is a no-op. */
+/**
+ * Revocation takes effect at once on this isolate and within seconds on every other (resolveApiKey
+ * keeps keys that briefly); revoking twice is a no-op.
+ */
 export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: string }) {
 	const where = and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, id));
 	const current = await ctx.db.select().from(apiKeys).where(where).get();
 	if (!current) throw notFound("api_key", id);
-	if (current.revokedAt !== null) return presentApiKey(current);
+	if (current.revokedAt !== null) {
+		forgetResolvedApiKeys(); // revoked through another isolate: stop honouring it here too
+		return presentApiKey(current);
+	}
 	const next = { ...current, revokedAt: ctx.clock.now().toISOString() };
 	try {
 		await ctx.db.batch([
@@ -23,9 +30,11 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
 				event: null,
 			}),
 		]);
+		forgetResolvedApiKeys();
 	} catch (error) {
 		// Another request revoked it first: answer with the revocation that stands.
 		if (!String((error as Error).message).includes("already_revoked")) throw error;
+		forgetResolvedApiKeys();
 		return presentApiKey((await ctx.db.select().from(apiKeys).where(where).get()) ?? next);
 	}
 	return presentApiKey(next);
