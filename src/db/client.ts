@@ -1,6 +1,7 @@
-import type { SQL } from "drizzle-orm";
+import { fillPlaceholders, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import type { RunnableQuery } from "drizzle-orm/runnable-query";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 
 export type Database = DrizzleD1Database;
@@ -39,4 +40,31 @@ export function rawStatement(db: Database, query: SQL): BatchItem<"sqlite"> {
 	const client = (db as unknown as { $client: D1Database }).$client;
 	const prepared = { getQuery: () => built, stmt: client.prepare(built.sql), mapResult: (result: unknown) => result };
 	return { _prepare: () => prepared } as unknown as BatchItem<"sqlite">;
+}
+
+type PreparableQuery = { prepare(): unknown; readonly _: { readonly result: unknown } };
+type PreparedForBatch = {
+	query: { sql: string; params: unknown[] };
+	stmt: D1PreparedStatement;
+	mapResult(response: unknown, isFromBatch?: boolean): unknown;
+};
+
+/**
+ * A query built once per D1 binding, with `sql.placeholder(name)` where its values go, and run with
+ * `values` as an item of `db.batch`. Hot reads (an invoice's detail, a payment's inputs) have one
+ * shape each, and building a drizzle query costs the Worker more CPU than the D1 round trip it makes.
+ */
+export function preparedQuery<Q extends PreparableQuery>(build: (db: Database) => Q) {
+	const byDatabase = new WeakMap<Database, PreparedForBatch>();
+	return (db: Database, values: Record<string, unknown>): RunnableQuery<Q["_"]["result"], "sqlite"> => {
+		let prepared = byDatabase.get(db);
+		if (!prepared) {
+			prepared = build(db).prepare() as PreparedForBatch;
+			byDatabase.set(db, prepared);
+		}
+		const { stmt, mapResult } = prepared;
+		const query = { sql: prepared.query.sql, params: fillPlaceholders(prepared.query.params, values) };
+		const item = { getQuery: () => query, stmt, mapResult: mapResult.bind(prepared) };
+		return { _prepare: () => item } as unknown as RunnableQuery<Q["_"]["result"], "sqlite">;
+	};
 }

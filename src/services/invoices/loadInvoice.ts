@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import { byIdChunks } from "../../db/chunks";
+import { and, asc, type Column, eq, gt, inArray, sql } from "drizzle-orm";
+import { preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -18,26 +18,37 @@ export type InvoiceDetail = {
 	settlements?: InvoiceSettlements;
 };
 
-/** The allocations and credit-note applications of some invoices (at most one chunk of ids). */
-const settlementQueries = (ctx: ServiceContext, ids: string[]) =>
-	[
-		ctx.db
-			.select()
-			.from(paymentAllocations)
-			.where(
-				and(
-					eq(paymentAllocations.tenantId, ctx.tenantId),
-					inArray(paymentAllocations.invoiceId, ids),
-					gt(paymentAllocations.amount, 0),
-				),
-			)
-			.orderBy(asc(paymentAllocations.createdAt)),
-		ctx.db
-			.select()
-			.from(creditNoteApplications)
-			.where(and(eq(creditNoteApplications.tenantId, ctx.tenantId), inArray(creditNoteApplications.invoiceId, ids)))
-			.orderBy(asc(creditNoteApplications.id)),
-	] as const;
+const tenant = sql.placeholder("tenantId");
+const invoiceId = sql.placeholder("id");
+/** Any number of invoice ids in one bound value (a JSON array), so one prepared shape serves them all. */
+const inInvoiceIds = (column: Column) => inArray(column, sql`(select value from json_each(${sql.placeholder("ids")}))`);
+
+const allocationsOfInvoices = preparedQuery((db) =>
+	db
+		.select()
+		.from(paymentAllocations)
+		.where(
+			and(
+				eq(paymentAllocations.tenantId, tenant),
+				inInvoiceIds(paymentAllocations.invoiceId),
+				gt(paymentAllocations.amount, 0),
+			),
+		)
+		.orderBy(asc(paymentAllocations.createdAt)),
+);
+const applicationsOfInvoices = preparedQuery((db) =>
+	db
+		.select()
+		.from(creditNoteApplications)
+		.where(and(eq(creditNoteApplications.tenantId, tenant), inInvoiceIds(creditNoteApplications.invoiceId)))
+		.orderBy(asc(creditNoteApplications.id)),
+);
+
+/** The allocations and credit-note applications of some invoices. */
+const settlementQueries = (ctx: ServiceContext, ids: string[]) => {
+	const values = { tenantId: ctx.tenantId, ids: JSON.stringify(ids) };
+	return [allocationsOfInvoices(ctx.db, values), applicationsOfInvoices(ctx.db, values)] as const;
+};
 
 type AllocationRow = typeof paymentAllocations.$inferSelect;
 type ApplicationRow = typeof creditNoteApplications.$inferSelect;
@@ -57,18 +68,14 @@ function groupSettlements(invoiceIds: string[], allocations: AllocationRow[], ap
 	return byInvoice;
 }
 
-/** The payments and credit notes applied to each of `invoiceIds`, one round trip per chunk of ids. */
+/** The payments and credit notes applied to each of `invoiceIds`, in one round trip. */
 export async function loadSettlements(
 	ctx: ServiceContext,
 	invoiceIds: string[],
 ): Promise<Map<string, InvoiceSettlements>> {
 	if (invoiceIds.length === 0) return new Map();
-	const chunks = await byIdChunks(invoiceIds, async (ids) => [await ctx.db.batch(settlementQueries(ctx, ids))]);
-	return groupSettlements(
-		invoiceIds,
-		chunks.flatMap(([allocations]) => allocations),
-		chunks.flatMap(([, applications]) => applications),
-	);
+	const [allocations, applications] = await ctx.db.batch(settlementQueries(ctx, invoiceIds));
+	return groupSettlements(invoiceIds, allocations, applications);
 }
 
 export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<InvoiceRow> {
@@ -81,25 +88,37 @@ export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<I
 	return row;
 }
 
+const invoiceById = preparedQuery((db) =>
+	db
+		.select()
+		.from(invoices)
+		.where(and(eq(invoices.tenantId, tenant), eq(invoices.id, invoiceId))),
+);
+const linesOfInvoice = preparedQuery((db) =>
+	db
+		.select()
+		.from(invoiceLines)
+		.where(and(eq(invoiceLines.tenantId, tenant), eq(invoiceLines.invoiceId, invoiceId)))
+		.orderBy(asc(invoiceLines.position)),
+);
+const deliveriesOfInvoice = preparedQuery((db) =>
+	db
+		.select()
+		.from(invoiceDeliveries)
+		.where(and(eq(invoiceDeliveries.tenantId, tenant), eq(invoiceDeliveries.invoiceId, invoiceId)))
+		.orderBy(asc(invoiceDeliveries.id)),
+);
+
 /** The reads of an invoice's detail, to run as one batch (or at the end of a write batch). */
-export const invoiceDetailQueries = (ctx: ServiceContext, id: string) =>
-	[
-		ctx.db
-			.select()
-			.from(invoices)
-			.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, id))),
-		ctx.db
-			.select()
-			.from(invoiceLines)
-			.where(and(eq(invoiceLines.tenantId, ctx.tenantId), eq(invoiceLines.invoiceId, id)))
-			.orderBy(asc(invoiceLines.position)),
-		ctx.db
-			.select()
-			.from(invoiceDeliveries)
-			.where(and(eq(invoiceDeliveries.tenantId, ctx.tenantId), eq(invoiceDeliveries.invoiceId, id)))
-			.orderBy(asc(invoiceDeliveries.id)),
+export const invoiceDetailQueries = (ctx: ServiceContext, id: string) => {
+	const values = { tenantId: ctx.tenantId, id };
+	return [
+		invoiceById(ctx.db, values),
+		linesOfInvoice(ctx.db, values),
+		deliveriesOfInvoice(ctx.db, values),
 		...settlementQueries(ctx, [id]),
 	] as const;
+};
 
 type DetailRows = readonly [InvoiceRow[], InvoiceLineRow[], InvoiceDeliveryRow[], AllocationRow[], ApplicationRow[]];
 
