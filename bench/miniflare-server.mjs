@@ -4,7 +4,7 @@
 // Wrangler derives from the same configuration, and storage persisted in the same layout as
 // `wrangler dev --persist-to DIR`. Loopback only. Prints one JSON line `{"ready": url, ...}` when it
 // accepts requests; stops on SIGTERM/SIGINT.
-//   node bench/miniflare-server.mjs --config FILE --bundle FILE --persist DIR --port N
+//   node bench/miniflare-server.mjs --config FILE --bundle FILE --persist DIR --port N [--inspector-port N]
 import { parseArgs } from "node:util";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -16,6 +16,7 @@ const { values } = parseArgs({
 		bundle: { type: "string" },
 		persist: { type: "string" },
 		port: { type: "string", default: "0" },
+		"inspector-port": { type: "string" },
 	},
 });
 if (!values.config || !values.bundle || !values.persist) {
@@ -27,6 +28,8 @@ const { workerOptions } = unstable_getMiniflareWorkerOptions(values.config);
 const mf = new Miniflare({
 	host: "127.0.0.1",
 	port: Number(values.port),
+	// bench/profile.mjs takes CPU profiles through the runtime's inspector (loopback only).
+	...(values["inspector-port"] ? { inspectorPort: Number(values["inspector-port"]) } : {}),
 	defaultPersistRoot: `${values.persist}/v3`,
 	// /cdn-cgi/handler/scheduled, as wrangler dev has it: the webhook scenario runs the outbox sweep.
 	unsafeTriggerHandlers: true,

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// CPU profile of the Worker under the load of one scenario, to find what a number in RESULTS.md is made
+// of. Builds the bench bundle and the same template state as `npm run bench` (kept in bench/.out/profile
+// and reused on the next call), serves it on Miniflare with the runtime's inspector on 127.0.0.1, loads
+// one scenario with autocannon while the V8 sampling profiler runs in the Worker's isolate, and writes
+// bench/.out/profile/SCENARIO.cpuprofile (open it in Chrome DevTools) plus a summary of self and total
+// time by function. Stops everything it started.
+// Before profiling, the scenario and its baseline are measured without the profiler, on the same server.
+//   node bench/profile.mjs SCENARIO [--duration S] [--connections N] [--fresh] [--no-profile]
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { measure } from "./lib/load.mjs";
+import { freePort, killAll, sleep, startChild, stopChild, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { startReceiver } from "./lib/receiver.mjs";
+import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
+import { startServer } from "./lib/servers.mjs";
+import { createTemplate, seedInvoices } from "./lib/workload.mjs";
+
+const { values: options, positionals } = parseArgs({
+	allowPositionals: true,
+	options: {
+		duration: { type: "string", default: "5" },
+		connections: { type: "string", default: "10" },
+		fresh: { type: "boolean", default: false },
+		"no-profile": { type: "boolean", default: false },
+		top: { type: "string", default: "30" },
+	},
+});
+const items = [...BASELINES, ...SCENARIOS];
+const item = items.find((i) => i.id === positionals[0]);
+if (!item) {
+	console.error(
+		`usage: node bench/profile.mjs SCENARIO [--duration S]; scenarios: ${items.map((i) => i.id).join(", ")}`,
+	);
+	process.exit(2);
+}
+
+const DIR = path.join(OUT, "profile");
+stopEverythingOnExit(600);
+
+async function main() {
+	mkdirSync(DIR, { recursive: true });
+	const config = writeBenchConfig();
+	const databaseId = JSON.parse(readFileSync(config, "utf8")).d1_databases[0].database_id;
+	const bundleDir = path.join(DIR, "bundle");
+	rmSync(bundleDir, { recursive: true, force: true });
+	wrangler(["deploy", "--dry-run", "--outdir", bundleDir, "--config", config]);
+	const bundle = path.join(bundleDir, "worker.js");
+	const template = await templateState({ config, bundle, databaseId });
+
+	const state = path.join(DIR, "state");
+	rmSync(state, { recursive: true, force: true });
+	cpSync(path.join(DIR, "template"), state, { recursive: true });
+	const inspectorPort = await freePort();
+	const server = await startMiniflare({ config, bundle, state, inspectorPort });
+	try {
+		const gen = generators(template, `profile-${Date.now()}`);
+		const load = (id, duration) =>
+			measure({ url: server.url, connections: Number(options.connections), duration, warmup: 0, next: gen[id] });
+		const duration = Number(options.duration);
+		const rates = [];
+		for (const id of [item.baseline, item.id].filter(Boolean)) {
+			await load(id, 1);
+			const result = await load(id, duration);
+			rates.push(result.rps);
+			console.log(
+				`${id.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`,
+			);
+		}
+		if (rates.length === 2) console.log(`ratio ${((100 * rates[1]) / rates[0]).toFixed(0)} %`);
+		if (options["no-profile"]) return;
+		const profiler = await connectProfiler(inspectorPort);
+		await profiler.start();
+		const result = await load(item.id, duration);
+		const profile = await profiler.stop();
+		const file = path.join(DIR, `${item.id}.cpuprofile`);
+		writeFileSync(file, JSON.stringify(profile));
+		console.log(`${item.id}: ${result.rps.toFixed(0)} req/s under the profiler; ${file}`);
+		console.log(summarize(profile, Number(options.top)));
+	} finally {
+		await server.stop();
+	}
+}
+
+/** The template state of `npm run bench`, made once and reused (`--fresh` remakes it). */
+async function templateState({ config, bundle, databaseId }) {
+	const dir = path.join(DIR, "template");
+	const file = path.join(DIR, "template.json");
+	if (!options.fresh && existsSync(file) && existsSync(dir)) return JSON.parse(readFileSync(file, "utf8"));
+	rmSync(dir, { recursive: true, force: true });
+	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", dir]);
+	const receiver = await startReceiver();
+	try {
+		const server = await startServer("miniflare", { config, bundle, state: dir, logFile: path.join(DIR, "setup.log") });
+		let template;
+		try {
+			template = await createTemplate(server.url, receiver.port, console.log);
+		} finally {
+			await server.stop();
+		}
+		await seedInvoices(dir, databaseId, template, console.log);
+		writeFileSync(file, JSON.stringify(template));
+		return template;
+	} finally {
+		await receiver.close();
+	}
+}
+
+async function startMiniflare({ config, bundle, state, inspectorPort }) {
+	const port = await freePort();
+	const child = startChild(
+		[
+			path.join(ROOT, "bench", "miniflare-server.mjs"),
+			...["--config", config, "--bundle", bundle, "--persist", state, "--port", String(port)],
+			...["--inspector-port", String(inspectorPort)],
+		],
+		path.join(DIR, "server.log"),
+	);
+	const url = `http://127.0.0.1:${port}`;
+	for (const started = performance.now(); performance.now() - started < 60_000; await sleep(100)) {
+		const ok = await fetch(`${url}/__bench/noop`).then(
+			(r) => r.ok,
+			() => false,
+		);
+		if (ok) return { url, stop: () => stopChild(child) };
+	}
+	await stopChild(child);
+	throw new Error("Miniflare did not serve within 60 s");
+}
+
+/** The V8 profiler of the API Worker's isolate, over the inspector's WebSocket. */
+async function connectProfiler(port) {
+	const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+	const target = targets.find((t) => t.title?.includes("edge-billing") || t.id?.includes("edge-billing")) ?? targets[0];
+	const socket = new WebSocket(target.webSocketDebuggerUrl);
+	await new Promise((resolve, reject) => {
+		socket.once("open", resolve);
+		socket.once("error", reject);
+	});
+	let id = 0;
+	const pending = new Map();
+	socket.on("message", (data) => {
+		const message = JSON.parse(String(data));
+		pending.get(message.id)?.(message);
+		pending.delete(message.id);
+	});
+	const send = (method, params = {}) =>
+		new Promise((resolve, reject) => {
+			id += 1;
+			pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
+			socket.send(JSON.stringify({ id, method, params }));
+		});
+	return {
+		async start() {
+			await send("Profiler.enable");
+			await send("Profiler.setSamplingInterval", { interval: 200 });
+			await send("Profiler.start");
+		},
+		async stop() {
+			const { profile } = await send("Profiler.stop");
+			socket.close();
+			return profile;
+		},
+	};
+}
+
+/** Self and total time per function (name and bundle line), the biggest first. */
+function summarize(profile, top) {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const parent = new Map();
+	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+	const self = new Map();
+	const total = new Map();
+	const key = ({ callFrame: f }) =>
+		`${f.functionName || "(anonymous)"} ${f.url ? `${f.url.split("/").at(-1)}:${f.lineNumber + 1}` : ""}`;
+	let all = 0;
+	profile.samples.forEach((nodeId, i) => {
+		const dt = profile.timeDeltas[i] ?? 0;
+		all += dt;
+		const node = byId.get(nodeId);
+		self.set(key(node), (self.get(key(node)) ?? 0) + dt);
+		const seen = new Set();
+		for (let at = nodeId; at !== undefined; at = parent.get(at)) {
+			const k = key(byId.get(at));
+			if (seen.has(k)) continue;
+			seen.add(k);
+			total.set(k, (total.get(k) ?? 0) + dt);
+		}
+	});
+	const table = (map) =>
+		[...map]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, top)
+			.map(([k, us]) => `${((100 * us) / all).toFixed(1).padStart(5)} %  ${k}`)
+			.join("\n");
+	return `-- self time (of ${(all / 1e6).toFixed(1)} s sampled)\n${table(self)}\n-- total time\n${table(total)}`;
+}
+
+main()
+	.then(() => {
+		killAll();
+		process.exit(0);
+	})
+	.catch((error) => {
+		console.error(error);
+		killAll();
+		process.exit(1);
+	});
