@@ -109,6 +109,9 @@ const deliveriesOfInvoice = preparedQuery((db) =>
 		.orderBy(asc(invoiceDeliveries.id)),
 );
 
+/** The invoice's row, as an item of a batch. */
+export const invoiceRowQuery = (ctx: ServiceContext, id: string) => invoiceById(ctx.db, { tenantId: ctx.tenantId, id });
+
 /** The reads of an invoice's detail, to run as one batch (or at the end of a write batch). */
 export const invoiceDetailQueries = (ctx: ServiceContext, id: string) => {
 	const values = { tenantId: ctx.tenantId, id };

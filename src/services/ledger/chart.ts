@@ -1,4 +1,5 @@
-import { and, desc, eq, lte } from "drizzle-orm";
+import { and, desc, eq, lte, sql } from "drizzle-orm";
+import { preparedQuery } from "../../db/client";
 import { fxRates, ledgerAccounts, ledgerMappings, tenants } from "../../db/schema";
 import { type AccountMap, type AccountType, accountName, accountTypeOf } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
@@ -13,15 +14,24 @@ export type Chart = AccountMap & {
 };
 
 /** The reads a chart is made of, to run in one batch (alone, or with a caller's own reads). */
-export const chartQueries = (ctx: Pick<ServiceContext, "db" | "tenantId">) =>
-	[
-		ctx.db.select().from(ledgerAccounts).where(eq(ledgerAccounts.tenantId, ctx.tenantId)),
-		ctx.db.select().from(ledgerMappings).where(eq(ledgerMappings.tenantId, ctx.tenantId)),
-		ctx.db
-			.select({ closedThrough: tenants.booksClosedThrough, baseCurrency: tenants.defaultCurrency })
-			.from(tenants)
-			.where(eq(tenants.id, ctx.tenantId)),
-	] as const;
+const tenant = sql.placeholder("tenantId");
+const accountsOfTenant = preparedQuery((db) =>
+	db.select().from(ledgerAccounts).where(eq(ledgerAccounts.tenantId, tenant)),
+);
+const mappingsOfTenant = preparedQuery((db) =>
+	db.select().from(ledgerMappings).where(eq(ledgerMappings.tenantId, tenant)),
+);
+const booksOfTenant = preparedQuery((db) =>
+	db
+		.select({ closedThrough: tenants.booksClosedThrough, baseCurrency: tenants.defaultCurrency })
+		.from(tenants)
+		.where(eq(tenants.id, tenant)),
+);
+
+export const chartQueries = (ctx: Pick<ServiceContext, "db" | "tenantId">) => {
+	const values = { tenantId: ctx.tenantId };
+	return [accountsOfTenant(ctx.db, values), mappingsOfTenant(ctx.db, values), booksOfTenant(ctx.db, values)] as const;
+};
 
 type ChartRows = readonly [
 	(typeof ledgerAccounts.$inferSelect)[],

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { preparedQuery } from "../../db/client";
 import { invoices, paymentAllocations, payments } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -40,18 +41,29 @@ export async function loadReopenableAllocations(ctx: ServiceContext, paymentId: 
 }
 
 /** The payment and its allocations, as reads that can end a write batch. */
-export const paymentQueries = (ctx: ServiceContext, id: string) =>
-	[
-		ctx.db
-			.select()
-			.from(payments)
-			.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, id))),
-		ctx.db
-			.select()
-			.from(paymentAllocations)
-			.where(and(eq(paymentAllocations.tenantId, ctx.tenantId), eq(paymentAllocations.paymentId, id)))
-			.orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id)),
-	] as const;
+const paymentById = preparedQuery((db) =>
+	db
+		.select()
+		.from(payments)
+		.where(and(eq(payments.tenantId, sql.placeholder("tenantId")), eq(payments.id, sql.placeholder("id")))),
+);
+const allocationsOfPayment = preparedQuery((db) =>
+	db
+		.select()
+		.from(paymentAllocations)
+		.where(
+			and(
+				eq(paymentAllocations.tenantId, sql.placeholder("tenantId")),
+				eq(paymentAllocations.paymentId, sql.placeholder("id")),
+			),
+		)
+		.orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id)),
+);
+
+export const paymentQueries = (ctx: ServiceContext, id: string) => {
+	const values = { tenantId: ctx.tenantId, id };
+	return [paymentById(ctx.db, values), allocationsOfPayment(ctx.db, values)] as const;
+};
 
 export async function presentPaymentById(ctx: ServiceContext, id: string) {
 	const [[row], allocations] = await ctx.db.batch(paymentQueries(ctx, id));

@@ -1,25 +1,29 @@
 import { and, eq, sql } from "drizzle-orm";
+import { preparedQuery } from "../../db/client";
 import { invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import type { InvoiceRow } from "../invoices/loadInvoice";
 import { loadInvoiceRow } from "../invoices/loadInvoice";
 
-/** The customer's invoices that still owe money in `currency`. */
-export function openInvoicesOf(ctx: ServiceContext, customerId: string, currency: string) {
-	return ctx.db
+const openInvoices = preparedQuery((db) =>
+	db
 		.select()
 		.from(invoices)
 		.where(
 			and(
-				eq(invoices.tenantId, ctx.tenantId),
-				eq(invoices.customerId, customerId),
-				eq(invoices.currency, currency),
+				eq(invoices.tenantId, sql.placeholder("tenantId")),
+				eq(invoices.customerId, sql.placeholder("customerId")),
+				eq(invoices.currency, sql.placeholder("currency")),
 				// Literals, not bound values: they must match invoices_open_by_customer's own condition.
 				sql`${invoices.status} in ('issued', 'partially_paid') and ${invoices.balance} > 0`,
 			),
-		);
-}
+		),
+);
+
+/** The customer's invoices that still owe money in `currency`. */
+export const openInvoicesOf = (ctx: ServiceContext, customerId: string, currency: string) =>
+	openInvoices(ctx.db, { tenantId: ctx.tenantId, customerId, currency });
 
 /** An invoice money can be applied to: the customer's own, open, in the same currency. */
 export async function payableInvoice(

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
-import { runBatch } from "../../db/client";
-import { invoices, payments } from "../../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { preparedQuery, runBatch } from "../../db/client";
+import { customers, payments } from "../../db/schema";
 import { allocateOldestDueFirst } from "../../domain/allocation";
 import { paymentReceived } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
@@ -9,7 +9,7 @@ import { newId } from "../../lib/ids";
 import { type AllocationRow, type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
-import { loadCustomer } from "../customers/loadCustomer";
+import { invoiceRowQuery } from "../invoices/loadInvoice";
 import { chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
 import { paymentQueries, presentPaymentById } from "./loadPayment";
@@ -28,29 +28,38 @@ export async function recordPayment({
 	input: PaymentCreateInput;
 	requestKey: string | null;
 }) {
-	const customer = await loadCustomer(ctx, input.customer_id).catch(() => null);
-	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
-	return callAccount(ctx, customer.id, (account, request) => account.recordPayment(request), { ...input, requestKey });
+	// The account object checks the customer in its own first read: no round trip of its own here.
+	return callAccount(ctx, input.customer_id, (account, request) => account.recordPayment(request), {
+		...input,
+		requestKey,
+	});
 }
+
+const customerExists = preparedQuery((db) =>
+	db
+		.select({ id: customers.id })
+		.from(customers)
+		.where(and(eq(customers.tenantId, sql.placeholder("tenantId")), eq(customers.id, sql.placeholder("id")))),
+);
+const paymentByRequestKey = preparedQuery((db) =>
+	db
+		.select({ id: payments.id })
+		.from(payments)
+		.where(and(eq(payments.tenantId, sql.placeholder("tenantId")), eq(payments.requestKey, sql.placeholder("key")))),
+);
 
 /**
  * Inside the account object, where time spent is time every other request of the account waits: the
  * reads it needs go in one round trip, and the response is read back by the commit's own batch.
  */
 export async function commitRecordPayment(ctx: ServiceContext, input: RecordInput) {
-	const [earlier, candidates, ...chartRows] = await ctx.db.batch([
-		ctx.db
-			.select({ id: payments.id })
-			.from(payments)
-			.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.requestKey, input.requestKey ?? ""))),
-		input.invoice_id
-			? ctx.db
-					.select()
-					.from(invoices)
-					.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, input.invoice_id)))
-			: openInvoicesOf(ctx, input.customer_id, input.currency),
+	const [customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
+		customerExists(ctx.db, { tenantId: ctx.tenantId, id: input.customer_id }),
+		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
+		input.invoice_id ? invoiceRowQuery(ctx, input.invoice_id) : openInvoicesOf(ctx, input.customer_id, input.currency),
 		...chartQueries(ctx),
 	]);
+	if (!customer[0]) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0]) return presentPaymentById(ctx, earlier[0].id);
 	const targets = input.invoice_id
