@@ -135,6 +135,11 @@ async function main() {
 	const machine = machineInfo();
 	const perSecond = billed.n / seconds;
 	log(`${job.status}: ${billed.n} periods billed in ${seconds.toFixed(1)} s (${perSecond.toFixed(0)} subscriptions/s)`);
+	const summary = { finishedAt: new Date().toISOString(), subscriptions: SUBSCRIPTIONS, accounts: ACCOUNTS };
+	writeFileSync(
+		path.join(OUT, "recurring.json"),
+		`${JSON.stringify({ ...summary, status: job.status, billed: billed.n, seconds, perSecond }, null, 2)}\n`,
+	);
 	writeFileSync(
 		path.join(ROOT, "bench", "RECURRING.md"),
 		`# Recurring run benchmark

@@ -3,7 +3,9 @@
 // invoices by SQL), and measures every baseline and scenario on Miniflare and under `wrangler dev`, one
 // fresh server per measurement, all on 127.0.0.1. Writes bench/RESULTS.md (and bench/.out/results.json),
 // stops everything it started, and gives up after a hard deadline. See bench/README.md.
-//   node bench/run.mjs [--quick] [--duration S] [--runtimes miniflare,wrangler]
+//   node bench/run.mjs [--quick] [--duration S] [--runtimes miniflare,wrangler] [--since ISO]
+// With --since (bench/all.mjs passes its start), the report also summarises bench/.out/usage.json and
+// bench/.out/recurring.json when they were written after that moment, i.e. by the same run.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -36,9 +38,10 @@ const { values: options } = parseArgs({
 		connections: { type: "string", default: "10" },
 		runtimes: { type: "string", default: "miniflare,wrangler" },
 		deadline: { type: "string", default: "870" },
+		since: { type: "string" },
 	},
 });
-const DURATION = Number(options.duration ?? (options.quick ? 2 : 8));
+const DURATION = Number(options.duration ?? (options.quick ? 2 : 6));
 const WARMUP = options.quick ? 0.5 : 1;
 const CONNECTIONS = Number(options.connections);
 const RUNTIME_ORDER = options.runtimes.split(",").filter((r) => Object.hasOwn(RUNTIMES, r));
@@ -187,9 +190,23 @@ async function main() {
 	results.totalSeconds = (performance.now() - runStarted) / 1000;
 	results.finishedAt = new Date().toISOString();
 	results.leftRunning = runningCount();
+	if (options.since) results.extras = sameRunExtras(Date.parse(options.since));
 	writeFileSync(path.join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 	writeFileSync(path.join(ROOT, "bench", "RESULTS.md"), renderResults(results));
 	log(`wrote bench/RESULTS.md (${results.totalSeconds.toFixed(0)} s in all)`);
+}
+
+/** The usage and recurring benchmarks' summaries, if bench/all.mjs ran them in this run. */
+function sameRunExtras(since) {
+	const read = (file) => {
+		try {
+			const data = JSON.parse(readFileSync(path.join(OUT, file), "utf8"));
+			return Date.parse(data.finishedAt) >= since ? data : null;
+		} catch {
+			return null;
+		}
+	};
+	return { usage: read("usage.json"), recurring: read("recurring.json"), totalSeconds: (Date.now() - since) / 1000 };
 }
 
 /** One request before the load, so a broken scenario fails loudly instead of measuring error pages. */

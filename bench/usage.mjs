@@ -434,14 +434,30 @@ const fmt = (n, digits = 0) =>
 		: n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n) => (n === null || n === undefined ? "–" : `${fmt(n)} ms`);
 
-function phaseTable(p) {
+/** A phase's headline figures (also written to bench/.out/usage.json for the combined report). */
+function phaseFigures(p) {
 	const r = p.result;
 	const a = p.d1;
 	const acceptedPerS = r.accepted / r.seconds;
-	const aggregatedPerS = p.caughtUp ? r.accepted / p.aggregatedSeconds : null;
 	const tailSeconds = p.aggregatedSeconds - r.seconds;
-	const keptUp = acceptedPerS >= 0.98 * TARGET_EVENTS_PER_S && tailSeconds * 1000 < TARGET_DELAY_P99_MS;
-	const exactlyOnce = a.stored === p.warm.accepted + r.accepted && a.aggregated === a.stored && a.rejections === 0;
+	return {
+		title: phaseTitle(p),
+		batch: p.batch,
+		rate: p.rate,
+		acceptedPerS,
+		aggregatedPerS: p.caughtUp ? r.accepted / p.aggregatedSeconds : null,
+		caughtUp: p.caughtUp,
+		tailSeconds,
+		delayP99: a.delayP99,
+		keptUp: acceptedPerS >= 0.98 * TARGET_EVENTS_PER_S && tailSeconds * 1000 < TARGET_DELAY_P99_MS,
+		exactlyOnce: a.stored === p.warm.accepted + r.accepted && a.aggregated === a.stored && a.rejections === 0,
+	};
+}
+
+function phaseTable(p) {
+	const r = p.result;
+	const a = p.d1;
+	const { acceptedPerS, aggregatedPerS, tailSeconds, keptUp, exactlyOnce } = phaseFigures(p);
 	const rows = [
 		["clients × events per request", `${CLIENTS} × ${fmt(p.batch)}`],
 		["load duration", `${r.seconds.toFixed(1)} s`],
@@ -590,6 +606,10 @@ D1 is SQLite in the same workerd process, and the API, consumer, D1 and the clie
 aggregated, a backlog builds up and the delay measures that backlog, growing with the length of the load.
 `;
 	writeFileSync(path.join(ROOT, "bench", "USAGE.md"), report);
+	writeFileSync(
+		path.join(OUT, "usage.json"),
+		`${JSON.stringify({ finishedAt: new Date().toISOString(), clients: CLIENTS, durationS: DURATION_S, phases: phases.map(phaseFigures) }, null, 2)}\n`,
+	);
 
 	for (const p of phases) {
 		const r = p.result;

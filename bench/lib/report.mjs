@@ -2,6 +2,8 @@
 import { BASELINES, SCENARIOS } from "./scenarios.mjs";
 import { RUNTIMES } from "./servers.mjs";
 
+const RECURRING_TARGET_PER_S = 500;
+
 const f0 = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : Math.round(n).toLocaleString("en-US"));
 const f1 = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(1));
 const pct = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : `${Math.round(n * 100)} %`);
@@ -49,8 +51,12 @@ export function renderResults(results) {
 	const out = [];
 	out.push("# Benchmark results", "");
 	out.push(
-		`Written by \`npm run bench\` (bench/run.mjs) on ${results.finishedAt}; the whole run took ` +
-			`${Math.floor(results.totalSeconds / 60)} min ${Math.round(results.totalSeconds % 60)} s. One run on one machine: ` +
+		`Written by \`npm run bench\` (bench/all.mjs, whose last step is bench/run.mjs) on ${results.finishedAt}; ` +
+			`the API scenarios took ${Math.floor(results.totalSeconds / 60)} min ${Math.round(results.totalSeconds % 60)} s` +
+			(results.extras?.totalSeconds
+				? `, the whole run ${Math.floor(results.extras.totalSeconds / 60)} min ${Math.round(results.extras.totalSeconds % 60)} s`
+				: "") +
+			". One run on one machine: " +
 			"read the ratios to the same-run baselines, not the absolute numbers." +
 			(s.quick ? " **This was a `--quick` smoke run (short loads); its numbers are not comparable.**" : ""),
 		"",
@@ -238,13 +244,43 @@ export function renderResults(results) {
 		"",
 	);
 
-	out.push("## Measured by their own scripts", "");
-	out.push(
-		"| Scenario | Script | Results |",
-		"| --- | --- | --- |",
-		"| Usage ingestion: 100 and 1,000 events per request, accepted and aggregated events/s, accept→aggregate delay | `npm run bench:usage` | [USAGE.md](USAGE.md) |",
-		"| Recurring billing run over 10,000 subscriptions (invoices/s) | `npm run bench:recurring` | [RECURRING.md](RECURRING.md) |",
-		"",
-	);
+	out.push("## Usage ingestion and the recurring run", "");
+	const { usage, recurring } = results.extras ?? {};
+	if (usage) {
+		out.push(
+			`Usage (\`bench/usage.mjs\`, Miniflare, details in [USAGE.md](USAGE.md)): ${usage.clients} clients POST`,
+			`/v1/billing/usage for ${usage.durationS} s per phase; the queue consumer stores and aggregates; the phase`,
+			"ends when every accepted event is aggregated. Target: 20,000 events/s accepted and aggregated, p99 accept→aggregate under 2 s.",
+			"",
+			"| Phase | Accepted events/s | Aggregated events/s | Accept→aggregate p99 | Kept up with the target | Exactly once |",
+			"| --- | ---: | ---: | ---: | :---: | :---: |",
+			...usage.phases.map(
+				(p) =>
+					`| ${p.title} | ${f0(p.acceptedPerS)} | ${p.caughtUp ? f0(p.aggregatedPerS) : "**did not catch up**"} | ${f0(p.delayP99)} ms | ${p.rate ? (p.keptUp ? "yes" : "**no**") : "(unpaced)"} | ${p.exactlyOnce ? "yes" : "**no**"} |`,
+			),
+			"",
+		);
+	} else {
+		out.push("Usage ingestion was not part of this run (`npm run bench` runs it; see [USAGE.md](USAGE.md)).", "");
+	}
+	if (recurring) {
+		const met = recurring.perSecond >= RECURRING_TARGET_PER_S ? "yes" : "**no**";
+		out.push(
+			`Recurring run (\`bench/recurring.mjs\`, Miniflare, details in [RECURRING.md](RECURRING.md)): one run over`,
+			`${f0(recurring.subscriptions)} monthly subscriptions on ${f0(recurring.accounts)} accounts, all due the same day,`,
+			"from the API call to the job's end.",
+			"",
+			"| Job | Invoices issued | Seconds | Invoices/s | Target | Met |",
+			"| --- | ---: | ---: | ---: | ---: | :---: |",
+			`| ${recurring.status} | ${f0(recurring.billed)} | ${f1(recurring.seconds)} | ${f0(recurring.perSecond)} | ≥ ${RECURRING_TARGET_PER_S} | ${met} |`,
+			"",
+		);
+	} else {
+		out.push(
+			"The recurring run was not part of this run (`npm run bench` runs it; see [RECURRING.md](RECURRING.md)).",
+			"",
+		);
+	}
+	out.push("What changed these numbers over time, before → after: [HISTORY.md](HISTORY.md).", "");
 	return `${out.join("\n")}\n`;
 }
