@@ -453,6 +453,16 @@ describe("plan and quantity changes", () => {
 		expect(renewal.lines[1].description).toMatch(/proration/);
 	});
 
+	it("a run that bills several periods at once puts the pending proration on the first of them only", async () => {
+		const { key, sub, changed } = await setup("create_prorations");
+		const secondRenewal = new Date(Date.parse(changed.body.next_billing_date) + 30 * 86_400_000).toISOString();
+		await runRecurring(key, { date: secondRenewal.slice(0, 10) });
+		const renewals = (await api(`/v1/billing/subscriptions/${sub.id}/invoices`, { key })).body.data;
+		const totals = renewals.map((i: { lines: { amount: number }[] }) => i.lines.map((l) => l.amount));
+		// Newest first: the second renewal, the first one (with the proration), the first invoice of the old plan.
+		expect(totals).toEqual([[6000], [6000, 6000], [3000]]);
+	});
+
 	it("none changes only future periods; a downgrade's credit is never more than the period", async () => {
 		const { key, sub, changed } = await setup("none");
 		expect(changed.body.proration).toBeNull();

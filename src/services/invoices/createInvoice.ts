@@ -8,7 +8,7 @@ import type { InvoiceCreateInput } from "../../schemas/invoice";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { buildDraft } from "./buildInvoice";
-import { finalizeStatements, insertInvoiceStatements } from "./invoiceStatements";
+import { finalizeStatements, type Issuing, insertInvoiceStatements } from "./invoiceStatements";
 import { type InvoiceDetail, invoiceDetailFromBatch, invoiceDetailQueries } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
@@ -47,10 +47,18 @@ export async function createInvoice({
 	return commitNewInvoice(ctx, { detail, finalize: false });
 }
 
-/** The statements that persist a built draft and, with `finalize`, issue it in the same batch. */
-export async function newInvoiceStatements(ctx: ServiceContext, detail: InvoiceDetail, finalize: boolean) {
+/**
+ * The statements that persist a built draft and, with `finalize`, issue it in the same batch
+ * (`issuing`: what issuing reads, when the caller read it already).
+ */
+export async function newInvoiceStatements(
+	ctx: ServiceContext,
+	detail: InvoiceDetail,
+	finalize: boolean,
+	issuing?: Issuing,
+) {
 	const today = todayOf(ctx.clock.now());
-	const finalizing = finalize ? await finalizeStatements(ctx, detail) : null;
+	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	return {
 		finalized: finalizing !== null,
 		statements: [

@@ -2,14 +2,15 @@
 // audit and outbox rows, so each change lands whole or not at all.
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceLines, invoices, paymentAllocations, tenants } from "../../db/schema";
-import { DEFAULT_INVOICE_NUMBER_FORMAT, parseNumberFormat } from "../../domain/invoiceNumber";
+import { DEFAULT_INVOICE_NUMBER_FORMAT, type NumberFormat, parseNumberFormat } from "../../domain/invoiceNumber";
 import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
 import { summarizeTaxes } from "../../domain/invoiceTotals";
 import { invoiceIssued } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
-import { chartOf, chartQueries } from "../ledger/chart";
+import { type Chart, chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
 import { takeNextNumber } from "../numbering";
 import { resolveDueDate } from "./buildInvoice";
@@ -47,19 +48,40 @@ export type Finalization = {
 	assignedNumber: SQL;
 };
 
-/** Issues a draft: numbers it from the tenant's gapless series and posts its journal, in one batch. */
-export async function finalizeStatements(
-	ctx: ServiceContext,
-	{ invoice: draft, lines }: InvoiceDetail,
-): Promise<Finalization> {
-	// The number format and the chart the journal needs, in one round trip.
-	const [[tenant], ...chartRows] = await ctx.db.batch([
-		ctx.db.select({ format: tenants.invoiceNumberFormat }).from(tenants).where(eq(tenants.id, ctx.tenantId)),
-		...chartQueries(ctx),
-	]);
+/** What issuing reads: the tenant's number format and the chart its journal posts to. */
+export type Issuing = { format: NumberFormat; chart: Chart };
+
+const numberFormatOf = preparedQuery((db) =>
+	db
+		.select({ format: tenants.invoiceNumberFormat })
+		.from(tenants)
+		.where(eq(tenants.id, sql.placeholder("tenantId"))),
+);
+
+/** The reads of `Issuing`, to run in a caller's batch (then `issuingFrom` on their results). */
+export const issuingQueries = (ctx: ServiceContext) =>
+	[numberFormatOf(ctx.db, { tenantId: ctx.tenantId }), ...chartQueries(ctx)] as const;
+
+export function issuingFrom([[tenant], ...chartRows]: readonly [
+	{ format: string }[],
+	...Parameters<typeof chartOf>[0],
+]): Issuing {
 	const format = parseNumberFormat(tenant?.format ?? DEFAULT_INVOICE_NUMBER_FORMAT);
 	if (!format)
 		throw new AppError("invalid_state", "The tenant's invoice number format is invalid; fix it in settings.");
+	return { format, chart: chartOf(chartRows) };
+}
+
+/**
+ * Issues a draft: numbers it from the tenant's gapless series and posts its journal, in one batch.
+ * `issuing` is read here in one round trip unless the caller read it already (once for many invoices).
+ */
+export async function finalizeStatements(
+	ctx: ServiceContext,
+	{ invoice: draft, lines }: InvoiceDetail,
+	issuing?: Issuing,
+): Promise<Finalization> {
+	const { format, chart } = issuing ?? issuingFrom(await ctx.db.batch(issuingQueries(ctx)));
 	const now = ctx.clock.now().toISOString();
 	const issueDate = draft.issueDate ?? todayOf(ctx.clock.now());
 	const dueDate = resolveDueDate(issueDate, draft.dueDate, draft.paymentTerms) as string;
@@ -84,7 +106,7 @@ export async function finalizeStatements(
 						description: `Invoice ${draft.id} issued`,
 						posting: invoiceIssued({ ...draft, taxLines: summarizeTaxes(lines), revenueLines: lines }),
 					},
-					chartOf(chartRows),
+					chart,
 				)
 			: null;
 	const changes = {

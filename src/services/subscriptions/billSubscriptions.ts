@@ -24,6 +24,7 @@ import { couponDiscount } from "../coupons/coupons";
 import { commitCreateCreditNote } from "../creditNotes/creditNotes";
 import { buildDraft } from "../invoices/buildInvoice";
 import { newInvoiceStatements } from "../invoices/createInvoice";
+import { type Issuing, issuingFrom, issuingQueries } from "../invoices/invoiceStatements";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../usage/usageCharges";
 import { subscriptionWhere } from "./loadSubscription";
 
@@ -167,11 +168,14 @@ export async function finalUsage(
 async function billOne(
 	ctx: ServiceContext,
 	sub: SubscriptionRow,
-	plan: PlanRow,
-	customer: typeof customers.$inferSelect,
+	account: AccountInputs,
 	date: string,
 	outcome: BillingOutcome,
 ) {
+	const { customer, issuing } = account;
+	const plan = account.plans.get(sub.planId) as PlanRow;
+	// Pending items go on the first period this call bills.
+	let pending = account.pendingItems.get(sub.id) ?? [];
 	let current = sub;
 	for (
 		let n = 0;
@@ -207,26 +211,14 @@ async function billOne(
 			return;
 		}
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
-		const pending = await ctx.db
-			.select()
-			.from(subscriptionPendingItems)
-			.where(
-				and(
-					eq(subscriptionPendingItems.tenantId, ctx.tenantId),
-					eq(subscriptionPendingItems.subscriptionId, sub.id),
-					isNull(subscriptionPendingItems.invoiceId),
-				),
-			);
-		const coupon = current.couponId
-			? ((await ctx.db.select().from(coupons).where(eq(coupons.id, current.couponId)).get()) ?? null)
-			: null;
+		const coupon = current.couponId ? (account.coupons.get(current.couponId) ?? null) : null;
 		const usage = await usageFor(ctx, current, plan, start);
 		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon, usage?.items);
 		const couponPeriodsLeft =
 			coupon && current.couponPeriodsLeft !== null
 				? Math.max(0, current.couponPeriodsLeft - 1)
 				: current.couponPeriodsLeft;
-		const invoice = await newInvoiceStatements(ctx, detail, true);
+		const invoice = await newInvoiceStatements(ctx, detail, true, issuing);
 		const next: SubscriptionRow = {
 			...current,
 			status: current.status === "trialing" ? "active" : current.status,
@@ -282,6 +274,7 @@ async function billOne(
 				}),
 			]);
 			outcome.billed.push({ subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id });
+			pending = [];
 			await creditOverbilledUsage(ctx, current, usage);
 		} catch (error) {
 			if (!isUniqueViolation(error)) throw error;
@@ -295,22 +288,12 @@ async function billOne(
 	}
 }
 
+const BILLED_STATUSES: SubscriptionRow["status"][] = ["active", "past_due", "unpaid"];
+const LIVE_STATUSES: SubscriptionRow["status"][] = ["trialing", ...BILLED_STATUSES];
+
 /** Past due while an invoice of the subscription is unpaid after its due date; unpaid once that lasts. */
-async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, date: string) {
-	if (!["active", "past_due", "unpaid"].includes(sub.status)) return;
-	const overdue = await ctx.db
-		.select({ dueDate: sql<string>`min(${invoices.dueDate})` })
-		.from(subscriptionInvoices)
-		.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
-		.where(
-			and(
-				eq(subscriptionInvoices.subscriptionId, sub.id),
-				inArray(invoices.status, ["issued", "partially_paid"]),
-				sql`${invoices.dueDate} < ${date}`,
-			),
-		)
-		.get();
-	const oldestDue = overdue?.dueDate ?? null;
+async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, oldestDue: string | null, date: string) {
+	if (!BILLED_STATUSES.includes(sub.status)) return;
 	const status =
 		oldestDue === null ? "active" : daysBetween(oldestDue, date) > UNPAID_AFTER_DAYS ? "unpaid" : "past_due";
 	if (status === sub.status) return;
@@ -330,40 +313,99 @@ async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, dat
 	]);
 }
 
-/** Inside the account object: every due period of the customer's subscriptions (or of one), then delinquency. */
+/** What billing an account reads once for all its subscriptions. */
+type AccountInputs = {
+	customer: typeof customers.$inferSelect;
+	plans: Map<string, PlanRow>;
+	pendingItems: Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>;
+	coupons: Map<string, CouponRow>;
+	issuing: Issuing;
+};
+
+/**
+ * Inside the account object: every due period of the customer's subscriptions (or of one), then
+ * delinquency. Everything billing reads comes in one round trip before and one after; each period
+ * commits in its own batch, so a period billed already fails alone.
+ */
 export async function commitBillDue(
 	ctx: ServiceContext,
 	input: { customerId: string; date: string; subscriptionId?: string },
 ): Promise<BillingOutcome> {
-	const customer = await ctx.db
-		.select()
-		.from(customers)
-		.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, input.customerId)))
-		.get();
-	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
-	const due = await ctx.db
-		.select({ sub: subscriptions, plan: plans })
-		.from(subscriptions)
-		.innerJoin(plans, eq(plans.id, subscriptions.planId))
-		.where(
-			and(
-				eq(subscriptions.tenantId, ctx.tenantId),
-				eq(subscriptions.customerId, input.customerId),
-				input.subscriptionId ? eq(subscriptions.id, input.subscriptionId) : undefined,
-				inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
+	const live = and(
+		eq(subscriptions.tenantId, ctx.tenantId),
+		eq(subscriptions.customerId, input.customerId),
+		input.subscriptionId ? eq(subscriptions.id, input.subscriptionId) : undefined,
+		inArray(subscriptions.status, LIVE_STATUSES),
+	);
+	const liveColumn = (column: typeof subscriptions.id | typeof subscriptions.planId | typeof subscriptions.couponId) =>
+		ctx.db.select({ value: column }).from(subscriptions).where(live);
+	const [[customer], due, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
+		ctx.db
+			.select()
+			.from(customers)
+			.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, input.customerId))),
+		ctx.db.select().from(subscriptions).where(live),
+		ctx.db
+			.select()
+			.from(plans)
+			.where(and(eq(plans.tenantId, ctx.tenantId), inArray(plans.id, liveColumn(subscriptions.planId)))),
+		ctx.db
+			.select()
+			.from(subscriptionPendingItems)
+			.where(
+				and(
+					eq(subscriptionPendingItems.tenantId, ctx.tenantId),
+					inArray(subscriptionPendingItems.subscriptionId, liveColumn(subscriptions.id)),
+					isNull(subscriptionPendingItems.invoiceId),
+				),
 			),
-		);
+		ctx.db
+			.select()
+			.from(coupons)
+			.where(and(eq(coupons.tenantId, ctx.tenantId), inArray(coupons.id, liveColumn(subscriptions.couponId)))),
+		...issuingQueries(ctx),
+	]);
+	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
+	const pendingItems = new Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>();
+	for (const item of pendingRows)
+		pendingItems.set(item.subscriptionId, [...(pendingItems.get(item.subscriptionId) ?? []), item]);
 	const outcome: BillingOutcome = { billed: [], errors: [] };
-	for (const { sub, plan } of due) {
-		try {
-			if (sub.nextBillingDate !== null && sub.nextBillingDate <= input.date)
-				await billOne(ctx, sub, plan, customer, input.date, outcome);
-			const fresh = await ctx.db.select().from(subscriptions).where(subscriptionWhere(ctx, sub.id)).get();
-			if (fresh) await refreshDelinquency(ctx, fresh, input.date);
-		} catch (error) {
-			if (!(error instanceof AppError)) throw error;
-			outcome.errors.push({ subscription_id: sub.id, code: error.code, detail: error.message });
-		}
+	const failed = new Set<string>();
+	const account: AccountInputs = {
+		customer,
+		plans: new Map(planRows.map((p) => [p.id, p])),
+		pendingItems,
+		coupons: new Map(couponRows.map((c) => [c.id, c])),
+		issuing: issuingFrom(issuingRows),
+	};
+	const fail = (subscriptionId: string, error: unknown) => {
+		if (!(error instanceof AppError)) throw error;
+		failed.add(subscriptionId);
+		outcome.errors.push({ subscription_id: subscriptionId, code: error.code, detail: error.message });
+	};
+	for (const sub of due) {
+		if (sub.nextBillingDate === null || sub.nextBillingDate > input.date || !account.plans.has(sub.planId)) continue;
+		await billOne(ctx, sub, account, input.date, outcome).catch((error) => fail(sub.id, error));
+	}
+	const [fresh, overdue] = await ctx.db.batch([
+		ctx.db.select().from(subscriptions).where(live),
+		ctx.db
+			.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
+			.from(subscriptionInvoices)
+			.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
+			.where(
+				and(
+					inArray(subscriptionInvoices.subscriptionId, liveColumn(subscriptions.id)),
+					inArray(invoices.status, ["issued", "partially_paid"]),
+					sql`${invoices.dueDate} < ${input.date}`,
+				),
+			)
+			.groupBy(subscriptionInvoices.subscriptionId),
+	]);
+	const oldestDue = new Map(overdue.map((o) => [o.subscriptionId, o.dueDate]));
+	for (const sub of fresh) {
+		if (failed.has(sub.id)) continue;
+		await refreshDelinquency(ctx, sub, oldestDue.get(sub.id) ?? null, input.date).catch((error) => fail(sub.id, error));
 	}
 	return outcome;
 }
@@ -371,6 +413,6 @@ export async function commitBillDue(
 export const dueSubscriptionsWhere = (tenantId: string, date: string) =>
 	and(
 		eq(subscriptions.tenantId, tenantId),
-		inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
+		inArray(subscriptions.status, LIVE_STATUSES),
 		lte(subscriptions.nextBillingDate, date),
 	);
