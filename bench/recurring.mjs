@@ -3,7 +3,8 @@
 // 127.0.0.1. Customers are created through the API and one subscription through the API; the other
 // subscriptions are cloned from it by SQL while no server runs. The run is then started through the API
 // and timed until its job finishes. Writes bench/RECURRING.md and stops everything it started.
-//   node bench/recurring.mjs [--subscriptions N] [--accounts N]
+// With --profile, the run is also CPU-profiled (bench/.out/profile/recurring.cpuprofile, summary printed).
+//   node bench/recurring.mjs [--subscriptions N] [--accounts N] [--profile]
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,7 +12,8 @@ import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
-import { killAll, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { freePort, killAll, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { connectProfiler, summarize } from "./lib/profiler.mjs";
 import { startServer } from "./lib/servers.mjs";
 import { columnsOf, customerBody, selectList } from "./lib/workload.mjs";
 
@@ -20,6 +22,7 @@ const { values: options } = parseArgs({
 		subscriptions: { type: "string", default: "10000" },
 		accounts: { type: "string", default: "2000" },
 		deadline: { type: "string", default: "900" },
+		profile: { type: "boolean", default: false },
 	},
 });
 const SUBSCRIPTIONS = Number(options.subscriptions);
@@ -42,7 +45,8 @@ async function main() {
 	wrangler(["deploy", "--dry-run", "--outdir", out, "--config", config]);
 	const bundle = path.join(out, "worker.js");
 	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", state]);
-	const serve = (name) => startServer("miniflare", { config, bundle, state, logFile: path.join(logs, `${name}.log`) });
+	const serve = (name, inspectorPort) =>
+		startServer("miniflare", { config, bundle, state, inspectorPort, logFile: path.join(logs, `${name}.log`) });
 
 	log(`setup: ${ACCOUNTS} customers and one subscription through the API`);
 	let setup = await serve("recurring-setup");
@@ -105,10 +109,13 @@ async function main() {
 	});
 
 	log(`run: bill ${BILLING_DATE} for ${SUBSCRIPTIONS} subscriptions`);
-	setup = await serve("recurring-run");
+	const inspectorPort = options.profile ? await freePort() : undefined;
+	setup = await serve("recurring-run", inspectorPort);
 	let job;
 	let seconds;
 	try {
+		const profiler = inspectorPort ? await connectProfiler(inspectorPort) : null;
+		await profiler?.start();
 		const runStarted = performance.now();
 		const queued = await expectStatus(
 			call(setup.url, "/v1/billing/recurring/run", { key: tenant.key, body: { date: BILLING_DATE } }),
@@ -121,6 +128,12 @@ async function main() {
 			await sleep(200);
 		}
 		seconds = (performance.now() - runStarted) / 1000;
+		if (profiler) {
+			const profile = await profiler.stop();
+			mkdirSync(path.join(OUT, "profile"), { recursive: true });
+			writeFileSync(path.join(OUT, "profile", "recurring.cpuprofile"), JSON.stringify(profile));
+			console.log(summarize(profile, 40));
+		}
 	} finally {
 		await setup.stop();
 	}

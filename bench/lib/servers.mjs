@@ -10,17 +10,19 @@ export const RUNTIMES = {
 };
 
 /**
- * Starts the bundle on `runtime` against the persisted state in `state`. Ready means GET /__bench/noop
+ * Starts the bundle on `runtime` against the persisted state in `state` (on Miniflare, with the runtime's
+ * inspector on 127.0.0.1:`inspectorPort` when given, for lib/profiler.mjs). Ready means GET /__bench/noop
  * answered 200: `readyMs` runs from spawning the process to that answer (runtime boot, Worker start-up
  * and the first request), `firstRequestMs` is that first successful request alone.
  */
-export async function startServer(runtime, { config, bundle, state, logFile, timeoutMs = 60_000 }) {
+export async function startServer(runtime, { config, bundle, state, logFile, inspectorPort, timeoutMs = 60_000 }) {
 	const port = await freePort();
 	const args =
 		runtime === "miniflare"
 			? [
 					path.join(ROOT, "bench", "miniflare-server.mjs"),
 					...["--config", config, "--bundle", bundle, "--persist", state, "--port", String(port)],
+					...(inspectorPort ? ["--inspector-port", String(inspectorPort)] : []),
 				]
 			: [
 					WRANGLER,
