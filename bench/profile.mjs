@@ -11,13 +11,13 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { OUT, writeBenchConfig } from "./config.mjs";
-import { measure } from "./lib/load.mjs";
+import { measure, prime } from "./lib/load.mjs";
 import { freePort, killAll, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
 import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
 import { startServer } from "./lib/servers.mjs";
-import { createTemplate, seedInvoices } from "./lib/workload.mjs";
+import { ACCOUNTS, createTemplate, seedInvoices } from "./lib/workload.mjs";
 
 const { values: options, positionals } = parseArgs({
 	allowPositionals: true,
@@ -69,6 +69,10 @@ async function main() {
 		const duration = Number(options.duration);
 		const rates = [];
 		for (const id of [item.baseline, item.id].filter(Boolean)) {
+			if (items.find((i) => i.id === id).spread) {
+				const next = generators(template, `profile-prime-${Date.now()}`, { everyAccount: true })[id];
+				await prime({ url: server.url, connections: Number(options.connections), amount: ACCOUNTS, next });
+			}
 			await load(id, 1);
 			const result = await load(id, duration);
 			rates.push(result.rps);

@@ -13,13 +13,14 @@ import { OUT, ROOT, writeBenchConfig } from "./config.mjs";
 import { diagnose } from "./lib/diagnose.mjs";
 import { machineInfo, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
 import { call, pool } from "./lib/http.mjs";
-import { measure } from "./lib/load.mjs";
+import { measure, prime } from "./lib/load.mjs";
 import { killAll, runningCount, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
 import { renderResults } from "./lib/report.mjs";
 import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
 import { RUNTIMES, startServer } from "./lib/servers.mjs";
 import {
+	ACCOUNTS,
 	createTemplate,
 	customerBody,
 	dispatchedBetween,
@@ -147,6 +148,10 @@ async function main() {
 				let result;
 				try {
 					await sampleRequest(server.url, gen[item.id](), item.id);
+					if (item.spread) {
+						const next = generators(template, `${runtime}-prime`, { everyAccount: true })[item.id];
+						await prime({ url: server.url, connections: CONNECTIONS, amount: ACCOUNTS, next });
+					}
 					result = await measure({
 						url: server.url,
 						connections: CONNECTIONS,

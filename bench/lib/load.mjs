@@ -2,13 +2,13 @@
 // headers, body), after a short unmeasured warm-up with the same shape.
 import autocannon from "autocannon";
 
-function run({ url, connections, duration, next }) {
+function run({ url, connections, duration, amount, next }) {
 	return new Promise((resolve, reject) => {
 		const instance = autocannon(
 			{
 				url,
 				connections,
-				duration,
+				...(amount ? { amount } : { duration }),
 				timeout: 30,
 				requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
 			},
@@ -38,4 +38,9 @@ export async function measure({ url, connections, duration, warmup = 1, next }) 
 		timeouts: result.timeouts,
 		statusCodes: result.statusCodeStats,
 	};
+}
+
+/** `amount` requests from `next` as fast as they are answered, unmeasured (to bring objects to life). */
+export async function prime({ url, connections, amount, next }) {
+	await run({ url, connections, amount, next });
 }

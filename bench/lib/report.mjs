@@ -81,6 +81,8 @@ export function renderResults(results) {
 		"  baselines' Durable Object class), served two ways on 127.0.0.1: **Miniflare** from a small Node script",
 		"  (`bench/miniflare-server.mjs`: the runtime without dev tooling) and **`wrangler dev --no-bundle`** (its proxy",
 		"  worker, logging and file watching included). Both use the bindings Wrangler derives from wrangler.toml.",
+		"- Rows spread over 1,000 accounts first send one request to each account (its Durable Object then runs, as in",
+		"  a service that has been up; a fresh server makes each object on its first call, about 2 ms each locally).",
 		`- Every row is its own server start on the same persisted state: ${s.warmup} s warm-up, then ${s.duration} s of`,
 		`  load from autocannon with ${s.connections} connections (keep-alive, no pipelining), then the server is stopped.`,
 		"  req/s counts 2xx answers only; p50/p99 are autocannon's latencies of all answers.",
