@@ -2,9 +2,10 @@ import { type Database, database } from "../src/db/client";
 import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import type { ServiceContext } from "../src/lib/context";
+import { newId } from "../src/lib/ids";
 import { createLogger } from "../src/lib/logger";
 import { type JobType, jobMessage } from "../src/schemas/job";
-import { dispatchEvents } from "../src/services/events/events";
+import { announceEvents } from "../src/services/events/events";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
@@ -48,18 +49,22 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 	try {
 		const job = await loadJob({ db, tenantId: tenant_id }, job_id);
 		if (job.status === "queued" || job.status === "running") {
+			// The events this delivery commits carry its own request id, so they are announced together.
+			const requestId = newId("request");
 			const ctx: ServiceContext = {
 				db,
 				env,
 				tenantId: tenant_id,
 				actor: { type: "api_key", id: job.createdBy ?? "system" },
-				requestId: null,
+				requestId,
 				clock: systemClock,
-				logger: logger.child({ job_id, tenant_id }),
+				logger: logger.child({ job_id, tenant_id, request_id: requestId }),
 			};
 			if ("kind" in parsed.data) await billAccount(ctx, parsed.data);
 			else await runners[job.type as JobType](ctx, job);
-			await dispatchEvents(env, db, { tenantId: tenant_id });
+			await announceEvents(env, tenant_id, requestId).catch((error) =>
+				ctx.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
+			);
 		}
 		message.ack();
 	} catch (error) {

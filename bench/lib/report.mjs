@@ -142,10 +142,11 @@ export function renderResults(results) {
 	out.push("## Webhook dispatch", "");
 	out.push(
 		"Tenant W has 4 endpoints subscribed to `*` on a local receiver (127.0.0.1, answers 204). 500 API mutations",
-		"(customer creations, 4 clients at a time) each commit one event; after its response the request hands the",
-		"event to the `webhooks` queue, the consumer fans it out into 4 delivery rows and queue messages, and each",
-		"delivery is signed and POSTed. Fan-out rate: events whose deliveries exist, per second from the first",
-		"request to the last delivery row; delivery rate: POSTs received per second, first to last.",
+		"(customer creations, 4 clients at a time) each commit one event; after its response the request names itself",
+		"in one `webhooks` queue message, the consumer reads the events of a batch of such requests at once, fans each",
+		"out into 4 delivery rows and queue messages and marks them dispatched, and each delivery is signed and POSTed.",
+		"Fan-out rate: events whose deliveries exist, per second from the first request to the last delivery row;",
+		"delivery rate: POSTs received per second, first to last.",
 		"",
 	);
 	out.push(
@@ -232,8 +233,8 @@ export function renderResults(results) {
 		.flatMap((run) => Object.values({ ...run.baselines, ...run.scenarios }))
 		.find((r) => r.logs.sample)?.logs.sample;
 	out.push(
-		"- **Queue sends under concurrency.** Every successful mutation hands its events to the `webhooks` queue after",
-		"  the response (`dispatchOutbox` → `sendBatch`); the local broker has been seen to refuse sends when many",
+		"- **Queue sends under concurrency.** Every successful mutation announces its events on the `webhooks` queue",
+		"  after the response (`dispatchOutbox` → `send`); the local broker has been seen to refuse sends when many",
 		"  arrive at once. A refused send is logged (`event dispatch failed`) and leaves the events for the cron sweep,",
 		"  so measured requests are unaffected; each table above counts them per measurement. In this run: " +
 			(refusals.length ? `${refusals.join("; ")}.` : `none at all, with ${s.connections} connections.`),

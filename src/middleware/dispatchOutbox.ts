@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppBindings } from "../lib/context";
-import { dispatchEvents } from "../services/events/events";
+import { announceEvents } from "../services/events/events";
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -12,9 +12,8 @@ export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) =>
 	await next();
 	const auth = c.var.auth;
 	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.var.writesNoEvents) return;
-	const dispatch = dispatchEvents(c.env, c.var.db, { tenantId: auth.tenantId, requestId: c.var.requestId }).catch(
-		(error) =>
-			c.var.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
+	const dispatch = announceEvents(c.env, auth.tenantId, c.var.requestId).catch((error) =>
+		c.var.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
 	);
 	try {
 		c.executionCtx.waitUntil(dispatch);

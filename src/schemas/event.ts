@@ -40,5 +40,6 @@ export const presentEvent = (row: EventRow) => ({
 export const webhookMessage = z.discriminatedUnion("kind", [
 	z.object({ v: z.literal(1), kind: z.literal("event"), tenant_id: z.string(), event_id: z.string() }),
 	z.object({ v: z.literal(1), kind: z.literal("delivery"), tenant_id: z.string(), delivery_id: z.string() }),
+	z.object({ v: z.literal(1), kind: z.literal("request"), tenant_id: z.string(), request_id: z.string() }),
 ]);
 export type WebhookMessage = z.infer<typeof webhookMessage>;

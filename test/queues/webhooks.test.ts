@@ -36,19 +36,24 @@ async function consume(bodies: unknown[], attempts = 1, targetEnv = env) {
 	return getQueueResult(batch, ctx);
 }
 
-/** A synthetic event in the tenant's outbox, marked dispatched so the automatic pipeline leaves it alone. */
-async function insertEvent(tenantId: string, type = "test.synthetic") {
+/**
+ * A synthetic event in the tenant's outbox, marked dispatched (unless told otherwise) so the automatic
+ * pipeline leaves it alone; no queue message announces it.
+ */
+async function insertEvent(tenantId: string, type = "test.synthetic", { requestId = "req_x", dispatched = true } = {}) {
 	const id = `evt_01TEST${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(20, "0")}`.slice(0, 30);
+	const now = new Date().toISOString();
 	await env.DB.prepare(
-		"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at, dispatched_at) values (?, ?, ?, 'customer', 'cus_x', ?, 'req_x', ?, ?)",
+		"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at, dispatched_at) values (?, ?, ?, 'customer', 'cus_x', ?, ?, ?, ?)",
 	)
 		.bind(
 			id,
 			tenantId,
 			type,
 			JSON.stringify({ object: { id: "cus_x" }, previous: null }),
-			new Date().toISOString(),
-			new Date().toISOString(),
+			requestId,
+			now,
+			dispatched ? now : null,
 		)
 		.run();
 	return id;
@@ -261,6 +266,66 @@ describe("the transactional outbox", () => {
 		expect(swept).toBe(1);
 		expect(sent.map((m) => (m.body as { event_id: string }).event_id)).toEqual([row?.id]);
 		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(0);
+	});
+
+	it("a mutation announces its request once; the consumer fans its events out and marks them, per tenant", async () => {
+		const a = await newTenant();
+		const b = await newTenant();
+		await newEndpoint(a.key, ["customer.created"]);
+		const { sent, env: recording } = recordingQueue();
+		const ctx = createExecutionContext();
+		const created = await app.request(
+			"/v1/billing/customers",
+			{
+				method: "POST",
+				headers: { authorization: `Bearer ${a.key}`, "content-type": "application/json" },
+				body: JSON.stringify({ name: "Announced Ltd" }),
+			},
+			recording,
+			ctx,
+		);
+		await waitOnExecutionContext(ctx);
+		const requestId = created.headers.get("x-request-id") as string;
+		// The request made one queue message and no D1 call for it: its event is still undispatched.
+		expect(sent.map((m) => m.body)).toEqual([{ v: 1, kind: "request", tenant_id: a.tenantId, request_id: requestId }]);
+		const undispatched = "select count(*) as n from outbox_events where tenant_id = ? and dispatched_at is null";
+		expect(await env.DB.prepare(undispatched).bind(a.tenantId).first("n")).toBe(1);
+
+		sent.length = 0;
+		const result = await consume(
+			[
+				{ v: 1, kind: "request", tenant_id: a.tenantId, request_id: requestId },
+				// Another tenant naming A's request finds nothing of A's.
+				{ v: 1, kind: "request", tenant_id: b.tenantId, request_id: requestId },
+			],
+			1,
+			recording,
+		);
+		expect(result.explicitAcks).toHaveLength(2);
+		expect(sent.map((m) => (m.body as { kind: string; tenant_id: string }).tenant_id)).toEqual([a.tenantId]);
+		expect(await env.DB.prepare(undispatched).bind(a.tenantId).first("n")).toBe(0);
+		// A redelivered announcement finds the events dispatched and makes no second delivery.
+		sent.length = 0;
+		await consume([{ v: 1, kind: "request", tenant_id: a.tenantId, request_id: requestId }], 2, recording);
+		expect(sent).toEqual([]);
+	});
+
+	it("a failed fan-out leaves the request's events undispatched and retries the announcements", async () => {
+		const { key, tenantId } = await newTenant();
+		await newEndpoint(key);
+		const requestId = "req_failing_fan_out";
+		await insertEvent(tenantId, "test.synthetic", { requestId, dispatched: false });
+		const failing = { ...env, WEBHOOKS: { sendBatch: () => Promise.reject(new Error("queue down")) } };
+		const result = await consume(
+			[{ v: 1, kind: "request", tenant_id: tenantId, request_id: requestId }],
+			1,
+			failing as unknown as typeof env,
+		);
+		expect(result.retryMessages).toHaveLength(1);
+		const row = await env.DB.prepare("select dispatched_at from outbox_events where tenant_id = ? and request_id = ?")
+			.bind(tenantId, requestId)
+			.first("dispatched_at");
+		expect(row).toBeNull();
 	});
 
 	it("the sweep clears a backlog larger than one queue batch", async () => {

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
 import { ID_CHUNK } from "../../db/chunks";
-import type { Database } from "../../db/client";
+import { type Database, runBatch } from "../../db/client";
 import { outboxEvents } from "../../db/schema";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
@@ -46,14 +46,14 @@ export async function getEvent({ ctx, id }: { ctx: Pick<ServiceContext, "db" | "
 const SEND_BATCH = ID_CHUNK;
 
 /**
- * Hands committed events to the webhooks queue and marks them dispatched. Called after a request or
- * job that wrote events, and by the cron sweep for anything a failed send left behind: an event is
- * marked only after its send succeeded, so none is lost; one sent twice is delivered once.
+ * The outbox sweep: hands committed events that are still undispatched to the webhooks queue (one
+ * message each) and marks them dispatched. An event is marked only after its send succeeded, so none
+ * is lost; one sent twice is delivered once.
  */
 export async function dispatchEvents(
 	env: Env,
 	db: Database,
-	scope: { tenantId?: string; requestId?: string; createdBefore?: string; limit?: number },
+	scope: { tenantId?: string; createdBefore?: string; limit?: number },
 ): Promise<number> {
 	const pending = await db
 		.select({ id: outboxEvents.id, tenantId: outboxEvents.tenantId })
@@ -62,7 +62,6 @@ export async function dispatchEvents(
 			and(
 				isNull(outboxEvents.dispatchedAt),
 				scope.tenantId ? eq(outboxEvents.tenantId, scope.tenantId) : undefined,
-				scope.requestId ? eq(outboxEvents.requestId, scope.requestId) : undefined,
 				scope.createdBefore ? lt(outboxEvents.createdAt, scope.createdBefore) : undefined,
 			),
 		)
@@ -77,15 +76,61 @@ export async function dispatchEvents(
 				body: { v: 1, kind: "event", tenant_id: e.tenantId, event_id: e.id } satisfies WebhookMessage,
 			})),
 		);
-		await db
-			.update(outboxEvents)
-			.set({ dispatchedAt: new Date().toISOString() })
-			.where(
-				inArray(
-					outboxEvents.id,
-					chunk.map((e) => e.id),
-				),
-			);
+		await markDispatched(
+			db,
+			chunk.map((e) => e.id),
+		);
 	}
 	return pending.length;
+}
+
+/**
+ * After a request (or one unit of a job) committed its events: one queue message names the request,
+ * and the webhooks consumer fans its events out and marks them (`pendingEventsOfRequests`, then
+ * `markDispatched`), many requests at a time. The request itself spends no D1 call on it. Should the
+ * send fail, its events stay undispatched until the cron sweep sends them.
+ */
+export function announceEvents(env: Env, tenantId: string, requestId: string) {
+	return env.WEBHOOKS.send({
+		v: 1,
+		kind: "request",
+		tenant_id: tenantId,
+		request_id: requestId,
+	} satisfies WebhookMessage);
+}
+
+/** A set of ids (or other keys) as one bound value: a JSON array read by json_each. */
+const inJson = (values: string[]) => sql`(select value from json_each(${JSON.stringify(values)}))`;
+
+/** The undispatched events of some requests, oldest first, in one round trip (one read per tenant). */
+export async function pendingEventsOfRequests(db: Database, requests: { tenantId: string; requestId: string }[]) {
+	const byTenant = new Map<string, string[]>();
+	for (const r of requests) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r.requestId]);
+	if (byTenant.size === 0) return [];
+	const reads = await runBatch(
+		db,
+		[...byTenant].map(([tenantId, requestIds]) =>
+			db
+				.select()
+				.from(outboxEvents)
+				.where(
+					and(
+						eq(outboxEvents.tenantId, tenantId),
+						inArray(outboxEvents.requestId, inJson(requestIds)),
+						isNull(outboxEvents.dispatchedAt),
+					),
+				)
+				.orderBy(sql`+${outboxEvents.id}`),
+		),
+	);
+	return (reads as (typeof outboxEvents.$inferSelect)[][]).flat();
+}
+
+/** Marks events dispatched, however many, in one statement. */
+export async function markDispatched(db: Database, ids: string[]) {
+	if (ids.length === 0) return;
+	await db
+		.update(outboxEvents)
+		.set({ dispatchedAt: new Date().toISOString() })
+		.where(inArray(outboxEvents.id, inJson(ids)));
 }

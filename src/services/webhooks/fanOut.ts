@@ -1,52 +1,79 @@
 import { and, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type Database, runBatch } from "../../db/client";
 import { outboxEvents, webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import type { WebhookMessage } from "../../schemas/event";
 
+type EventRow = typeof outboxEvents.$inferSelect;
+
+/** Queues take at most 100 messages per sendBatch; delivery rows are written in batches as large. */
+const CHUNK = 100;
+
 /**
- * An event reaches each of its tenant's enabled endpoints that subscribe to its type (or to `*`):
- * one delivery row per (endpoint, event) — created once, however often the event is fanned out —
- * and one queue message for each delivery this call created.
+ * Each event reaches its tenant's enabled endpoints that subscribe to its type (or to `*`): one
+ * delivery row per (endpoint, event) — created once, however often the event is fanned out — and one
+ * queue message for each delivery this call created. Endpoints are read once per tenant and every
+ * delivery row is written in batches of CHUNK statements, however many events there are.
  */
+export async function fanOutEvents(env: Env, db: Database, events: EventRow[], now: Date): Promise<number> {
+	const tenants = [...new Set(events.map((e) => e.tenantId))];
+	if (tenants.length === 0) return 0;
+	const endpointLists = await runBatch(
+		db,
+		tenants.map((tenantId) =>
+			db
+				.select()
+				.from(webhookEndpoints)
+				.where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.status, "enabled"))),
+		),
+	);
+	const endpointsOf = new Map(tenants.map((tenantId, i) => [tenantId, endpointLists[i] ?? []]));
+	const at = now.toISOString();
+	const inserts: BatchItem<"sqlite">[] = [];
+	for (const event of events) {
+		for (const endpoint of endpointsOf.get(event.tenantId) ?? []) {
+			if (!endpoint.events.includes("*") && !endpoint.events.includes(event.type)) continue;
+			inserts.push(
+				db
+					.insert(webhookDeliveries)
+					.values({
+						id: newId("webhookDelivery"),
+						tenantId: event.tenantId,
+						endpointId: endpoint.id,
+						eventId: event.id,
+						eventType: event.type,
+						status: "pending",
+						createdAt: at,
+						updatedAt: at,
+					})
+					.onConflictDoNothing({ target: [webhookDeliveries.endpointId, webhookDeliveries.eventId] })
+					.returning({ id: webhookDeliveries.id, tenantId: webhookDeliveries.tenantId }),
+			);
+		}
+	}
+	const created: { id: string; tenantId: string }[] = [];
+	for (let i = 0; i < inserts.length; i += CHUNK) {
+		const rows = (await runBatch(db, inserts.slice(i, i + CHUNK))) as { id: string; tenantId: string }[][];
+		created.push(...rows.flat());
+	}
+	for (let i = 0; i < created.length; i += CHUNK) {
+		await env.WEBHOOKS.sendBatch(
+			created.slice(i, i + CHUNK).map((d) => ({
+				body: { v: 1, kind: "delivery", tenant_id: d.tenantId, delivery_id: d.id } satisfies WebhookMessage,
+			})),
+		);
+	}
+	return created.length;
+}
+
+/** One event by id (as the outbox sweep sends them); nothing when the tenant has no such event. */
 export async function fanOut(env: Env, db: Database, tenantId: string, eventId: string, now: Date): Promise<number> {
 	const event = await db
 		.select()
 		.from(outboxEvents)
 		.where(and(eq(outboxEvents.tenantId, tenantId), eq(outboxEvents.id, eventId)))
 		.get();
-	if (!event) return 0;
-	const endpoints = await db
-		.select()
-		.from(webhookEndpoints)
-		.where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.status, "enabled")));
-	const subscribed = endpoints.filter((e) => e.events.includes("*") || e.events.includes(event.type));
-	const at = now.toISOString();
-	const created: string[] = [];
-	for (const endpoint of subscribed) {
-		const rows = await db
-			.insert(webhookDeliveries)
-			.values({
-				id: newId("webhookDelivery"),
-				tenantId,
-				endpointId: endpoint.id,
-				eventId: event.id,
-				eventType: event.type,
-				status: "pending",
-				createdAt: at,
-				updatedAt: at,
-			})
-			.onConflictDoNothing({ target: [webhookDeliveries.endpointId, webhookDeliveries.eventId] })
-			.returning({ id: webhookDeliveries.id });
-		created.push(...rows.map((r) => r.id));
-	}
-	if (created.length > 0) {
-		await env.WEBHOOKS.sendBatch(
-			created.map((id) => ({
-				body: { v: 1, kind: "delivery", tenant_id: tenantId, delivery_id: id } satisfies WebhookMessage,
-			})),
-		);
-	}
-	return created.length;
+	return event ? fanOutEvents(env, db, [event], now) : 0;
 }
