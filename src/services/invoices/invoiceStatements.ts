@@ -135,13 +135,15 @@ export async function finalizeStatements(
  * after the batch's earlier statements changed them: amount_paid, amount_credited, balance and status
  * always follow from the rows themselves, and the balance CHECK refuses any over-application.
  */
-export function refreshSettlementStatement(ctx: ServiceContext, invoiceId: string) {
+const settlementRefresh = preparedQuery((db) => {
+	const tenantId = sql.placeholder("tenantId");
+	const invoiceId = sql.placeholder("invoiceId");
+	const now = sql.placeholder("now");
 	// Scoped by tenant too: the (tenant, invoice) indexes serve these sums, not a scan of every allocation.
-	const paid = sql`(select coalesce(sum(${paymentAllocations.amount}), 0) from ${paymentAllocations} where ${paymentAllocations.tenantId} = ${ctx.tenantId} and ${paymentAllocations.invoiceId} = ${invoiceId})`;
-	const credited = sql`(select coalesce(sum(${creditNoteApplications.amount}), 0) from ${creditNoteApplications} where ${creditNoteApplications.tenantId} = ${ctx.tenantId} and ${creditNoteApplications.invoiceId} = ${invoiceId})`;
+	const paid = sql`(select coalesce(sum(${paymentAllocations.amount}), 0) from ${paymentAllocations} where ${paymentAllocations.tenantId} = ${tenantId} and ${paymentAllocations.invoiceId} = ${invoiceId})`;
+	const credited = sql`(select coalesce(sum(${creditNoteApplications.amount}), 0) from ${creditNoteApplications} where ${creditNoteApplications.tenantId} = ${tenantId} and ${creditNoteApplications.invoiceId} = ${invoiceId})`;
 	const balance = sql`(${invoices.total} - ${paid} - ${credited} - ${invoices.amountWrittenOff})`;
-	const now = ctx.clock.now().toISOString();
-	return ctx.db
+	return db
 		.update(invoices)
 		.set({
 			amountPaid: paid as unknown as number,
@@ -152,13 +154,17 @@ export function refreshSettlementStatement(ctx: ServiceContext, invoiceId: strin
 			paidAt:
 				sql`case when ${balance} = 0 then coalesce(${invoices.paidAt}, ${now}) else null end` as unknown as string,
 			version: sql`${invoices.version} + 1` as unknown as number,
-			updatedAt: now,
+			updatedAt: now as unknown as string,
 		})
 		.where(
 			and(
-				eq(invoices.tenantId, ctx.tenantId),
+				eq(invoices.tenantId, tenantId),
 				eq(invoices.id, invoiceId),
 				inArray(invoices.status, ["issued", "partially_paid", "paid"]),
 			),
 		);
-}
+});
+
+/** Recomputes an open (or paid) invoice's paid, credited and balance figures and status from its rows. */
+export const refreshSettlementStatement = (ctx: ServiceContext, invoiceId: string) =>
+	settlementRefresh(ctx.db, { tenantId: ctx.tenantId, invoiceId, now: ctx.clock.now().toISOString() });
