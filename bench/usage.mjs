@@ -203,6 +203,7 @@ async function load({ url, key, customers, tag, batch, clients, seconds, rate = 
 		startedAt,
 		begin,
 		seconds: (last - begin) / 1000,
+		scheduledSeconds: seconds,
 		ok: latencies.length,
 		p50: percentile(latencies, 50),
 		p99: percentile(latencies, 99),
@@ -438,7 +439,9 @@ const ms = (n) => (n === null || n === undefined ? "–" : `${fmt(n)} ms`);
 function phaseFigures(p) {
 	const r = p.result;
 	const a = p.d1;
-	const acceptedPerS = r.accepted / r.seconds;
+	// Paced, the clients offer the target rate for the scheduled seconds: accepted ÷ that is the rate the
+	// server took (a client that fell behind offers less); the last answer's latency belongs to the delay.
+	const acceptedPerS = r.accepted / (p.rate ? r.scheduledSeconds : r.seconds);
 	const tailSeconds = p.aggregatedSeconds - r.seconds;
 	return {
 		title: phaseTitle(p),
@@ -596,7 +599,8 @@ ${CUSTOMERS} customers, one \`sum\` metric, events spread over the customers and
 (this Node process, same machine) each send one request at a time for ${DURATION_S} s after a ${WARMUP_S} s warm-up
 (in a paced phase they take turns to offer the stated rate together: the delay at that load, not behind a backlog);
 the rate limit is raised to 1,000,000/min by config.mjs, so nothing is throttled. Events accepted/s = accepted ÷
-load time; aggregated/s = accepted ÷ time from load start until GET /v1/billing/usage (polled every 250 ms)
+load time (paced: ÷ the scheduled seconds, so a client that fell behind counts against it, and the last answer's
+latency counts in the delay instead); aggregated/s = accepted ÷ time from load start until GET /v1/billing/usage (polled every 250 ms)
 counted them all. The delay is \`received_at − timestamp\` per event from D1: the timestamp is the client's clock
 just before the request, so it includes the request itself; received_at is the consumer's clock when it began
 the batch, so the batch's own D1 write is not in it. Emulator limits, not the platform's: the local queue
