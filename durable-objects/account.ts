@@ -9,7 +9,7 @@ import {
 } from "../src/services/creditNotes/creditNotes";
 import { commitDeleteCustomer } from "../src/services/customers/deleteCustomer";
 import { commitOpenDispute, commitResolveDispute, commitUpdateDispute } from "../src/services/disputes/disputes";
-import { commitNewInvoice } from "../src/services/invoices/createInvoice";
+import { commitCreateFinalizedInvoice } from "../src/services/invoices/createInvoice";
 import { commitDeleteInvoice } from "../src/services/invoices/deleteInvoice";
 import { commitFinalizeInvoice } from "../src/services/invoices/finalizeInvoice";
 import { commitVoidInvoice } from "../src/services/invoices/voidInvoice";
@@ -36,8 +36,8 @@ export class AccountDO extends DurableObject<Env> {
 		return run;
 	}
 
-	createFinalizedInvoice(request: AccountRequest<Parameters<typeof commitNewInvoice>[1]>) {
-		return this.#exclusive(request, commitNewInvoice);
+	createFinalizedInvoice(request: AccountRequest<Parameters<typeof commitCreateFinalizedInvoice>[1]>) {
+		return this.#exclusive(request, commitCreateFinalizedInvoice);
 	}
 
 	finalizeInvoice(request: AccountRequest<Parameters<typeof commitFinalizeInvoice>[1]>) {

@@ -120,6 +120,13 @@ describe("invoice creation and totals", () => {
 			body: { customer_id: "cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X", items: sampleItems },
 		});
 		expect(expectProblem(unknownCustomer, 422, "validation_failed").errors[0].field).toBe("customer_id");
+		// Created and finalized at once, the account object checks the customer: the same answer, and
+		// another tenant's customer is as unknown as a made-up one.
+		const otherTenantsCustomer = await newCustomer((await newTenant()).key);
+		for (const customer_id of ["cus_01JD3Q8W5Z9K2M4N6P8R0T2V4X", otherTenantsCustomer.id]) {
+			const res = await api("/v1/billing/invoices", { key, body: { customer_id, items: sampleItems, finalize: true } });
+			expect(expectProblem(res, 422, "validation_failed").errors[0].field).toBe("customer_id");
+		}
 		const badDates = await api("/v1/billing/invoices", {
 			key,
 			body: { customer_id: customer.id, items: sampleItems, issue_date: "2026-03-10", due_date: "2026-03-01" },

@@ -1,23 +1,24 @@
-import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { customers } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import type { InvoiceCreateInput } from "../../schemas/invoice";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
-import { finalizeStatements, type Issuing, insertInvoiceStatements } from "./invoiceStatements";
+import {
+	finalizeStatements,
+	type Issuing,
+	insertInvoiceStatements,
+	issuingFrom,
+	issuingQueries,
+} from "./invoiceStatements";
 import { type InvoiceDetail, invoiceDetailFromBatch, invoiceDetailQueries } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
 async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
-	const customer = await ctx.db
-		.select()
-		.from(customers)
-		.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, customerId)))
-		.get();
+	const [[customer]] = await ctx.db.batch([customerRowQuery(ctx, customerId)]);
 	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customerId}' exists`);
 	return customer;
 }
@@ -35,16 +36,28 @@ export async function createInvoice({
 	input: InvoiceCreateInput;
 	sourceRef?: string | null;
 }) {
-	const { customer_id, finalize, ...fields } = input;
-	const customer = await invoicedCustomer(ctx, customer_id);
-	const detail = buildDraft(ctx, customer, fields, sourceRef);
-	if (finalize) {
-		return callAccount(ctx, customer.id, (account, request) => account.createFinalizedInvoice(request), {
-			detail,
-			finalize: true,
+	if (input.finalize) {
+		// The account object reads the customer with what issuing needs: no round trip of its own here.
+		return callAccount(ctx, input.customer_id, (account, request) => account.createFinalizedInvoice(request), {
+			input,
+			sourceRef,
 		});
 	}
+	const { customer_id, finalize, ...fields } = input;
+	const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
 	return commitNewInvoice(ctx, { detail, finalize: false });
+}
+
+/** Inside the account object: the customer and what issuing reads in one round trip, then one commit. */
+export async function commitCreateFinalizedInvoice(
+	ctx: ServiceContext,
+	{ input, sourceRef }: { input: InvoiceCreateInput; sourceRef: string | null },
+) {
+	const { customer_id, finalize, ...fields } = input;
+	const [[customer], ...issuingRows] = await ctx.db.batch([customerRowQuery(ctx, customer_id), ...issuingQueries(ctx)]);
+	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customer_id}' exists`);
+	const detail = buildDraft(ctx, customer, fields, sourceRef);
+	return commitNewInvoice(ctx, { detail, finalize: true }, issuingFrom(issuingRows));
 }
 
 /**
@@ -90,9 +103,10 @@ export async function newInvoiceStatements(
 export async function commitNewInvoice(
 	ctx: ServiceContext,
 	{ detail, finalize }: { detail: InvoiceDetail; finalize: boolean },
+	issuing?: Issuing,
 ) {
 	const today = todayOf(ctx.clock.now());
-	const prepared = await newInvoiceStatements(ctx, detail, finalize);
+	const prepared = await newInvoiceStatements(ctx, detail, finalize, issuing);
 	let results: readonly unknown[];
 	try {
 		// An issued invoice is read back by the same batch: its number is the database's to assign.

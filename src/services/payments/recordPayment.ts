@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { preparedQuery, runBatch } from "../../db/client";
-import { customers, payments } from "../../db/schema";
+import { payments } from "../../db/schema";
 import { allocateOldestDueFirst } from "../../domain/allocation";
 import { paymentReceived } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
@@ -9,6 +9,7 @@ import { newId } from "../../lib/ids";
 import { type AllocationRow, type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { customerRowQuery } from "../customers/loadCustomer";
 import { invoiceRowQuery } from "../invoices/loadInvoice";
 import { chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
@@ -35,12 +36,6 @@ export async function recordPayment({
 	});
 }
 
-const customerExists = preparedQuery((db) =>
-	db
-		.select({ id: customers.id })
-		.from(customers)
-		.where(and(eq(customers.tenantId, sql.placeholder("tenantId")), eq(customers.id, sql.placeholder("id")))),
-);
 const paymentByRequestKey = preparedQuery((db) =>
 	db
 		.select({ id: payments.id })
@@ -54,7 +49,7 @@ const paymentByRequestKey = preparedQuery((db) =>
  */
 export async function commitRecordPayment(ctx: ServiceContext, input: RecordInput) {
 	const [customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
-		customerExists(ctx.db, { tenantId: ctx.tenantId, id: input.customer_id }),
+		customerRowQuery(ctx, input.customer_id),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
 		input.invoice_id ? invoiceRowQuery(ctx, input.invoice_id) : openInvoicesOf(ctx, input.customer_id, input.currency),
 		...chartQueries(ctx),
