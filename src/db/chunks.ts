@@ -1,3 +1,5 @@
+import { type Column, inArray, type Placeholder, sql } from "drizzle-orm";
+
 /**
  * D1 binds at most 100 parameters per statement. A query over a list of ids binds them beside a few
  * of its own, so lists are split into chunks that leave room for those.
@@ -14,3 +16,11 @@ export function chunked<T>(items: readonly T[], size = ID_CHUNK): T[][] {
 export async function byIdChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
 	return (await Promise.all(chunked(ids).map(query))).flat();
 }
+
+/**
+ * `column in (values)` with the values bound as one JSON array and read by json_each: any number of
+ * them in one parameter, and one statement shape however many (so it can be prepared). `values` is
+ * the list itself, or a placeholder filled with `JSON.stringify(list)`.
+ */
+export const inJsonArray = (column: Column, values: readonly string[] | Placeholder) =>
+	inArray(column, sql`(select value from json_each(${Array.isArray(values) ? JSON.stringify(values) : values}))`);

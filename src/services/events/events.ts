@@ -1,10 +1,11 @@
-import { and, eq, gte, inArray, isNull, lt, lte, sql } from "drizzle-orm";
-import { ID_CHUNK } from "../../db/chunks";
+import { and, eq, gte, isNull, lt, lte, sql } from "drizzle-orm";
+import { chunked, inJsonArray } from "../../db/chunks";
 import { type Database, runBatch } from "../../db/client";
 import { outboxEvents } from "../../db/schema";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
+import { groupBy } from "../../lib/groupBy";
 import { type EventListQuery, presentEvent, type WebhookMessage } from "../../schemas/event";
 import { paginate } from "../pagination";
 
@@ -42,8 +43,8 @@ export async function getEvent({ ctx, id }: { ctx: Pick<ServiceContext, "db" | "
 	return row;
 }
 
-/** Queues take at most 100 messages per sendBatch; the update that marks them binds one more value. */
-const SEND_BATCH = ID_CHUNK;
+/** Queues take at most 100 messages per sendBatch. */
+const SEND_BATCH = 100;
 
 /**
  * The outbox sweep: hands committed events that are still undispatched to the webhooks queue (one
@@ -69,8 +70,7 @@ export async function dispatchEvents(
 		// than read the few undispatched rows from their partial indexes and sort them.
 		.orderBy(sql`+${outboxEvents.id}`)
 		.limit(scope.limit ?? 500);
-	for (let i = 0; i < pending.length; i += SEND_BATCH) {
-		const chunk = pending.slice(i, i + SEND_BATCH);
+	for (const chunk of chunked(pending, SEND_BATCH)) {
 		await env.WEBHOOKS.sendBatch(
 			chunk.map((e) => ({
 				body: { v: 1, kind: "event", tenant_id: e.tenantId, event_id: e.id } satisfies WebhookMessage,
@@ -99,24 +99,23 @@ export function announceEvents(env: Env, tenantId: string, requestId: string) {
 	} satisfies WebhookMessage);
 }
 
-/** A set of ids (or other keys) as one bound value: a JSON array read by json_each. */
-const inJson = (values: string[]) => sql`(select value from json_each(${JSON.stringify(values)}))`;
-
 /** The undispatched events of some requests, oldest first, in one round trip (one read per tenant). */
 export async function pendingEventsOfRequests(db: Database, requests: { tenantId: string; requestId: string }[]) {
-	const byTenant = new Map<string, string[]>();
-	for (const r of requests) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r.requestId]);
+	const byTenant = groupBy(requests, (r) => r.tenantId);
 	if (byTenant.size === 0) return [];
 	const reads = await runBatch(
 		db,
-		[...byTenant].map(([tenantId, requestIds]) =>
+		[...byTenant].map(([tenantId, ofTenant]) =>
 			db
 				.select()
 				.from(outboxEvents)
 				.where(
 					and(
 						eq(outboxEvents.tenantId, tenantId),
-						inArray(outboxEvents.requestId, inJson(requestIds)),
+						inJsonArray(
+							outboxEvents.requestId,
+							ofTenant.map((r) => r.requestId),
+						),
 						isNull(outboxEvents.dispatchedAt),
 					),
 				)
@@ -132,5 +131,5 @@ export async function markDispatched(db: Database, ids: string[]) {
 	await db
 		.update(outboxEvents)
 		.set({ dispatchedAt: new Date().toISOString() })
-		.where(inArray(outboxEvents.id, inJson(ids)));
+		.where(inJsonArray(outboxEvents.id, ids));
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import { byIdChunks } from "../../db/chunks";
 import { invoiceDeliveries, invoiceLines, invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
+import { groupBy } from "../../lib/groupBy";
 import type { InvoiceListQuery } from "../../schemas/invoice";
 import { paginate, type SortBy } from "../pagination";
 import { type InvoiceRow, loadSettlements } from "./loadInvoice";
@@ -89,14 +90,4 @@ export async function listInvoices({ ctx, query }: { ctx: ServiceContext; query:
 			),
 		),
 	};
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-	const groups = new Map<string, T[]>();
-	for (const item of items) {
-		const group = groups.get(key(item));
-		if (group) group.push(item);
-		else groups.set(key(item), [item]);
-	}
-	return groups;
 }

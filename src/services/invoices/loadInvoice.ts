@@ -1,4 +1,5 @@
-import { and, asc, type Column, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { inJsonArray } from "../../db/chunks";
 import { preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
@@ -20,8 +21,7 @@ export type InvoiceDetail = {
 
 const tenant = sql.placeholder("tenantId");
 const invoiceId = sql.placeholder("id");
-/** Any number of invoice ids in one bound value (a JSON array), so one prepared shape serves them all. */
-const inInvoiceIds = (column: Column) => inArray(column, sql`(select value from json_each(${sql.placeholder("ids")}))`);
+const invoiceIds = sql.placeholder("ids");
 
 const allocationsOfInvoices = preparedQuery((db) =>
 	db
@@ -30,7 +30,7 @@ const allocationsOfInvoices = preparedQuery((db) =>
 		.where(
 			and(
 				eq(paymentAllocations.tenantId, tenant),
-				inInvoiceIds(paymentAllocations.invoiceId),
+				inJsonArray(paymentAllocations.invoiceId, invoiceIds),
 				gt(paymentAllocations.amount, 0),
 			),
 		)
@@ -40,7 +40,7 @@ const applicationsOfInvoices = preparedQuery((db) =>
 	db
 		.select()
 		.from(creditNoteApplications)
-		.where(and(eq(creditNoteApplications.tenantId, tenant), inInvoiceIds(creditNoteApplications.invoiceId)))
+		.where(and(eq(creditNoteApplications.tenantId, tenant), inJsonArray(creditNoteApplications.invoiceId, invoiceIds)))
 		.orderBy(asc(creditNoteApplications.id)),
 );
 

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { chunked } from "../../db/chunks";
 import { type Database, runBatch } from "../../db/client";
 import { outboxEvents, webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import type { Env } from "../../env";
@@ -54,13 +55,12 @@ export async function fanOutEvents(env: Env, db: Database, events: EventRow[], n
 		}
 	}
 	const created: { id: string; tenantId: string }[] = [];
-	for (let i = 0; i < inserts.length; i += CHUNK) {
-		const rows = (await runBatch(db, inserts.slice(i, i + CHUNK))) as { id: string; tenantId: string }[][];
-		created.push(...rows.flat());
+	for (const chunk of chunked(inserts, CHUNK)) {
+		created.push(...((await runBatch(db, chunk)) as { id: string; tenantId: string }[][]).flat());
 	}
-	for (let i = 0; i < created.length; i += CHUNK) {
+	for (const chunk of chunked(created, CHUNK)) {
 		await env.WEBHOOKS.sendBatch(
-			created.slice(i, i + CHUNK).map((d) => ({
+			chunk.map((d) => ({
 				body: { v: 1, kind: "delivery", tenant_id: d.tenantId, delivery_id: d.id } satisfies WebhookMessage,
 			})),
 		);
