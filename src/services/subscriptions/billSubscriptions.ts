@@ -4,7 +4,7 @@ import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import {
 	coupons,
-	customers,
+	type customers,
 	invoices,
 	plans,
 	subscriptionInvoices,
@@ -16,12 +16,14 @@ import { prorate } from "../../domain/proration";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
+import { groupBy } from "../../lib/groupBy";
 import type { CouponRow } from "../../schemas/coupon";
 import type { PlanRow } from "../../schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
 import { changeStatements } from "../changeLog";
 import { couponDiscount } from "../coupons/coupons";
 import { commitCreateCreditNote } from "../creditNotes/creditNotes";
+import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
 import { newInvoiceStatements } from "../invoices/createInvoice";
 import { type Issuing, issuingFrom, issuingQueries } from "../invoices/invoiceStatements";
@@ -288,12 +290,14 @@ async function billOne(
 	}
 }
 
-const BILLED_STATUSES: SubscriptionRow["status"][] = ["active", "past_due", "unpaid"];
-const LIVE_STATUSES: SubscriptionRow["status"][] = ["trialing", ...BILLED_STATUSES];
+/** The statuses delinquency moves a subscription between. */
+const DELINQUENCY_STATUSES: SubscriptionRow["status"][] = ["active", "past_due", "unpaid"];
+/** What a recurring run bills (a paused or canceled subscription is not billed). */
+export const BILLABLE_STATUSES: SubscriptionRow["status"][] = ["trialing", ...DELINQUENCY_STATUSES];
 
 /** Past due while an invoice of the subscription is unpaid after its due date; unpaid once that lasts. */
 async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, oldestDue: string | null, date: string) {
-	if (!BILLED_STATUSES.includes(sub.status)) return;
+	if (!DELINQUENCY_STATUSES.includes(sub.status)) return;
 	const status =
 		oldestDue === null ? "active" : daysBetween(oldestDue, date) > UNPAID_AFTER_DAYS ? "unpaid" : "past_due";
 	if (status === sub.status) return;
@@ -331,50 +335,45 @@ export async function commitBillDue(
 	ctx: ServiceContext,
 	input: { customerId: string; date: string; subscriptionId?: string },
 ): Promise<BillingOutcome> {
-	const live = and(
+	const billable = and(
 		eq(subscriptions.tenantId, ctx.tenantId),
 		eq(subscriptions.customerId, input.customerId),
 		input.subscriptionId ? eq(subscriptions.id, input.subscriptionId) : undefined,
-		inArray(subscriptions.status, LIVE_STATUSES),
+		inArray(subscriptions.status, BILLABLE_STATUSES),
 	);
-	const liveColumn = (column: typeof subscriptions.id | typeof subscriptions.planId | typeof subscriptions.couponId) =>
-		ctx.db.select({ value: column }).from(subscriptions).where(live);
+	const billableColumn = (
+		column: typeof subscriptions.id | typeof subscriptions.planId | typeof subscriptions.couponId,
+	) => ctx.db.select({ value: column }).from(subscriptions).where(billable);
 	const [[customer], due, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
-		ctx.db
-			.select()
-			.from(customers)
-			.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, input.customerId))),
-		ctx.db.select().from(subscriptions).where(live),
+		customerRowQuery(ctx, input.customerId),
+		ctx.db.select().from(subscriptions).where(billable),
 		ctx.db
 			.select()
 			.from(plans)
-			.where(and(eq(plans.tenantId, ctx.tenantId), inArray(plans.id, liveColumn(subscriptions.planId)))),
+			.where(and(eq(plans.tenantId, ctx.tenantId), inArray(plans.id, billableColumn(subscriptions.planId)))),
 		ctx.db
 			.select()
 			.from(subscriptionPendingItems)
 			.where(
 				and(
 					eq(subscriptionPendingItems.tenantId, ctx.tenantId),
-					inArray(subscriptionPendingItems.subscriptionId, liveColumn(subscriptions.id)),
+					inArray(subscriptionPendingItems.subscriptionId, billableColumn(subscriptions.id)),
 					isNull(subscriptionPendingItems.invoiceId),
 				),
 			),
 		ctx.db
 			.select()
 			.from(coupons)
-			.where(and(eq(coupons.tenantId, ctx.tenantId), inArray(coupons.id, liveColumn(subscriptions.couponId)))),
+			.where(and(eq(coupons.tenantId, ctx.tenantId), inArray(coupons.id, billableColumn(subscriptions.couponId)))),
 		...issuingQueries(ctx),
 	]);
 	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
-	const pendingItems = new Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>();
-	for (const item of pendingRows)
-		pendingItems.set(item.subscriptionId, [...(pendingItems.get(item.subscriptionId) ?? []), item]);
 	const outcome: BillingOutcome = { billed: [], errors: [] };
 	const failed = new Set<string>();
 	const account: AccountInputs = {
 		customer,
 		plans: new Map(planRows.map((p) => [p.id, p])),
-		pendingItems,
+		pendingItems: groupBy(pendingRows, (item) => item.subscriptionId),
 		coupons: new Map(couponRows.map((c) => [c.id, c])),
 		issuing: issuingFrom(issuingRows),
 	};
@@ -388,14 +387,14 @@ export async function commitBillDue(
 		await billOne(ctx, sub, account, input.date, outcome).catch((error) => fail(sub.id, error));
 	}
 	const [fresh, overdue] = await ctx.db.batch([
-		ctx.db.select().from(subscriptions).where(live),
+		ctx.db.select().from(subscriptions).where(billable),
 		ctx.db
 			.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
 			.from(subscriptionInvoices)
 			.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
 			.where(
 				and(
-					inArray(subscriptionInvoices.subscriptionId, liveColumn(subscriptions.id)),
+					inArray(subscriptionInvoices.subscriptionId, billableColumn(subscriptions.id)),
 					inArray(invoices.status, ["issued", "partially_paid"]),
 					sql`${invoices.dueDate} < ${input.date}`,
 				),
@@ -413,6 +412,6 @@ export async function commitBillDue(
 export const dueSubscriptionsWhere = (tenantId: string, date: string) =>
 	and(
 		eq(subscriptions.tenantId, tenantId),
-		inArray(subscriptions.status, LIVE_STATUSES),
+		inArray(subscriptions.status, BILLABLE_STATUSES),
 		lte(subscriptions.nextBillingDate, date),
 	);

@@ -10,7 +10,7 @@ import type { JobMessage } from "../../schemas/job";
 import { callAccount } from "../accounts/accountClient";
 import { type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
 import { tenantToday } from "../settings/settings";
-import { dueSubscriptionsWhere } from "./billSubscriptions";
+import { BILLABLE_STATUSES, dueSubscriptionsWhere } from "./billSubscriptions";
 
 const FAN_OUT_PAGE = 500;
 const SEND_BATCH = 100;
@@ -154,12 +154,7 @@ export async function startDueRuns(
 		})
 		.from(subscriptions)
 		.innerJoin(tenants, eq(tenants.id, subscriptions.tenantId))
-		.where(
-			and(
-				inArray(subscriptions.status, ["trialing", "active", "past_due", "unpaid"]),
-				lte(subscriptions.nextBillingDate, latest),
-			),
-		)
+		.where(and(inArray(subscriptions.status, BILLABLE_STATUSES), lte(subscriptions.nextBillingDate, latest)))
 		.groupBy(subscriptions.tenantId);
 	let started = 0;
 	for (const { tenantId, timeZone, earliest } of candidates) {
