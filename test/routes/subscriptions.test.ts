@@ -4,6 +4,7 @@ import { RECURRING_CRON } from "../../src/cron/scheduled";
 import worker from "../../src/index";
 import { nextRunAt } from "../../src/services/subscriptions/recurringRun";
 import { api, expectProblem, newCustomer, newTenant, waitForJob } from "../helpers/api";
+import { newInvoice } from "../helpers/invoices";
 import { pay } from "../helpers/payments";
 import { newPlan, periodStarts, runRecurring, subscribe } from "../helpers/subscriptions";
 
@@ -258,6 +259,35 @@ describe("subscriptions", () => {
 		expect(invoices.body.data).toHaveLength(12);
 		const cycles = await api("/v1/billing/recurring/cycles", { key });
 		expect(cycles.body.upcoming).toEqual([]);
+	});
+
+	it("commits an account's periods together, and alone when one of them was billed already", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const plan = await newPlan(key);
+		const [one, two] = [
+			await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-03-10" }),
+			await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-03-10" }),
+		];
+		// A period billed by some earlier run (to a draft here), whose subscription was never moved past it.
+		const elsewhere = await newInvoice(key, customer.id);
+		await env.DB.prepare(
+			"INSERT INTO subscription_invoices (subscription_id, period_start, period_end, tenant_id, invoice_id, created_at) SELECT id, '2027-04-10', '2027-05-10', tenant_id, ?, created_at FROM subscriptions WHERE id = ?",
+		)
+			.bind(elsewhere.id, one.id)
+			.run();
+		const job = await runRecurring(key, { date: "2027-05-10" });
+		expect(job.progress).toMatchObject({ succeeded: 5, failed: 0 });
+		for (const sub of [one, two]) {
+			expect(await periodStarts(key, sub.id)).toEqual(["2027-03-10", "2027-04-10", "2027-05-10"]);
+			expect((await api(`/v1/billing/subscriptions/${sub.id}`, { key })).body.next_billing_date).toBe("2027-06-10");
+		}
+		// The batch that failed took no invoice number: the five issued invoices number without a gap.
+		const invoices = await api(`/v1/billing/invoices?customer_id=${customer.id}&status=issued&limit=100`, { key });
+		const numbers = (invoices.body.data as { number: string }[]).map((i) => i.number).sort();
+		expect(numbers).toHaveLength(5);
+		expect(new Set(numbers.map((n) => n.replace(/\d+$/, ""))).size).toBe(1);
+		expect(numbers.map((n) => Number(n.match(/\d+$/)?.[0]))).toEqual([1, 2, 3, 4, 5]);
 	});
 
 	it("cancels at period end or at once with a prorated credit, and pauses and resumes", async () => {

@@ -1,6 +1,7 @@
 // The recurring engine's unit of work, run inside the customer's account object: bill every period of
-// the customer's subscriptions that is due by a date, oldest first, one batch per period.
+// the customer's subscriptions that is due by a date, oldest first, the account's periods in one batch.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../db/client";
 import {
 	coupons,
@@ -32,6 +33,8 @@ import { subscriptionWhere } from "./loadSubscription";
 
 /** Periods one call bills for a subscription at most: a long backfill continues on the next run. */
 const MAX_PERIODS_PER_CALL = 36;
+/** Periods committed in one D1 batch at most (each is about fifteen statements). */
+const PERIODS_PER_BATCH = 20;
 /** An unpaid invoice this many days past due turns a past-due subscription unpaid. */
 export const UNPAID_AFTER_DAYS = 14;
 
@@ -162,17 +165,88 @@ export async function finalUsage(
 	};
 }
 
+/** One period's invoice and subscription change, ready to commit. */
+type PeriodCommit = {
+	subscriptionId: string;
+	billed: BillingOutcome["billed"][number];
+	statements: BatchItem<"sqlite">[];
+	/** What is done instead when the period turns out to be billed already. */
+	skip: () => Promise<unknown>;
+	/** What follows once the period committed. */
+	settle?: () => Promise<void>;
+};
+
 /**
- * Bills one subscription's due periods. The (subscription, period) key is written in the same batch as
- * the invoice, so a period billed by an earlier, overlapping or crashed run fails that batch whole and
- * is simply skipped.
+ * An account's periods commit together, in one D1 batch, rather than one round trip each. The
+ * (subscription, period) key is written with every invoice, so a period billed by an earlier,
+ * overlapping or crashed run fails the whole batch: then each period commits alone, as it would have,
+ * and only the one billed already is skipped.
  */
+class PeriodCommits {
+	#waiting: PeriodCommit[] = [];
+
+	constructor(
+		private readonly ctx: ServiceContext,
+		private readonly outcome: BillingOutcome,
+		private readonly fail: (subscriptionId: string, error: unknown) => void,
+	) {}
+
+	add(period: PeriodCommit) {
+		this.#waiting.push(period);
+		return this.#waiting.length >= PERIODS_PER_BATCH ? this.flush() : Promise.resolve();
+	}
+
+	async flush() {
+		const waiting = this.#waiting;
+		this.#waiting = [];
+		if (waiting.length > 1) {
+			const together = await runBatch(
+				this.ctx.db,
+				waiting.flatMap((period) => period.statements),
+			).then(
+				() => true,
+				() => false,
+			);
+			if (together) {
+				for (const period of waiting) await this.#committed(period);
+				return;
+			}
+		}
+		// A subscription whose period failed bills none of its later periods.
+		const failed = new Set<string>();
+		for (const period of waiting) {
+			if (failed.has(period.subscriptionId)) continue;
+			await this.#commitAlone(period).catch((error) => {
+				failed.add(period.subscriptionId);
+				this.fail(period.subscriptionId, error);
+			});
+		}
+	}
+
+	async #commitAlone(period: PeriodCommit) {
+		try {
+			await runBatch(this.ctx.db, period.statements);
+		} catch (error) {
+			if (!isUniqueViolation(error)) throw error;
+			await period.skip();
+			return;
+		}
+		await this.#committed(period);
+	}
+
+	async #committed(period: PeriodCommit) {
+		this.outcome.billed.push(period.billed);
+		await period.settle?.();
+	}
+}
+
+/** Bills one subscription's due periods, oldest first, handing each to `commits`. */
 async function billOne(
 	ctx: ServiceContext,
 	sub: SubscriptionRow,
 	account: AccountInputs,
 	date: string,
-	outcome: BillingOutcome,
+	commits: PeriodCommits,
 ) {
 	const { customer, issuing } = account;
 	const plan = account.plans.get(sub.planId) as PlanRow;
@@ -187,6 +261,7 @@ async function billOne(
 		const start = current.nextBillingDate;
 		const now = ctx.clock.now().toISOString();
 		if (current.cancelAtPeriodEnd) {
+			await commits.flush();
 			const final = await finalUsage(ctx, customer, current, plan, await previousPeriod(ctx, sub.id, start), start);
 			const ended: SubscriptionRow = {
 				...current,
@@ -212,8 +287,10 @@ async function billOne(
 			await final.settle();
 			return;
 		}
+		const billed = current;
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
 		const coupon = current.couponId ? (account.coupons.get(current.couponId) ?? null) : null;
+		if (plan.charges.length > 0) await commits.flush();
 		const usage = await usageFor(ctx, current, plan, start);
 		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon, usage?.items);
 		const couponPeriodsLeft =
@@ -231,8 +308,10 @@ async function billOne(
 			version: current.version + 1,
 			updatedAt: now,
 		};
-		try {
-			await runBatch(ctx.db, [
+		await commits.add({
+			subscriptionId: sub.id,
+			billed: { subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id },
+			statements: [
 				ctx.db.insert(subscriptionInvoices).values({
 					subscriptionId: sub.id,
 					periodStart: start,
@@ -274,18 +353,18 @@ async function billOne(
 					before: presentSubscription(current),
 					after: { ...presentSubscription(next), invoice_id: detail.invoice.id },
 				}),
-			]);
-			outcome.billed.push({ subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id });
-			pending = [];
-			await creditOverbilledUsage(ctx, current, usage);
-		} catch (error) {
-			if (!isUniqueViolation(error)) throw error;
+			],
 			// Billed already (an overlapping run, or a retry after a crash): move past the period.
-			await ctx.db
-				.update(subscriptions)
-				.set({ currentPeriodStart: start, currentPeriodEnd: period.end, nextBillingDate: period.end, updatedAt: now })
-				.where(subscriptionWhere(ctx, sub.id));
-		}
+			skip: () =>
+				ctx.db
+					.update(subscriptions)
+					.set({ currentPeriodStart: start, currentPeriodEnd: period.end, nextBillingDate: period.end, updatedAt: now })
+					.where(subscriptionWhere(ctx, sub.id)),
+			settle: usage ? () => creditOverbilledUsage(ctx, billed, usage) : undefined,
+		});
+		// Usage is rated from what earlier periods committed: a period that bills usage commits at once.
+		if (usage) await commits.flush();
+		pending = [];
 		current = next;
 	}
 }
@@ -328,8 +407,8 @@ type AccountInputs = {
 
 /**
  * Inside the account object: every due period of the customer's subscriptions (or of one), then
- * delinquency. Everything billing reads comes in one round trip before and one after; each period
- * commits in its own batch, so a period billed already fails alone.
+ * delinquency. Everything billing reads comes in one round trip before and one after, and the periods
+ * commit together (`PeriodCommits`).
  */
 export async function commitBillDue(
 	ctx: ServiceContext,
@@ -382,10 +461,12 @@ export async function commitBillDue(
 		failed.add(subscriptionId);
 		outcome.errors.push({ subscription_id: subscriptionId, code: error.code, detail: error.message });
 	};
+	const commits = new PeriodCommits(ctx, outcome, fail);
 	for (const sub of due) {
 		if (sub.nextBillingDate === null || sub.nextBillingDate > input.date || !account.plans.has(sub.planId)) continue;
-		await billOne(ctx, sub, account, input.date, outcome).catch((error) => fail(sub.id, error));
+		await billOne(ctx, sub, account, input.date, commits).catch((error) => fail(sub.id, error));
 	}
+	await commits.flush();
 	const [fresh, overdue] = await ctx.db.batch([
 		ctx.db.select().from(subscriptions).where(billable),
 		ctx.db
