@@ -1,8 +1,8 @@
-import { fillPlaceholders, type SQL } from "drizzle-orm";
+import { fillPlaceholders, getTableColumns, getTableName, is, SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { RunnableQuery } from "drizzle-orm/runnable-query";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 
 export type Database = DrizzleD1Database;
 
@@ -31,15 +31,98 @@ export function runBatch(db: Database, statements: BatchItem<"sqlite">[]) {
 
 const dialect = new SQLiteAsyncDialect();
 
+const clientOf = (db: Database) => (db as unknown as { $client: D1Database }).$client;
+
+/** A statement drizzle's batch runs as it is: `stmt` bound to `query.params`, its result unmapped. */
+const batchItem = (query: { sql: string; params: unknown[] }, stmt: D1PreparedStatement) => {
+	const prepared = { getQuery: () => query, stmt, mapResult: (result: unknown) => result };
+	return { _prepare: () => prepared } as unknown as BatchItem<"sqlite">;
+};
+
 /**
  * Raw SQL as an item of `db.batch`. Drizzle's own `db.run(sql)` drops its bound parameters inside a
  * D1 batch (0.45), so the statement is prepared on the D1 binding directly.
  */
 export function rawStatement(db: Database, query: SQL): BatchItem<"sqlite"> {
 	const built = dialect.sqlToQuery(query);
-	const client = (db as unknown as { $client: D1Database }).$client;
-	const prepared = { getQuery: () => built, stmt: client.prepare(built.sql), mapResult: (result: unknown) => result };
-	return { _prepare: () => prepared } as unknown as BatchItem<"sqlite">;
+	return batchItem(built, clientOf(db).prepare(built.sql));
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const MAX_BOUND_PARAMETERS = 100;
+
+type InsertShape = {
+	columns: [key: string, column: SQLiteColumn][];
+	/** `insert into "table" ("a", "b") values ` */
+	head: string;
+	/** `(?, ?)` */
+	row: string;
+	rowsPerStatement: number;
+	/** The unbound statement of each row count, prepared once per binding. */
+	statements: WeakMap<D1Database, Map<number, D1PreparedStatement>>;
+};
+
+const insertShapes = new WeakMap<SQLiteTable, InsertShape>();
+
+function insertShapeOf(table: SQLiteTable): InsertShape {
+	let shape = insertShapes.get(table);
+	if (!shape) {
+		const columns = Object.entries(getTableColumns(table)).filter(([, column]) => !column.generated);
+		const withSqlDefault = columns.find(([, column]) => is(column.default, SQL));
+		if (withSqlDefault) throw new Error(`insertRows: ${getTableName(table)}.${withSqlDefault[0]} has an SQL default`);
+		shape = {
+			columns,
+			head: `insert into "${getTableName(table)}" (${columns.map(([, column]) => `"${column.name}"`).join(", ")}) values `,
+			row: `(${columns.map(() => "?").join(", ")})`,
+			rowsPerStatement: Math.floor(MAX_BOUND_PARAMETERS / columns.length),
+			statements: new WeakMap(),
+		};
+		insertShapes.set(table, shape);
+	}
+	return shape;
+}
+
+/** A column's value as D1 binds it: drizzle's own mapping (JSON, booleans), or the column's default. */
+function driverValue(column: SQLiteColumn, value: unknown): unknown {
+	const given = value === undefined ? (column.default ?? column.defaultFn?.()) : value;
+	return given === undefined || given === null ? null : column.mapToDriverValue(given);
+}
+
+/**
+ * Inserts of plain values (no SQL expressions), as items of `db.batch`, as many rows to a statement as
+ * D1's parameter limit allows. The hot writes (invoices, lines, journals, audit and outbox rows) insert
+ * known values, and drizzle's query building cost more than the D1 round trip that runs them: here the
+ * SQL text of each table and row count is made once, and only the values are bound per use.
+ */
+export function insertRows<T extends SQLiteTable>(
+	db: Database,
+	table: T,
+	rows: readonly T["$inferInsert"][],
+): BatchItem<"sqlite">[] {
+	const shape = insertShapeOf(table);
+	const client = clientOf(db);
+	let prepared = shape.statements.get(client);
+	if (!prepared) {
+		prepared = new Map();
+		shape.statements.set(client, prepared);
+	}
+	const items: BatchItem<"sqlite">[] = [];
+	for (let start = 0; start < rows.length; start += shape.rowsPerStatement) {
+		const chunk = rows.slice(start, start + shape.rowsPerStatement);
+		const sql = `${shape.head}${new Array(chunk.length).fill(shape.row).join(", ")}`;
+		let stmt = prepared.get(chunk.length);
+		if (!stmt) {
+			stmt = client.prepare(sql);
+			prepared.set(chunk.length, stmt);
+		}
+		const params: unknown[] = [];
+		for (const row of chunk) {
+			for (const [key, column] of shape.columns)
+				params.push(driverValue(column, (row as Record<string, unknown>)[key]));
+		}
+		items.push(batchItem({ sql, params }, stmt));
+	}
+	return items;
 }
 
 type PreparableQuery = { prepare(): unknown; readonly _: { readonly result: unknown } };

@@ -2,6 +2,7 @@
 // outbox event, in the same D1 batch as the change itself (ARCHITECTURE.md invariant 5).
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { insertRows } from "../db/client";
 import { auditLog, outboxEvents } from "../db/schema";
 import type { ServiceContext } from "../lib/context";
 import { newId } from "../lib/ids";
@@ -35,36 +36,34 @@ export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "
 
 export function changeStatements(ctx: ChangeContext, change: Change): BatchItem<"sqlite">[] {
 	const createdAt = ctx.clock.now().toISOString();
-	const statements: BatchItem<"sqlite">[] = [
-		ctx.db.insert(auditLog).values({
-			id: newId("audit"),
-			tenantId: ctx.tenantId,
-			actorType: ctx.actor.type,
-			actorId: ctx.actor.id,
-			action: change.action,
-			targetType: change.target.type,
-			targetId: change.target.id,
-			before: change.before ?? null,
-			after: jsonWith(change.after, "$", change.computedAfter),
-			requestId: ctx.requestId,
-			createdAt,
-		}),
-	];
+	const audit: typeof auditLog.$inferInsert = {
+		id: newId("audit"),
+		tenantId: ctx.tenantId,
+		actorType: ctx.actor.type,
+		actorId: ctx.actor.id,
+		action: change.action,
+		targetType: change.target.type,
+		targetId: change.target.id,
+		before: change.before ?? null,
+		after: jsonWith(change.after, "$", change.computedAfter),
+		requestId: ctx.requestId,
+		createdAt,
+	};
 	const primary = change.event === undefined ? change.action : change.event;
 	const eventTypes = [...(primary === null ? [] : [primary]), ...(change.alsoEmits ?? [])];
-	for (const type of eventTypes) {
-		statements.push(
-			ctx.db.insert(outboxEvents).values({
-				id: newId("event"),
-				tenantId: ctx.tenantId,
-				type,
-				resourceType: change.target.type,
-				resourceId: change.target.id,
-				data: jsonWith({ object: change.after, previous: change.before ?? null }, "$.object", change.computedAfter),
-				requestId: ctx.requestId,
-				createdAt,
-			}),
-		);
+	const events = eventTypes.map((type): typeof outboxEvents.$inferInsert => ({
+		id: newId("event"),
+		tenantId: ctx.tenantId,
+		type,
+		resourceType: change.target.type,
+		resourceId: change.target.id,
+		data: jsonWith({ object: change.after, previous: change.before ?? null }, "$.object", change.computedAfter),
+		requestId: ctx.requestId,
+		createdAt,
+	}));
+	// Values the database computes need drizzle's SQL building; plain ones bind to prepared text.
+	if (change.computedAfter) {
+		return [ctx.db.insert(auditLog).values(audit), ...events.map((event) => ctx.db.insert(outboxEvents).values(event))];
 	}
-	return statements;
+	return [...insertRows(ctx.db, auditLog, [audit]), ...insertRows(ctx.db, outboxEvents, events)];
 }

@@ -2,7 +2,7 @@
 // audit and outbox rows, so each change lands whole or not at all.
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { preparedQuery } from "../../db/client";
+import { insertRows, preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceLines, invoices, paymentAllocations, tenants } from "../../db/schema";
 import { DEFAULT_INVOICE_NUMBER_FORMAT, type NumberFormat, parseNumberFormat } from "../../domain/invoiceNumber";
 import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
@@ -17,19 +17,11 @@ import { resolveDueDate } from "./buildInvoice";
 import type { InvoiceDetail, InvoiceLineRow, InvoiceRow } from "./loadInvoice";
 import { todayOf } from "./presentInvoice";
 
-/** D1 binds at most 100 parameters per statement; a line row binds 16. */
-const LINES_PER_INSERT = 6;
-
-export function insertLineStatements(ctx: ServiceContext, lines: InvoiceLineRow[]): BatchItem<"sqlite">[] {
-	const statements: BatchItem<"sqlite">[] = [];
-	for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
-		statements.push(ctx.db.insert(invoiceLines).values(lines.slice(i, i + LINES_PER_INSERT)));
-	}
-	return statements;
-}
+export const insertLineStatements = (ctx: ServiceContext, lines: InvoiceLineRow[]) =>
+	insertRows(ctx.db, invoiceLines, lines);
 
 export const insertInvoiceStatements = (ctx: ServiceContext, detail: InvoiceDetail): BatchItem<"sqlite">[] => [
-	ctx.db.insert(invoices).values(detail.invoice),
+	...insertRows(ctx.db, invoices, [detail.invoice]),
 	...insertLineStatements(ctx, detail.lines),
 ];
 

@@ -1,5 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { insertRows, preparedQuery } from "../../db/client";
 import { journalEntries, journalLines } from "../../db/schema";
 import { formatDecimal } from "../../domain/decimal";
 import { inBase, parseRate } from "../../domain/fx";
@@ -7,9 +8,6 @@ import { accountCodeFor, isBalanced, type Posting } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import { type Chart, loadChart, openPostingDate, rateOn } from "./chart";
-
-/** D1 binds at most 100 parameters per statement; a journal line binds 12. */
-const LINES_PER_INSERT = 8;
 
 export type JournalRequest = {
 	entryDate: string;
@@ -83,20 +81,9 @@ export async function journalStatements(
 		baseDebit: line.baseDebit,
 		baseCredit: line.baseCredit,
 	}));
-	const statements: BatchItem<"sqlite">[] = [];
-	for (let i = 0; i < lines.length; i += LINES_PER_INSERT) {
-		statements.push(ctx.db.insert(journalLines).values(lines.slice(i, i + LINES_PER_INSERT)));
-	}
-	const sumOf = (
-		column:
-			| typeof journalLines.debit
-			| typeof journalLines.credit
-			| typeof journalLines.baseDebit
-			| typeof journalLines.baseCredit,
-	) =>
-		sql<number>`(select coalesce(sum(${column}), 0) from ${journalLines} where ${eq(journalLines.entryId, entryId)})`;
-	statements.push(
-		ctx.db.insert(journalEntries).values({
+	const statements = [
+		...insertRows(ctx.db, journalLines, lines),
+		insertJournalEntry(ctx.db, {
 			id: entryId,
 			tenantId: ctx.tenantId,
 			entryDate,
@@ -105,18 +92,44 @@ export async function journalStatements(
 			customerId: request.customerId,
 			currency: request.currency,
 			description: request.description,
-			totalDebit: sumOf(journalLines.debit),
-			totalCredit: sumOf(journalLines.credit),
 			baseCurrency: resolved.baseCurrency,
 			fxRate: formatDecimal(parseRate(rate)),
-			baseTotalDebit: sumOf(journalLines.baseDebit),
-			baseTotalCredit: sumOf(journalLines.baseCredit),
 			createdAt: ctx.clock.now().toISOString(),
 			requestId: ctx.requestId,
 		}),
-	);
+	];
 	return { entryId, entryDate, rate, statements };
 }
+
+/** The entry after its lines: its totals are the database's sums of the lines just written. */
+const insertJournalEntry = preparedQuery((db) => {
+	const id = sql.placeholder("id");
+	const sumOf = (
+		column:
+			| typeof journalLines.debit
+			| typeof journalLines.credit
+			| typeof journalLines.baseDebit
+			| typeof journalLines.baseCredit,
+	) => sql<number>`(select coalesce(sum(${column}), 0) from ${journalLines} where ${journalLines.entryId} = ${id})`;
+	return db.insert(journalEntries).values({
+		id,
+		tenantId: sql.placeholder("tenantId"),
+		entryDate: sql.placeholder("entryDate"),
+		sourceType: sql.placeholder("sourceType"),
+		sourceId: sql.placeholder("sourceId"),
+		customerId: sql.placeholder("customerId"),
+		currency: sql.placeholder("currency"),
+		description: sql.placeholder("description"),
+		totalDebit: sumOf(journalLines.debit),
+		totalCredit: sumOf(journalLines.credit),
+		baseCurrency: sql.placeholder("baseCurrency"),
+		fxRate: sql.placeholder("fxRate"),
+		baseTotalDebit: sumOf(journalLines.baseDebit),
+		baseTotalCredit: sumOf(journalLines.baseCredit),
+		createdAt: sql.placeholder("createdAt"),
+		requestId: sql.placeholder("requestId"),
+	});
+});
 
 /** Role lines mapped to accounts; lines landing on the same account, side and rate become one. */
 function mergeByAccount(posting: Posting, chart: Chart, source: string): SourceLine[] {

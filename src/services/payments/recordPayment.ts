@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { preparedQuery, runBatch } from "../../db/client";
+import { insertRows, preparedQuery, runBatch } from "../../db/client";
 import { payments } from "../../db/schema";
 import { allocateOldestDueFirst } from "../../domain/allocation";
 import { paymentReceived } from "../../domain/ledger";
@@ -106,7 +106,7 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 	const after = { ...payment, amountAllocated: applied };
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
 	const results = await runBatch(ctx.db, [
-		ctx.db.insert(payments).values(payment),
+		...insertRows(ctx.db, payments, [payment]),
 		...moveAllocations(ctx, payment.id, plan.allocations, 1),
 		...journal.statements,
 		...changeStatements(ctx, {

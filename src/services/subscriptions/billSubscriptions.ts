@@ -2,7 +2,7 @@
 // the customer's subscriptions that is due by a date, oldest first, the account's periods in one batch.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../../db/client";
+import { insertRows, runBatch } from "../../db/client";
 import {
 	coupons,
 	type customers,
@@ -312,14 +312,16 @@ async function billOne(
 			subscriptionId: sub.id,
 			billed: { subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id },
 			statements: [
-				ctx.db.insert(subscriptionInvoices).values({
-					subscriptionId: sub.id,
-					periodStart: start,
-					periodEnd: period.end,
-					tenantId: ctx.tenantId,
-					invoiceId: detail.invoice.id,
-					createdAt: now,
-				}),
+				...insertRows(ctx.db, subscriptionInvoices, [
+					{
+						subscriptionId: sub.id,
+						periodStart: start,
+						periodEnd: period.end,
+						tenantId: ctx.tenantId,
+						invoiceId: detail.invoice.id,
+						createdAt: now,
+					},
+				]),
 				...invoice.statements,
 				...(usage?.statements(detail.invoice.id) ?? []),
 				...(pending.length
