@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
+import { preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { addSeconds } from "../lib/clock";
 import type { AppBindings } from "../lib/context";
@@ -39,33 +40,16 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const now = c.var.clock.now().toISOString();
 	const db = c.var.db;
 
-	// Claim the key: insert it, or take over one that expired or whose holder died.
-	const claimed = await db
-		.insert(idempotencyKeys)
-		.values({
-			tenantId: scope,
+	const [claimed] = await db.batch([
+		claimKey(db, {
+			scope,
 			key,
 			requestHash,
-			state: "in_progress",
-			createdAt: now,
+			now,
 			lockedUntil: addSeconds(now, LOCK_SECONDS),
 			expiresAt: addSeconds(now, IDEMPOTENCY_RETENTION_SECONDS),
-		})
-		.onConflictDoUpdate({
-			target: [idempotencyKeys.tenantId, idempotencyKeys.key],
-			set: {
-				requestHash,
-				state: "in_progress",
-				responseStatus: null,
-				responseBody: null,
-				responseHeaders: null,
-				createdAt: now,
-				lockedUntil: addSeconds(now, LOCK_SECONDS),
-				expiresAt: addSeconds(now, IDEMPOTENCY_RETENTION_SECONDS),
-			},
-			setWhere: sql`${idempotencyKeys.expiresAt} <= ${now} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedUntil} <= ${now} and ${idempotencyKeys.requestHash} = ${requestHash})`,
-		})
-		.returning({ key: idempotencyKeys.key });
+		}),
+	]);
 
 	const where = and(eq(idempotencyKeys.tenantId, scope), eq(idempotencyKeys.key, key));
 	if (claimed.length === 0) {
@@ -101,8 +85,56 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 		if (value !== null) headers[name] = value;
 	}
 	const body = await c.res.clone().text();
-	await db
-		.update(idempotencyKeys)
-		.set({ state: "completed", responseStatus: status, responseBody: body, responseHeaders: headers })
-		.where(where);
+	await db.batch([completeKey(db, { scope, key, status, body, headers: JSON.stringify(headers) })]);
 };
+
+/** A value bound per use, where drizzle's types take SQL but not a bare placeholder. */
+const bound = (name: string) => sql`${sql.placeholder(name)}`;
+
+/** Claims a key: inserts it, or takes over one that expired or whose holder died. Built once. */
+const claimKey = preparedQuery((db) => {
+	const now = bound("now");
+	const requestHash = bound("requestHash");
+	const lockedUntil = bound("lockedUntil");
+	const expiresAt = bound("expiresAt");
+	return db
+		.insert(idempotencyKeys)
+		.values({
+			tenantId: sql.placeholder("scope"),
+			key: sql.placeholder("key"),
+			requestHash,
+			state: "in_progress",
+			createdAt: now,
+			lockedUntil,
+			expiresAt,
+		})
+		.onConflictDoUpdate({
+			target: [idempotencyKeys.tenantId, idempotencyKeys.key],
+			set: {
+				requestHash,
+				state: "in_progress",
+				responseStatus: null,
+				responseBody: null,
+				responseHeaders: null,
+				createdAt: now,
+				lockedUntil,
+				expiresAt,
+			},
+			setWhere: sql`${idempotencyKeys.expiresAt} <= ${now} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedUntil} <= ${now} and ${idempotencyKeys.requestHash} = ${requestHash})`,
+		})
+		.returning({ key: idempotencyKeys.key });
+});
+
+const completeKey = preparedQuery((db) =>
+	db
+		.update(idempotencyKeys)
+		.set({
+			state: "completed",
+			responseStatus: bound("status"),
+			responseBody: bound("body"),
+			responseHeaders: bound("headers"),
+		})
+		.where(
+			and(eq(idempotencyKeys.tenantId, sql.placeholder("scope")), eq(idempotencyKeys.key, sql.placeholder("key"))),
+		),
+);
