@@ -51,6 +51,40 @@ describe("recording payments", () => {
 		expect(accounts.find((a) => a.account_code === "1000")?.balance).toBe(6000);
 	});
 
+	it("reaches only the invoices the amount covers, in due order", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const april = await newInvoice(
+			key,
+			customer.id,
+			oneLine(700, { issue_date: "2026-01-01", due_date: "2026-04-01" }),
+		);
+		const dated = [];
+		for (const [due, amount] of [
+			["2026-03-01", 3000],
+			["2026-01-15", 1000],
+			["2026-02-01", 2000],
+		] as const) {
+			dated.push(await newInvoice(key, customer.id, oneLine(amount, { issue_date: "2026-01-01", due_date: due })));
+		}
+		const [march, january, february] = dated as [{ id: string }, { id: string }, { id: string }];
+		const pairs = (payment: { allocations: { invoice_id: string; amount: number }[] }) =>
+			payment.allocations.map((a) => [a.invoice_id, a.amount]);
+		// Exactly January's balance: February, owed after it, is not touched.
+		expect(pairs(await pay(key, { customer_id: customer.id, amount: 1000 }))).toEqual([[january.id, 1000]]);
+		// One more than February's balance: a unit reaches March.
+		expect(pairs(await pay(key, { customer_id: customer.id, amount: 2001 }))).toEqual([
+			[february.id, 2000],
+			[march.id, 1],
+		]);
+		const rest = await pay(key, { customer_id: customer.id, amount: 5000 });
+		expect(pairs(rest)).toEqual([
+			[march.id, 2999],
+			[april.id, 700],
+		]);
+		expect(rest.unapplied).toBe(1301);
+	});
+
 	it("applies to a named invoice and partially pays it", async () => {
 		const { key } = await newTenant();
 		const customer = await newCustomer(key);

@@ -6,9 +6,23 @@ import { AppError, fieldInvalid } from "../../lib/errors";
 import type { InvoiceRow } from "../invoices/loadInvoice";
 import { loadInvoiceRow } from "../invoices/loadInvoice";
 
-const openInvoices = preparedQuery((db) =>
-	db
-		.select()
+/**
+ * The customer's open invoices in `currency` that a payment of `amount` reaches, oldest due first (the
+ * order of `allocateOldestDueFirst`): those owing less than `amount` before them. A busy account can
+ * have hundreds open, and a payment touches the first few.
+ */
+const openInvoicesReached = preparedQuery((db) => {
+	const open = db
+		.select({
+			id: invoices.id,
+			dueDate: invoices.dueDate,
+			balance: invoices.balance,
+			fxRate: invoices.fxRate,
+			owedBefore:
+				sql<number>`sum(${invoices.balance}) over (order by coalesce(${invoices.dueDate}, '9999-12-31'), ${invoices.id} rows unbounded preceding) - ${invoices.balance}`.as(
+					"owed_before",
+				),
+		})
 		.from(invoices)
 		.where(
 			and(
@@ -18,12 +32,17 @@ const openInvoices = preparedQuery((db) =>
 				// Literals, not bound values: they must match invoices_open_by_customer's own condition.
 				sql`${invoices.status} in ('issued', 'partially_paid') and ${invoices.balance} > 0`,
 			),
-		),
-);
+		)
+		.as("open");
+	return db
+		.select({ id: open.id, dueDate: open.dueDate, balance: open.balance, fxRate: open.fxRate })
+		.from(open)
+		.where(sql`${open.owedBefore} < ${sql.placeholder("amount")}`);
+});
 
-/** The customer's invoices that still owe money in `currency`. */
-export const openInvoicesOf = (ctx: ServiceContext, customerId: string, currency: string) =>
-	openInvoices(ctx.db, { tenantId: ctx.tenantId, customerId, currency });
+/** The open invoices a payment of `amount` is applied to, oldest due first. */
+export const openInvoicesReachedBy = (ctx: ServiceContext, customerId: string, currency: string, amount: number) =>
+	openInvoicesReached(ctx.db, { tenantId: ctx.tenantId, customerId, currency, amount });
 
 /** An invoice money can be applied to: the customer's own, open, in the same currency. */
 export async function payableInvoice(

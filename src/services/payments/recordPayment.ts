@@ -10,11 +10,11 @@ import { type AllocationRow, type PaymentCreateInput, type PaymentRow, presentPa
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
-import { invoiceRowQuery } from "../invoices/loadInvoice";
+import { type InvoiceRow, invoiceRowQuery } from "../invoices/loadInvoice";
 import { chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
 import { paymentQueries, presentPaymentById } from "./loadPayment";
-import { checkPayable, openInvoicesOf } from "./openInvoices";
+import { checkPayable, openInvoicesReachedBy } from "./openInvoices";
 import { moveAllocations } from "./paymentStatements";
 
 type RecordInput = PaymentCreateInput & { requestKey: string | null };
@@ -51,14 +51,24 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 	const [customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
 		customerRowQuery(ctx, input.customer_id),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
-		input.invoice_id ? invoiceRowQuery(ctx, input.invoice_id) : openInvoicesOf(ctx, input.customer_id, input.currency),
+		input.invoice_id
+			? invoiceRowQuery(ctx, input.invoice_id)
+			: openInvoicesReachedBy(ctx, input.customer_id, input.currency, input.amount),
 		...chartQueries(ctx),
 	]);
 	if (!customer[0]) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0]) return presentPaymentById(ctx, earlier[0].id);
-	const targets = input.invoice_id
-		? [checkPayable(candidates[0], input.invoice_id, input.customer_id, input.currency, "invoice_id")]
+	const targets: Pick<InvoiceRow, "id" | "dueDate" | "balance" | "fxRate">[] = input.invoice_id
+		? [
+				checkPayable(
+					candidates[0] as InvoiceRow | undefined,
+					input.invoice_id,
+					input.customer_id,
+					input.currency,
+					"invoice_id",
+				),
+			]
 		: candidates;
 	const plan = allocateOldestDueFirst(input.amount, targets);
 	const applied = input.amount - plan.unapplied;
