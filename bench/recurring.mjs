@@ -169,8 +169,9 @@ subscriptions spread over ${ACCOUNTS} accounts, all due on the same day.
 | run time, API call to job finished | ${seconds.toFixed(1)} s |
 | throughput | ${perSecond.toFixed(0)} subscriptions/s |
 
-The run fans out one queue message per account; each account's Durable Object bills its due periods,
-one D1 batch per period (invoice, lines, subscription key, subscription update, audit and event rows).
+The run fans out queue messages of ten accounts each, billed side by side; each account's Durable Object
+bills its due periods in one D1 batch (per period: invoice, lines, journal, subscription key, subscription
+update, audit and event rows).
 `,
 	);
 	log("wrote bench/RECURRING.md");

@@ -10,7 +10,7 @@ import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
-import { billAccount, runRecurringRun } from "../src/services/subscriptions/recurringRun";
+import { billAccounts, runRecurringRun } from "../src/services/subscriptions/recurringRun";
 import { runUsageAggregation, runUsageImport } from "../src/services/usage/usageJobs";
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
@@ -60,8 +60,11 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 				clock: systemClock,
 				logger: logger.child({ job_id, tenant_id, request_id: requestId }),
 			};
-			if ("kind" in parsed.data) await billAccount(ctx, parsed.data);
-			else await runners[job.type as JobType](ctx, job);
+			if ("kind" in parsed.data) {
+				const { kind, date } = parsed.data;
+				const customerIds = kind === "bill_accounts" ? parsed.data.customer_ids : [parsed.data.customer_id];
+				await billAccounts(ctx, { job_id, customer_ids: customerIds, date });
+			} else await runners[job.type as JobType](ctx, job);
 			await announceEvents(env, tenant_id, requestId).catch((error) =>
 				ctx.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
 			);

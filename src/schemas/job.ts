@@ -60,6 +60,15 @@ export type JobListQuery = z.infer<typeof jobListQuery>;
 export const jobMessage = z.union([
 	z.object({
 		v: z.literal(1),
+		kind: z.literal("bill_accounts"),
+		job_id: z.string(),
+		tenant_id: z.string(),
+		customer_ids: z.array(z.string()).min(1),
+		date: z.string(),
+	}),
+	// One account per message, as runs sent before accounts were grouped: accepted while any is queued.
+	z.object({
+		v: z.literal(1),
 		kind: z.literal("bill_account"),
 		job_id: z.string(),
 		tenant_id: z.string(),

@@ -1,7 +1,8 @@
-// The recurring engine: a run finds the accounts with periods due and fans out one queue message per
-// account; each account's Durable Object bills its own subscriptions, so accounts bill in parallel and
-// no subscription is billed twice.
+// The recurring engine: a run finds the accounts with periods due and fans them out over queue messages
+// of a few accounts each; each account's Durable Object bills its own subscriptions, so accounts bill in
+// parallel and no subscription is billed twice.
 import { and, asc, count, countDistinct, eq, gt, gte, inArray, lte, min, or, sql } from "drizzle-orm";
+import { chunked, inJsonArray } from "../../db/chunks";
 import type { Database } from "../../db/client";
 import { customers, invoices, jobItems, jobs, subscriptionInvoices, subscriptions, tenants } from "../../db/schema";
 import { addInterval, localDate } from "../../domain/billingPeriods";
@@ -10,10 +11,12 @@ import type { JobMessage } from "../../schemas/job";
 import { callAccount } from "../accounts/accountClient";
 import { type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
 import { tenantToday } from "../settings/settings";
-import { BILLABLE_STATUSES, dueSubscriptionsWhere } from "./billSubscriptions";
+import { BILLABLE_STATUSES, type BillingOutcome, dueSubscriptionsWhere } from "./billSubscriptions";
 
 const FAN_OUT_PAGE = 500;
 const SEND_BATCH = 100;
+/** Accounts one queue message bills side by side, each in its own account object. */
+const ACCOUNTS_PER_MESSAGE = 10;
 
 export type RecurringInput = { date: string; from?: string };
 
@@ -45,7 +48,7 @@ const dueWhere = (tenantId: string, input: RecurringInput) =>
 		),
 	);
 
-/** Counts the due accounts, then sends one `bill_account` message per account, a page at a time. */
+/** Counts the due accounts, then sends `bill_accounts` messages of a few accounts each, a page at a time. */
 export async function runRecurringRun(ctx: ServiceContext, job: JobRow): Promise<void> {
 	const input = job.input as RecurringInput;
 	const total = await ctx.db
@@ -75,59 +78,85 @@ export async function runRecurringRun(ctx: ServiceContext, job: JobRow): Promise
 			.where(and(dueWhere(ctx.tenantId, input), after ? gt(subscriptions.customerId, after) : undefined))
 			.orderBy(asc(subscriptions.customerId))
 			.limit(FAN_OUT_PAGE);
-		for (let i = 0; i < page.length; i += SEND_BATCH) {
-			await ctx.env.JOBS.sendBatch(
-				page.slice(i, i + SEND_BATCH).map((row) => ({
-					body: {
-						v: 1,
-						kind: "bill_account",
-						job_id: job.id,
-						tenant_id: ctx.tenantId,
-						customer_id: row.customerId,
-						date: input.date,
-					} satisfies JobMessage,
-				})),
-			);
-		}
+		const messages = chunked(page, ACCOUNTS_PER_MESSAGE).map((accounts) => ({
+			body: {
+				v: 1,
+				kind: "bill_accounts",
+				job_id: job.id,
+				tenant_id: ctx.tenantId,
+				customer_ids: accounts.map((row) => row.customerId),
+				date: input.date,
+			} satisfies JobMessage,
+		}));
+		for (const batch of chunked(messages, SEND_BATCH)) await ctx.env.JOBS.sendBatch(batch);
 		if (page.length < FAN_OUT_PAGE) break;
 		after = page.at(-1)?.customerId as string;
 	}
 }
 
 /**
- * One account of a run: its object bills every due period, then the account counts as done. A message
- * delivered twice bills nothing new and counts once; the run finishes when every account is done.
+ * Accounts of a run: each account's object bills every due period, the accounts side by side, and
+ * those billed count as done. A message delivered again bills only the accounts it has not counted,
+ * so each counts once; should an account fail, the others are counted and the message is retried.
  */
-export async function billAccount(
+export async function billAccounts(
 	ctx: ServiceContext,
-	message: { job_id: string; customer_id: string; date: string },
+	message: { job_id: string; customer_ids: string[]; date: string },
 ): Promise<void> {
-	const outcome = await callAccount(ctx, message.customer_id, (account, request) => account.billDue(request), {
-		customerId: message.customer_id,
-		date: message.date,
+	const counted = await ctx.db
+		.select({ customerId: jobItems.itemKey })
+		.from(jobItems)
+		.where(and(eq(jobItems.jobId, message.job_id), inJsonArray(jobItems.itemKey, message.customer_ids)));
+	const done = new Set(counted.map((row) => row.customerId));
+	const pending = message.customer_ids.filter((customerId) => !done.has(customerId));
+	const settled = await Promise.allSettled(
+		pending.map((customerId) =>
+			callAccount(ctx, customerId, (account, request) => account.billDue(request), {
+				customerId,
+				date: message.date,
+			}),
+		),
+	);
+	const billed = pending.flatMap((customerId, i) => {
+		const result = settled[i] as PromiseSettledResult<BillingOutcome>;
+		return result.status === "fulfilled" ? [{ customerId, outcome: result.value }] : [];
 	});
+	if (billed.length > 0) await countAccountsBilled(ctx, message.job_id, billed);
+	const failure = settled.find((result) => result.status === "rejected");
+	if (failure) throw failure.reason;
+}
+
+/** Marks accounts of a run done and adds what they billed; the run succeeds with its last account. */
+async function countAccountsBilled(
+	ctx: ServiceContext,
+	jobId: string,
+	billed: { customerId: string; outcome: BillingOutcome }[],
+) {
 	const now = ctx.clock.now().toISOString();
-	const done = sql`(select count(*) from ${jobItems} where ${jobItems.jobId} = ${message.job_id})`;
+	const done = sql`(select count(*) from ${jobItems} where ${jobItems.jobId} = ${jobId})`;
+	// Each account's errors are one entry of the job's list, as the run reports them.
+	const errorLists = billed.filter((b) => b.outcome.errors.length > 0).map((b) => JSON.stringify(b.outcome.errors));
+	const sum = (of: (outcome: BillingOutcome) => number) => billed.reduce((n, b) => n + of(b.outcome), 0);
 	await ctx.db.batch([
 		ctx.db
 			.insert(jobItems)
-			.values({ jobId: message.job_id, itemKey: message.customer_id, createdAt: now })
+			.values(billed.map((b) => ({ jobId, itemKey: b.customerId, createdAt: now })))
 			.onConflictDoNothing(),
 		ctx.db
 			.update(jobs)
 			.set({
 				processed: done as unknown as number,
-				succeeded: sql`${jobs.succeeded} + ${outcome.billed.length}` as unknown as number,
-				failed: sql`${jobs.failed} + ${outcome.errors.length}` as unknown as number,
-				errors: (outcome.errors.length
-					? sql`json_insert(${jobs.errors}, '$[#]', json(${JSON.stringify(outcome.errors)}))`
+				succeeded: sql`${jobs.succeeded} + ${sum((o) => o.billed.length)}` as unknown as number,
+				failed: sql`${jobs.failed} + ${sum((o) => o.errors.length)}` as unknown as number,
+				errors: (errorLists.length
+					? sql`json_insert(${jobs.errors}${sql.join(errorLists.map((list) => sql`, '$[#]', json(${list})`))})`
 					: sql`${jobs.errors}`) as unknown as unknown[],
 				status:
 					sql`case when ${done} >= ${jobs.total} then 'succeeded' else ${jobs.status} end` as unknown as "running",
 				finishedAt: sql`case when ${done} >= ${jobs.total} then ${now} else null end` as unknown as string,
 				updatedAt: now,
 			})
-			.where(and(eq(jobs.tenantId, ctx.tenantId), eq(jobs.id, message.job_id))),
+			.where(and(eq(jobs.tenantId, ctx.tenantId), eq(jobs.id, jobId))),
 	]);
 }
 

@@ -1,0 +1,112 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { consumeJobs } from "../../queues/jobs";
+import { database } from "../../src/db/client";
+import { jobs } from "../../src/db/schema";
+import { newId } from "../../src/lib/ids";
+import { api, newCustomer, newTenant } from "../helpers/api";
+import { newPlan, subscribe } from "../helpers/subscriptions";
+
+const DATE = "2027-03-10";
+
+/** Runs the jobs consumer on `bodies` as one batch and returns what it acked or retried. */
+async function consume(bodies: unknown[]) {
+	const batch = createMessageBatch(
+		"jobs",
+		bodies.map((body, i) => ({ id: `j${i}`, timestamp: new Date(), attempts: 1, body })),
+	);
+	const ctx = createExecutionContext();
+	await consumeJobs(batch, env);
+	return getQueueResult(batch, ctx);
+}
+
+/** A recurring run that fanned out to `total` accounts, as runRecurringRun leaves it. */
+async function runningJob(tenantId: string, total: number) {
+	const now = new Date().toISOString();
+	const id = newId("job");
+	await database(env.DB)
+		.insert(jobs)
+		.values({
+			id,
+			tenantId,
+			type: "recurring_run",
+			status: "running",
+			input: { date: DATE },
+			errors: [],
+			total,
+			createdAt: now,
+			updatedAt: now,
+		});
+	return id;
+}
+
+const progressOf = async (key: string, jobId: string) => (await api(`/v1/billing/jobs/${jobId}`, { key })).body;
+
+describe("recurring run messages", () => {
+	it("bill a message's accounts side by side, and count each once when the message comes again", async () => {
+		const { key, tenantId } = await newTenant();
+		const plan = await newPlan(key);
+		const customers = await Promise.all(Array.from({ length: 3 }, () => newCustomer(key)));
+		for (const customer of customers)
+			await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: DATE });
+		const jobId = await runningJob(tenantId, 3);
+		const message = {
+			v: 1,
+			kind: "bill_accounts",
+			job_id: jobId,
+			tenant_id: tenantId,
+			customer_ids: customers.map((c) => c.id),
+			date: DATE,
+		};
+		expect((await consume([message])).explicitAcks).toEqual(["j0"]);
+		const first = await progressOf(key, jobId);
+		expect(first).toMatchObject({ status: "succeeded", progress: { processed: 3, succeeded: 3, failed: 0 } });
+		expect((await consume([message])).explicitAcks).toEqual(["j0"]);
+		expect((await progressOf(key, jobId)).progress).toEqual(first.progress);
+		const invoices = await api("/v1/billing/invoices?limit=100", { key });
+		expect(invoices.body.data).toHaveLength(3);
+	});
+
+	it("count the accounts billed when another fails, and retry only the one that failed", async () => {
+		const { key, tenantId } = await newTenant();
+		const plan = await newPlan(key);
+		const customer = await newCustomer(key);
+		await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: DATE });
+		const jobId = await runningJob(tenantId, 2);
+		const message = {
+			v: 1,
+			kind: "bill_accounts",
+			job_id: jobId,
+			tenant_id: tenantId,
+			customer_ids: [customer.id, "cus_gone"],
+			date: DATE,
+		};
+		for (let delivery = 0; delivery < 2; delivery++) {
+			const result = await consume([message]);
+			expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["j0"]);
+			expect((await progressOf(key, jobId)).progress).toMatchObject({ processed: 1, succeeded: 1, failed: 0 });
+		}
+		expect((await api(`/v1/billing/invoices?customer_id=${customer.id}`, { key })).body.data).toHaveLength(1);
+	});
+
+	it("still bill a one-account message sent before accounts were grouped", async () => {
+		const { key, tenantId } = await newTenant();
+		const plan = await newPlan(key);
+		const customer = await newCustomer(key);
+		await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: DATE });
+		const jobId = await runningJob(tenantId, 1);
+		const message = {
+			v: 1,
+			kind: "bill_account",
+			job_id: jobId,
+			tenant_id: tenantId,
+			customer_id: customer.id,
+			date: DATE,
+		};
+		expect((await consume([message])).explicitAcks).toEqual(["j0"]);
+		expect(await progressOf(key, jobId)).toMatchObject({
+			status: "succeeded",
+			progress: { processed: 1, succeeded: 1 },
+		});
+	});
+});
