@@ -3,13 +3,16 @@
 export type OpenInvoice = { id: string; dueDate: string | null; balance: number };
 export type Allocation = { invoiceId: string; amount: number };
 
+/** Code-unit order, as SQLite compares text: the database picks the invoices a payment reaches in it. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Oldest due date first (undated last, then by id): the usual order customers expect money applied. */
 export function allocateOldestDueFirst(
 	amount: number,
 	invoices: readonly OpenInvoice[],
 ): { allocations: Allocation[]; unapplied: number } {
 	const ordered = [...invoices].sort(
-		(a, b) => (a.dueDate ?? "9999-12-31").localeCompare(b.dueDate ?? "9999-12-31") || a.id.localeCompare(b.id),
+		(a, b) => byText(a.dueDate ?? "9999-12-31", b.dueDate ?? "9999-12-31") || byText(a.id, b.id),
 	);
 	let remaining = amount;
 	const allocations: Allocation[] = [];

@@ -287,7 +287,7 @@ async function billOne(
 			await final.settle();
 			return;
 		}
-		const billed = current;
+		const renewing = current;
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
 		const coupon = current.couponId ? (account.coupons.get(current.couponId) ?? null) : null;
 		if (plan.charges.length > 0) await commits.flush();
@@ -362,7 +362,7 @@ async function billOne(
 					.update(subscriptions)
 					.set({ currentPeriodStart: start, currentPeriodEnd: period.end, nextBillingDate: period.end, updatedAt: now })
 					.where(subscriptionWhere(ctx, sub.id)),
-			settle: usage ? () => creditOverbilledUsage(ctx, billed, usage) : undefined,
+			settle: usage ? () => creditOverbilledUsage(ctx, renewing, usage) : undefined,
 		});
 		// Usage is rated from what earlier periods committed: a period that bills usage commits at once.
 		if (usage) await commits.flush();
