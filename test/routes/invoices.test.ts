@@ -417,6 +417,10 @@ describe("invoice listing", () => {
 		expect(overdueList.body.data[0].overdue).toBe(true);
 		expect((await api("/v1/billing/invoices?min_amount=5000", { key })).body.data.length).toBeGreaterThanOrEqual(2);
 		expect((await api("/v1/billing/invoices?from=2024-01-01&to=2024-12-31", { key })).body.data).toHaveLength(1);
+		// Drafts are dated by creation: the days around today hold the six drafts and the invoice issued today.
+		const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+		const recent = await api(`/v1/billing/invoices?from=${dayFromNow(-1)}&to=${dayFromNow(1)}&limit=100`, { key });
+		expect(recent.body.data).toHaveLength(7);
 
 		const byTotal = await api("/v1/billing/invoices?sort=total&limit=3", { key });
 		const page2 = await api(`/v1/billing/invoices?sort=total&limit=3&cursor=${byTotal.body.next_cursor}`, { key });

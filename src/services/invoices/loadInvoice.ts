@@ -4,6 +4,7 @@ import { preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
+import { groupBy } from "../../lib/groupBy";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
@@ -68,14 +69,42 @@ function groupSettlements(invoiceIds: string[], allocations: AllocationRow[], ap
 	return byInvoice;
 }
 
-/** The payments and credit notes applied to each of `invoiceIds`, in one round trip. */
-export async function loadSettlements(
-	ctx: ServiceContext,
-	invoiceIds: string[],
-): Promise<Map<string, InvoiceSettlements>> {
+const linesOfInvoices = preparedQuery((db) =>
+	db
+		.select()
+		.from(invoiceLines)
+		.where(and(eq(invoiceLines.tenantId, tenant), inJsonArray(invoiceLines.invoiceId, invoiceIds)))
+		.orderBy(asc(invoiceLines.invoiceId), asc(invoiceLines.position)),
+);
+const deliveriesOfInvoices = preparedQuery((db) =>
+	db
+		.select()
+		.from(invoiceDeliveries)
+		.where(and(eq(invoiceDeliveries.tenantId, tenant), inJsonArray(invoiceDeliveries.invoiceId, invoiceIds)))
+		.orderBy(asc(invoiceDeliveries.id)),
+);
+
+/** What an invoice shows besides its row. */
+export type InvoiceParts = Omit<InvoiceDetail, "invoice">;
+
+/** The lines, deliveries and settlements of each of `invoiceIds` (a page of a list), in one round trip. */
+export async function loadInvoiceParts(ctx: ServiceContext, invoiceIds: string[]): Promise<Map<string, InvoiceParts>> {
 	if (invoiceIds.length === 0) return new Map();
-	const [allocations, applications] = await ctx.db.batch(settlementQueries(ctx, invoiceIds));
-	return groupSettlements(invoiceIds, allocations, applications);
+	const values = { tenantId: ctx.tenantId, ids: JSON.stringify(invoiceIds) };
+	const [lines, deliveries, allocations, applications] = await ctx.db.batch([
+		linesOfInvoices(ctx.db, values),
+		deliveriesOfInvoices(ctx.db, values),
+		...settlementQueries(ctx, invoiceIds),
+	]);
+	const settlements = groupSettlements(invoiceIds, allocations, applications);
+	const linesOf = groupBy(lines, (line) => line.invoiceId);
+	const deliveriesOf = groupBy(deliveries, (delivery) => delivery.invoiceId);
+	return new Map(
+		invoiceIds.map((id) => [
+			id,
+			{ lines: linesOf.get(id) ?? [], deliveries: deliveriesOf.get(id) ?? [], settlements: settlements.get(id) },
+		]),
+	);
 }
 
 export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<InvoiceRow> {
