@@ -259,10 +259,7 @@ export const invoices = sqliteTable(
 		index("invoices_tenant_customer").on(t.tenantId, t.customerId, t.id),
 		index("invoices_tenant_status_due").on(t.tenantId, t.status, t.dueDate),
 		// The from/to filters of the invoice list; SQLite uses it only for this very expression (listInvoices).
-		index("invoices_tenant_document_date").on(
-			t.tenantId,
-			sql`coalesce(${t.issueDate}, substr(${t.createdAt}, 1, 10))`,
-		),
+		index("invoices_tenant_document_date").on(t.tenantId, sql`coalesce(${t.issueDate}, substr(${t.createdAt}, 1, 10))`),
 		// What a payment applies to: the customer's open invoices. Small (open ones only), and the index
 		// SQLite picks over a tenant-wide status range only when queried with these very literals.
 		index("invoices_open_by_customer")
