@@ -74,7 +74,8 @@ function insertShapeOf(table: SQLiteTable): InsertShape {
 			columns,
 			head: `insert into "${getTableName(table)}" (${columns.map(([, column]) => `"${column.name}"`).join(", ")}) values `,
 			row: `(${columns.map(() => "?").join(", ")})`,
-			rowsPerStatement: Math.floor(MAX_BOUND_PARAMETERS / columns.length),
+			// A table wider than the limit still gets one row a statement (which D1 then refuses), never zero.
+			rowsPerStatement: Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length)),
 			statements: new WeakMap(),
 		};
 		insertShapes.set(table, shape);
