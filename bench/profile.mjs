@@ -12,7 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { OUT, writeBenchConfig } from "./config.mjs";
 import { measure, prime } from "./lib/load.mjs";
-import { freePort, killAll, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { freePort, runToEnd, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
 import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
@@ -119,13 +119,4 @@ async function templateState({ config, bundle, databaseId }) {
 	}
 }
 
-main()
-	.then(() => {
-		killAll();
-		process.exit(0);
-	})
-	.catch((error) => {
-		console.error(error);
-		killAll();
-		process.exit(1);
-	});
+runToEnd(main);

@@ -12,7 +12,7 @@ import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
-import { freePort, killAll, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { freePort, runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
 import { startServer } from "./lib/servers.mjs";
 import { columnsOf, customerBody, selectList } from "./lib/workload.mjs";
@@ -177,8 +177,4 @@ update, audit and event rows).
 	log("wrote bench/RECURRING.md");
 }
 
-main().catch((error) => {
-	console.error(error);
-	killAll();
-	process.exit(1);
-});
+runToEnd(main);

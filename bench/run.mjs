@@ -14,7 +14,7 @@ import { diagnose } from "./lib/diagnose.mjs";
 import { machineInfo, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
 import { call, pool } from "./lib/http.mjs";
 import { measure, prime } from "./lib/load.mjs";
-import { killAll, runningCount, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { runningCount, runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
 import { renderResults } from "./lib/report.mjs";
 import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
@@ -321,13 +321,4 @@ async function sweepCheck(runtime, { config, bundle, state, databaseId, template
 	return { pending, status, dispatched, ok: dispatched === pending };
 }
 
-main()
-	.then(() => {
-		killAll();
-		process.exit(0);
-	})
-	.catch((error) => {
-		console.error(error);
-		killAll();
-		process.exit(1);
-	});
+runToEnd(main);

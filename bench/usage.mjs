@@ -14,7 +14,7 @@ import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
-import { killAll, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { startServer } from "./lib/servers.mjs";
 import { customerBody } from "./lib/workload.mjs";
 
@@ -640,8 +640,4 @@ aggregated, a backlog builds up and the delay measures that backlog, growing wit
 	log("wrote bench/USAGE.md");
 }
 
-main().catch((error) => {
-	console.error(error);
-	killAll();
-	process.exit(1);
-});
+runToEnd(main);

@@ -96,6 +96,21 @@ export function killAll() {
 
 export const runningCount = () => running.size;
 
+/** Runs a script's `main` to its end: every child group is killed, and the exit code says whether it failed. */
+export function runToEnd(main) {
+	main().then(
+		() => {
+			killAll();
+			process.exit(0);
+		},
+		(error) => {
+			console.error(error);
+			killAll();
+			process.exit(1);
+		},
+	);
+}
+
 /** Whatever happens, nothing keeps running: a hard deadline, signals and crashes all kill every child group. */
 export function stopEverythingOnExit(deadlineSeconds) {
 	const deadline = setTimeout(() => {
