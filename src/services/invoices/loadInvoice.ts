@@ -45,12 +45,6 @@ const applicationsOfInvoices = preparedQuery((db) =>
 		.orderBy(asc(creditNoteApplications.id)),
 );
 
-/** The allocations and credit-note applications of some invoices. */
-const settlementQueries = (ctx: ServiceContext, ids: string[]) => {
-	const values = { tenantId: ctx.tenantId, ids: JSON.stringify(ids) };
-	return [allocationsOfInvoices(ctx.db, values), applicationsOfInvoices(ctx.db, values)] as const;
-};
-
 type AllocationRow = typeof paymentAllocations.$inferSelect;
 type ApplicationRow = typeof creditNoteApplications.$inferSelect;
 
@@ -87,24 +81,36 @@ const deliveriesOfInvoices = preparedQuery((db) =>
 /** What an invoice shows besides its row. */
 export type InvoiceParts = Omit<InvoiceDetail, "invoice">;
 
-/** The lines, deliveries and settlements of each of `invoiceIds` (a page of a list), in one round trip. */
-export async function loadInvoiceParts(ctx: ServiceContext, invoiceIds: string[]): Promise<Map<string, InvoiceParts>> {
-	if (invoiceIds.length === 0) return new Map();
-	const values = { tenantId: ctx.tenantId, ids: JSON.stringify(invoiceIds) };
-	const [lines, deliveries, allocations, applications] = await ctx.db.batch([
+/** The reads of the parts of some invoices (one, or a page of a list), as items of one batch. */
+const partsQueries = (ctx: ServiceContext, ids: string[]) => {
+	const values = { tenantId: ctx.tenantId, ids: JSON.stringify(ids) };
+	return [
 		linesOfInvoices(ctx.db, values),
 		deliveriesOfInvoices(ctx.db, values),
-		...settlementQueries(ctx, invoiceIds),
-	]);
-	const settlements = groupSettlements(invoiceIds, allocations, applications);
+		allocationsOfInvoices(ctx.db, values),
+		applicationsOfInvoices(ctx.db, values),
+	] as const;
+};
+
+type PartsRows = readonly [InvoiceLineRow[], InvoiceDeliveryRow[], AllocationRow[], ApplicationRow[]];
+
+/** Each invoice's parts from the results of `partsQueries`. */
+function partsOf(ids: string[], [lines, deliveries, allocations, applications]: PartsRows) {
+	const settlements = groupSettlements(ids, allocations, applications);
 	const linesOf = groupBy(lines, (line) => line.invoiceId);
 	const deliveriesOf = groupBy(deliveries, (delivery) => delivery.invoiceId);
-	return new Map(
-		invoiceIds.map((id) => [
+	return new Map<string, InvoiceParts>(
+		ids.map((id) => [
 			id,
 			{ lines: linesOf.get(id) ?? [], deliveries: deliveriesOf.get(id) ?? [], settlements: settlements.get(id) },
 		]),
 	);
+}
+
+/** The lines, deliveries and settlements of each of `invoiceIds` (a page of a list), in one round trip. */
+export async function loadInvoiceParts(ctx: ServiceContext, invoiceIds: string[]): Promise<Map<string, InvoiceParts>> {
+	if (invoiceIds.length === 0) return new Map();
+	return partsOf(invoiceIds, await ctx.db.batch(partsQueries(ctx, invoiceIds)));
 }
 
 export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<InvoiceRow> {
@@ -123,42 +129,20 @@ const invoiceById = preparedQuery((db) =>
 		.from(invoices)
 		.where(and(eq(invoices.tenantId, tenant), eq(invoices.id, invoiceId))),
 );
-const linesOfInvoice = preparedQuery((db) =>
-	db
-		.select()
-		.from(invoiceLines)
-		.where(and(eq(invoiceLines.tenantId, tenant), eq(invoiceLines.invoiceId, invoiceId)))
-		.orderBy(asc(invoiceLines.position)),
-);
-const deliveriesOfInvoice = preparedQuery((db) =>
-	db
-		.select()
-		.from(invoiceDeliveries)
-		.where(and(eq(invoiceDeliveries.tenantId, tenant), eq(invoiceDeliveries.invoiceId, invoiceId)))
-		.orderBy(asc(invoiceDeliveries.id)),
-);
-
 /** The invoice's row, as an item of a batch. */
 export const invoiceRowQuery = (ctx: ServiceContext, id: string) => invoiceById(ctx.db, { tenantId: ctx.tenantId, id });
 
 /** The reads of an invoice's detail, to run as one batch (or at the end of a write batch). */
-export const invoiceDetailQueries = (ctx: ServiceContext, id: string) => {
-	const values = { tenantId: ctx.tenantId, id };
-	return [
-		invoiceById(ctx.db, values),
-		linesOfInvoice(ctx.db, values),
-		deliveriesOfInvoice(ctx.db, values),
-		...settlementQueries(ctx, [id]),
-	] as const;
-};
+export const invoiceDetailQueries = (ctx: ServiceContext, id: string) =>
+	[invoiceById(ctx.db, { tenantId: ctx.tenantId, id }), ...partsQueries(ctx, [id])] as const;
 
-type DetailRows = readonly [InvoiceRow[], InvoiceLineRow[], InvoiceDeliveryRow[], AllocationRow[], ApplicationRow[]];
+type DetailRows = readonly [InvoiceRow[], ...PartsRows];
 
 /** The detail from the results of `invoiceDetailQueries`. */
-export function invoiceDetailOf(id: string, [rows, lines, deliveries, allocations, applications]: DetailRows) {
+export function invoiceDetailOf(id: string, [rows, ...parts]: DetailRows): InvoiceDetail {
 	const invoice = rows[0];
 	if (!invoice) throw notFound("invoice", id);
-	return { invoice, lines, deliveries, settlements: groupSettlements([id], allocations, applications).get(id) };
+	return { invoice, ...(partsOf([id], parts).get(id) as InvoiceParts) };
 }
 
 /** The invoice with its lines, deliveries and settlements, read in one round trip. */
