@@ -33,9 +33,15 @@ const dialect = new SQLiteAsyncDialect();
 
 const clientOf = (db: Database) => (db as unknown as { $client: D1Database }).$client;
 
-/** A statement drizzle's batch runs as it is: `stmt` bound to `query.params`, its result unmapped. */
-const batchItem = (query: { sql: string; params: unknown[] }, stmt: D1PreparedStatement) => {
-	const prepared = { getQuery: () => query, stmt, mapResult: (result: unknown) => result };
+type BuiltQuery = { sql: string; params: unknown[] };
+type ResultMapper = (response: unknown, isFromBatch?: boolean) => unknown;
+
+/**
+ * A statement drizzle's batch runs as it is: `stmt` bound to `query.params`, its result mapped by
+ * `mapResult` (drizzle's own, for a select) or returned as D1 gives it.
+ */
+const batchItem = (query: BuiltQuery, stmt: D1PreparedStatement, mapResult: ResultMapper = (result) => result) => {
+	const prepared = { getQuery: () => query, stmt, mapResult };
 	return { _prepare: () => prepared } as unknown as BatchItem<"sqlite">;
 };
 
@@ -127,11 +133,7 @@ export function insertRows<T extends SQLiteTable>(
 }
 
 type PreparableQuery = { prepare(): unknown; readonly _: { readonly result: unknown } };
-type PreparedForBatch = {
-	query: { sql: string; params: unknown[] };
-	stmt: D1PreparedStatement;
-	mapResult(response: unknown, isFromBatch?: boolean): unknown;
-};
+type PreparedForBatch = { query: BuiltQuery; stmt: D1PreparedStatement; mapResult: ResultMapper };
 
 /**
  * A query built once per D1 binding, with `sql.placeholder(name)` where its values go, and run with
@@ -146,9 +148,10 @@ export function preparedQuery<Q extends PreparableQuery>(build: (db: Database) =
 			prepared = build(db).prepare() as PreparedForBatch;
 			byDatabase.set(db, prepared);
 		}
-		const { stmt, mapResult } = prepared;
 		const query = { sql: prepared.query.sql, params: fillPlaceholders(prepared.query.params, values) };
-		const item = { getQuery: () => query, stmt, mapResult: mapResult.bind(prepared) };
-		return { _prepare: () => item } as unknown as RunnableQuery<Q["_"]["result"], "sqlite">;
+		return batchItem(query, prepared.stmt, prepared.mapResult.bind(prepared)) as unknown as RunnableQuery<
+			Q["_"]["result"],
+			"sqlite"
+		>;
 	};
 }
