@@ -347,6 +347,34 @@ describe("subscriptions", () => {
 		expect((await api(`/v1/billing/subscriptions/${sub.id}`, { key })).body.status).toBe("active");
 	});
 
+	it("judges delinquency in the same run on what that run billed", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key, { payment_terms: "net_10" });
+		const plan = await newPlan(key);
+		const behind = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-01-01" });
+		const recent = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-03-10" });
+		const ahead = await subscribe(key, { customer_id: customer.id, plan_id: plan.id, start_date: "2027-04-01" });
+		// Backfilled: January's invoice was due on 2027-01-11, over 14 days before the run; March's is not due yet.
+		const run = await runRecurring(key, { date: "2027-03-15" });
+		expect(run).toMatchObject({ status: "succeeded", progress: { processed: 1, succeeded: 4, failed: 0 } });
+		const statusOf = async (id: string) => (await api(`/v1/billing/subscriptions/${id}`, { key })).body.status;
+		expect(await statusOf(behind.id)).toBe("unpaid");
+		expect(await statusOf(recent.id)).toBe("active");
+		expect(await statusOf(ahead.id)).toBe("active");
+		await pay(key, { customer_id: customer.id, amount: 2 * 2900 });
+		await runRecurring(key, { date: "2027-03-16" });
+		expect(await statusOf(behind.id)).toBe("past_due");
+
+		// An account whose run also ends a subscription reads its subscriptions back: the same judgement.
+		const other = await newCustomer(key, { payment_terms: "net_10" });
+		const late = await subscribe(key, { customer_id: other.id, plan_id: plan.id, start_date: "2027-01-01" });
+		const ending = await subscribe(key, { customer_id: other.id, plan_id: plan.id, start_date: "2027-01-01" });
+		await api(`/v1/billing/subscriptions/${ending.id}/cancel`, { key, body: { at_period_end: true } });
+		await runRecurring(key, { date: "2027-03-15" });
+		expect(await statusOf(late.id)).toBe("unpaid");
+		expect(await statusOf(ending.id)).toBe("canceled");
+	});
+
 	it("accepts only the customer's own, unexpired payment methods (402 otherwise)", async () => {
 		const { key } = await newTenant();
 		const customer = await newCustomer(key);

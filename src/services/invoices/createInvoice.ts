@@ -73,7 +73,8 @@ export async function newInvoiceStatements(
 	const today = todayOf(ctx.clock.now());
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	return {
-		finalized: finalizing !== null,
+		/** The issued invoice as the batch will write it, but for its number; null for a draft. */
+		issued: finalizing?.after ?? null,
 		statements: [
 			...insertInvoiceStatements(ctx, detail),
 			...changeStatements(ctx, {
@@ -112,7 +113,7 @@ export async function commitNewInvoice(
 		// An issued invoice is read back by the same batch: its number is the database's to assign.
 		results = await runBatch(ctx.db, [
 			...prepared.statements,
-			...(prepared.finalized ? invoiceDetailQueries(ctx, detail.invoice.id) : []),
+			...(prepared.issued ? invoiceDetailQueries(ctx, detail.invoice.id) : []),
 		]);
 	} catch (error) {
 		const sourceRef = detail.invoice.sourceRef;
@@ -123,7 +124,7 @@ export async function commitNewInvoice(
 		}
 		throw error;
 	}
-	return presentInvoice(prepared.finalized ? invoiceDetailFromBatch(detail.invoice.id, results) : detail, today);
+	return presentInvoice(prepared.issued ? invoiceDetailFromBatch(detail.invoice.id, results) : detail, today);
 }
 
 /** The same computation as creation, nothing persisted; `finalize` previews the issued figures. */

@@ -28,6 +28,7 @@ import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
 import { newInvoiceStatements } from "../invoices/createInvoice";
 import { type Issuing, issuingFrom, issuingQueries } from "../invoices/invoiceStatements";
+import type { InvoiceRow } from "../invoices/loadInvoice";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../usage/usageCharges";
 import { subscriptionWhere } from "./loadSubscription";
 
@@ -169,6 +170,8 @@ export async function finalUsage(
 type PeriodCommit = {
 	subscriptionId: string;
 	billed: BillingOutcome["billed"][number];
+	/** The subscription and its new invoice as the statements write them. */
+	after: { subscription: SubscriptionRow; invoice: InvoiceRow | null };
 	statements: BatchItem<"sqlite">[];
 	/** What is done instead when the period turns out to be billed already. */
 	skip: () => Promise<unknown>;
@@ -188,6 +191,7 @@ class PeriodCommits {
 	constructor(
 		private readonly ctx: ServiceContext,
 		private readonly outcome: BillingOutcome,
+		private readonly state: BilledState,
 		private readonly fail: (subscriptionId: string, error: unknown) => void,
 	) {}
 
@@ -211,6 +215,7 @@ class PeriodCommits {
 				for (const period of waiting) await this.#committed(period);
 				return;
 			}
+			this.state.exact = false;
 		}
 		// A subscription whose period failed bills none of its later periods.
 		const failed = new Set<string>();
@@ -228,6 +233,7 @@ class PeriodCommits {
 			await runBatch(this.ctx.db, period.statements);
 		} catch (error) {
 			if (!isUniqueViolation(error)) throw error;
+			this.state.exact = false;
 			await period.skip();
 			return;
 		}
@@ -236,6 +242,7 @@ class PeriodCommits {
 
 	async #committed(period: PeriodCommit) {
 		this.outcome.billed.push(period.billed);
+		this.state.renewed(period.after.subscription, period.after.invoice);
 		await period.settle?.();
 	}
 }
@@ -261,6 +268,7 @@ async function billOne(
 		const start = current.nextBillingDate;
 		const now = ctx.clock.now().toISOString();
 		if (current.cancelAtPeriodEnd) {
+			account.state.exact = false;
 			await commits.flush();
 			const final = await finalUsage(ctx, customer, current, plan, await previousPeriod(ctx, sub.id, start), start);
 			const ended: SubscriptionRow = {
@@ -290,7 +298,11 @@ async function billOne(
 		const renewing = current;
 		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
 		const coupon = current.couponId ? (account.coupons.get(current.couponId) ?? null) : null;
-		if (plan.charges.length > 0) await commits.flush();
+		if (plan.charges.length > 0) {
+			// Late usage may be credited on earlier invoices once the period commits.
+			account.state.exact = false;
+			await commits.flush();
+		}
 		const usage = await usageFor(ctx, current, plan, start);
 		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon, usage?.items);
 		const couponPeriodsLeft =
@@ -311,6 +323,7 @@ async function billOne(
 		await commits.add({
 			subscriptionId: sub.id,
 			billed: { subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id },
+			after: { subscription: next, invoice: invoice.issued },
 			statements: [
 				...insertRows(ctx.db, subscriptionInvoices, [
 					{
@@ -405,7 +418,40 @@ type AccountInputs = {
 	pendingItems: Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>;
 	coupons: Map<string, CouponRow>;
 	issuing: Issuing;
+	state: BilledState;
 };
+
+/**
+ * The account's billable subscriptions and the oldest due date each has unpaid, as billing leaves them:
+ * read before billing and moved along with every period committed, so delinquency is judged without
+ * reading them back. Anything that commits other than as built (a batch that fell back, a period billed
+ * elsewhere, a cancellation, usage and its late credits) clears `exact`, and then they are read back.
+ */
+class BilledState {
+	readonly subscriptions: Map<string, SubscriptionRow>;
+	readonly oldestDue: Map<string, string>;
+	exact = true;
+
+	constructor(
+		subscriptions: SubscriptionRow[],
+		overdue: { subscriptionId: string; dueDate: string }[],
+		private readonly date: string,
+	) {
+		this.subscriptions = new Map(subscriptions.map((sub) => [sub.id, sub]));
+		this.oldestDue = new Map(overdue.map((o) => [o.subscriptionId, o.dueDate]));
+	}
+
+	renewed(subscription: SubscriptionRow, invoice: InvoiceRow | null) {
+		this.subscriptions.set(subscription.id, subscription);
+		if (!invoice || !UNPAID_STATUSES.includes(invoice.status) || invoice.dueDate === null) return;
+		const oldest = this.oldestDue.get(subscription.id);
+		if (invoice.dueDate < this.date && (oldest === undefined || invoice.dueDate < oldest)) {
+			this.oldestDue.set(subscription.id, invoice.dueDate);
+		}
+	}
+}
+
+const UNPAID_STATUSES: InvoiceRow["status"][] = ["issued", "partially_paid"];
 
 /**
  * Inside the account object: every due period of the customer's subscriptions (or of one), then
@@ -425,9 +471,24 @@ export async function commitBillDue(
 	const billableColumn = (
 		column: typeof subscriptions.id | typeof subscriptions.planId | typeof subscriptions.couponId,
 	) => ctx.db.select({ value: column }).from(subscriptions).where(billable);
-	const [[customer], due, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
+	// The oldest unpaid due date per subscription, as of `date`: before billing, and again after when read back.
+	const overdueQuery = () =>
+		ctx.db
+			.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
+			.from(subscriptionInvoices)
+			.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
+			.where(
+				and(
+					inArray(subscriptionInvoices.subscriptionId, billableColumn(subscriptions.id)),
+					inArray(invoices.status, UNPAID_STATUSES),
+					sql`${invoices.dueDate} < ${input.date}`,
+				),
+			)
+			.groupBy(subscriptionInvoices.subscriptionId);
+	const [[customer], due, overdue, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
 		customerRowQuery(ctx, input.customerId),
 		ctx.db.select().from(subscriptions).where(billable),
+		overdueQuery(),
 		ctx.db
 			.select()
 			.from(plans)
@@ -457,37 +518,30 @@ export async function commitBillDue(
 		pendingItems: groupBy(pendingRows, (item) => item.subscriptionId),
 		coupons: new Map(couponRows.map((c) => [c.id, c])),
 		issuing: issuingFrom(issuingRows),
+		state: new BilledState(due, overdue, input.date),
 	};
 	const fail = (subscriptionId: string, error: unknown) => {
 		if (!(error instanceof AppError)) throw error;
 		failed.add(subscriptionId);
 		outcome.errors.push({ subscription_id: subscriptionId, code: error.code, detail: error.message });
 	};
-	const commits = new PeriodCommits(ctx, outcome, fail);
+	const commits = new PeriodCommits(ctx, outcome, account.state, fail);
 	for (const sub of due) {
 		if (sub.nextBillingDate === null || sub.nextBillingDate > input.date || !account.plans.has(sub.planId)) continue;
 		await billOne(ctx, sub, account, input.date, commits).catch((error) => fail(sub.id, error));
 	}
 	await commits.flush();
-	const [fresh, overdue] = await ctx.db.batch([
-		ctx.db.select().from(subscriptions).where(billable),
-		ctx.db
-			.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
-			.from(subscriptionInvoices)
-			.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
-			.where(
-				and(
-					inArray(subscriptionInvoices.subscriptionId, billableColumn(subscriptions.id)),
-					inArray(invoices.status, ["issued", "partially_paid"]),
-					sql`${invoices.dueDate} < ${input.date}`,
-				),
-			)
-			.groupBy(subscriptionInvoices.subscriptionId),
-	]);
-	const oldestDue = new Map(overdue.map((o) => [o.subscriptionId, o.dueDate]));
-	for (const sub of fresh) {
+	const billed = account.state.exact
+		? account.state
+		: new BilledState(
+				...(await ctx.db.batch([ctx.db.select().from(subscriptions).where(billable), overdueQuery()])),
+				input.date,
+			);
+	for (const sub of billed.subscriptions.values()) {
 		if (failed.has(sub.id)) continue;
-		await refreshDelinquency(ctx, sub, oldestDue.get(sub.id) ?? null, input.date).catch((error) => fail(sub.id, error));
+		await refreshDelinquency(ctx, sub, billed.oldestDue.get(sub.id) ?? null, input.date).catch((error) =>
+			fail(sub.id, error),
+		);
 	}
 	return outcome;
 }
