@@ -4,6 +4,7 @@ import type { Permission } from "../domain/permissions";
 import type { Env } from "../env";
 import type { Clock } from "./clock";
 import { AppError, type ErrorCode } from "./errors";
+import type { RequestKey } from "./idempotency";
 import type { Logger } from "./logger";
 
 export type ApiKeyAuth = {
@@ -32,6 +33,8 @@ export type AppBindings = {
 		jsonBody?: unknown;
 		/** Set by a handler whose request can write no outbox events: nothing to dispatch after it. */
 		writesNoEvents?: boolean;
+		/** The Idempotency-Key this mutation holds, claimed by the idempotency middleware. */
+		idempotencyKey?: RequestKey;
 		/** The problem code of the error response, for middleware that runs after the handler. */
 		errorCode?: ErrorCode;
 	};

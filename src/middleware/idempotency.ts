@@ -1,11 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { addSeconds } from "../lib/clock";
 import type { AppBindings } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { AppError, type ErrorCode, fieldInvalid } from "../lib/errors";
+import { claimKey, completeKey, type RequestKey } from "../lib/idempotency";
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -26,6 +26,8 @@ const RELEASING_CODES: ReadonlySet<ErrorCode> = new Set([
  * `Idempotency-Key` on mutations (ARCHITECTURE.md conventions): the first request claims the key;
  * a replay returns the stored status and body with `Idempotent-Replayed: true`; the same key with a
  * different request is 422; a duplicate that arrives while the first is running is 409.
+ * An operation that commits in the account object may store its response in its own batch
+ * (`completedInBatch`); otherwise the response is stored here once the handler answered.
  */
 export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const key = c.req.header("idempotency-key");
@@ -72,7 +74,10 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 		});
 	}
 
+	const held: RequestKey = { scope, key, completedInBatch: false };
+	c.set("idempotencyKey", held);
 	await next();
+	if (held.completedInBatch) return;
 
 	const status = c.res.status;
 	if (status >= 500 || (c.var.errorCode && RELEASING_CODES.has(c.var.errorCode))) {
@@ -85,56 +90,5 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 		if (value !== null) headers[name] = value;
 	}
 	const body = await c.res.clone().text();
-	await db.batch([completeKey(db, { scope, key, status, body, headers: JSON.stringify(headers) })]);
+	await db.batch([completeKey(db, held, { status, headers, body })]);
 };
-
-/** A value bound per use, where drizzle's types take SQL but not a bare placeholder. */
-const bound = (name: string) => sql`${sql.placeholder(name)}`;
-
-/** Claims a key: inserts it, or takes over one that expired or whose holder died. Built once. */
-const claimKey = preparedQuery((db) => {
-	const now = bound("now");
-	const requestHash = bound("requestHash");
-	const lockedUntil = bound("lockedUntil");
-	const expiresAt = bound("expiresAt");
-	return db
-		.insert(idempotencyKeys)
-		.values({
-			tenantId: sql.placeholder("scope"),
-			key: sql.placeholder("key"),
-			requestHash,
-			state: "in_progress",
-			createdAt: now,
-			lockedUntil,
-			expiresAt,
-		})
-		.onConflictDoUpdate({
-			target: [idempotencyKeys.tenantId, idempotencyKeys.key],
-			set: {
-				requestHash,
-				state: "in_progress",
-				responseStatus: null,
-				responseBody: null,
-				responseHeaders: null,
-				createdAt: now,
-				lockedUntil,
-				expiresAt,
-			},
-			setWhere: sql`${idempotencyKeys.expiresAt} <= ${now} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedUntil} <= ${now} and ${idempotencyKeys.requestHash} = ${requestHash})`,
-		})
-		.returning({ key: idempotencyKeys.key });
-});
-
-const completeKey = preparedQuery((db) =>
-	db
-		.update(idempotencyKeys)
-		.set({
-			state: "completed",
-			responseStatus: bound("status"),
-			responseBody: bound("body"),
-			responseHeaders: bound("headers"),
-		})
-		.where(
-			and(eq(idempotencyKeys.tenantId, sql.placeholder("scope")), eq(idempotencyKeys.key, sql.placeholder("key"))),
-		),
-);

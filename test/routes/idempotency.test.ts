@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { adminToken, api, expectProblemDocument, newCustomer, newKey, newTenant } from "../helpers/api";
+import { newInvoice } from "../helpers/invoices";
 
 const idem = (key: string) => ({ "Idempotency-Key": key });
 
@@ -175,6 +176,47 @@ describe("Idempotency-Key", () => {
 		expect(replay.headers.get("idempotent-replayed")).toBe("true");
 		expect(replay.headers.get("content-type")).toBe("application/problem+json");
 		expect(replay.body.code).toBe("not_found");
+	});
+
+	it("stores a payment's response in the payment's own commit and replays it byte for byte", async () => {
+		const { key, tenantId } = await newTenant();
+		const customer = await newCustomer(key);
+		const invoice = await newInvoice(key, customer.id, { finalize: true });
+		const body = { customer_id: customer.id, amount: 700, currency: "EUR", payment_method: "bank_transfer" };
+		const first = await api("/v1/billing/payments", { key, body, headers: idem("pay-once") });
+		expect(first.status).toBe(201);
+		expect(first.body.allocations).toEqual([
+			{ invoice_id: invoice.id, amount: 700, applied_at: first.body.created_at },
+		]);
+		// What the commit stored is exactly what was sent, and the payment reads back the same.
+		const stored = await env.DB.prepare(
+			"select state, response_status, response_body, response_headers from idempotency_keys where tenant_id = ? and key = ?",
+		)
+			.bind(tenantId, "pay-once")
+			.first<{ state: string; response_status: number; response_body: string; response_headers: string }>();
+		expect(stored).toMatchObject({ state: "completed", response_status: 201, response_body: first.text });
+		expect(JSON.parse(stored?.response_headers ?? "{}")).toEqual({
+			"content-type": first.headers.get("content-type"),
+			location: `/v1/billing/payments/${first.body.id}`,
+		});
+		expect((await api(`/v1/billing/payments/${first.body.id}`, { key })).body).toEqual(first.body);
+
+		const replay = await api("/v1/billing/payments", { key, body, headers: idem("pay-once") });
+		expect(replay.status).toBe(201);
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.text).toBe(first.text);
+		expect(replay.headers.get("location")).toBe(first.headers.get("location"));
+		expect((await api("/v1/billing/payments", { key })).body.data).toHaveLength(1);
+
+		// A payment the account refuses is stored by the middleware as before, and replayed.
+		const voided = await newInvoice(key, customer.id, { finalize: true });
+		expect((await api(`/v1/billing/invoices/${voided.id}/void`, { key, method: "POST" })).status).toBe(200);
+		const refused = { ...body, invoice_id: voided.id };
+		const failed = await api("/v1/billing/payments", { key, body: refused, headers: idem("pay-refused") });
+		expectProblemDocument(failed, 409, "invalid_state");
+		const again = await api("/v1/billing/payments", { key, body: refused, headers: idem("pay-refused") });
+		expect(again.headers.get("idempotent-replayed")).toBe("true");
+		expect(again.text).toBe(failed.text);
 	});
 
 	it("replays PATCH and DELETE instead of re-running them", async () => {

@@ -1,7 +1,8 @@
 import { type AppContext, tenantContext } from "../../lib/context";
+import { responseOf } from "../../lib/idempotency";
 import { contentJson, problemResponse } from "../../schemas/common";
 import { paymentCreateBody, paymentSchema } from "../../schemas/payment";
-import { recordPayment } from "../../services/payments/recordPayment";
+import { paymentRecordedResponse, recordPayment } from "../../services/payments/recordPayment";
 import { ApiRoute } from "../base";
 
 export class PaymentCreate extends ApiRoute {
@@ -24,7 +25,8 @@ export class PaymentCreate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		const requestKey = c.req.header("idempotency-key") ?? null;
-		const payment = await recordPayment({ ctx: tenantContext(c), input: body, requestKey });
-		return c.json(payment, 201, { Location: `/v1/billing/payments/${payment.id}` });
+		const heldKey = c.var.idempotencyKey;
+		const payment = await recordPayment({ ctx: tenantContext(c), input: body, requestKey, heldKey });
+		return responseOf(paymentRecordedResponse(payment));
 	}
 }

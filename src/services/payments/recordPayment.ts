@@ -5,36 +5,53 @@ import { allocateOldestDueFirst } from "../../domain/allocation";
 import { paymentReceived } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid } from "../../lib/errors";
+import { completeKey, type HeldKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
-import { type AllocationRow, type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
+import { type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { type InvoiceRow, invoiceRowQuery } from "../invoices/loadInvoice";
 import { chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
-import { paymentQueries, presentPaymentById } from "./loadPayment";
+import { presentPaymentById } from "./loadPayment";
 import { checkPayable, openInvoicesReachedBy } from "./openInvoices";
 import { moveAllocations } from "./paymentStatements";
 
-type RecordInput = PaymentCreateInput & { requestKey: string | null };
+type RecordInput = PaymentCreateInput & { requestKey: string | null; heldKey?: HeldKey };
 
 /** Records money received, inside the customer's account object so it never over-applies. */
 export async function recordPayment({
 	ctx,
 	input,
 	requestKey,
+	heldKey,
 }: {
 	ctx: ServiceContext;
 	input: PaymentCreateInput;
 	requestKey: string | null;
+	/** The request's Idempotency-Key: the commit stores the response for it in the same batch. */
+	heldKey?: RequestKey;
 }) {
 	// The account object checks the customer in its own first read: no round trip of its own here.
-	return callAccount(ctx, input.customer_id, (account, request) => account.recordPayment(request), {
-		...input,
-		requestKey,
-	});
+	const { payment, keyCompleted } = await callAccount(
+		ctx,
+		input.customer_id,
+		(account, request) => account.recordPayment(request),
+		{ ...input, requestKey, heldKey: heldKey && { scope: heldKey.scope, key: heldKey.key } },
+	);
+	if (heldKey && keyCompleted) heldKey.completedInBatch = true;
+	return payment;
 }
+
+type PresentedPayment = ReturnType<typeof presentPayment>;
+
+/** The HTTP answer to a recorded payment, as sent and as stored for its Idempotency-Key. */
+export const paymentRecordedResponse = (payment: PresentedPayment): StoredResponse => ({
+	status: 201,
+	headers: { "content-type": "application/json", location: `/v1/billing/payments/${payment.id}` },
+	body: JSON.stringify(payment),
+});
 
 const paymentByRequestKey = preparedQuery((db) =>
 	db
@@ -45,9 +62,13 @@ const paymentByRequestKey = preparedQuery((db) =>
 
 /**
  * Inside the account object, where time spent is time every other request of the account waits: the
- * reads it needs go in one round trip, and the response is read back by the commit's own batch.
+ * reads it needs go in one round trip, and the commit in one more, with the response for the request's
+ * Idempotency-Key. The response is the payment as the batch writes it (no read back).
  */
-export async function commitRecordPayment(ctx: ServiceContext, input: RecordInput) {
+export async function commitRecordPayment(
+	ctx: ServiceContext,
+	input: RecordInput,
+): Promise<{ payment: PresentedPayment; keyCompleted: boolean }> {
 	const [customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
 		customerRowQuery(ctx, input.customer_id),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
@@ -58,7 +79,8 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 	]);
 	if (!customer[0]) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
-	if (input.requestKey && earlier[0]) return presentPaymentById(ctx, earlier[0].id);
+	if (input.requestKey && earlier[0])
+		return { payment: await presentPaymentById(ctx, earlier[0].id), keyCompleted: false };
 	const targets: Pick<InvoiceRow, "id" | "dueDate" | "balance" | "fxRate">[] = input.invoice_id
 		? [
 				checkPayable(
@@ -113,9 +135,19 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 		chartOf(chartRows),
 	);
 	payment.journalEntryId = journal.entryId;
-	const after = { ...payment, amountAllocated: applied };
+	const recorded = presentPayment(
+		{ ...payment, amountAllocated: applied },
+		plan.allocations.map((a) => ({
+			...a,
+			id: "",
+			tenantId: ctx.tenantId,
+			paymentId: payment.id,
+			createdAt: now,
+			updatedAt: now,
+		})),
+	);
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
-	const results = await runBatch(ctx.db, [
+	await runBatch(ctx.db, [
 		...insertRows(ctx.db, payments, [payment]),
 		...moveAllocations(ctx, payment.id, plan.allocations, 1),
 		...journal.statements,
@@ -123,17 +155,7 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 			action: "payment.recorded",
 			target: { type: "payment", id: payment.id },
 			before: null,
-			after: presentPayment(
-				after,
-				plan.allocations.map((a) => ({
-					...a,
-					id: "",
-					tenantId: ctx.tenantId,
-					paymentId: payment.id,
-					createdAt: now,
-					updatedAt: now,
-				})),
-			),
+			after: recorded,
 		}),
 		...paidInFull.flatMap((a) =>
 			changeStatements(ctx, {
@@ -143,8 +165,7 @@ export async function commitRecordPayment(ctx: ServiceContext, input: RecordInpu
 				after: { balance: 0, paid_by: payment.id },
 			}),
 		),
-		...paymentQueries(ctx, payment.id),
+		...(input.heldKey ? [completeKey(ctx.db, input.heldKey, paymentRecordedResponse(recorded))] : []),
 	]);
-	const [[stored], allocations] = results.slice(-2) as [PaymentRow[], AllocationRow[]];
-	return presentPayment(stored ?? after, allocations);
+	return { payment: recorded, keyCompleted: input.heldKey !== undefined };
 }
