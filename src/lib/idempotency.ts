@@ -1,6 +1,6 @@
 // The statements behind `Idempotency-Key` (middleware/idempotency.ts), shared with the account object,
 // which completes a key in the same batch as the operation it answers for.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 
@@ -68,12 +68,32 @@ const completeKeyQuery = preparedQuery((db) =>
 		),
 );
 
-/** Stores the response a held key replays from now on. */
-export const completeKey = (db: Database, held: HeldKey, response: StoredResponse) =>
-	completeKeyQuery(db, {
-		scope: held.scope,
-		key: held.key,
-		status: response.status,
-		body: response.body,
-		headers: JSON.stringify(response.headers),
-	});
+/**
+ * Stores the response a held key replays from now on. `fill` sets one field of the body from SQL, for
+ * a value the same batch assigns (an invoice's number).
+ */
+export function completeKey(
+	db: Database,
+	held: HeldKey,
+	response: StoredResponse,
+	fill?: { path: string; value: SQL },
+) {
+	if (!fill) {
+		return completeKeyQuery(db, {
+			scope: held.scope,
+			key: held.key,
+			status: response.status,
+			body: response.body,
+			headers: JSON.stringify(response.headers),
+		});
+	}
+	return db
+		.update(idempotencyKeys)
+		.set({
+			state: "completed",
+			responseStatus: response.status,
+			responseBody: sql`json_set(${response.body}, ${fill.path}, ${fill.value})`,
+			responseHeaders: response.headers,
+		})
+		.where(and(eq(idempotencyKeys.tenantId, held.scope), eq(idempotencyKeys.key, held.key)));
+}

@@ -219,6 +219,50 @@ describe("Idempotency-Key", () => {
 		expect(again.text).toBe(failed.text);
 	});
 
+	it("stores an issued invoice's response, number included, in the invoice's own commit", async () => {
+		const { key, tenantId } = await newTenant();
+		const customer = await newCustomer(key);
+		// Text JSON escapes, non-ASCII and an emoji: the stored body must be the sent one byte for byte.
+		const body = {
+			customer_id: customer.id,
+			finalize: true,
+			memo: 'Grüße "quoted" \\ back\\slash / slash \u00e9 😀 \n new line \u0001 control \u2028 separator',
+			metadata: { clé: "välue", nested: "tab\tend" },
+			items: [
+				{
+					description: "Beratung – “Phase 1”",
+					quantity: "1.5",
+					unit_price: 10_000,
+					taxes: [{ jurisdiction: "DE", rate: 7.25 }],
+				},
+			],
+		};
+		const first = await api("/v1/billing/invoices", { key, body, headers: idem("issue-once") });
+		expect(first.status).toBe(201);
+		expect(first.body.number).toMatch(/\d/);
+		const fetched = await api(`/v1/billing/invoices/${first.body.id}`, { key });
+		expect(fetched.body).toEqual(first.body);
+		expect(fetched.headers.get("etag")).toBe(first.headers.get("etag"));
+
+		const stored = await env.DB.prepare(
+			"select state, response_status, response_body, response_headers from idempotency_keys where tenant_id = ? and key = ?",
+		)
+			.bind(tenantId, "issue-once")
+			.first<{ state: string; response_status: number; response_body: string; response_headers: string }>();
+		expect(stored).toMatchObject({ state: "completed", response_status: 201, response_body: first.text });
+		expect(JSON.parse(stored?.response_headers ?? "{}")).toEqual({
+			"content-type": first.headers.get("content-type"),
+			etag: first.headers.get("etag"),
+			location: `/v1/billing/invoices/${first.body.id}`,
+		});
+
+		const replay = await api("/v1/billing/invoices", { key, body, headers: idem("issue-once") });
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.text).toBe(first.text);
+		expect(replay.headers.get("etag")).toBe(first.headers.get("etag"));
+		expect((await api("/v1/billing/invoices", { key })).body.data).toHaveLength(1);
+	});
+
 	it("replays PATCH and DELETE instead of re-running them", async () => {
 		const { key } = await newTenant();
 		const customer = await newCustomer(key);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/lib/errors";
-import { etagFor, versionFromIfMatch } from "../../src/routes/etag";
+import { etagFor, versionFromIfMatch } from "../../src/lib/etag";
 
 describe("etagFor", () => {
 	it("quotes the version as a strong ETag", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
+import { withExpectedVersion } from "../../lib/etag";
 import { contentJson, listEnvelope, problemResponse } from "../../schemas/common";
 import {
 	billableMetricCreateBody,
@@ -9,7 +10,6 @@ import {
 } from "../../schemas/usage";
 import { createMetric, getMetric, listMetrics, updateMetric } from "../../services/usage/metrics";
 import { ApiRoute } from "../base";
-import { withExpectedVersion } from "../etag";
 
 export class BillableMetricCreate extends ApiRoute {
 	readonly access = "usage:write";

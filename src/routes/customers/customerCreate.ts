@@ -1,10 +1,10 @@
 import type { AppContext } from "../../lib/context";
 import { tenantContext } from "../../lib/context";
+import { etagFor } from "../../lib/etag";
 import { contentJson } from "../../schemas/common";
 import { customerCreateBody, customerSchema, presentCustomer } from "../../schemas/customer";
 import { createCustomer } from "../../services/customers/createCustomer";
 import { ApiRoute } from "../base";
-import { etagFor } from "../etag";
 
 export class CustomerCreate extends ApiRoute {
 	readonly access = "customers:write";

@@ -1,9 +1,9 @@
 import { type AppContext, tenantContext } from "../../lib/context";
+import { etagFor } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { customerSchema, presentCustomer } from "../../schemas/customer";
 import { loadCustomer } from "../../services/customers/loadCustomer";
 import { ApiRoute } from "../base";
-import { etagFor } from "../etag";
 
 export class CustomerGet extends ApiRoute {
 	readonly access = "customers:read";

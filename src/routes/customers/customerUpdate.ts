@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { AppError } from "../../lib/errors";
+import { etagFor, versionFromIfMatch } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { customerSchema, customerUpdateBody, presentCustomer } from "../../schemas/customer";
 import { updateCustomer } from "../../services/customers/updateCustomer";
 import { ApiRoute } from "../base";
-import { etagFor, versionFromIfMatch } from "../etag";
 
 export class CustomerUpdate extends ApiRoute {
 	readonly access = "customers:write";

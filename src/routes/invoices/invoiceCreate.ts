@@ -1,9 +1,9 @@
 import { type AppContext, tenantContext } from "../../lib/context";
+import { responseOf } from "../../lib/idempotency";
 import { contentJson, problemResponse } from "../../schemas/common";
 import { invoiceCreateBody, invoiceSchema } from "../../schemas/invoice";
-import { createInvoice } from "../../services/invoices/createInvoice";
+import { createInvoice, invoiceCreatedResponse } from "../../services/invoices/createInvoice";
 import { ApiRoute } from "../base";
-import { etagFor } from "../etag";
 
 export class InvoiceCreate extends ApiRoute {
 	readonly access = "invoices:write";
@@ -23,7 +23,7 @@ export class InvoiceCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const invoice = await createInvoice({ ctx: tenantContext(c), input: body });
-		return c.json(invoice, 201, { ETag: etagFor(invoice.version), Location: `/v1/billing/invoices/${invoice.id}` });
+		const invoice = await createInvoice({ ctx: tenantContext(c), input: body, heldKey: c.var.idempotencyKey });
+		return responseOf(invoiceCreatedResponse(invoice));
 	}
 }

@@ -1,10 +1,10 @@
 import { type AppContext, tenantContext } from "../../lib/context";
+import { etagFor } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { invoiceSchema } from "../../schemas/invoice";
 import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
 import { presentInvoice, todayOf } from "../../services/invoices/presentInvoice";
 import { ApiRoute } from "../base";
-import { etagFor } from "../etag";
 
 export class InvoiceGet extends ApiRoute {
 	readonly access = "invoices:read";

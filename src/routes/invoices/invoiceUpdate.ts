@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
+import { etagFor, withExpectedVersion } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { invoiceSchema, invoiceUpdateBody } from "../../schemas/invoice";
 import { updateInvoice } from "../../services/invoices/updateInvoice";
 import { ApiRoute } from "../base";
-import { etagFor, withExpectedVersion } from "../etag";
 
 export class InvoiceUpdate extends ApiRoute {
 	readonly access = "invoices:write";

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
+import { withExpectedVersion } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { planSchema, planUpdateBody } from "../../schemas/plan";
 import { updatePlan } from "../../services/plans/plans";
 import { ApiRoute } from "../base";
-import { withExpectedVersion } from "../etag";
 
 export class PlanUpdate extends ApiRoute {
 	readonly access = "plans:write";

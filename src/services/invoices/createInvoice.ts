@@ -1,8 +1,13 @@
-import { runBatch } from "../../db/client";
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { preparedQuery, runBatch } from "../../db/client";
+import { invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
-import type { InvoiceCreateInput } from "../../schemas/invoice";
+import { etagFor } from "../../lib/etag";
+import { completeKey, type HeldKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
+import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
@@ -14,7 +19,7 @@ import {
 	issuingFrom,
 	issuingQueries,
 } from "./invoiceStatements";
-import { type InvoiceDetail, invoiceDetailFromBatch, invoiceDetailQueries } from "./loadInvoice";
+import type { InvoiceDetail } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
 async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
@@ -31,17 +36,24 @@ export async function createInvoice({
 	ctx,
 	input,
 	sourceRef = null,
+	heldKey,
 }: {
 	ctx: ServiceContext;
 	input: InvoiceCreateInput;
 	sourceRef?: string | null;
+	/** The request's Idempotency-Key: issuing stores the response for it in its own batch. */
+	heldKey?: RequestKey;
 }) {
 	if (input.finalize) {
 		// The account object reads the customer with what issuing needs: no round trip of its own here.
-		return callAccount(ctx, input.customer_id, (account, request) => account.createFinalizedInvoice(request), {
-			input,
-			sourceRef,
-		});
+		const { invoice, keyCompleted } = await callAccount(
+			ctx,
+			input.customer_id,
+			(account, request) => account.createFinalizedInvoice(request),
+			{ input, sourceRef, heldKey: heldKey && { scope: heldKey.scope, key: heldKey.key } },
+		);
+		if (heldKey && keyCompleted) heldKey.completedInBatch = true;
+		return invoice;
 	}
 	const { customer_id, finalize, ...fields } = input;
 	const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
@@ -51,14 +63,26 @@ export async function createInvoice({
 /** Inside the account object: the customer and what issuing reads in one round trip, then one commit. */
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
-	{ input, sourceRef }: { input: InvoiceCreateInput; sourceRef: string | null },
+	{ input, sourceRef, heldKey }: { input: InvoiceCreateInput; sourceRef: string | null; heldKey?: HeldKey },
 ) {
 	const { customer_id, finalize, ...fields } = input;
 	const [[customer], ...issuingRows] = await ctx.db.batch([customerRowQuery(ctx, customer_id), ...issuingQueries(ctx)]);
 	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customer_id}' exists`);
 	const detail = buildDraft(ctx, customer, fields, sourceRef);
-	return commitNewInvoice(ctx, { detail, finalize: true }, issuingFrom(issuingRows));
+	const invoice = await commitNewInvoice(ctx, { detail, finalize: true, heldKey }, issuingFrom(issuingRows));
+	return { invoice, keyCompleted: heldKey !== undefined };
 }
+
+/** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
+export const invoiceCreatedResponse = (invoice: InvoiceResource): StoredResponse => ({
+	status: 201,
+	headers: {
+		"content-type": "application/json",
+		etag: etagFor(invoice.version),
+		location: `/v1/billing/invoices/${invoice.id}`,
+	},
+	body: JSON.stringify(invoice),
+});
 
 /**
  * The statements that persist a built draft and, with `finalize`, issue it in the same batch
@@ -73,8 +97,8 @@ export async function newInvoiceStatements(
 	const today = todayOf(ctx.clock.now());
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	return {
-		/** The issued invoice as the batch will write it, but for its number; null for a draft. */
-		issued: finalizing?.after ?? null,
+		/** The invoice as issuing writes it (but for its number, which the batch assigns); null for a draft. */
+		issued: finalizing,
 		statements: [
 			...insertInvoiceStatements(ctx, detail),
 			...changeStatements(ctx, {
@@ -100,21 +124,51 @@ export async function newInvoiceStatements(
 	};
 }
 
-/** Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch. */
+/**
+ * Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch,
+ * which also stores the response for `heldKey`. The invoice is presented as written: only its number,
+ * the database's to assign, is read back (and set into the stored response by the batch itself).
+ */
 export async function commitNewInvoice(
 	ctx: ServiceContext,
-	{ detail, finalize }: { detail: InvoiceDetail; finalize: boolean },
+	{ detail, finalize, heldKey }: { detail: InvoiceDetail; finalize: boolean; heldKey?: HeldKey },
 	issuing?: Issuing,
 ) {
 	const today = todayOf(ctx.clock.now());
 	const prepared = await newInvoiceStatements(ctx, detail, finalize, issuing);
-	let results: readonly unknown[];
+	const issued = prepared.issued;
+	if (!issued) {
+		await runInvoiceBatch(ctx, detail, prepared.statements);
+		return presentInvoice(detail, today);
+	}
+	const unnumbered = presentInvoice({ ...detail, invoice: issued.after }, today);
+	const results = await runInvoiceBatch(ctx, detail, [
+		...prepared.statements,
+		numberOfInvoice(ctx.db, { tenantId: ctx.tenantId, id: detail.invoice.id }),
+		...(heldKey
+			? [
+					completeKey(ctx.db, heldKey, invoiceCreatedResponse(unnumbered), {
+						path: "$.number",
+						value: issued.assignedNumber,
+					}),
+				]
+			: []),
+	]);
+	const [numbered] = results[prepared.statements.length] as { number: string | null }[];
+	return { ...unnumbered, number: numbered?.number ?? null };
+}
+
+const numberOfInvoice = preparedQuery((db) =>
+	db
+		.select({ number: invoices.number })
+		.from(invoices)
+		.where(and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")))),
+);
+
+/** Runs an invoice's batch; a second invoice from one import line is a conflict, not a failure. */
+async function runInvoiceBatch(ctx: ServiceContext, detail: InvoiceDetail, statements: BatchItem<"sqlite">[]) {
 	try {
-		// An issued invoice is read back by the same batch: its number is the database's to assign.
-		results = await runBatch(ctx.db, [
-			...prepared.statements,
-			...(prepared.issued ? invoiceDetailQueries(ctx, detail.invoice.id) : []),
-		]);
+		return await runBatch(ctx.db, statements);
 	} catch (error) {
 		const sourceRef = detail.invoice.sourceRef;
 		if (sourceRef !== null && isUniqueViolation(error)) {
@@ -124,7 +178,6 @@ export async function commitNewInvoice(
 		}
 		throw error;
 	}
-	return presentInvoice(prepared.issued ? invoiceDetailFromBatch(detail.invoice.id, results) : detail, today);
 }
 
 /** The same computation as creation, nothing persisted; `finalize` previews the issued figures. */

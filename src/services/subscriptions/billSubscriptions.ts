@@ -323,7 +323,7 @@ async function billOne(
 		await commits.add({
 			subscriptionId: sub.id,
 			billed: { subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id },
-			after: { subscription: next, invoice: invoice.issued },
+			after: { subscription: next, invoice: invoice.issued?.after ?? null },
 			statements: [
 				...insertRows(ctx.db, subscriptionInvoices, [
 					{

@@ -1,4 +1,4 @@
-import { AppError } from "../lib/errors";
+import { AppError } from "./errors";
 
 export const etagFor = (version: number) => `"${version}"`;
 
