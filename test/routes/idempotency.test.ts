@@ -21,6 +21,23 @@ async function setIdempotencyRow(tenantId: string, key: string, fields: Record<s
 	expect(result.meta.changes).toBe(1);
 }
 
+/** What a key will replay, as stored. */
+async function storedAnswer(tenantId: string, key: string) {
+	const row = await env.DB.prepare(
+		"select state, response_status, response_body, response_headers from idempotency_keys where tenant_id = ? and key = ?",
+	)
+		.bind(tenantId, key)
+		.first<{ state: string; response_status: number; response_body: string; response_headers: string }>();
+	return (
+		row && {
+			state: row.state,
+			status: row.response_status,
+			body: row.response_body,
+			headers: JSON.parse(row.response_headers),
+		}
+	);
+}
+
 describe("Idempotency-Key", () => {
 	it("replays the first response (status, body, ETag, Location) and creates one customer", async () => {
 		const { key } = await newTenant();
@@ -189,15 +206,11 @@ describe("Idempotency-Key", () => {
 			{ invoice_id: invoice.id, amount: 700, applied_at: first.body.created_at },
 		]);
 		// What the commit stored is exactly what was sent, and the payment reads back the same.
-		const stored = await env.DB.prepare(
-			"select state, response_status, response_body, response_headers from idempotency_keys where tenant_id = ? and key = ?",
-		)
-			.bind(tenantId, "pay-once")
-			.first<{ state: string; response_status: number; response_body: string; response_headers: string }>();
-		expect(stored).toMatchObject({ state: "completed", response_status: 201, response_body: first.text });
-		expect(JSON.parse(stored?.response_headers ?? "{}")).toEqual({
-			"content-type": first.headers.get("content-type"),
-			location: `/v1/billing/payments/${first.body.id}`,
+		expect(await storedAnswer(tenantId, "pay-once")).toEqual({
+			state: "completed",
+			status: 201,
+			body: first.text,
+			headers: { "content-type": first.headers.get("content-type"), location: `/v1/billing/payments/${first.body.id}` },
 		});
 		expect((await api(`/v1/billing/payments/${first.body.id}`, { key })).body).toEqual(first.body);
 
@@ -244,16 +257,15 @@ describe("Idempotency-Key", () => {
 		expect(fetched.body).toEqual(first.body);
 		expect(fetched.headers.get("etag")).toBe(first.headers.get("etag"));
 
-		const stored = await env.DB.prepare(
-			"select state, response_status, response_body, response_headers from idempotency_keys where tenant_id = ? and key = ?",
-		)
-			.bind(tenantId, "issue-once")
-			.first<{ state: string; response_status: number; response_body: string; response_headers: string }>();
-		expect(stored).toMatchObject({ state: "completed", response_status: 201, response_body: first.text });
-		expect(JSON.parse(stored?.response_headers ?? "{}")).toEqual({
-			"content-type": first.headers.get("content-type"),
-			etag: first.headers.get("etag"),
-			location: `/v1/billing/invoices/${first.body.id}`,
+		expect(await storedAnswer(tenantId, "issue-once")).toEqual({
+			state: "completed",
+			status: 201,
+			body: first.text,
+			headers: {
+				"content-type": first.headers.get("content-type"),
+				etag: first.headers.get("etag"),
+				location: `/v1/billing/invoices/${first.body.id}`,
+			},
 		});
 
 		const replay = await api("/v1/billing/invoices", { key, body, headers: idem("issue-once") });
