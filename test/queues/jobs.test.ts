@@ -85,6 +85,27 @@ describe("recurring run messages", () => {
 		expect((await api("/v1/billing/invoices", { key })).body.data).toHaveLength(1);
 	});
 
+	it("report each failed subscription as one error, the first 100 of them", async () => {
+		const { key, tenantId, customerIds, jobId, message: messageOf } = await dueRun(2);
+		const plan = await newPlan(key);
+		for (let i = 0; i < 60; i++) {
+			for (const customerId of customerIds) {
+				await subscribe(key, { customer_id: customerId, plan_id: plan.id, start_date: DATE });
+			}
+		}
+		// A deleted customer cannot be invoiced: every one of its subscriptions fails to bill.
+		await env.DB.prepare("update customers set status = 'deleted', version = version + 1 where tenant_id = ?")
+			.bind(tenantId)
+			.run();
+		expect((await consume([messageOf(customerIds)])).explicitAcks).toEqual(["j0"]);
+		const job = await progressOf(key, jobId);
+		expect(job.progress).toMatchObject({ processed: 2, succeeded: 0, failed: 122 });
+		expect(job.errors).toHaveLength(100);
+		for (const error of job.errors) {
+			expect(error).toMatchObject({ subscription_id: expect.stringMatching(/^sub_/), code: "invalid_state" });
+		}
+	});
+
 	it("still bill a one-account message sent before accounts were grouped", async () => {
 		const { key, tenantId, customerIds, jobId } = await dueRun(1);
 		const message = {

@@ -9,7 +9,7 @@ import { addInterval, localDate } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import type { JobMessage } from "../../schemas/job";
 import { callAccount } from "../accounts/accountClient";
-import { type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
+import { JOB_ERRORS_KEPT, type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
 import { tenantToday } from "../settings/settings";
 import { BILLABLE_STATUSES, type BillingOutcome, dueSubscriptionsWhere } from "./billSubscriptions";
 
@@ -134,8 +134,14 @@ async function countAccountsBilled(
 ) {
 	const now = ctx.clock.now().toISOString();
 	const done = sql`(select count(*) from ${jobItems} where ${jobItems.jobId} = ${jobId})`;
-	// Each account's errors are one entry of the job's list, as the run reports them.
-	const errorLists = billed.filter((b) => b.outcome.errors.length > 0).map((b) => JSON.stringify(b.outcome.errors));
+	const failures = billed.flatMap((b) => b.outcome.errors);
+	// The job's errors and these after them, the first JOB_ERRORS_KEPT kept, as every job reports them.
+	const errors = sql`(select json_group_array(json(value)) from (
+		select value from (
+			select 0 as part, key, value from json_each(${jobs.errors})
+			union all select 1, key, value from json_each(${JSON.stringify(failures)})
+		) order by part, key limit ${JOB_ERRORS_KEPT}
+	))`;
 	const sum = (of: (outcome: BillingOutcome) => number) => billed.reduce((n, b) => n + of(b.outcome), 0);
 	await ctx.db.batch([
 		ctx.db
@@ -148,9 +154,7 @@ async function countAccountsBilled(
 				processed: done as unknown as number,
 				succeeded: sql`${jobs.succeeded} + ${sum((o) => o.billed.length)}` as unknown as number,
 				failed: sql`${jobs.failed} + ${sum((o) => o.errors.length)}` as unknown as number,
-				errors: (errorLists.length
-					? sql`json_insert(${jobs.errors}${sql.join(errorLists.map((list) => sql`, '$[#]', json(${list})`))})`
-					: sql`${jobs.errors}`) as unknown as unknown[],
+				errors: (failures.length > 0 ? errors : sql`${jobs.errors}`) as unknown as unknown[],
 				status:
 					sql`case when ${done} >= ${jobs.total} then 'succeeded' else ${jobs.status} end` as unknown as "running",
 				finishedAt: sql`case when ${done} >= ${jobs.total} then ${now} else null end` as unknown as string,
