@@ -6,6 +6,7 @@ import type { Env } from "../../env";
 import { fixedClock } from "../../lib/clock";
 import type { Actor, ServiceContext } from "../../lib/context";
 import { AppError, type ErrorCode, type FieldError } from "../../lib/errors";
+import type { HeldKey, RequestKey } from "../../lib/idempotency";
 import { createLogger } from "../../lib/logger";
 
 /** What every account operation carries: who asks, for which account, and the request's business time. */
@@ -51,6 +52,29 @@ export async function callAccount<I, T>(
 		throw new AppError(code, detail, { errors, extensions });
 	}
 	return result.value;
+}
+
+/** What an operation answers when it may store the response for the request's Idempotency-Key itself. */
+export type Answered<T> = { value: T; keyCompleted: boolean };
+
+/**
+ * `callAccount` for an operation that stores the response for the request's held Idempotency-Key in
+ * its own commit batch: the idempotency middleware then has nothing left to store.
+ */
+export async function callAccountAnswering<I, T>(
+	ctx: ServiceContext,
+	customerId: string,
+	call: (
+		stub: DurableObjectStub<AccountDO>,
+		request: AccountRequest<I & { heldKey?: HeldKey }>,
+	) => Promise<AccountResult<Answered<T>>>,
+	input: I,
+	requestKey: RequestKey | undefined,
+): Promise<T> {
+	const heldKey = requestKey && { scope: requestKey.scope, key: requestKey.key };
+	const { value, keyCompleted } = await callAccount(ctx, customerId, call, { ...input, heldKey });
+	if (requestKey && keyCompleted) requestKey.completedInBatch = true;
+	return value;
 }
 
 /** Inside the object: run an operation, and return its business failure instead of throwing it. */

@@ -8,7 +8,7 @@ import { AppError, fieldInvalid } from "../../lib/errors";
 import { etagFor } from "../../lib/etag";
 import { completeKey, type HeldKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
-import { callAccount } from "../accounts/accountClient";
+import { type Answered, callAccountAnswering } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
@@ -46,14 +46,13 @@ export async function createInvoice({
 }) {
 	if (input.finalize) {
 		// The account object reads the customer with what issuing needs: no round trip of its own here.
-		const { invoice, keyCompleted } = await callAccount(
+		return callAccountAnswering(
 			ctx,
 			input.customer_id,
 			(account, request) => account.createFinalizedInvoice(request),
-			{ input, sourceRef, heldKey: heldKey && { scope: heldKey.scope, key: heldKey.key } },
+			{ input, sourceRef },
+			heldKey,
 		);
-		if (heldKey && keyCompleted) heldKey.completedInBatch = true;
-		return invoice;
 	}
 	const { customer_id, finalize, ...fields } = input;
 	const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
@@ -64,13 +63,13 @@ export async function createInvoice({
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
 	{ input, sourceRef, heldKey }: { input: InvoiceCreateInput; sourceRef: string | null; heldKey?: HeldKey },
-) {
+): Promise<Answered<InvoiceResource>> {
 	const { customer_id, finalize, ...fields } = input;
 	const [[customer], ...issuingRows] = await ctx.db.batch([customerRowQuery(ctx, customer_id), ...issuingQueries(ctx)]);
 	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customer_id}' exists`);
 	const detail = buildDraft(ctx, customer, fields, sourceRef);
 	const invoice = await commitNewInvoice(ctx, { detail, finalize: true, heldKey }, issuingFrom(issuingRows));
-	return { invoice, keyCompleted: heldKey !== undefined };
+	return { value: invoice, keyCompleted: heldKey !== undefined };
 }
 
 /** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
@@ -97,7 +96,7 @@ export async function newInvoiceStatements(
 	const today = todayOf(ctx.clock.now());
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	return {
-		/** The invoice as issuing writes it (but for its number, which the batch assigns); null for a draft. */
+		/** How issuing writes the invoice (its row but for the number, and the number's subquery); null for a draft. */
 		issued: finalizing,
 		statements: [
 			...insertInvoiceStatements(ctx, detail),

@@ -8,7 +8,7 @@ import { fieldInvalid } from "../../lib/errors";
 import { completeKey, type HeldKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import { type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
-import { callAccount } from "../accounts/accountClient";
+import { type Answered, callAccountAnswering } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { type InvoiceRow, invoiceRowQuery } from "../invoices/loadInvoice";
@@ -34,14 +34,13 @@ export async function recordPayment({
 	heldKey?: RequestKey;
 }) {
 	// The account object checks the customer in its own first read: no round trip of its own here.
-	const { payment, keyCompleted } = await callAccount(
+	return callAccountAnswering(
 		ctx,
 		input.customer_id,
 		(account, request) => account.recordPayment(request),
-		{ ...input, requestKey, heldKey: heldKey && { scope: heldKey.scope, key: heldKey.key } },
+		{ ...input, requestKey },
+		heldKey,
 	);
-	if (heldKey && keyCompleted) heldKey.completedInBatch = true;
-	return payment;
 }
 
 type PresentedPayment = ReturnType<typeof presentPayment>;
@@ -68,7 +67,7 @@ const paymentByRequestKey = preparedQuery((db) =>
 export async function commitRecordPayment(
 	ctx: ServiceContext,
 	input: RecordInput,
-): Promise<{ payment: PresentedPayment; keyCompleted: boolean }> {
+): Promise<Answered<PresentedPayment>> {
 	const [customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
 		customerRowQuery(ctx, input.customer_id),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
@@ -80,7 +79,7 @@ export async function commitRecordPayment(
 	if (!customer[0]) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0])
-		return { payment: await presentPaymentById(ctx, earlier[0].id), keyCompleted: false };
+		return { value: await presentPaymentById(ctx, earlier[0].id), keyCompleted: false };
 	const targets: Pick<InvoiceRow, "id" | "dueDate" | "balance" | "fxRate">[] = input.invoice_id
 		? [
 				checkPayable(
@@ -167,5 +166,5 @@ export async function commitRecordPayment(
 		),
 		...(input.heldKey ? [completeKey(ctx.db, input.heldKey, paymentRecordedResponse(recorded))] : []),
 	]);
-	return { payment: recorded, keyCompleted: input.heldKey !== undefined };
+	return { value: recorded, keyCompleted: input.heldKey !== undefined };
 }
