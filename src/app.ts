@@ -135,7 +135,7 @@ function allowedMethods(path: string): string[] {
 function problemFor(error: unknown, c: AppContext): Response {
 	const appError = toAppError(error, c);
 	c.set("errorCode", appError.code);
-	const requestId = c.var.requestId ?? "unknown";
+	const requestId = c.get("requestId") ?? "unknown";
 	return problemResponse(toProblem(appError, c.req.path, requestId), {
 		...appError.headers,
 		"X-Request-Id": requestId,
@@ -148,7 +148,7 @@ function toAppError(error: unknown, c: AppContext): AppError {
 		const code: ErrorCode = error.status === 413 ? "payload_too_large" : "invalid_request";
 		return new AppError(code, error.message || errorCatalog[code].title);
 	}
-	c.var.logger?.error("unhandled error", {
+	c.get("logger")?.error("unhandled error", {
 		error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
 	});
 	return new AppError("internal_error", "An unexpected error occurred. Quote the request id when reporting it.");

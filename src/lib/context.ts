@@ -40,6 +40,7 @@ export type AppBindings = {
 	};
 };
 
+/** Read variables with `c.get(name)`: `c.var` builds a new object of all of them on every read. */
 export type AppContext = Context<AppBindings>;
 
 export type Actor = { type: "api_key" | "admin" | "system"; id: string };
@@ -56,15 +57,15 @@ export type ServiceContext = {
 };
 
 export function tenantContext(c: AppContext): ServiceContext {
-	const auth = c.var.auth;
+	const auth = c.get("auth");
 	if (auth?.kind !== "api_key") throw new AppError("unauthenticated", "This operation needs a tenant API key.");
 	return {
-		db: c.var.db,
+		db: c.get("db"),
 		env: c.env,
 		tenantId: auth.tenantId,
 		actor: { type: "api_key", id: auth.keyId },
-		requestId: c.var.requestId,
-		clock: c.var.clock,
-		logger: c.var.logger,
+		requestId: c.get("requestId"),
+		clock: c.get("clock"),
+		logger: c.get("logger"),
 	};
 }

@@ -26,7 +26,7 @@ export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
 		return next();
 	}
 
-	const auth = await resolveApiKey(c.var.db, token, c.var.clock.now());
+	const auth = await resolveApiKey(c.get("db"), token, c.get("clock").now());
 	if (!auth) throw unauthenticated("The API key is unknown, revoked or expired.");
 
 	const claimedTenant = c.req.header("x-tenant-id");

@@ -10,10 +10,11 @@ const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  */
 export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) => {
 	await next();
-	const auth = c.var.auth;
-	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.var.writesNoEvents) return;
-	const dispatch = announceEvents(c.env, auth.tenantId, c.var.requestId).catch((error) =>
-		c.var.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
+	const auth = c.get("auth");
+	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.get("writesNoEvents"))
+		return;
+	const dispatch = announceEvents(c.env, auth.tenantId, c.get("requestId")).catch((error) =>
+		c.get("logger").warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
 	);
 	try {
 		c.executionCtx.waitUntil(dispatch);

@@ -31,16 +31,16 @@ const RELEASING_CODES: ReadonlySet<ErrorCode> = new Set([
  */
 export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const key = c.req.header("idempotency-key");
-	const auth = c.var.auth;
+	const auth = c.get("auth");
 	if (key === undefined || !auth || !MUTATIONS.has(c.req.method)) return next();
 	if (!KEY_FORMAT.test(key)) {
 		throw fieldInvalid("header", "Idempotency-Key", "must be 1 to 255 printable ASCII characters");
 	}
 	const scope = auth.kind === "api_key" ? auth.tenantId : "operator";
 	const url = new URL(c.req.url);
-	const requestHash = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${c.var.rawBody ?? ""}`);
-	const now = c.var.clock.now().toISOString();
-	const db = c.var.db;
+	const requestHash = await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${c.get("rawBody") ?? ""}`);
+	const now = c.get("clock").now().toISOString();
+	const db = c.get("db");
 
 	const [claimed] = await db.batch([
 		claimKey(db, {
@@ -80,7 +80,8 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	if (held.completedInBatch) return;
 
 	const status = c.res.status;
-	if (status >= 500 || (c.var.errorCode && RELEASING_CODES.has(c.var.errorCode))) {
+	const errorCode = c.get("errorCode");
+	if (status >= 500 || (errorCode && RELEASING_CODES.has(errorCode))) {
 		await db.delete(idempotencyKeys).where(where);
 		return;
 	}

@@ -7,7 +7,7 @@ const WINDOW_SECONDS = 60;
 
 /** Per-credential limit through the Workers Rate Limiting binding; anonymous routes are not limited. */
 export const rateLimit: MiddlewareHandler<AppBindings> = async (c, next) => {
-	const auth = c.var.auth;
+	const auth = c.get("auth");
 	if (!auth) return next();
 	const key = auth.kind === "api_key" ? auth.keyId : "operator";
 	const { success } = await c.env.RATE_LIMITER.limit({ key });

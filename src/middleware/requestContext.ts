@@ -21,7 +21,7 @@ export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) =>
 	c.set("db", database(c.env.DB));
 	await next();
 	c.res.headers.set("X-Request-Id", requestId);
-	const auth = c.var.auth;
+	const auth = c.get("auth");
 	const tenantId = auth?.kind === "api_key" ? auth.tenantId : undefined;
 	const durationMs = performance.now() - started;
 	recordRequest({ method: c.req.method, route: c.req.routePath, status: c.res.status, durationMs, tenantId });
@@ -32,6 +32,6 @@ export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) =>
 		status: c.res.status,
 		duration_ms: Math.round(durationMs * 100) / 100,
 		tenant_id: tenantId,
-		error_code: c.var.errorCode,
+		error_code: c.get("errorCode"),
 	});
 };

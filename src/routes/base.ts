@@ -99,7 +99,7 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 
 function authorize(c: AppContext, access: Access): void {
 	if (access === "public") return;
-	const auth = c.var.auth;
+	const auth = c.get("auth");
 	if (!auth) {
 		throw new AppError("unauthenticated", "Send an API key as 'Authorization: Bearer <key>'.", {
 			headers: { "WWW-Authenticate": 'Bearer realm="billing"' },

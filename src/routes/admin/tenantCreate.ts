@@ -18,11 +18,11 @@ export class TenantCreate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		const created = await createTenant({
-			db: c.var.db,
+			db: c.get("db"),
 			env: c.env,
-			clock: c.var.clock,
-			logger: c.var.logger,
-			requestId: c.var.requestId,
+			clock: c.get("clock"),
+			logger: c.get("logger"),
+			requestId: c.get("requestId"),
 			input: body,
 		});
 		return c.json(created, 201);

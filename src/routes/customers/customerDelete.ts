@@ -34,7 +34,7 @@ export class CustomerDelete extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { params, query } = await this.getValidatedData<typeof this.schema>();
-		const auth = c.var.auth;
+		const auth = c.get("auth");
 		if (query.hard && !(auth?.kind === "api_key" && auth.permissions.has("customers:delete"))) {
 			throw new AppError("forbidden", "Hard deletion needs the permission 'customers:delete'.", {
 				extensions: { required_permission: "customers:delete" },

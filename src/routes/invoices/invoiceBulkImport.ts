@@ -35,7 +35,7 @@ export class InvoiceBulkImport extends ApiRoute {
 
 	// The body is NDJSON or JSON by Content-Type, so it is read here rather than by the JSON validator.
 	override async handle(c: AppContext) {
-		const raw = c.var.rawBody ?? "";
+		const raw = c.get("rawBody") ?? "";
 		const isNdjson = /ndjson/i.test(c.req.header("content-type") ?? "");
 		let source: { ndjson: string } | { objectKey: string };
 		if (isNdjson) {

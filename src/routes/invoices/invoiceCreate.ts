@@ -23,7 +23,7 @@ export class InvoiceCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const invoice = await createInvoice({ ctx: tenantContext(c), input: body, heldKey: c.var.idempotencyKey });
+		const invoice = await createInvoice({ ctx: tenantContext(c), input: body, heldKey: c.get("idempotencyKey") });
 		return responseOf(invoiceCreatedResponse(invoice));
 	}
 }

@@ -17,7 +17,7 @@ export class ApiKeyCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const auth = c.var.auth;
+		const auth = c.get("auth");
 		const creatorPermissions = auth?.kind === "api_key" ? auth.permissions : new Set<never>();
 		return c.json(await createApiKey({ ctx: tenantContext(c), input: body, creatorPermissions }), 201);
 	}

@@ -31,7 +31,7 @@ export class Health extends ApiRoute {
 	};
 
 	override async handle(c: AppContext) {
-		const health = await checkHealth(c.env, c.var.clock.now());
+		const health = await checkHealth(c.env, c.get("clock").now());
 		return c.json(health, health.status === "ok" ? 200 : 503, { "Cache-Control": "no-store" });
 	}
 }

@@ -25,7 +25,7 @@ export class PaymentCreate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		const requestKey = c.req.header("idempotency-key") ?? null;
-		const heldKey = c.var.idempotencyKey;
+		const heldKey = c.get("idempotencyKey");
 		const payment = await recordPayment({ ctx: tenantContext(c), input: body, requestKey, heldKey });
 		return responseOf(paymentRecordedResponse(payment));
 	}

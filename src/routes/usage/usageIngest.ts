@@ -36,10 +36,10 @@ export class UsageIngest extends ApiRoute {
 
 	// Events are validated one by one (partial acceptance), so the body is read here.
 	override async handle(c: AppContext) {
-		const raw = c.var.rawBody ?? "";
+		const raw = c.get("rawBody") ?? "";
 		if (raw.trim() === "") throw fieldInvalid("body", "body", "holds no events");
 		const ndjson = /ndjson/i.test(c.req.header("content-type") ?? "");
-		const events = ndjson ? eventsOfNdjson(raw) : [c.var.jsonBody].flat();
+		const events = ndjson ? eventsOfNdjson(raw) : [c.get("jsonBody")].flat();
 		// Usage goes to its queue, not to the outbox: there is no event to dispatch after the response.
 		c.set("writesNoEvents", true);
 		return c.json(await acceptUsageEvents({ ctx: tenantContext(c), events }), 202);

@@ -73,7 +73,7 @@ export class UsageBulkIngest extends ApiRoute {
 	};
 
 	override async handle(c: AppContext) {
-		const raw = c.var.rawBody ?? "";
+		const raw = c.get("rawBody") ?? "";
 		let job: Awaited<ReturnType<typeof startUsageImport>>;
 		if (/ndjson/i.test(c.req.header("content-type") ?? "")) {
 			job = await startUsageImport({ ctx: tenantContext(c), source: { ndjson: raw } });
