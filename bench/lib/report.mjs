@@ -106,15 +106,26 @@ export function renderResults(results) {
 		"tenant without history, for comparison.",
 		"",
 	);
-	out.push("| Target | Scenario req/s | Baseline req/s | Ratio | Required | Met |");
-	out.push("| --- | ---: | ---: | ---: | ---: | :---: |");
+	const rounds = mf?.targetRounds ?? [];
+	out.push(
+		rounds.length > 1
+			? `Each judged target was measured in ${rounds.length} rounds (the main pass below, then its baseline and\n` +
+					"scenario again back to back, each on a fresh server) and is judged on the median ratio; req/s are the\n" +
+					"medians of the rounds. The tenant B rows are from the main pass only."
+			: "One round: the main pass below.",
+		"",
+	);
+	out.push("| Target | Scenario req/s | Baseline req/s | Ratio | Ratio in each round | Required | Met |");
+	out.push("| --- | ---: | ---: | ---: | ---: | ---: | :---: |");
 	for (const sc of SCENARIOS.filter((x) => x.target)) {
-		const r = mf?.scenarios[sc.id];
-		const b = mf?.baselines[sc.baseline];
-		const ratio = r && b ? r.rps / b.rps : null;
+		const samples = rounds.map((round) => round[sc.id]).filter(Boolean);
+		if (samples.length === 0 && mf?.scenarios[sc.id] && mf?.baselines[sc.baseline])
+			samples.push({ scenario: mf.scenarios[sc.id].rps, baseline: mf.baselines[sc.baseline].rps });
+		const ratios = samples.map((x) => x.scenario / x.baseline);
+		const ratio = median(ratios);
 		const bName = BASELINES.find((x) => x.id === sc.baseline)?.name;
 		out.push(
-			`| ${sc.name} vs ${bName}${sc.variant ? " (for comparison)" : ""} | ${f0(r?.rps)} | ${f0(b?.rps)} | ${pct(ratio)} | ≥ ${pct(sc.target)} | ${ratio === null ? "–" : ratio >= sc.target ? "yes" : "**no**"} |`,
+			`| ${sc.name} vs ${bName}${sc.variant ? " (for comparison)" : ""} | ${f0(median(samples.map((x) => x.scenario)))} | ${f0(median(samples.map((x) => x.baseline)))} | ${pct(ratio)} | ${ratios.map(pct).join(" · ") || "–"} | ≥ ${pct(sc.target)} | ${ratio === null ? "–" : ratio >= sc.target ? "yes" : "**no**"} |`,
 		);
 	}
 	out.push("");
