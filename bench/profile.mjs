@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { OUT, writeBenchConfig } from "./config.mjs";
+import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { measure, prime } from "./lib/load.mjs";
 import { freePort, runToEnd, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
@@ -65,9 +66,17 @@ async function main() {
 	try {
 		const gen = generators(template, `profile-${Date.now()}`);
 		const load = (id, duration) =>
-			measure({ url: server.url, connections: Number(options.connections), duration, warmup: 0, next: gen[id] });
+			measure({
+				url: server.url,
+				connections: Number(options.connections),
+				duration,
+				warmup: 0,
+				next: gen[id],
+				cpuSeconds: () => runtimeCpuSeconds(server.pid),
+			});
 		const duration = Number(options.duration);
 		const rates = [];
+		const cpus = [];
 		for (const id of [item.baseline, item.id].filter(Boolean)) {
 			if (items.find((i) => i.id === id).spread) {
 				const next = generators(template, `profile-prime-${Date.now()}`, { everyAccount: true })[id];
@@ -76,11 +85,20 @@ async function main() {
 			await load(id, 1);
 			const result = await load(id, duration);
 			rates.push(result.rps);
+			cpus.push(result.cpuMsPerRequest);
 			console.log(
-				`${id.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`,
+				`${id.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+					(result.cpuMsPerRequest === null
+						? ""
+						: `  ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req (runtime busy ${(100 * result.cpuBusy).toFixed(0)} %)`),
 			);
 		}
-		if (rates.length === 2) console.log(`ratio ${((100 * rates[1]) / rates[0]).toFixed(0)} %`);
+		if (rates.length === 2) {
+			const byCpu = cpus.every((c) => c !== null)
+				? `; by CPU per request ${((100 * cpus[0]) / cpus[1]).toFixed(0)} %`
+				: "";
+			console.log(`ratio ${((100 * rates[1]) / rates[0]).toFixed(0)} %${byCpu}`);
+		}
 		if (options["no-profile"]) return;
 		const profiler = await connectProfiler(inspectorPort);
 		await profiler.start();

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
@@ -113,10 +114,13 @@ async function main() {
 	setup = await serve("recurring-run", inspectorPort);
 	let job;
 	let seconds;
+	let cpuAtStart = null;
+	let cpuSeconds = null;
 	try {
 		const profiler = inspectorPort ? await connectProfiler(inspectorPort) : null;
 		await profiler?.start();
 		const runStarted = performance.now();
+		cpuAtStart = runtimeCpuSeconds(setup.pid);
 		const queued = await expectStatus(
 			call(setup.url, "/v1/billing/recurring/run", { key: tenant.key, body: { date: BILLING_DATE } }),
 			202,
@@ -128,6 +132,8 @@ async function main() {
 			await sleep(200);
 		}
 		seconds = (performance.now() - runStarted) / 1000;
+		const cpuAtEnd = runtimeCpuSeconds(setup.pid);
+		cpuSeconds = cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart;
 		if (profiler) {
 			const profile = await profiler.stop();
 			mkdirSync(path.join(OUT, "profile"), { recursive: true });
@@ -151,7 +157,7 @@ async function main() {
 	const summary = { finishedAt: new Date().toISOString(), subscriptions: SUBSCRIPTIONS, accounts: ACCOUNTS };
 	writeFileSync(
 		path.join(OUT, "recurring.json"),
-		`${JSON.stringify({ ...summary, status: job.status, billed: billed.n, seconds, perSecond }, null, 2)}\n`,
+		`${JSON.stringify({ ...summary, status: job.status, billed: billed.n, seconds, perSecond, cpuSeconds }, null, 2)}\n`,
 	);
 	writeFileSync(
 		path.join(ROOT, "bench", "RECURRING.md"),
@@ -168,6 +174,7 @@ subscriptions spread over ${ACCOUNTS} accounts, all due on the same day.
 | periods billed (invoices issued) | ${billed.n} |
 | run time, API call to job finished | ${seconds.toFixed(1)} s |
 | throughput | ${perSecond.toFixed(0)} subscriptions/s |
+| runtime CPU (\`workerd\`, all threads) | ${cpuSeconds === null ? "–" : `${cpuSeconds.toFixed(1)} s, ${((1000 * cpuSeconds) / billed.n).toFixed(2)} ms per invoice, ${Math.round((100 * cpuSeconds) / seconds)} % of one core`} |
 
 The run fans out queue messages of ten accounts each, billed side by side; each account's Durable Object
 bills its due periods in one D1 batch (per period: invoice, lines, journal, subscription key, subscription

@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFil
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { diagnose } from "./lib/diagnose.mjs";
 import { machineInfo, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
 import { call, pool } from "./lib/http.mjs";
@@ -212,6 +213,7 @@ async function measureOnFreshServer({ runtime, item, config, bundle, state, temp
 			duration: DURATION,
 			warmup: WARMUP,
 			next: gen[item.id],
+			cpuSeconds: () => runtimeCpuSeconds(server.pid),
 		});
 		await sleep(300); // let waitUntil work (event dispatch) land in the log
 	} finally {
@@ -221,6 +223,7 @@ async function measureOnFreshServer({ runtime, item, config, bundle, state, temp
 	result.startup = startup;
 	log(
 		`  ${item.id.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+			(result.cpuMsPerRequest === null ? "" : `  ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req`) +
 			(result.non2xx + result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : "") +
 			(result.logs.dispatchFailed ? `  [${result.logs.dispatchFailed} event dispatches refused]` : ""),
 	);
@@ -236,10 +239,7 @@ async function targetRounds(measureRow, runtimeResults) {
 	const judged = SCENARIOS.filter((sc) => sc.target && !sc.variant);
 	const rounds = [
 		Object.fromEntries(
-			judged.map((sc) => [
-				sc.id,
-				{ scenario: runtimeResults.scenarios[sc.id].rps, baseline: runtimeResults.baselines[sc.baseline].rps },
-			]),
+			judged.map((sc) => [sc.id, roundOf(runtimeResults.scenarios[sc.id], runtimeResults.baselines[sc.baseline])]),
 		),
 	];
 	for (let round = 2; round <= TARGET_ROUNDS; round += 1) {
@@ -248,12 +248,20 @@ async function targetRounds(measureRow, runtimeResults) {
 		for (const sc of judged) {
 			const baseline = await measureRow(BASELINES.find((b) => b.id === sc.baseline));
 			const scenario = await measureRow(sc);
-			measured[sc.id] = { scenario: scenario.rps, baseline: baseline.rps };
+			measured[sc.id] = roundOf(scenario, baseline);
 		}
 		rounds.push(measured);
 	}
 	return rounds;
 }
+
+/** What a round keeps of a target's scenario and baseline measurements. */
+const roundOf = (scenario, baseline) => ({
+	scenario: scenario.rps,
+	baseline: baseline.rps,
+	scenarioCpuMs: scenario.cpuMsPerRequest,
+	baselineCpuMs: baseline.cpuMsPerRequest,
+});
 
 /** One request before the load, so a broken scenario fails loudly instead of measuring error pages. */
 async function sampleRequest(url, request, id) {

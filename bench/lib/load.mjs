@@ -18,12 +18,21 @@ function run({ url, connections, duration, amount, next }) {
 	});
 }
 
-/** Requests/s counts 2xx answers only; anything else is reported as errors, never as throughput. */
-export async function measure({ url, connections, duration, warmup = 1, next }) {
+/**
+ * Requests/s counts 2xx answers only; anything else is reported as errors, never as throughput. With
+ * `cpuSeconds` (a reading of the runtime's CPU clock), also the runtime's CPU per answered request and
+ * its busy share of one core during the measured load.
+ */
+export async function measure({ url, connections, duration, warmup = 1, next, cpuSeconds }) {
 	if (warmup > 0) await run({ url, connections, duration: warmup, next });
+	const cpuBefore = cpuSeconds?.() ?? null;
 	const result = await run({ url, connections, duration, next });
+	const cpuAfter = cpuSeconds?.() ?? null;
+	const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
 	const ok = result["2xx"];
 	return {
+		cpuMsPerRequest: cpu === null || result.requests.total === 0 ? null : (cpu * 1000) / result.requests.total,
+		cpuBusy: cpu === null ? null : cpu / result.duration,
 		connections,
 		duration: result.duration,
 		requests: result.requests.total,

@@ -6,6 +6,7 @@ const RECURRING_TARGET_PER_S = 500;
 
 const f0 = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : Math.round(n).toLocaleString("en-US"));
 const f1 = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(1));
+const f2 = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : n.toFixed(2));
 const pct = (n) => (n === null || n === undefined || Number.isNaN(n) ? "–" : `${Math.round(n * 100)} %`);
 const median = (xs) => {
 	const s = [...xs].sort((a, b) => a - b);
@@ -21,14 +22,14 @@ const problems = (r) => {
 
 function runtimeTable(run) {
 	const rows = [
-		"| | Route | req/s | p50 ms | p99 ms | Read against | Ratio | Errors | Event dispatches refused |",
-		"| --- | --- | ---: | ---: | ---: | --- | ---: | --- | ---: |",
+		"| | Route | req/s | p50 ms | p99 ms | Runtime CPU ms/req | Runtime busy | Read against | Ratio | Errors | Event dispatches refused |",
+		"| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |",
 	];
 	for (const b of BASELINES) {
 		const r = run.baselines[b.id];
 		if (!r) continue;
 		rows.push(
-			`| **${b.name}** (baseline) | \`${b.route}\` | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p99)} | | | ${problems(r)} | ${r.logs.dispatchFailed} |`,
+			`| **${b.name}** (baseline) | \`${b.route}\` | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p99)} | ${f2(r.cpuMsPerRequest)} | ${pct(r.cpuBusy)} | | | ${problems(r)} | ${r.logs.dispatchFailed} |`,
 		);
 	}
 	for (const s of SCENARIOS) {
@@ -37,7 +38,7 @@ function runtimeTable(run) {
 		const base = run.baselines[s.baseline];
 		const baseName = BASELINES.find((b) => b.id === s.baseline)?.name;
 		rows.push(
-			`| ${s.name} | \`${s.route}\` | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p99)} | ${baseName} | ${pct(base ? r.rps / base.rps : null)} | ${problems(r)} | ${r.logs.dispatchFailed} |`,
+			`| ${s.name} | \`${s.route}\` | ${f0(r.rps)} | ${f1(r.p50)} | ${f1(r.p99)} | ${f2(r.cpuMsPerRequest)} | ${pct(r.cpuBusy)} | ${baseName} | ${pct(base ? r.rps / base.rps : null)} | ${problems(r)} | ${r.logs.dispatchFailed} |`,
 		);
 	}
 	return rows.join("\n");
@@ -86,6 +87,9 @@ export function renderResults(results) {
 		`- Every row is its own server start on the same persisted state: ${s.warmup} s warm-up, then ${s.duration} s of`,
 		`  load from autocannon with ${s.connections} connections (keep-alive, no pipelining), then the server is stopped.`,
 		"  req/s counts 2xx answers only; p50/p99 are autocannon's latencies of all answers.",
+		"- Runtime CPU: the `workerd` process's CPU time (all threads, from /proc) during the measured load, per",
+		"  answered request, and as a share of one core (runtime busy). The runtime runs the Worker, its Durable",
+		"  Objects, D1 and the queue broker on one thread, so a row near 100 % busy is bound by that one core.",
 		"- Baselines are plain Hono routes (`src/routes/bench/baselines.ts`, mounted at `/__bench`, 404 unless",
 		"  `BENCH_BASELINES=true`) on the same app and runtime: they pass the request-id/logging middleware, not auth.",
 		"  The Durable Object baseline runs one call at a time per object, as `AccountDO` does, and writes one D1 row.",
@@ -115,17 +119,27 @@ export function renderResults(results) {
 			: "One round: the main pass below.",
 		"",
 	);
-	out.push("| Target | Scenario req/s | Baseline req/s | Ratio | Ratio in each round | Required | Met |");
-	out.push("| --- | ---: | ---: | ---: | ---: | ---: | :---: |");
+	out.push(
+		"| Target | Scenario req/s | Baseline req/s | Ratio | Ratio in each round | The same by runtime CPU per request | Required | Met |",
+	);
+	out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
 	for (const sc of SCENARIOS.filter((x) => x.target)) {
 		const samples = rounds.map((round) => round[sc.id]).filter(Boolean);
 		if (samples.length === 0 && mf?.scenarios[sc.id] && mf?.baselines[sc.baseline])
-			samples.push({ scenario: mf.scenarios[sc.id].rps, baseline: mf.baselines[sc.baseline].rps });
+			samples.push({
+				scenario: mf.scenarios[sc.id].rps,
+				baseline: mf.baselines[sc.baseline].rps,
+				scenarioCpuMs: mf.scenarios[sc.id].cpuMsPerRequest,
+				baselineCpuMs: mf.baselines[sc.baseline].cpuMsPerRequest,
+			});
 		const ratios = samples.map((x) => x.scenario / x.baseline);
 		const ratio = median(ratios);
+		const byCpu = median(
+			samples.filter((x) => x.scenarioCpuMs && x.baselineCpuMs).map((x) => x.baselineCpuMs / x.scenarioCpuMs),
+		);
 		const bName = BASELINES.find((x) => x.id === sc.baseline)?.name;
 		out.push(
-			`| ${sc.name} vs ${bName}${sc.variant ? " (for comparison)" : ""} | ${f0(median(samples.map((x) => x.scenario)))} | ${f0(median(samples.map((x) => x.baseline)))} | ${pct(ratio)} | ${ratios.map(pct).join(" · ") || "–"} | ≥ ${pct(sc.target)} | ${ratio === null ? "–" : ratio >= sc.target ? "yes" : "**no**"} |`,
+			`| ${sc.name} vs ${bName}${sc.variant ? " (for comparison)" : ""} | ${f0(median(samples.map((x) => x.scenario)))} | ${f0(median(samples.map((x) => x.baseline)))} | ${pct(ratio)} | ${ratios.map(pct).join(" · ") || "–"} | ${pct(byCpu)} | ≥ ${pct(sc.target)} | ${ratio === null ? "–" : ratio >= sc.target ? "yes" : "**no**"} |`,
 		);
 	}
 	out.push("");
@@ -284,9 +298,9 @@ export function renderResults(results) {
 			`${f0(recurring.subscriptions)} monthly subscriptions on ${f0(recurring.accounts)} accounts, all due the same day,`,
 			"from the API call to the job's end.",
 			"",
-			"| Job | Invoices issued | Seconds | Invoices/s | Target | Met |",
-			"| --- | ---: | ---: | ---: | ---: | :---: |",
-			`| ${recurring.status} | ${f0(recurring.billed)} | ${f1(recurring.seconds)} | ${f0(recurring.perSecond)} | ≥ ${RECURRING_TARGET_PER_S} | ${met} |`,
+			"| Job | Invoices issued | Seconds | Invoices/s | Runtime CPU ms/invoice | Runtime busy | Target | Met |",
+			"| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+			`| ${recurring.status} | ${f0(recurring.billed)} | ${f1(recurring.seconds)} | ${f0(recurring.perSecond)} | ${f2(recurring.cpuSeconds ? (1000 * recurring.cpuSeconds) / recurring.billed : null)} | ${pct(recurring.cpuSeconds ? recurring.cpuSeconds / recurring.seconds : null)} | ≥ ${RECURRING_TARGET_PER_S} | ${met} |`,
 			"",
 		);
 	} else {
