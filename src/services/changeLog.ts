@@ -1,9 +1,9 @@
 // Every state change writes an audit row and, when it is an event other systems care about, an
 // outbox event, in the same D1 batch as the change itself (ARCHITECTURE.md invariant 5).
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { insertRows } from "../db/client";
-import { auditLog, outboxEvents } from "../db/schema";
+import { insertRows, preparedQuery } from "../db/client";
+import { auditLog, creditNotes, invoices, outboxEvents } from "../db/schema";
 import type { ServiceContext } from "../lib/context";
 import { newId } from "../lib/ids";
 
@@ -17,19 +17,50 @@ export type Change = {
 	/** Further events the same change raises (e.g. `invoice.paid` when finalizing a zero invoice). */
 	alsoEmits?: string[];
 	/**
-	 * Fields of `after` known only to the database when the batch runs (an assigned number, say):
-	 * SQL subqueries, which see what earlier statements of the batch wrote.
+	 * The target (an invoice or a credit note) takes its number in this batch: the database sets it into
+	 * `after` and the event's object, from what the batch's earlier statements wrote.
 	 */
-	computedAfter?: Record<string, SQL>;
+	numberedInBatch?: boolean;
 };
 
-/** `value` for a JSON column, with `computed` fields set at `basePath` by the database. */
-function jsonWith(value: unknown, basePath: string, computed: Record<string, SQL> | undefined): unknown {
-	if (!computed || value === null || value === undefined) return value ?? null;
-	const text = JSON.stringify(value);
-	const assignments = Object.entries(computed).map(([key, expr]) => sql`, ${`${basePath}.${key}`}, ${expr}`);
-	return sql`json_set(${text}${sql.join(assignments)})`;
+/** The audit row and event of a change whose target takes its number in the batch, prepared per table. */
+function numberedInserts(table: typeof invoices | typeof creditNotes) {
+	const value = (name: string) => sql.placeholder(name);
+	// JSON columns get their text as bound (an unencoded placeholder): `before` stays SQL null when null.
+	const text = (name: string) => sql`${sql.placeholder(name)}`;
+	const numberOfTarget = sql`(select ${table.number} from ${table} where ${table.tenantId} = ${value("tenantId")} and ${table.id} = ${value("targetId")})`;
+	return {
+		audit: preparedQuery((db) =>
+			db.insert(auditLog).values({
+				id: value("id"),
+				tenantId: value("tenantId"),
+				actorType: value("actorType"),
+				actorId: value("actorId"),
+				action: value("action"),
+				targetType: value("targetType"),
+				targetId: value("targetId"),
+				before: text("before"),
+				after: sql`json_set(${value("after")}, '$.number', ${numberOfTarget})`,
+				requestId: value("requestId"),
+				createdAt: value("createdAt"),
+			}),
+		),
+		event: preparedQuery((db) =>
+			db.insert(outboxEvents).values({
+				id: value("id"),
+				tenantId: value("tenantId"),
+				type: value("type"),
+				resourceType: value("targetType"),
+				resourceId: value("targetId"),
+				data: sql`json_set(${value("data")}, '$.object.number', ${numberOfTarget})`,
+				requestId: value("requestId"),
+				createdAt: value("createdAt"),
+			}),
+		),
+	};
 }
+
+const NUMBERED = { invoice: numberedInserts(invoices), credit_note: numberedInserts(creditNotes) };
 
 /** What recording a change needs: a request, a job or a queue consumer can provide it. */
 export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "requestId" | "clock">;
@@ -45,7 +76,7 @@ export function changeStatements(ctx: ChangeContext, change: Change): BatchItem<
 		targetType: change.target.type,
 		targetId: change.target.id,
 		before: change.before ?? null,
-		after: jsonWith(change.after, "$", change.computedAfter),
+		after: change.after ?? null,
 		requestId: ctx.requestId,
 		createdAt,
 	};
@@ -57,13 +88,24 @@ export function changeStatements(ctx: ChangeContext, change: Change): BatchItem<
 		type,
 		resourceType: change.target.type,
 		resourceId: change.target.id,
-		data: jsonWith({ object: change.after, previous: change.before ?? null }, "$.object", change.computedAfter),
+		data: { object: change.after, previous: change.before ?? null },
 		requestId: ctx.requestId,
 		createdAt,
 	}));
-	// Values the database computes need drizzle's SQL building; plain ones bind to prepared text.
-	if (change.computedAfter) {
-		return [ctx.db.insert(auditLog).values(audit), ...events.map((event) => ctx.db.insert(outboxEvents).values(event))];
+	if (!change.numberedInBatch) {
+		return [...insertRows(ctx.db, auditLog, [audit]), ...insertRows(ctx.db, outboxEvents, events)];
 	}
-	return [...insertRows(ctx.db, auditLog, [audit]), ...insertRows(ctx.db, outboxEvents, events)];
+	const numbered = NUMBERED[change.target.type as keyof typeof NUMBERED];
+	if (!numbered) throw new Error(`changeStatements: a ${change.target.type} takes no number`);
+	const values = {
+		...audit,
+		before: audit.before === null ? null : JSON.stringify(audit.before),
+		after: JSON.stringify(audit.after),
+	};
+	return [
+		numbered.audit(ctx.db, values),
+		...events.map((event) =>
+			numbered.event(ctx.db, { ...values, id: event.id, type: event.type, data: JSON.stringify(event.data) }),
+		),
+	];
 }

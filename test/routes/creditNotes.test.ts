@@ -31,6 +31,14 @@ describe("credit notes", () => {
 			amount_credited: 1190,
 			balance: 10710,
 		});
+		// The number is the database's to assign in the batch: the audit row and the event carry it too.
+		const audit = await api(`/v1/billing/audit?target_id=${note.body.id}`, { key });
+		expect(audit.body.data).toHaveLength(1);
+		expect(audit.body.data[0]).toMatchObject({ action: "credit_note.issued", before: null });
+		expect(audit.body.data[0].after).toEqual(note.body);
+		const events = await api(`/v1/billing/events?resource_id=${note.body.id}`, { key });
+		expect(events.body.data.map((e: { type: string }) => e.type)).toEqual(["credit_note.issued"]);
+		expect(events.body.data[0].data).toEqual({ object: note.body, previous: null });
 		const second = await api("/v1/billing/credit-notes", {
 			key,
 			body: { invoice_id: invoice.id, amount: 100, reason: "x" },

@@ -194,9 +194,7 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 			before: null,
 			after: presentCreditNote(row, toInvoice > 0 ? [application] : []),
 			alsoEmits: paysOff ? ["invoice.paid"] : [],
-			computedAfter: {
-				number: sql`(select ${creditNotes.number} from ${creditNotes} where ${creditNotes.id} = ${id})`,
-			},
+			numberedInBatch: true,
 		}),
 	]);
 	return presentCreditNoteById(ctx, id);

@@ -115,7 +115,7 @@ export async function newInvoiceStatements(
 							before: presentInvoice(detail, today),
 							after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
 							alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
-							computedAfter: { number: finalizing.assignedNumber },
+							numberedInBatch: true,
 						}),
 					]
 				: []),

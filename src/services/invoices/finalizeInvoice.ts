@@ -27,7 +27,7 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 				before: presentInvoice(detail, today),
 				after: presentInvoice({ ...detail, invoice: finalization.after }, today),
 				alsoEmits: finalization.after.status === "paid" ? ["invoice.paid"] : [],
-				computedAfter: { number: finalization.assignedNumber },
+				numberedInBatch: true,
 			}),
 			...invoiceDetailQueries(ctx, invoiceId),
 		]),
