@@ -54,46 +54,46 @@ export const claimKey = preparedQuery((db) => {
 		.returning({ key: idempotencyKeys.key });
 });
 
-const completeKeyQuery = preparedQuery((db) =>
-	db
-		.update(idempotencyKeys)
-		.set({
-			state: "completed",
-			responseStatus: bound("status"),
-			responseBody: bound("body"),
-			responseHeaders: bound("headers"),
-		})
-		.where(
-			and(eq(idempotencyKeys.tenantId, sql.placeholder("scope")), eq(idempotencyKeys.key, sql.placeholder("key"))),
-		),
-);
+/** A key's completion, prepared once for the way its stored body is written. */
+const completion = (body: SQL) =>
+	preparedQuery((db) =>
+		db
+			.update(idempotencyKeys)
+			.set({
+				state: "completed",
+				responseStatus: bound("status"),
+				responseBody: body,
+				responseHeaders: bound("headers"),
+			})
+			.where(
+				and(eq(idempotencyKeys.tenantId, sql.placeholder("scope")), eq(idempotencyKeys.key, sql.placeholder("key"))),
+			),
+	);
+
+export type Completion = ReturnType<typeof completion>;
+
+const asSent = completion(bound("body"));
 
 /**
- * Stores the response a held key replays from now on. `fill` sets one field of the body from SQL, for
- * a value the same batch assigns (an invoice's number).
+ * A completion that sets one field of the stored body from SQL, for a value the same batch assigns (an
+ * invoice's number): `value` reads its own placeholders, filled from `completeKey`'s `values`.
  */
+export const completionFilling = (path: string, value: SQL) =>
+	completion(sql`json_set(${sql.placeholder("body")}, ${path}, ${value})`);
+
+/** Stores the response a held key replays from now on, as sent or as `how` fills it in. */
 export function completeKey(
 	db: Database,
 	held: HeldKey,
 	response: StoredResponse,
-	fill?: { path: string; value: SQL },
+	how: { completion: Completion; values?: Record<string, unknown> } = { completion: asSent },
 ) {
-	if (!fill) {
-		return completeKeyQuery(db, {
-			scope: held.scope,
-			key: held.key,
-			status: response.status,
-			body: response.body,
-			headers: JSON.stringify(response.headers),
-		});
-	}
-	return db
-		.update(idempotencyKeys)
-		.set({
-			state: "completed",
-			responseStatus: response.status,
-			responseBody: sql`json_set(${response.body}, ${fill.path}, ${fill.value})`,
-			responseHeaders: response.headers,
-		})
-		.where(and(eq(idempotencyKeys.tenantId, held.scope), eq(idempotencyKeys.key, held.key)));
+	return how.completion(db, {
+		...how.values,
+		scope: held.scope,
+		key: held.key,
+		status: response.status,
+		body: response.body,
+		headers: JSON.stringify(response.headers),
+	});
 }

@@ -6,7 +6,13 @@ import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { etagFor } from "../../lib/etag";
-import { completeKey, type HeldKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
+import {
+	completeKey,
+	completionFilling,
+	type HeldKey,
+	type RequestKey,
+	type StoredResponse,
+} from "../../lib/idempotency";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { type Answered, callAccountAnswering } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
@@ -96,7 +102,7 @@ export async function newInvoiceStatements(
 	const today = todayOf(ctx.clock.now());
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	return {
-		/** How issuing writes the invoice (its row but for the number, and the number's subquery); null for a draft. */
+		/** How issuing writes the invoice (its row but for the number, which the batch assigns); null for a draft. */
 		issued: finalizing,
 		statements: [
 			...insertInvoiceStatements(ctx, detail),
@@ -147,8 +153,8 @@ export async function commitNewInvoice(
 		...(heldKey
 			? [
 					completeKey(ctx.db, heldKey, invoiceCreatedResponse(unnumbered), {
-						path: "$.number",
-						value: issued.assignedNumber,
+						completion: completionWithNumber,
+						values: { tenantId: ctx.tenantId, id: detail.invoice.id },
 					}),
 				]
 			: []),
@@ -157,11 +163,14 @@ export async function commitNewInvoice(
 	return { ...unnumbered, number: numbered?.number ?? null };
 }
 
-const numberOfInvoice = preparedQuery((db) =>
-	db
-		.select({ number: invoices.number })
-		.from(invoices)
-		.where(and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")))),
+const invoiceById = and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")));
+
+const numberOfInvoice = preparedQuery((db) => db.select({ number: invoices.number }).from(invoices).where(invoiceById));
+
+/** The stored response of a created invoice gets the number the same batch assigned it. */
+const completionWithNumber = completionFilling(
+	"$.number",
+	sql`(select ${invoices.number} from ${invoices} where ${invoiceById})`,
 );
 
 /** Runs an invoice's batch; a second invoice from one import line is a conflict, not a failure. */

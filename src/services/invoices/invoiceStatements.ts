@@ -1,6 +1,6 @@
 // The D1 statements that persist invoice changes. Callers add them to one batch with the change's
 // audit and outbox rows, so each change lands whole or not at all.
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { insertRows, preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceLines, invoices, paymentAllocations, tenants } from "../../db/schema";
@@ -36,8 +36,6 @@ export type Finalization = {
 	statements: BatchItem<"sqlite">[];
 	/** The invoice as it will be, but for its number, which the database assigns in the batch. */
 	after: InvoiceRow;
-	/** A subquery yielding the assigned number, for audit and event snapshots in the same batch. */
-	assignedNumber: SQL;
 };
 
 /** What issuing reads: the tenant's number format and the chart its journal posts to. */
@@ -137,7 +135,6 @@ export async function finalizeStatements(
 	};
 	return {
 		after: { ...draft, ...changes, version: draft.version + 1, updatedAt: now },
-		assignedNumber: sql`(select ${invoices.number} from ${invoices} where ${invoices.tenantId} = ${ctx.tenantId} and ${invoices.id} = ${draft.id})`,
 		statements: [
 			numbering.advance,
 			issueDraft(ctx.db, { ...numbering.key, ...changes, id: draft.id, version: draft.version + 1, updatedAt: now }),
