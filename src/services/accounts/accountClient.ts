@@ -32,10 +32,13 @@ export type AccountResult<T> = { ok: true; value: T } | { ok: false; error: Acco
 export const accountStub = (env: Env, tenantId: string, customerId: string): DurableObjectStub<AccountDO> =>
 	env.ACCOUNT.get(env.ACCOUNT.idFromName(`${tenantId}:${customerId}`));
 
+/** One RPC of the account object, made with the request it carries. */
+type AccountCall<I, T> = (stub: DurableObjectStub<AccountDO>, request: AccountRequest<I>) => Promise<AccountResult<T>>;
+
 export async function callAccount<I, T>(
 	ctx: ServiceContext,
 	customerId: string,
-	call: (stub: DurableObjectStub<AccountDO>, request: AccountRequest<I>) => Promise<AccountResult<T>>,
+	call: AccountCall<I, T>,
 	input: I,
 ): Promise<T> {
 	const request: AccountRequest<I> = {
@@ -64,10 +67,7 @@ export type Answered<T> = { value: T; keyCompleted: boolean };
 export async function callAccountAnswering<I, T>(
 	ctx: ServiceContext,
 	customerId: string,
-	call: (
-		stub: DurableObjectStub<AccountDO>,
-		request: AccountRequest<I & { heldKey?: HeldKey }>,
-	) => Promise<AccountResult<Answered<T>>>,
+	call: AccountCall<I & { heldKey?: HeldKey }, Answered<T>>,
 	input: I,
 	requestKey: RequestKey | undefined,
 ): Promise<T> {
