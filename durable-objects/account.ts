@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../src/env";
 import type { ServiceContext } from "../src/lib/context";
+import { orKeyTaken } from "../src/lib/idempotency";
 import { type AccountRequest, accountContext, settle } from "../src/services/accounts/accountClient";
 import {
 	commitApplyCreditNote,
@@ -37,7 +38,7 @@ export class AccountDO extends DurableObject<Env> {
 	}
 
 	createFinalizedInvoice(request: AccountRequest<Parameters<typeof commitCreateFinalizedInvoice>[1]>) {
-		return this.#exclusive(request, commitCreateFinalizedInvoice);
+		return this.#exclusive(request, (ctx, input) => orKeyTaken(commitCreateFinalizedInvoice(ctx, input)));
 	}
 
 	finalizeInvoice(request: AccountRequest<Parameters<typeof commitFinalizeInvoice>[1]>) {
@@ -57,7 +58,7 @@ export class AccountDO extends DurableObject<Env> {
 	}
 
 	recordPayment(request: AccountRequest<Parameters<typeof commitRecordPayment>[1]>) {
-		return this.#exclusive(request, commitRecordPayment);
+		return this.#exclusive(request, (ctx, input) => orKeyTaken(commitRecordPayment(ctx, input)));
 	}
 
 	allocatePayment(request: AccountRequest<Parameters<typeof commitAllocatePayment>[1]>) {

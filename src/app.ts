@@ -133,6 +133,8 @@ function allowedMethods(path: string): string[] {
 }
 
 function problemFor(error: unknown, c: AppContext): Response {
+	// A ready response thrown on purpose (an Idempotency-Key's stored answer): sent as it is.
+	if (error instanceof HTTPException && error.res) return error.getResponse();
 	const appError = toAppError(error, c);
 	c.set("errorCode", appError.code);
 	const requestId = c.get("requestId") ?? "unknown";

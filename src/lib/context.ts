@@ -33,7 +33,7 @@ export type AppBindings = {
 		jsonBody?: unknown;
 		/** Set by a handler whose request can write no outbox events: nothing to dispatch after it. */
 		writesNoEvents?: boolean;
-		/** The Idempotency-Key this mutation holds, claimed by the idempotency middleware. */
+		/** The mutation's Idempotency-Key (idempotency middleware): claimed before the handler, or answered in its commit. */
 		idempotencyKey?: RequestKey;
 		/** The problem code of the error response, for middleware that runs after the handler. */
 		errorCode?: ErrorCode;

@@ -1,14 +1,41 @@
-// The statements behind `Idempotency-Key` (middleware/idempotency.ts), shared with the account object,
-// which completes a key in the same batch as the operation it answers for.
+// `Idempotency-Key` (ARCHITECTURE.md conventions). A request's key is either held (claimed before the
+// handler runs, answered by the middleware after it) or answered in the commit batch of the operation
+// itself, with no claim first: that batch inserts the answer, and fails whole if another request holds
+// or answered the key meanwhile. Shared by the middleware, the route base class and the account object.
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
+import { isUniqueViolationIn } from "./dbErrors";
+import { AppError } from "./errors";
 
-/** A key the request holds (claimed, not yet completed), in its scope: the tenant, or "operator". */
-export type HeldKey = { scope: string; key: string };
+/** A key and what answering it records: its scope (the tenant, or "operator"), the request's hash and times. */
+export type KeyTerms = {
+	scope: string;
+	key: string;
+	requestHash: string;
+	now: string;
+	lockedUntil: string;
+	expiresAt: string;
+};
 
-/** The key an HTTP request holds; `completedInBatch` once an operation stored the response with its own commit. */
-export type RequestKey = HeldKey & { completedInBatch: boolean };
+/**
+ * The key of an HTTP request and how far the request got with it: `held` once claimed before the
+ * handler, `answered` once an operation stored the response in its own commit, `taken` when another
+ * request's answer (or its hold) is what this request answers with.
+ */
+export type RequestKey = KeyTerms & { held: boolean; answered: boolean; taken: boolean };
+
+/** The terms alone, as an operation elsewhere (the account object) gets them. */
+export const keyTermsOf = ({ scope, key, requestHash, now, lockedUntil, expiresAt }: KeyTerms): KeyTerms => ({
+	scope,
+	key,
+	requestHash,
+	now,
+	lockedUntil,
+	expiresAt,
+});
 
 /** What a replay of the key answers: the first response's status, replayed headers and body. */
 export type StoredResponse = { status: number; headers: Record<string, string>; body: string };
@@ -20,8 +47,16 @@ export const responseOf = (stored: StoredResponse) =>
 /** A value bound per use, where drizzle's types take SQL but not a bare placeholder. */
 const bound = (name: string) => sql`${sql.placeholder(name)}`;
 
+const thisKey = and(
+	eq(idempotencyKeys.tenantId, sql.placeholder("scope")),
+	eq(idempotencyKeys.key, sql.placeholder("key")),
+);
+
+/** A stored key this request may take over: expired, or left in progress by a holder of the same request that died. */
+const takeable = sql`(${idempotencyKeys.expiresAt} <= ${bound("now")} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedUntil} <= ${bound("now")} and ${idempotencyKeys.requestHash} = ${bound("requestHash")}))`;
+
 /** Claims a key: inserts it, or takes over one that expired or whose holder died. Built once. */
-export const claimKey = preparedQuery((db) => {
+const claimKey = preparedQuery((db) => {
 	const now = bound("now");
 	const requestHash = bound("requestHash");
 	const lockedUntil = bound("lockedUntil");
@@ -49,51 +84,166 @@ export const claimKey = preparedQuery((db) => {
 				lockedUntil,
 				expiresAt,
 			},
-			setWhere: sql`${idempotencyKeys.expiresAt} <= ${now} or (${idempotencyKeys.state} = 'in_progress' and ${idempotencyKeys.lockedUntil} <= ${now} and ${idempotencyKeys.requestHash} = ${requestHash})`,
+			setWhere: takeable,
 		})
 		.returning({ key: idempotencyKeys.key });
 });
 
-/** A key's completion, prepared once for the way its stored body is written. */
-const completion = (body: SQL) =>
-	preparedQuery((db) =>
-		db
-			.update(idempotencyKeys)
-			.set({
-				state: "completed",
-				responseStatus: bound("status"),
-				responseBody: body,
-				responseHeaders: bound("headers"),
-			})
-			.where(
-				and(eq(idempotencyKeys.tenantId, sql.placeholder("scope")), eq(idempotencyKeys.key, sql.placeholder("key"))),
-			),
-	);
+const storedKey = preparedQuery((db) => db.select().from(idempotencyKeys).where(thisKey));
 
-export type Completion = ReturnType<typeof completion>;
+const releaseStatement = preparedQuery((db) => db.delete(idempotencyKeys).where(thisKey));
 
-const asSent = completion(bound("body"));
+/** Claims the request's key before its handler runs; a key held or answered by another request answers instead. */
+export async function holdKey(db: Database, requestKey: RequestKey): Promise<void> {
+	const [claimed] = await db.batch([claimKey(db, requestKey)]);
+	if (claimed.length === 0) await answerTakenKey(db, requestKey);
+	requestKey.held = true;
+}
+
+/** Gives a held key up, so the request can be retried with it. */
+export const releaseKey = (db: Database, held: KeyTerms) => db.batch([releaseStatement(db, held)]);
 
 /**
- * A completion that sets one field of the stored body from SQL, for a value the same batch assigns (an
- * invoice's number): `value` reads its own placeholders, filled from `completeKey`'s `values`.
+ * Answers a request whose key another request holds or answered: the stored response again (marked
+ * `Idempotent-Replayed`, thrown as a ready response), or a problem when the requests differ or the
+ * first still runs. Never returns.
  */
-export const completionFilling = (path: string, value: SQL) =>
-	completion(sql`json_set(${sql.placeholder("body")}, ${path}, ${value})`);
-
-/** Stores the response a held key replays from now on, as sent or as `how` fills it in. */
-export function completeKey(
-	db: Database,
-	held: HeldKey,
-	response: StoredResponse,
-	how: { completion: Completion; values?: Record<string, unknown> } = { completion: asSent },
-) {
-	return how.completion(db, {
-		...how.values,
-		scope: held.scope,
-		key: held.key,
-		status: response.status,
-		body: response.body,
-		headers: JSON.stringify(response.headers),
+export async function answerTakenKey(db: Database, requestKey: RequestKey): Promise<never> {
+	requestKey.taken = true;
+	const [[existing]] = await db.batch([storedKey(db, requestKey)]);
+	if (!existing) throw new AppError("idempotency_in_progress", "The idempotency key was released; retry.");
+	if (existing.requestHash !== requestKey.requestHash) {
+		throw new AppError(
+			"idempotency_key_reused",
+			"This Idempotency-Key was already used with a different request (method, path or body).",
+		);
+	}
+	if (existing.state === "in_progress") {
+		throw new AppError("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.", {
+			headers: { "Retry-After": "1" },
+		});
+	}
+	// Thrown as Hono's ready response: the error handler sends it as it is.
+	const status = (existing.responseStatus ?? 200) as ContentfulStatusCode;
+	throw new HTTPException(status, {
+		res: new Response(existing.responseBody, {
+			status,
+			headers: { ...existing.responseHeaders, "Idempotent-Replayed": "true" },
+		}),
 	});
+}
+
+/** A key held by this request: its answer replaces the claim. */
+const completion = preparedQuery((db) =>
+	db
+		.update(idempotencyKeys)
+		.set({
+			state: "completed",
+			responseStatus: bound("status"),
+			responseBody: bound("body"),
+			responseHeaders: bound("headers"),
+		})
+		.where(thisKey),
+);
+
+/** Stores the response a held key replays from now on. */
+export const completeKey = (db: Database, held: KeyTerms, response: StoredResponse) =>
+	completion(db, { ...held, status: response.status, body: response.body, headers: JSON.stringify(response.headers) });
+
+/** Whether the key is in use by another request (a row), for an operation to check among its first reads. */
+const keyInUseStatement = preparedQuery((db) =>
+	db
+		.select({ key: idempotencyKeys.key })
+		.from(idempotencyKeys)
+		.where(and(thisKey, sql`not ${takeable}`)),
+);
+
+/** `keyInUseStatement` for an operation that may have no key: then it finds nothing. */
+export const keyInUse = (db: Database, key: KeyTerms | undefined) =>
+	keyInUseStatement(db, key ?? { scope: "", key: "", now: "", requestHash: "" });
+
+const freeTakeable = preparedQuery((db) => db.delete(idempotencyKeys).where(and(thisKey, takeable)));
+
+/** An answer inserted by an operation's own batch, prepared once for the way its stored body is written. */
+const answer = (body: SQL) =>
+	preparedQuery((db) =>
+		db.insert(idempotencyKeys).values({
+			tenantId: sql.placeholder("scope"),
+			key: sql.placeholder("key"),
+			requestHash: bound("requestHash"),
+			state: "completed",
+			responseStatus: bound("status"),
+			responseBody: body,
+			responseHeaders: bound("headers"),
+			createdAt: bound("now"),
+			lockedUntil: bound("now"),
+			expiresAt: bound("expiresAt"),
+		}),
+	);
+
+export type Answer = ReturnType<typeof answer>;
+
+const asSent = answer(bound("body"));
+
+/**
+ * An answer that sets one field of the stored body from SQL, for a value the same batch assigns (an
+ * invoice's number): `value` reads its own placeholders, filled from `answerKey`'s `values`.
+ */
+export const answerFilling = (path: string, value: SQL) =>
+	answer(sql`json_set(${sql.placeholder("body")}, ${path}, ${value})`);
+
+/**
+ * The statements that store a key's answer in an operation's own batch: a takeable stored key goes
+ * first, then the insert fails the whole batch if another request holds or answered the key.
+ */
+export function answerKey(
+	db: Database,
+	key: KeyTerms,
+	response: StoredResponse,
+	how: { answer: Answer; values?: Record<string, unknown> } = { answer: asSent },
+) {
+	return [
+		freeTakeable(db, key),
+		how.answer(db, {
+			...how.values,
+			...key,
+			status: response.status,
+			body: response.body,
+			headers: JSON.stringify(response.headers),
+		}),
+	] as const;
+}
+
+/** The batch failed because another request took the key between the operation's reads and its commit. */
+export const isKeyTaken = (error: unknown) => isUniqueViolationIn(error, "idempotency_keys");
+
+/** What an operation returns when another request holds or answered the request's key. */
+export const KEY_TAKEN = "key taken";
+
+/** What an operation that may answer the request's key returns: its value, and whether its batch stored the answer. */
+export type Answered<T> = { value: T; keyAnswered: boolean } | typeof KEY_TAKEN;
+
+/** An operation's answer, or `KEY_TAKEN` when its commit failed because another request took the key meanwhile. */
+export const orKeyTaken = <T>(operation: Promise<Answered<T>>): Promise<Answered<T>> =>
+	operation.catch((error) => {
+		if (isKeyTaken(error)) return KEY_TAKEN;
+		throw error;
+	});
+
+/**
+ * Runs an operation that may answer `requestKey` in its own batch; when another request holds or
+ * answered the key (found by the operation's reads, or by its commit failing), that is the answer.
+ */
+export async function answeringKey<T>(
+	db: Database,
+	requestKey: RequestKey | undefined,
+	operation: () => Promise<Answered<T>>,
+): Promise<T> {
+	const answered = await orKeyTaken(operation());
+	if (answered === KEY_TAKEN) {
+		if (!requestKey) throw new Error("an operation without a key found it taken");
+		return answerTakenKey(db, requestKey);
+	}
+	if (requestKey && answered.keyAnswered) requestKey.answered = true;
+	return answered.value;
 }

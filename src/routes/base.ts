@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Permission } from "../domain/permissions";
 import type { AppContext } from "../lib/context";
 import { AppError } from "../lib/errors";
+import { holdKey } from "../lib/idempotency";
 import { problemResponse } from "../schemas/common";
 import { fieldErrorsOf } from "../schemas/validation";
 
@@ -30,6 +31,11 @@ const validatorsByRoute = new WeakMap<object, z.ZodObject>();
 
 export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	abstract readonly access: Access;
+	/**
+	 * The route stores the answer to the request's Idempotency-Key in its own commit batch (`answerKey`),
+	 * so the key is not claimed first: one D1 round trip less.
+	 */
+	protected readonly answersKeyInCommit: boolean = false;
 
 	override getSchema(): OpenAPIRouteSchema {
 		let schema = schemasByRoute.get(this.constructor);
@@ -61,6 +67,8 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 
 	override async execute(c: AppContext) {
 		authorize(c, this.access);
+		const requestKey = c.get("idempotencyKey");
+		if (requestKey && !this.answersKeyInCommit) await holdKey(c.get("db"), requestKey);
 		return super.execute(c);
 	}
 

@@ -275,6 +275,127 @@ describe("Idempotency-Key", () => {
 		expect((await api("/v1/billing/invoices", { key })).body.data).toHaveLength(1);
 	});
 
+	describe("answered in the operation's own commit (payments, invoice creation)", () => {
+		const payment = (customerId: string) => ({
+			customer_id: customerId,
+			amount: 700,
+			currency: "EUR",
+			payment_method: "bank_transfer",
+		});
+		const draft = (customerId: string) => ({
+			customer_id: customerId,
+			items: [{ description: "Hours", quantity: "2", unit_price: 5_000 }],
+		});
+		/** Exactly one request ran; every other one answered with its stored response, replayed. */
+		function expectOneRanOthersReplayed(results: Awaited<ReturnType<typeof api>>[]) {
+			const ran = results.filter((r) => r.headers.get("idempotent-replayed") === null);
+			expect(ran, results.map((r) => `${r.status} ${r.text}`).join(" / ")).toHaveLength(1);
+			for (const other of results.filter((r) => r !== ran[0])) {
+				expect(other.status).toBe(201);
+				expect(other.headers.get("idempotent-replayed")).toBe("true");
+				expect(other.text).toBe(ran[0]?.text);
+			}
+		}
+
+		it("replays concurrent retries of a payment: the account finds the key answered", async () => {
+			const { key } = await newTenant();
+			const customer = await newCustomer(key);
+			const results = await Promise.all(
+				Array.from({ length: 6 }, () =>
+					api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("pay-burst") }),
+				),
+			);
+			expectOneRanOthersReplayed(results);
+			expect((await api("/v1/billing/payments", { key })).body.data).toHaveLength(1);
+		});
+
+		it("replays concurrent retries of a draft: the losing commits fail on the key and replay the winner", async () => {
+			const { key, tenantId } = await newTenant();
+			const customer = await newCustomer(key);
+			const results = await Promise.all(
+				Array.from({ length: 6 }, () =>
+					api("/v1/billing/invoices", { key, body: draft(customer.id), headers: idem("draft-burst") }),
+				),
+			);
+			expectOneRanOthersReplayed(results);
+			expect((await api("/v1/billing/invoices", { key })).body.data).toHaveLength(1);
+			expect((await storedAnswer(tenantId, "draft-burst"))?.body).toBe(results[0]?.text);
+		});
+
+		it("shares keys with the routes that claim them: a key used by either is refused to the other", async () => {
+			const { key } = await newTenant();
+			const customer = await newCustomer(key);
+			await api("/v1/billing/customers", { key, body: { name: "First" }, headers: idem("shared-a") });
+			const paid = await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("shared-a") });
+			expectProblemDocument(paid, 422, "idempotency_key_reused");
+			expect((await api("/v1/billing/payments", { key })).body.data).toHaveLength(0);
+
+			expect(
+				(await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("shared-b") })).status,
+			).toBe(201);
+			const created = await api("/v1/billing/customers", { key, body: { name: "Second" }, headers: idem("shared-b") });
+			expectProblemDocument(created, 422, "idempotency_key_reused");
+			const invoiced = await api("/v1/billing/invoices", { key, body: draft(customer.id), headers: idem("shared-b") });
+			expectProblemDocument(invoiced, 422, "idempotency_key_reused");
+		});
+
+		it("lets exactly one of a payment and a customer creation racing for one key run", async () => {
+			const { key } = await newTenant();
+			const customer = await newCustomer(key);
+			for (let round = 0; round < 5; round++) {
+				const headers = idem(`race-${round}`);
+				const results = await Promise.all([
+					api("/v1/billing/payments", { key, body: payment(customer.id), headers }),
+					api("/v1/billing/customers", { key, body: { name: `Racer ${round}` }, headers }),
+				]);
+				const ran = results.filter((r) => r.status === 201);
+				expect(ran, results.map((r) => `${r.status} ${r.text}`).join(" / ")).toHaveLength(1);
+				const refused = results.find((r) => r.status !== 201);
+				expect([409, 422]).toContain(refused?.status);
+			}
+			const payments = (await api("/v1/billing/payments", { key })).body.data.length;
+			expect(payments + (await customerCount(key)) - 1).toBe(5);
+		});
+
+		it("neither claims nor stores the key of a request that fails validation; answers 409 while the key is held", async () => {
+			const { key, tenantId } = await newTenant();
+			const customer = await newCustomer(key);
+			const bad = await api("/v1/billing/payments", {
+				key,
+				body: { ...payment(customer.id), amount: -1 },
+				headers: idem("pay-fix"),
+			});
+			expectProblemDocument(bad, 422, "validation_failed");
+			expect(await storedAnswer(tenantId, "pay-fix")).toBe(null);
+			const fixed = await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("pay-fix") });
+			expect(fixed.status).toBe(201);
+			expect(fixed.headers.get("idempotent-replayed")).toBe(null);
+
+			// The first request as if still running, its lock held: a retry answers 409 and records nothing.
+			await setIdempotencyRow(tenantId, "pay-fix", {
+				state: "in_progress",
+				response_status: null,
+				response_body: null,
+				locked_until: "2999-01-01T00:00:00.000Z",
+			});
+			const busy = await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("pay-fix") });
+			expectProblemDocument(busy, 409, "idempotency_in_progress");
+			expect(busy.headers.get("retry-after")).toBe("1");
+			expect((await api("/v1/billing/payments", { key })).body.data).toHaveLength(1);
+		});
+
+		it("takes over an expired key in the commit that answers it", async () => {
+			const { key, tenantId } = await newTenant();
+			const customer = await newCustomer(key);
+			await api("/v1/billing/customers", { key, body: { name: "Long ago" }, headers: idem("pay-expired") });
+			await setIdempotencyRow(tenantId, "pay-expired", { expires_at: "2000-01-01T00:00:00.000Z" });
+			const paid = await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("pay-expired") });
+			expect(paid.status).toBe(201);
+			expect(paid.headers.get("idempotent-replayed")).toBe(null);
+			expect(await storedAnswer(tenantId, "pay-expired")).toMatchObject({ state: "completed", body: paid.text });
+		});
+	});
+
 	it("replays PATCH and DELETE instead of re-running them", async () => {
 		const { key } = await newTenant();
 		const customer = await newCustomer(key);

@@ -7,6 +7,7 @@ import { ApiRoute } from "../base";
 
 export class InvoiceCreate extends ApiRoute {
 	readonly access = "invoices:write";
+	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Create an invoice",
@@ -23,7 +24,11 @@ export class InvoiceCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const invoice = await createInvoice({ ctx: tenantContext(c), input: body, heldKey: c.get("idempotencyKey") });
+		const invoice = await createInvoice({
+			ctx: tenantContext(c),
+			input: body,
+			idempotencyKey: c.get("idempotencyKey"),
+		});
 		return responseOf(invoiceCreatedResponse(invoice));
 	}
 }

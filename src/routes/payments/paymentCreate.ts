@@ -7,6 +7,7 @@ import { ApiRoute } from "../base";
 
 export class PaymentCreate extends ApiRoute {
 	readonly access = "payments:write";
+	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Payments"],
 		summary: "Record a payment",
@@ -25,8 +26,12 @@ export class PaymentCreate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		const requestKey = c.req.header("idempotency-key") ?? null;
-		const heldKey = c.get("idempotencyKey");
-		const payment = await recordPayment({ ctx: tenantContext(c), input: body, requestKey, heldKey });
+		const payment = await recordPayment({
+			ctx: tenantContext(c),
+			input: body,
+			requestKey,
+			idempotencyKey: c.get("idempotencyKey"),
+		});
 		return responseOf(paymentRecordedResponse(payment));
 	}
 }

@@ -6,7 +6,7 @@ import type { Env } from "../../env";
 import { fixedClock } from "../../lib/clock";
 import type { Actor, ServiceContext } from "../../lib/context";
 import { AppError, type ErrorCode, type FieldError } from "../../lib/errors";
-import type { HeldKey, RequestKey } from "../../lib/idempotency";
+import { type Answered, answeringKey, type KeyTerms, keyTermsOf, type RequestKey } from "../../lib/idempotency";
 import { createLogger } from "../../lib/logger";
 
 /** What every account operation carries: who asks, for which account, and the request's business time. */
@@ -57,24 +57,20 @@ export async function callAccount<I, T>(
 	return result.value;
 }
 
-/** What an operation answers when it may store the response for the request's Idempotency-Key itself. */
-export type Answered<T> = { value: T; keyCompleted: boolean };
-
 /**
- * `callAccount` for an operation that stores the response for the request's held Idempotency-Key in
- * its own commit batch: the idempotency middleware then has nothing left to store.
+ * `callAccount` for an operation that stores the answer to the request's Idempotency-Key in its own
+ * commit batch (`answerKey`): it gets the key's terms, and another request's answer comes back instead
+ * when the key turns out to be taken.
  */
-export async function callAccountAnswering<I, T>(
+export function callAccountAnswering<I, T>(
 	ctx: ServiceContext,
 	customerId: string,
-	call: AccountCall<I & { heldKey?: HeldKey }, Answered<T>>,
+	call: AccountCall<I & { key?: KeyTerms }, Answered<T>>,
 	input: I,
 	requestKey: RequestKey | undefined,
 ): Promise<T> {
-	const heldKey = requestKey && { scope: requestKey.scope, key: requestKey.key };
-	const { value, keyCompleted } = await callAccount(ctx, customerId, call, { ...input, heldKey });
-	if (requestKey && keyCompleted) requestKey.completedInBatch = true;
-	return value;
+	const key = requestKey && keyTermsOf(requestKey);
+	return answeringKey(ctx.db, requestKey, () => callAccount(ctx, customerId, call, { ...input, key }));
 }
 
 /** Inside the object: run an operation, and return its business failure instead of throwing it. */

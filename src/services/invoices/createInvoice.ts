@@ -7,14 +7,19 @@ import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { etagFor } from "../../lib/etag";
 import {
-	completeKey,
-	completionFilling,
-	type HeldKey,
+	type Answered,
+	answerFilling,
+	answeringKey,
+	answerKey,
+	KEY_TAKEN,
+	type KeyTerms,
+	keyInUse,
+	keyTermsOf,
 	type RequestKey,
 	type StoredResponse,
 } from "../../lib/idempotency";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
-import { type Answered, callAccountAnswering } from "../accounts/accountClient";
+import { callAccountAnswering } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
@@ -30,9 +35,12 @@ import { presentInvoice, todayOf } from "./presentInvoice";
 
 async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
 	const [[customer]] = await ctx.db.batch([customerRowQuery(ctx, customerId)]);
-	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customerId}' exists`);
-	return customer;
+	return customer ?? missingCustomer(customerId);
 }
+
+const missingCustomer = (customerId: string) => {
+	throw fieldInvalid("body", "customer_id", `no customer '${customerId}' exists`);
+};
 
 /**
  * Creates a draft, or with `finalize` creates and issues it in one batch inside the customer's account
@@ -42,13 +50,13 @@ export async function createInvoice({
 	ctx,
 	input,
 	sourceRef = null,
-	heldKey,
+	idempotencyKey,
 }: {
 	ctx: ServiceContext;
 	input: InvoiceCreateInput;
 	sourceRef?: string | null;
-	/** The request's Idempotency-Key: issuing stores the response for it in its own batch. */
-	heldKey?: RequestKey;
+	/** The request's Idempotency-Key: the invoice's commit stores the answer to it in the same batch. */
+	idempotencyKey?: RequestKey;
 }) {
 	if (input.finalize) {
 		// The account object reads the customer with what issuing needs: no round trip of its own here.
@@ -57,25 +65,35 @@ export async function createInvoice({
 			input.customer_id,
 			(account, request) => account.createFinalizedInvoice(request),
 			{ input, sourceRef },
-			heldKey,
+			idempotencyKey,
 		);
 	}
 	const { customer_id, finalize, ...fields } = input;
-	const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
-	return commitNewInvoice(ctx, { detail, finalize: false });
+	const key = idempotencyKey && keyTermsOf(idempotencyKey);
+	return answeringKey(ctx.db, idempotencyKey, async () => {
+		const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
+		return { value: await commitNewInvoice(ctx, { detail, finalize: false, key }), keyAnswered: key !== undefined };
+	});
 }
 
-/** Inside the account object: the customer and what issuing reads in one round trip, then one commit. */
+/**
+ * Inside the account object: whether the request's Idempotency-Key is taken, the customer and what
+ * issuing reads, in one round trip; then one commit.
+ */
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
-	{ input, sourceRef, heldKey }: { input: InvoiceCreateInput; sourceRef: string | null; heldKey?: HeldKey },
+	{ input, sourceRef, key }: { input: InvoiceCreateInput; sourceRef: string | null; key?: KeyTerms },
 ): Promise<Answered<InvoiceResource>> {
 	const { customer_id, finalize, ...fields } = input;
-	const [[customer], ...issuingRows] = await ctx.db.batch([customerRowQuery(ctx, customer_id), ...issuingQueries(ctx)]);
-	if (!customer) throw fieldInvalid("body", "customer_id", `no customer '${customer_id}' exists`);
-	const detail = buildDraft(ctx, customer, fields, sourceRef);
-	const invoice = await commitNewInvoice(ctx, { detail, finalize: true, heldKey }, issuingFrom(issuingRows));
-	return { value: invoice, keyCompleted: heldKey !== undefined };
+	const [keyTaken, [customer], ...issuingRows] = await ctx.db.batch([
+		keyInUse(ctx.db, key),
+		customerRowQuery(ctx, customer_id),
+		...issuingQueries(ctx),
+	]);
+	if (keyTaken[0]) return KEY_TAKEN;
+	const detail = buildDraft(ctx, customer ?? missingCustomer(customer_id), fields, sourceRef);
+	const invoice = await commitNewInvoice(ctx, { detail, finalize: true, key }, issuingFrom(issuingRows));
+	return { value: invoice, keyAnswered: key !== undefined };
 }
 
 /** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
@@ -131,32 +149,35 @@ export async function newInvoiceStatements(
 
 /**
  * Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch,
- * which also stores the response for `heldKey`. The invoice is presented as written: only its number,
- * the database's to assign, is read back (and set into the stored response by the batch itself).
+ * which also stores the answer to the request's Idempotency-Key (`key`). The invoice is presented as
+ * written: only its number, the database's to assign, is read back (and set into the stored answer by
+ * the batch itself).
  */
 export async function commitNewInvoice(
 	ctx: ServiceContext,
-	{ detail, finalize, heldKey }: { detail: InvoiceDetail; finalize: boolean; heldKey?: HeldKey },
+	{ detail, finalize, key }: { detail: InvoiceDetail; finalize: boolean; key?: KeyTerms },
 	issuing?: Issuing,
 ) {
 	const today = todayOf(ctx.clock.now());
 	const prepared = await newInvoiceStatements(ctx, detail, finalize, issuing);
 	const issued = prepared.issued;
 	if (!issued) {
-		await runInvoiceBatch(ctx, detail, prepared.statements);
-		return presentInvoice(detail, today);
+		const draft = presentInvoice(detail, today);
+		await runInvoiceBatch(ctx, detail, [
+			...prepared.statements,
+			...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(draft)) : []),
+		]);
+		return draft;
 	}
 	const unnumbered = presentInvoice({ ...detail, invoice: issued.after }, today);
 	const results = await runInvoiceBatch(ctx, detail, [
 		...prepared.statements,
 		numberOfInvoice(ctx.db, { tenantId: ctx.tenantId, id: detail.invoice.id }),
-		...(heldKey
-			? [
-					completeKey(ctx.db, heldKey, invoiceCreatedResponse(unnumbered), {
-						completion: completionWithNumber,
-						values: { tenantId: ctx.tenantId, id: detail.invoice.id },
-					}),
-				]
+		...(key
+			? answerKey(ctx.db, key, invoiceCreatedResponse(unnumbered), {
+					answer: answerWithNumber,
+					values: { tenantId: ctx.tenantId, id: detail.invoice.id },
+				})
 			: []),
 	]);
 	const [numbered] = results[prepared.statements.length] as { number: string | null }[];
@@ -167,8 +188,8 @@ const invoiceById = and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(i
 
 const numberOfInvoice = preparedQuery((db) => db.select({ number: invoices.number }).from(invoices).where(invoiceById));
 
-/** The stored response of a created invoice gets the number the same batch assigned it. */
-const completionWithNumber = completionFilling(
+/** The stored answer of a created invoice gets the number the same batch assigned it. */
+const answerWithNumber = answerFilling(
 	"$.number",
 	sql`(select ${invoices.number} from ${invoices} where ${invoiceById})`,
 );

@@ -5,10 +5,18 @@ import { allocateOldestDueFirst } from "../../domain/allocation";
 import { paymentReceived } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid } from "../../lib/errors";
-import { completeKey, type HeldKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
+import {
+	type Answered,
+	answerKey,
+	KEY_TAKEN,
+	type KeyTerms,
+	keyInUse,
+	type RequestKey,
+	type StoredResponse,
+} from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import { type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
-import { type Answered, callAccountAnswering } from "../accounts/accountClient";
+import { callAccountAnswering } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { type InvoiceRow, invoiceRowQuery } from "../invoices/loadInvoice";
@@ -18,20 +26,20 @@ import { presentPaymentById } from "./loadPayment";
 import { checkPayable, openInvoicesReachedBy } from "./openInvoices";
 import { moveAllocations } from "./paymentStatements";
 
-type RecordInput = PaymentCreateInput & { requestKey: string | null; heldKey?: HeldKey };
+type RecordInput = PaymentCreateInput & { requestKey: string | null; key?: KeyTerms };
 
 /** Records money received, inside the customer's account object so it never over-applies. */
 export async function recordPayment({
 	ctx,
 	input,
 	requestKey,
-	heldKey,
+	idempotencyKey,
 }: {
 	ctx: ServiceContext;
 	input: PaymentCreateInput;
 	requestKey: string | null;
-	/** The request's Idempotency-Key: the commit stores the response for it in the same batch. */
-	heldKey?: RequestKey;
+	/** The request's Idempotency-Key: the commit stores the answer to it in the same batch. */
+	idempotencyKey?: RequestKey;
 }) {
 	// The account object checks the customer in its own first read: no round trip of its own here.
 	return callAccountAnswering(
@@ -39,7 +47,7 @@ export async function recordPayment({
 		input.customer_id,
 		(account, request) => account.recordPayment(request),
 		{ ...input, requestKey },
-		heldKey,
+		idempotencyKey,
 	);
 }
 
@@ -61,14 +69,16 @@ const paymentByRequestKey = preparedQuery((db) =>
 
 /**
  * Inside the account object, where time spent is time every other request of the account waits: the
- * reads it needs go in one round trip, and the commit in one more, with the response for the request's
- * Idempotency-Key. The response is the payment as the batch writes it (no read back).
+ * reads it needs go in one round trip (whether the request's Idempotency-Key is taken among them), and
+ * the commit in one more, with the answer for the key. The response is the payment as the batch writes
+ * it (no read back).
  */
 export async function commitRecordPayment(
 	ctx: ServiceContext,
 	input: RecordInput,
 ): Promise<Answered<PresentedPayment>> {
-	const [customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
+	const [keyTaken, customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
+		keyInUse(ctx.db, input.key),
 		customerRowQuery(ctx, input.customer_id),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
 		input.invoice_id
@@ -76,10 +86,11 @@ export async function commitRecordPayment(
 			: openInvoicesReachedBy(ctx, input.customer_id, input.currency, input.amount),
 		...chartQueries(ctx),
 	]);
+	if (keyTaken[0]) return KEY_TAKEN;
 	if (!customer[0]) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0])
-		return { value: await presentPaymentById(ctx, earlier[0].id), keyCompleted: false };
+		return { value: await presentPaymentById(ctx, earlier[0].id), keyAnswered: false };
 	const targets: Pick<InvoiceRow, "id" | "dueDate" | "balance" | "fxRate">[] = input.invoice_id
 		? [
 				checkPayable(
@@ -164,7 +175,7 @@ export async function commitRecordPayment(
 				after: { balance: 0, paid_by: payment.id },
 			}),
 		),
-		...(input.heldKey ? [completeKey(ctx.db, input.heldKey, paymentRecordedResponse(recorded))] : []),
+		...(input.key ? answerKey(ctx.db, input.key, paymentRecordedResponse(recorded)) : []),
 	]);
-	return { value: recorded, keyCompleted: input.heldKey !== undefined };
+	return { value: recorded, keyAnswered: input.key !== undefined };
 }
