@@ -247,3 +247,14 @@ export async function answeringKey<T>(
 	if (requestKey && answered.keyAnswered) requestKey.answered = true;
 	return answered.value;
 }
+
+/** `answeringKey` for an operation whose one batch, run here, stores the answer whenever the request has a key. */
+export const answeringInBatch = <T>(
+	db: Database,
+	requestKey: RequestKey | undefined,
+	operation: (key: KeyTerms | undefined) => Promise<T>,
+) =>
+	answeringKey(db, requestKey, async () => {
+		const key = requestKey && keyTermsOf(requestKey);
+		return { value: await operation(key), keyAnswered: key !== undefined };
+	});

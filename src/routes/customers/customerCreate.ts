@@ -1,13 +1,14 @@
 import type { AppContext } from "../../lib/context";
 import { tenantContext } from "../../lib/context";
-import { etagFor } from "../../lib/etag";
+import { responseOf } from "../../lib/idempotency";
 import { contentJson } from "../../schemas/common";
-import { customerCreateBody, customerSchema, presentCustomer } from "../../schemas/customer";
-import { createCustomer } from "../../services/customers/createCustomer";
+import { customerCreateBody, customerSchema } from "../../schemas/customer";
+import { createCustomer, customerCreatedResponse } from "../../services/customers/createCustomer";
 import { ApiRoute } from "../base";
 
 export class CustomerCreate extends ApiRoute {
 	readonly access = "customers:write";
+	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Customers"],
 		summary: "Create a billing account",
@@ -18,10 +19,7 @@ export class CustomerCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const row = await createCustomer({ ctx: tenantContext(c), input: body });
-		return c.json(presentCustomer(row), 201, {
-			ETag: etagFor(row.version),
-			Location: `/v1/billing/customers/${row.id}`,
-		});
+		const row = await createCustomer({ ctx: tenantContext(c), input: body, idempotencyKey: c.get("idempotencyKey") });
+		return responseOf(customerCreatedResponse(row));
 	}
 }

@@ -1,12 +1,53 @@
 import { eq } from "drizzle-orm";
 import { customers, tenants } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
+import { etagFor } from "../../lib/etag";
+import { answeringInBatch, answerKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
 import { loadTestClock } from "../testClocks/testClocks";
 
-export async function createCustomer({ ctx, input }: { ctx: ServiceContext; input: CustomerCreateInput }) {
+type CustomerRow = typeof customers.$inferSelect;
+
+/** The HTTP answer to a created customer, as sent and as stored for its Idempotency-Key. */
+export const customerCreatedResponse = (row: CustomerRow): StoredResponse => ({
+	status: 201,
+	headers: {
+		"content-type": "application/json",
+		etag: etagFor(row.version),
+		location: `/v1/billing/customers/${row.id}`,
+	},
+	body: JSON.stringify(presentCustomer(row)),
+});
+
+/** Creates a customer in one batch, which also stores the answer to the request's Idempotency-Key. */
+export function createCustomer({
+	ctx,
+	input,
+	idempotencyKey,
+}: {
+	ctx: ServiceContext;
+	input: CustomerCreateInput;
+	idempotencyKey?: RequestKey;
+}) {
+	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
+		const row = await newCustomer(ctx, input);
+		await ctx.db.batch([
+			ctx.db.insert(customers).values(row),
+			...changeStatements(ctx, {
+				action: "customer.created",
+				target: { type: "customer", id: row.id },
+				before: null,
+				after: presentCustomer(row),
+			}),
+			...(key ? answerKey(ctx.db, key, customerCreatedResponse(row)) : []),
+		]);
+		return row;
+	});
+}
+
+async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Promise<CustomerRow> {
 	const currency =
 		input.currency ??
 		(await ctx.db.select({ currency: tenants.defaultCurrency }).from(tenants).where(eq(tenants.id, ctx.tenantId)).get())
@@ -14,7 +55,7 @@ export async function createCustomer({ ctx, input }: { ctx: ServiceContext; inpu
 		"USD";
 	if (input.test_clock_id) await loadTestClock(ctx, input.test_clock_id, "test_clock_id");
 	const now = ctx.clock.now().toISOString();
-	const row: typeof customers.$inferSelect = {
+	return {
 		id: newId("customer"),
 		tenantId: ctx.tenantId,
 		name: input.name,
@@ -33,14 +74,4 @@ export async function createCustomer({ ctx, input }: { ctx: ServiceContext; inpu
 		updatedAt: now,
 		deletedAt: null,
 	};
-	await ctx.db.batch([
-		ctx.db.insert(customers).values(row),
-		...changeStatements(ctx, {
-			action: "customer.created",
-			target: { type: "customer", id: row.id },
-			before: null,
-			after: presentCustomer(row),
-		}),
-	]);
-	return row;
 }

@@ -9,12 +9,11 @@ import { etagFor } from "../../lib/etag";
 import {
 	type Answered,
 	answerFilling,
-	answeringKey,
+	answeringInBatch,
 	answerKey,
 	KEY_TAKEN,
 	type KeyTerms,
 	keyInUse,
-	keyTermsOf,
 	type RequestKey,
 	type StoredResponse,
 } from "../../lib/idempotency";
@@ -69,10 +68,9 @@ export async function createInvoice({
 		);
 	}
 	const { customer_id, finalize, ...fields } = input;
-	const key = idempotencyKey && keyTermsOf(idempotencyKey);
-	return answeringKey(ctx.db, idempotencyKey, async () => {
+	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
 		const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
-		return { value: await commitNewInvoice(ctx, { detail, finalize: false, key }), keyAnswered: key !== undefined };
+		return commitNewInvoice(ctx, { detail, finalize: false, key });
 	});
 }
 
