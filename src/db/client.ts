@@ -1,4 +1,4 @@
-import { fillPlaceholders, getTableColumns, getTableName, is, SQL } from "drizzle-orm";
+import { fillPlaceholders, getTableColumns, getTableName, is, SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { RunnableQuery } from "drizzle-orm/runnable-query";
@@ -131,6 +131,12 @@ export function insertRows<T extends SQLiteTable>(
 	}
 	return items;
 }
+
+/**
+ * A placeholder wrapped as SQL, for a prepared query's value where drizzle's types take SQL but not a
+ * bare placeholder (an update's `set`, a JSON column bound as text): bound as given, unencoded.
+ */
+export const bound = (name: string) => sql`${sql.placeholder(name)}`;
 
 type PreparableQuery = { prepare(): unknown; readonly _: { readonly result: unknown } };
 type PreparedForBatch = { query: BuiltQuery; stmt: D1PreparedStatement; mapResult: ResultMapper };

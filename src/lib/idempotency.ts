@@ -5,7 +5,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type Database, preparedQuery } from "../db/client";
+import { bound, type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { isUniqueViolationIn } from "./dbErrors";
 import { AppError } from "./errors";
@@ -43,9 +43,6 @@ export type StoredResponse = { status: number; headers: Record<string, string>; 
 /** The stored answer as an HTTP response: what a handler sends when it stored the answer itself. */
 export const responseOf = (stored: StoredResponse) =>
 	new Response(stored.body, { status: stored.status, headers: stored.headers });
-
-/** A value bound per use, where drizzle's types take SQL but not a bare placeholder. */
-const bound = (name: string) => sql`${sql.placeholder(name)}`;
 
 const thisKey = and(
 	eq(idempotencyKeys.tenantId, sql.placeholder("scope")),

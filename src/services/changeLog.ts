@@ -2,7 +2,7 @@
 // outbox event, in the same D1 batch as the change itself (ARCHITECTURE.md invariant 5).
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { insertRows, preparedQuery } from "../db/client";
+import { bound, insertRows, preparedQuery } from "../db/client";
 import { auditLog, creditNotes, invoices, outboxEvents } from "../db/schema";
 import type { ServiceContext } from "../lib/context";
 import { newId } from "../lib/ids";
@@ -27,7 +27,6 @@ export type Change = {
 function numberedInserts(table: typeof invoices | typeof creditNotes) {
 	const value = (name: string) => sql.placeholder(name);
 	// JSON columns get their text as bound (an unencoded placeholder): `before` stays SQL null when null.
-	const text = (name: string) => sql`${sql.placeholder(name)}`;
 	const numberOfTarget = sql`(select ${table.number} from ${table} where ${table.tenantId} = ${value("tenantId")} and ${table.id} = ${value("targetId")})`;
 	return {
 		audit: preparedQuery((db) =>
@@ -39,7 +38,7 @@ function numberedInserts(table: typeof invoices | typeof creditNotes) {
 				action: value("action"),
 				targetType: value("targetType"),
 				targetId: value("targetId"),
-				before: text("before"),
+				before: bound("before"),
 				after: sql`json_set(${value("after")}, '$.number', ${numberOfTarget})`,
 				requestId: value("requestId"),
 				createdAt: value("createdAt"),

@@ -2,7 +2,7 @@
 // the customer's subscriptions that is due by a date, oldest first, the account's periods in one batch.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { insertRows, runBatch } from "../../db/client";
+import { bound, type Database, insertRows, preparedQuery, runBatch } from "../../db/client";
 import {
 	coupons,
 	type customers,
@@ -350,18 +350,16 @@ async function billOne(
 								),
 						]
 					: []),
-				ctx.db
-					.update(subscriptions)
-					.set({
-						status: next.status,
-						currentPeriodStart: start,
-						currentPeriodEnd: period.end,
-						nextBillingDate: period.end,
-						couponPeriodsLeft,
-						version: next.version,
-						updatedAt: now,
-					})
-					.where(subscriptionWhere(ctx, sub.id)),
+				renewSubscription(ctx.db, {
+					tenantId: ctx.tenantId,
+					id: sub.id,
+					status: next.status,
+					start,
+					end: period.end,
+					couponPeriodsLeft,
+					version: next.version,
+					now,
+				}),
 				...changeStatements(ctx, {
 					action: current.status === "trialing" ? "subscription.trial_ended" : "subscription.renewed",
 					target: { type: "subscription", id: sub.id },
@@ -383,6 +381,22 @@ async function billOne(
 		current = next;
 	}
 }
+
+/** A billed period moves its subscription on: built once, as every period of every account does it. */
+const renewSubscription = preparedQuery((db) =>
+	db
+		.update(subscriptions)
+		.set({
+			status: bound("status"),
+			currentPeriodStart: bound("start"),
+			currentPeriodEnd: bound("end"),
+			nextBillingDate: bound("end"),
+			couponPeriodsLeft: bound("couponPeriodsLeft"),
+			version: bound("version"),
+			updatedAt: bound("now"),
+		})
+		.where(and(eq(subscriptions.tenantId, sql.placeholder("tenantId")), eq(subscriptions.id, sql.placeholder("id")))),
+);
 
 /** The statuses delinquency moves a subscription between. */
 const DELINQUENCY_STATUSES: SubscriptionRow["status"][] = ["active", "past_due", "unpaid"];
@@ -453,6 +467,72 @@ class BilledState {
 
 const UNPAID_STATUSES: InvoiceRow["status"][] = ["issued", "partially_paid"];
 
+/** The account's billable subscriptions (all, or the one named): what billing reads, built once. */
+const billableOfAccount = () =>
+	and(
+		eq(subscriptions.tenantId, sql.placeholder("tenantId")),
+		eq(subscriptions.customerId, sql.placeholder("customerId")),
+		sql`(${sql.placeholder("subscriptionId")} is null or ${subscriptions.id} = ${sql.placeholder("subscriptionId")})`,
+		inArray(subscriptions.status, BILLABLE_STATUSES),
+	);
+
+const billableColumn = (
+	db: Database,
+	column: typeof subscriptions.id | typeof subscriptions.planId | typeof subscriptions.couponId,
+) => db.select({ value: column }).from(subscriptions).where(billableOfAccount());
+
+const billableSubscriptions = preparedQuery((db) => db.select().from(subscriptions).where(billableOfAccount()));
+
+/** The oldest unpaid due date per billable subscription, as of `date`: before billing, and again after when read back. */
+const oldestUnpaidDue = preparedQuery((db) =>
+	db
+		.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
+		.from(subscriptionInvoices)
+		.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
+		.where(
+			and(
+				inArray(subscriptionInvoices.subscriptionId, billableColumn(db, subscriptions.id)),
+				inArray(invoices.status, UNPAID_STATUSES),
+				sql`${invoices.dueDate} < ${sql.placeholder("date")}`,
+			),
+		)
+		.groupBy(subscriptionInvoices.subscriptionId),
+);
+
+const plansOfBillable = preparedQuery((db) =>
+	db
+		.select()
+		.from(plans)
+		.where(
+			and(eq(plans.tenantId, sql.placeholder("tenantId")), inArray(plans.id, billableColumn(db, subscriptions.planId))),
+		),
+);
+
+const pendingItemsOfBillable = preparedQuery((db) =>
+	db
+		.select()
+		.from(subscriptionPendingItems)
+		.where(
+			and(
+				eq(subscriptionPendingItems.tenantId, sql.placeholder("tenantId")),
+				inArray(subscriptionPendingItems.subscriptionId, billableColumn(db, subscriptions.id)),
+				isNull(subscriptionPendingItems.invoiceId),
+			),
+		),
+);
+
+const couponsOfBillable = preparedQuery((db) =>
+	db
+		.select()
+		.from(coupons)
+		.where(
+			and(
+				eq(coupons.tenantId, sql.placeholder("tenantId")),
+				inArray(coupons.id, billableColumn(db, subscriptions.couponId)),
+			),
+		),
+);
+
 /**
  * Inside the account object: every due period of the customer's subscriptions (or of one), then
  * delinquency. Everything billing reads comes in one round trip before and one after, and the periods
@@ -462,51 +542,19 @@ export async function commitBillDue(
 	ctx: ServiceContext,
 	input: { customerId: string; date: string; subscriptionId?: string },
 ): Promise<BillingOutcome> {
-	const billable = and(
-		eq(subscriptions.tenantId, ctx.tenantId),
-		eq(subscriptions.customerId, input.customerId),
-		input.subscriptionId ? eq(subscriptions.id, input.subscriptionId) : undefined,
-		inArray(subscriptions.status, BILLABLE_STATUSES),
-	);
-	const billableColumn = (
-		column: typeof subscriptions.id | typeof subscriptions.planId | typeof subscriptions.couponId,
-	) => ctx.db.select({ value: column }).from(subscriptions).where(billable);
-	// The oldest unpaid due date per subscription, as of `date`: before billing, and again after when read back.
-	const overdueQuery = () =>
-		ctx.db
-			.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
-			.from(subscriptionInvoices)
-			.innerJoin(invoices, eq(invoices.id, subscriptionInvoices.invoiceId))
-			.where(
-				and(
-					inArray(subscriptionInvoices.subscriptionId, billableColumn(subscriptions.id)),
-					inArray(invoices.status, UNPAID_STATUSES),
-					sql`${invoices.dueDate} < ${input.date}`,
-				),
-			)
-			.groupBy(subscriptionInvoices.subscriptionId);
+	const values = {
+		tenantId: ctx.tenantId,
+		customerId: input.customerId,
+		subscriptionId: input.subscriptionId ?? null,
+		date: input.date,
+	};
 	const [[customer], due, overdue, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
 		customerRowQuery(ctx, input.customerId),
-		ctx.db.select().from(subscriptions).where(billable),
-		overdueQuery(),
-		ctx.db
-			.select()
-			.from(plans)
-			.where(and(eq(plans.tenantId, ctx.tenantId), inArray(plans.id, billableColumn(subscriptions.planId)))),
-		ctx.db
-			.select()
-			.from(subscriptionPendingItems)
-			.where(
-				and(
-					eq(subscriptionPendingItems.tenantId, ctx.tenantId),
-					inArray(subscriptionPendingItems.subscriptionId, billableColumn(subscriptions.id)),
-					isNull(subscriptionPendingItems.invoiceId),
-				),
-			),
-		ctx.db
-			.select()
-			.from(coupons)
-			.where(and(eq(coupons.tenantId, ctx.tenantId), inArray(coupons.id, billableColumn(subscriptions.couponId)))),
+		billableSubscriptions(ctx.db, values),
+		oldestUnpaidDue(ctx.db, values),
+		plansOfBillable(ctx.db, values),
+		pendingItemsOfBillable(ctx.db, values),
+		couponsOfBillable(ctx.db, values),
 		...issuingQueries(ctx),
 	]);
 	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
@@ -534,7 +582,7 @@ export async function commitBillDue(
 	const billed = account.state.exact
 		? account.state
 		: new BilledState(
-				...(await ctx.db.batch([ctx.db.select().from(subscriptions).where(billable), overdueQuery()])),
+				...(await ctx.db.batch([billableSubscriptions(ctx.db, values), oldestUnpaidDue(ctx.db, values)])),
 				input.date,
 			);
 	for (const sub of billed.subscriptions.values()) {
