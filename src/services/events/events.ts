@@ -8,6 +8,7 @@ import { notFound } from "../../lib/errors";
 import { groupBy } from "../../lib/groupBy";
 import { type EventListQuery, presentEvent, type WebhookMessage } from "../../schemas/event";
 import { paginate } from "../pagination";
+import { fannedOutColumns } from "../webhooks/fanOut";
 
 export const listEvents = ({ ctx, query }: { ctx: ServiceContext; query: EventListQuery }) =>
 	paginate({
@@ -99,7 +100,10 @@ export function announceEvents(env: Env, tenantId: string, requestId: string) {
 	} satisfies WebhookMessage);
 }
 
-/** The undispatched events of some requests, oldest first, in one round trip (one read per tenant). */
+/**
+ * The undispatched events of some requests, oldest first, in one round trip (one read per tenant):
+ * what fan-out needs of them, not their payloads (a busy batch's would be megabytes).
+ */
 export async function pendingEventsOfRequests(db: Database, requests: { tenantId: string; requestId: string }[]) {
 	const byTenant = groupBy(requests, (r) => r.tenantId);
 	if (byTenant.size === 0) return [];
@@ -107,7 +111,7 @@ export async function pendingEventsOfRequests(db: Database, requests: { tenantId
 		db,
 		[...byTenant].map(([tenantId, ofTenant]) =>
 			db
-				.select()
+				.select(fannedOutColumns)
 				.from(outboxEvents)
 				.where(
 					and(
@@ -122,7 +126,7 @@ export async function pendingEventsOfRequests(db: Database, requests: { tenantId
 				.orderBy(sql`+${outboxEvents.id}`),
 		),
 	);
-	return (reads as (typeof outboxEvents.$inferSelect)[][]).flat();
+	return reads.flat();
 }
 
 /** Marks events dispatched, however many, in one statement. */

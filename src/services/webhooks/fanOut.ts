@@ -7,7 +7,9 @@ import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import type { WebhookMessage } from "../../schemas/event";
 
-type EventRow = typeof outboxEvents.$inferSelect;
+/** What fan-out needs of an event: not its payload, which a delivery reads when it is attempted. */
+export const fannedOutColumns = { id: outboxEvents.id, tenantId: outboxEvents.tenantId, type: outboxEvents.type };
+type FannedOutEvent = { id: string; tenantId: string; type: string };
 
 /** Queues take at most 100 messages per sendBatch; delivery rows are written in batches as large. */
 const CHUNK = 100;
@@ -18,7 +20,7 @@ const CHUNK = 100;
  * queue message for each delivery this call created. Endpoints are read once per tenant and every
  * delivery row is written in batches of CHUNK statements, however many events there are.
  */
-export async function fanOutEvents(env: Env, db: Database, events: EventRow[], now: Date): Promise<number> {
+export async function fanOutEvents(env: Env, db: Database, events: FannedOutEvent[], now: Date): Promise<number> {
 	const tenants = [...new Set(events.map((e) => e.tenantId))];
 	if (tenants.length === 0) return 0;
 	const endpointLists = await runBatch(
@@ -71,7 +73,7 @@ export async function fanOutEvents(env: Env, db: Database, events: EventRow[], n
 /** One event by id (as the outbox sweep sends them); nothing when the tenant has no such event. */
 export async function fanOut(env: Env, db: Database, tenantId: string, eventId: string, now: Date): Promise<number> {
 	const event = await db
-		.select()
+		.select(fannedOutColumns)
 		.from(outboxEvents)
 		.where(and(eq(outboxEvents.tenantId, tenantId), eq(outboxEvents.id, eventId)))
 		.get();
