@@ -322,10 +322,11 @@ describe("Idempotency-Key", () => {
 			expect((await storedAnswer(tenantId, "draft-burst"))?.body).toBe(results[0]?.text);
 		});
 
-		it("shares keys with the routes that claim them: a key used by either is refused to the other", async () => {
+		it("shares keys with the routes that claim them, and among themselves: a key used by one is refused to the others", async () => {
 			const { key } = await newTenant();
 			const customer = await newCustomer(key);
-			await api("/v1/billing/customers", { key, body: { name: "First" }, headers: idem("shared-a") });
+			const notes = `/v1/billing/customers/${customer.id}/notes`;
+			await api(notes, { key, body: { body: "First" }, headers: idem("shared-a") });
 			const paid = await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("shared-a") });
 			expectProblemDocument(paid, 422, "idempotency_key_reused");
 			expect((await api("/v1/billing/payments", { key })).body.data).toHaveLength(0);
@@ -333,10 +334,13 @@ describe("Idempotency-Key", () => {
 			expect(
 				(await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("shared-b") })).status,
 			).toBe(201);
+			const noted = await api(notes, { key, body: { body: "Second" }, headers: idem("shared-b") });
+			expectProblemDocument(noted, 422, "idempotency_key_reused");
 			const created = await api("/v1/billing/customers", { key, body: { name: "Second" }, headers: idem("shared-b") });
 			expectProblemDocument(created, 422, "idempotency_key_reused");
 			const invoiced = await api("/v1/billing/invoices", { key, body: draft(customer.id), headers: idem("shared-b") });
 			expectProblemDocument(invoiced, 422, "idempotency_key_reused");
+			expect((await api(notes, { key })).body.data).toHaveLength(1);
 		});
 
 		it("lets exactly one of a payment and a route that claims first, racing for one key, run", async () => {
@@ -450,45 +454,61 @@ describe("Idempotency-Key", () => {
 		expect(res.status).toBe(201);
 	});
 
-	it("answers 409 while the first request holds the key, and lets a retry take over a dead holder's key", async () => {
+	/** A route that claims its key before its handler, and one that answers it in its own commit. */
+	const keyedRoutes = [
+		{
+			kind: "claimed first (customer notes)",
+			path: async (key: string) => `/v1/billing/customers/${(await newCustomer(key)).id}/notes`,
+			body: (text: string) => ({ body: text }),
+		},
+		{
+			kind: "answered in the commit (customers)",
+			path: async () => "/v1/billing/customers",
+			body: (text: string) => ({ name: text }),
+		},
+	];
+
+	it.each(keyedRoutes)(
+		"answers 409 while the first request holds the key, and lets a retry take over a dead holder's key: $kind",
+		async (route) => {
+			const { key, tenantId } = await newTenant();
+			const path = await route.path(key);
+			const body = route.body("Crashed midway");
+			const first = await api(path, { key, body, headers: idem("dead-holder") });
+			expect(first.status).toBe(201);
+
+			// As if the first request were still running: in progress, lock held.
+			await setIdempotencyRow(tenantId, "dead-holder", {
+				state: "in_progress",
+				response_status: null,
+				response_body: null,
+				locked_until: "2999-01-01T00:00:00.000Z",
+			});
+			const busy = await api(path, { key, body, headers: idem("dead-holder") });
+			expectProblemDocument(busy, 409, "idempotency_in_progress");
+			expect(busy.headers.get("retry-after")).toBe("1");
+
+			// The holder died: its lock lapsed. The same request may take the key again…
+			await setIdempotencyRow(tenantId, "dead-holder", { locked_until: "2000-01-01T00:00:00.000Z" });
+			const different = await api(path, { key, body: route.body("Other"), headers: idem("dead-holder") });
+			expectProblemDocument(different, 422, "idempotency_key_reused");
+			const retried = await api(path, { key, body, headers: idem("dead-holder") });
+			expect(retried.status).toBe(201);
+			expect(retried.headers.get("idempotent-replayed")).toBe(null);
+			expect(retried.body.id).not.toBe(first.body.id);
+		},
+	);
+
+	it.each(keyedRoutes)("frees a key once it has expired, even for a different request: $kind", async (route) => {
 		const { key, tenantId } = await newTenant();
-		const body = { name: "Crashed midway" };
-		const first = await api("/v1/billing/customers", { key, body, headers: idem("dead-holder") });
-		expect(first.status).toBe(201);
-
-		// As if the first request were still running: in progress, lock held.
-		await setIdempotencyRow(tenantId, "dead-holder", {
-			state: "in_progress",
-			response_status: null,
-			response_body: null,
-			locked_until: "2999-01-01T00:00:00.000Z",
-		});
-		const busy = await api("/v1/billing/customers", { key, body, headers: idem("dead-holder") });
-		expectProblemDocument(busy, 409, "idempotency_in_progress");
-		expect(busy.headers.get("retry-after")).toBe("1");
-
-		// The holder died: its lock lapsed. The same request may claim the key again…
-		await setIdempotencyRow(tenantId, "dead-holder", { locked_until: "2000-01-01T00:00:00.000Z" });
-		const different = await api("/v1/billing/customers", {
-			key,
-			body: { name: "Other" },
-			headers: idem("dead-holder"),
-		});
-		expectProblemDocument(different, 422, "idempotency_key_reused");
-		const retried = await api("/v1/billing/customers", { key, body, headers: idem("dead-holder") });
-		expect(retried.status).toBe(201);
-		expect(retried.headers.get("idempotent-replayed")).toBe(null);
-	});
-
-	it("frees a key once it has expired, even for a different request", async () => {
-		const { key, tenantId } = await newTenant();
-		const first = await api("/v1/billing/customers", { key, body: { name: "Old" }, headers: idem("expiring") });
+		const path = await route.path(key);
+		const first = await api(path, { key, body: route.body("Old"), headers: idem("expiring") });
 		expect(first.status).toBe(201);
 		await setIdempotencyRow(tenantId, "expiring", { expires_at: "2000-01-01T00:00:00.000Z" });
-		const reused = await api("/v1/billing/customers", { key, body: { name: "New" }, headers: idem("expiring") });
+		const reused = await api(path, { key, body: route.body("New"), headers: idem("expiring") });
 		expect(reused.status).toBe(201);
 		expect(reused.headers.get("idempotent-replayed")).toBe(null);
-		expect(reused.body.name).toBe("New");
+		expect(reused.body.id).not.toBe(first.body.id);
 	});
 
 	it("keeps a completed key for 24 hours", async () => {
