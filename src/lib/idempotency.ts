@@ -9,6 +9,7 @@ import { bound, type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { isUniqueViolationIn } from "./dbErrors";
 import { AppError } from "./errors";
+import { etagFor } from "./etag";
 
 /** A key and what answering it records: its scope (the tenant, or "operator"), the request's hash and times. */
 export type KeyTerms = {
@@ -39,6 +40,20 @@ export const keyTermsOf = ({ scope, key, requestHash, now, lockedUntil, expiresA
 
 /** What a replay of the key answers: the first response's status, replayed headers and body. */
 export type StoredResponse = { status: number; headers: Record<string, string>; body: string };
+
+/**
+ * The answer to a created resource, as sent and as stored for the request's key: 201, JSON, its
+ * `Location`, and its `ETag` when the resource is versioned.
+ */
+export const createdResponse = (location: string, resource: unknown, version?: number): StoredResponse => ({
+	status: 201,
+	headers: {
+		"content-type": "application/json",
+		...(version === undefined ? {} : { etag: etagFor(version) }),
+		location,
+	},
+	body: JSON.stringify(resource),
+});
 
 /** The stored answer as an HTTP response: what a handler sends when it stored the answer itself. */
 export const responseOf = (stored: StoredResponse) =>

@@ -1,8 +1,13 @@
 import { eq } from "drizzle-orm";
 import { customers, tenants } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
-import { etagFor } from "../../lib/etag";
-import { answeringInBatch, answerKey, type RequestKey, type StoredResponse } from "../../lib/idempotency";
+import {
+	answeringInBatch,
+	answerKey,
+	createdResponse,
+	type RequestKey,
+	type StoredResponse,
+} from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
@@ -11,15 +16,8 @@ import { loadTestClock } from "../testClocks/testClocks";
 type CustomerRow = typeof customers.$inferSelect;
 
 /** The HTTP answer to a created customer, as sent and as stored for its Idempotency-Key. */
-export const customerCreatedResponse = (row: CustomerRow): StoredResponse => ({
-	status: 201,
-	headers: {
-		"content-type": "application/json",
-		etag: etagFor(row.version),
-		location: `/v1/billing/customers/${row.id}`,
-	},
-	body: JSON.stringify(presentCustomer(row)),
-});
+export const customerCreatedResponse = (row: CustomerRow): StoredResponse =>
+	createdResponse(`/v1/billing/customers/${row.id}`, presentCustomer(row), row.version);
 
 /** Creates a customer in one batch, which also stores the answer to the request's Idempotency-Key. */
 export function createCustomer({

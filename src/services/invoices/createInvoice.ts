@@ -5,12 +5,12 @@ import { invoices } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
-import { etagFor } from "../../lib/etag";
 import {
 	type Answered,
 	answerFilling,
 	answeringInBatch,
 	answerKey,
+	createdResponse,
 	KEY_TAKEN,
 	type KeyTerms,
 	keyInUse,
@@ -95,15 +95,8 @@ export async function commitCreateFinalizedInvoice(
 }
 
 /** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
-export const invoiceCreatedResponse = (invoice: InvoiceResource): StoredResponse => ({
-	status: 201,
-	headers: {
-		"content-type": "application/json",
-		etag: etagFor(invoice.version),
-		location: `/v1/billing/invoices/${invoice.id}`,
-	},
-	body: JSON.stringify(invoice),
-});
+export const invoiceCreatedResponse = (invoice: InvoiceResource): StoredResponse =>
+	createdResponse(`/v1/billing/invoices/${invoice.id}`, invoice, invoice.version);
 
 /**
  * The statements that persist a built draft and, with `finalize`, issue it in the same batch

@@ -8,6 +8,7 @@ import { fieldInvalid } from "../../lib/errors";
 import {
 	type Answered,
 	answerKey,
+	createdResponse,
 	KEY_TAKEN,
 	type KeyTerms,
 	keyInUse,
@@ -54,11 +55,8 @@ export async function recordPayment({
 type PresentedPayment = ReturnType<typeof presentPayment>;
 
 /** The HTTP answer to a recorded payment, as sent and as stored for its Idempotency-Key. */
-export const paymentRecordedResponse = (payment: PresentedPayment): StoredResponse => ({
-	status: 201,
-	headers: { "content-type": "application/json", location: `/v1/billing/payments/${payment.id}` },
-	body: JSON.stringify(payment),
-});
+export const paymentRecordedResponse = (payment: PresentedPayment): StoredResponse =>
+	createdResponse(`/v1/billing/payments/${payment.id}`, payment);
 
 const paymentByRequestKey = preparedQuery((db) =>
 	db
