@@ -8,15 +8,17 @@ const NDJSON_TYPE = /^application\/(?:x-)?ndjson\b/i;
 
 /**
  * Refuses bodies that no route could accept: too large (413), not JSON or NDJSON (415), or JSON that
- * does not parse (400). The body is read once here and kept for idempotency hashing.
+ * does not parse (400). The body is read once here, kept for idempotency hashing, and parsed for validation.
  */
 export const bodyGuard: MiddlewareHandler<AppBindings> = async (c, next) => {
 	if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
 	const limit = config(c.env).maxBodyBytes;
 	const declared = Number(c.req.header("content-length") ?? "0");
 	if (declared > limit) throw tooLarge(limit);
-	const text = await c.req.raw.clone().text();
-	if (new TextEncoder().encode(text).byteLength > limit) throw tooLarge(limit);
+	// Read once, through Hono's cache: a route validates the body parsed here (ApiRoute.getUnvalidatedData).
+	const text = await c.req.text();
+	// A UTF-16 code unit is at most 3 UTF-8 bytes: only a body that might be over the limit is encoded.
+	if (text.length * 3 > limit && new TextEncoder().encode(text).byteLength > limit) throw tooLarge(limit);
 	c.set("rawBody", text);
 	if (text.length === 0) return next();
 	const contentType = c.req.header("content-type") ?? "";

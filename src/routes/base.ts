@@ -1,4 +1,4 @@
-import { OpenAPIRoute, type OpenAPIRouteSchema } from "chanfana";
+import { coerceInputs, OpenAPIRoute, type OpenAPIRouteSchema } from "chanfana";
 import { z } from "zod";
 import type { Permission } from "../domain/permissions";
 import type { AppContext } from "../lib/context";
@@ -72,11 +72,37 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		return super.execute(c);
 	}
 
+	/**
+	 * The request's parts as sent, before validation (chanfana's form, with the same coercions). The body is
+	 * the one bodyGuard read and parsed: chanfana's own version would read the request stream a second time.
+	 */
+	override async getUnvalidatedData() {
+		if (this.unvalidatedData !== undefined) return this.unvalidatedData;
+		const [c] = this.args;
+		const { request } = this.getSchemaZod();
+		const data: { params?: unknown; query?: unknown; headers?: Record<string, unknown>; body?: unknown } = {};
+		if (request?.params) data.params = coerceInputs(c.req.param(), request.params);
+		if (request?.query) {
+			const query = new URL(c.req.url).searchParams as unknown as Record<string, string>;
+			data.query = coerceInputs(query, request.query) ?? {};
+		}
+		if (request?.headers instanceof z.ZodObject) {
+			const sent = Object.keys(request.headers.shape).flatMap((name) => {
+				const value = c.req.header(name);
+				return value === undefined ? [] : [[name, value]];
+			});
+			const coerced = coerceInputs(Object.fromEntries(sent), request.headers) ?? {};
+			// An empty header is coerced to null: to the schema it is simply not there.
+			data.headers = Object.fromEntries(Object.entries(coerced).filter(([, value]) => value !== null));
+		}
+		if (request?.body?.content?.["application/json"]?.schema) data.body = c.get("jsonBody");
+		this.unvalidatedData = data;
+		return data;
+	}
+
 	/** Validates with the route's zod schemas and reports every invalid field by location and path. */
 	override async validateRequest() {
 		const data = await this.getUnvalidatedData();
-		// An absent header arrives as null; to the schema it is simply not there.
-		if (data.headers) data.headers = Object.fromEntries(Object.entries(data.headers).filter(([, v]) => v !== null));
 		const validator = this.requestValidator();
 		if ("body" in validator.shape && data.body === undefined) data.body = {};
 		const result = await validator.safeParseAsync(data, { reportInput: true });
