@@ -63,9 +63,8 @@ type InsertShape = {
 	head: string;
 	/** `(?, ?)` */
 	row: string;
-	rowsPerStatement: number;
-	/** The unbound statement of each row count, prepared once per binding. */
-	statements: WeakMap<D1Database, Map<number, D1PreparedStatement>>;
+	/** Each statement's text, prepared once per binding. */
+	statements: WeakMap<D1Database, Map<string, D1PreparedStatement>>;
 };
 
 const insertShapes = new WeakMap<SQLiteTable, InsertShape>();
@@ -80,8 +79,6 @@ function insertShapeOf(table: SQLiteTable): InsertShape {
 			columns,
 			head: `insert into "${getTableName(table)}" (${columns.map(([, column]) => `"${column.name}"`).join(", ")}) values `,
 			row: `(${columns.map(() => "?").join(", ")})`,
-			// A table wider than the limit still gets one row a statement (which D1 then refuses), never zero.
-			rowsPerStatement: Math.max(1, Math.floor(MAX_BOUND_PARAMETERS / columns.length)),
 			statements: new WeakMap(),
 		};
 		insertShapes.set(table, shape);
@@ -89,22 +86,39 @@ function insertShapeOf(table: SQLiteTable): InsertShape {
 	return shape;
 }
 
+/**
+ * A value of `insertRows` that the statement computes: `sql` with a `?` for each of `params`. It can read
+ * what earlier statements of the same batch wrote (a number the batch assigned, say).
+ */
+export class Computed {
+	constructor(
+		readonly sql: string,
+		readonly params: readonly unknown[],
+	) {}
+}
+
+/** A row of `insertRows`: the table's insert values, any of them `Computed`. */
+export type InsertRow<T extends SQLiteTable> = { [K in keyof T["$inferInsert"]]: T["$inferInsert"][K] | Computed };
+
 /** A column's value as D1 binds it: drizzle's own mapping (JSON, booleans), or the column's default. */
 function driverValue(column: SQLiteColumn, value: unknown): unknown {
 	const given = value === undefined ? (column.default ?? column.defaultFn?.()) : value;
 	return given === undefined || given === null ? null : column.mapToDriverValue(given);
 }
 
+/** Distinct statement texts kept prepared per table and binding; past it, a rare shape is prepared per use. */
+const MAX_PREPARED_SHAPES = 64;
+
 /**
- * Inserts of plain values (no SQL expressions), as items of `db.batch`, as many rows to a statement as
- * D1's parameter limit allows. The hot writes (invoices, lines, journals, audit and outbox rows) insert
- * known values, and drizzle's query building cost more than the D1 round trip that runs them: here the
- * SQL text of each table and row count is made once, and only the values are bound per use.
+ * Inserts as items of `db.batch`, as many rows to a statement as D1's parameter limit allows. The hot
+ * writes (invoices, lines, journals, audit and outbox rows) insert known values, and drizzle's query
+ * building cost more than the D1 round trip that runs them: here the SQL text of each shape is made
+ * once per binding, and only the values are bound per use. A value may be `Computed` by SQL.
  */
 export function insertRows<T extends SQLiteTable>(
 	db: Database,
 	table: T,
-	rows: readonly T["$inferInsert"][],
+	rows: readonly InsertRow<T>[],
 ): BatchItem<"sqlite">[] {
 	const shape = insertShapeOf(table);
 	const client = clientOf(db);
@@ -114,21 +128,37 @@ export function insertRows<T extends SQLiteTable>(
 		shape.statements.set(client, prepared);
 	}
 	const items: BatchItem<"sqlite">[] = [];
-	for (let start = 0; start < rows.length; start += shape.rowsPerStatement) {
-		const chunk = rows.slice(start, start + shape.rowsPerStatement);
-		const sql = `${shape.head}${new Array(chunk.length).fill(shape.row).join(", ")}`;
-		let stmt = prepared.get(chunk.length);
+	let texts: string[] = [];
+	let params: unknown[] = [];
+	const flush = () => {
+		const sql = `${shape.head}${texts.join(", ")}`;
+		let stmt = prepared.get(sql);
 		if (!stmt) {
 			stmt = client.prepare(sql);
-			prepared.set(chunk.length, stmt);
-		}
-		const params: unknown[] = [];
-		for (const row of chunk) {
-			for (const [key, column] of shape.columns)
-				params.push(driverValue(column, (row as Record<string, unknown>)[key]));
+			if (prepared.size < MAX_PREPARED_SHAPES) prepared.set(sql, stmt);
 		}
 		items.push(batchItem({ sql, params }, stmt));
+		texts = [];
+		params = [];
+	};
+	for (const row of rows) {
+		const values: unknown[] = [];
+		let cells: string[] | null = null;
+		for (let index = 0; index < shape.columns.length; index++) {
+			const [key, column] = shape.columns[index] as InsertShape["columns"][number];
+			const value = (row as Record<string, unknown>)[key];
+			if (value instanceof Computed) {
+				cells ??= shape.columns.map(() => "?");
+				cells[index] = value.sql;
+				values.push(...value.params);
+			} else values.push(driverValue(column, value));
+		}
+		// A row wider than the limit still gets a statement of its own (which D1 then refuses).
+		if (texts.length > 0 && params.length + values.length > MAX_BOUND_PARAMETERS) flush();
+		texts.push(cells ? `(${cells.join(", ")})` : shape.row);
+		params.push(...values);
 	}
+	if (texts.length > 0) flush();
 	return items;
 }
 

@@ -1,8 +1,8 @@
 // Every state change writes an audit row and, when it is an event other systems care about, an
 // outbox event, in the same D1 batch as the change itself (ARCHITECTURE.md invariant 5).
-import { sql } from "drizzle-orm";
+import { getTableName } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { bound, insertRows, preparedQuery } from "../db/client";
+import { Computed, type InsertRow, insertRows } from "../db/client";
 import { auditLog, creditNotes, invoices, outboxEvents } from "../db/schema";
 import type { ServiceContext } from "../lib/context";
 import { newId } from "../lib/ids";
@@ -23,88 +23,65 @@ export type Change = {
 	numberedInBatch?: boolean;
 };
 
-/** The audit row and event of a change whose target takes its number in the batch, prepared per table. */
-function numberedInserts(table: typeof invoices | typeof creditNotes) {
-	const value = (name: string) => sql.placeholder(name);
-	// JSON columns get their text as bound (an unencoded placeholder): `before` stays SQL null when null.
-	const numberOfTarget = sql`(select ${table.number} from ${table} where ${table.tenantId} = ${value("tenantId")} and ${table.id} = ${value("targetId")})`;
-	return {
-		audit: preparedQuery((db) =>
-			db.insert(auditLog).values({
-				id: value("id"),
-				tenantId: value("tenantId"),
-				actorType: value("actorType"),
-				actorId: value("actorId"),
-				action: value("action"),
-				targetType: value("targetType"),
-				targetId: value("targetId"),
-				before: bound("before"),
-				after: sql`json_set(${value("after")}, '$.number', ${numberOfTarget})`,
-				requestId: value("requestId"),
-				createdAt: value("createdAt"),
-			}),
-		),
-		event: preparedQuery((db) =>
-			db.insert(outboxEvents).values({
-				id: value("id"),
-				tenantId: value("tenantId"),
-				type: value("type"),
-				resourceType: value("targetType"),
-				resourceId: value("targetId"),
-				data: sql`json_set(${value("data")}, '$.object.number', ${numberOfTarget})`,
-				requestId: value("requestId"),
-				createdAt: value("createdAt"),
-			}),
-		),
-	};
+/**
+ * The number a target took earlier in the same batch, set into a JSON value at `path`: SQL of the
+ * statement itself, as the batch's statements cannot pass values to each other.
+ */
+function numberedIn(table: typeof invoices | typeof creditNotes) {
+	const [number, tenantId, id] = [table.number, table.tenantId, table.id].map((column) => `"${column.name}"`);
+	const text = (path: string) =>
+		`json_set(?, '${path}', (select ${number} from "${getTableName(table)}" where ${tenantId} = ? and ${id} = ?))`;
+	return (path: string, json: string, target: { tenantId: string; id: string }) =>
+		new Computed(text(path), [json, target.tenantId, target.id]);
 }
 
-const NUMBERED = { invoice: numberedInserts(invoices), credit_note: numberedInserts(creditNotes) };
+const NUMBERED = { invoice: numberedIn(invoices), credit_note: numberedIn(creditNotes) };
 
 /** What recording a change needs: a request, a job or a queue consumer can provide it. */
 export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "requestId" | "clock">;
 
-export function changeStatements(ctx: ChangeContext, change: Change): BatchItem<"sqlite">[] {
+/**
+ * The audit rows and outbox events of `changes`, as one insert into each table (more only past D1's
+ * parameter limit): a batch recording several changes pays for two statements, not two per change.
+ */
+export function changeStatements(ctx: ChangeContext, ...changes: Change[]): BatchItem<"sqlite">[] {
 	const createdAt = ctx.clock.now().toISOString();
-	const audit: typeof auditLog.$inferInsert = {
-		id: newId("audit"),
-		tenantId: ctx.tenantId,
-		actorType: ctx.actor.type,
-		actorId: ctx.actor.id,
-		action: change.action,
-		targetType: change.target.type,
-		targetId: change.target.id,
-		before: change.before ?? null,
-		after: change.after ?? null,
-		requestId: ctx.requestId,
-		createdAt,
-	};
-	const primary = change.event === undefined ? change.action : change.event;
-	const eventTypes = [...(primary === null ? [] : [primary]), ...(change.alsoEmits ?? [])];
-	const events = eventTypes.map((type): typeof outboxEvents.$inferInsert => ({
-		id: newId("event"),
-		tenantId: ctx.tenantId,
-		type,
-		resourceType: change.target.type,
-		resourceId: change.target.id,
-		data: { object: change.after, previous: change.before ?? null },
-		requestId: ctx.requestId,
-		createdAt,
-	}));
-	if (!change.numberedInBatch) {
-		return [...insertRows(ctx.db, auditLog, [audit]), ...insertRows(ctx.db, outboxEvents, events)];
+	const audits: InsertRow<typeof auditLog>[] = [];
+	const events: InsertRow<typeof outboxEvents>[] = [];
+	for (const change of changes) {
+		const numbered = change.numberedInBatch ? NUMBERED[change.target.type as keyof typeof NUMBERED] : null;
+		if (change.numberedInBatch && !numbered)
+			throw new Error(`changeStatements: a ${change.target.type} takes no number`);
+		const target = { tenantId: ctx.tenantId, id: change.target.id };
+		const before = change.before ?? null;
+		const after = change.after ?? null;
+		audits.push({
+			id: newId("audit"),
+			tenantId: ctx.tenantId,
+			actorType: ctx.actor.type,
+			actorId: ctx.actor.id,
+			action: change.action,
+			targetType: change.target.type,
+			targetId: change.target.id,
+			before,
+			after: numbered ? numbered("$.number", JSON.stringify(after), target) : after,
+			requestId: ctx.requestId,
+			createdAt,
+		});
+		const primary = change.event === undefined ? change.action : change.event;
+		for (const type of [...(primary === null ? [] : [primary]), ...(change.alsoEmits ?? [])]) {
+			const data = { object: after, previous: before };
+			events.push({
+				id: newId("event"),
+				tenantId: ctx.tenantId,
+				type,
+				resourceType: change.target.type,
+				resourceId: change.target.id,
+				data: numbered ? numbered("$.object.number", JSON.stringify(data), target) : data,
+				requestId: ctx.requestId,
+				createdAt,
+			});
+		}
 	}
-	const numbered = NUMBERED[change.target.type as keyof typeof NUMBERED];
-	if (!numbered) throw new Error(`changeStatements: a ${change.target.type} takes no number`);
-	const values = {
-		...audit,
-		before: audit.before === null ? null : JSON.stringify(audit.before),
-		after: JSON.stringify(audit.after),
-	};
-	return [
-		numbered.audit(ctx.db, values),
-		...events.map((event) =>
-			numbered.event(ctx.db, { ...values, id: event.id, type: event.type, data: JSON.stringify(event.data) }),
-		),
-	];
+	return [...insertRows(ctx.db, auditLog, audits), ...insertRows(ctx.db, outboxEvents, events)];
 }

@@ -1,11 +1,25 @@
 import { env } from "cloudflare:test";
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { database, insertRows, runBatch } from "../../src/db/client";
+import { Computed, database, insertRows, runBatch } from "../../src/db/client";
 import { auditLog, payments, plans } from "../../src/db/schema";
 import { newCustomer, newTenant } from "../helpers/api";
 
 const db = database(env.DB);
+
+const auditRow = (tenantId: string, i: number, after: unknown) => ({
+	id: `aud_rows_${tenantId}_${i}`,
+	tenantId,
+	actorType: "api_key" as const,
+	actorId: "key_rows",
+	action: "row.written",
+	targetType: "row",
+	targetId: `row_${i}`,
+	before: null,
+	after,
+	requestId: null,
+	createdAt: "2027-01-02T03:04:05.000Z",
+});
 
 describe("insertRows", () => {
 	it("writes what drizzle's own insert writes: JSON, booleans, nulls and column defaults", async () => {
@@ -43,25 +57,32 @@ describe("insertRows", () => {
 
 	it("splits rows over as many statements as D1's 100 bound parameters need, in one batch", async () => {
 		const tenantId = `tn_rows_${crypto.randomUUID()}`;
-		const rows = Array.from({ length: 20 }, (_, i) => ({
-			id: `aud_rows_${tenantId}_${i}`,
-			tenantId,
-			actorType: "api_key" as const,
-			actorId: "key_rows",
-			action: "row.written",
-			targetType: "row",
-			targetId: `row_${i}`,
-			before: null,
-			after: { i },
-			requestId: null,
-			createdAt: "2027-01-02T03:04:05.000Z",
-		}));
+		const rows = Array.from({ length: 20 }, (_, i) => auditRow(tenantId, i, { i }));
 		const statements = insertRows(db, auditLog, rows);
 		// Eleven columns: nine rows to a statement.
 		expect(statements).toHaveLength(3);
 		await runBatch(db, statements);
 		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId));
 		expect(stored.map((row) => (row.after as { i: number }).i).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i));
+	});
+
+	it("computes a Computed value in the statement, from what the batch wrote before it", async () => {
+		const tenantId = `tn_rows_${crypto.randomUUID()}`;
+		// The first row's `after`, read back by each later row: thirteen parameters where a plain row binds eleven.
+		const firstAfter = new Computed(
+			`json_set(?, '$.first', (select json_extract("after", '$.i') from "audit_log" where "id" = ?))`,
+			['{"i":"later"}', `aud_rows_${tenantId}_0`],
+		);
+		const later = Array.from({ length: 9 }, (_, i) => auditRow(tenantId, i + 1, firstAfter));
+		const statements = insertRows(db, auditLog, later);
+		// Nine rows of 13 parameters: seven to a statement, then two.
+		expect(statements).toHaveLength(2);
+		await runBatch(db, [...insertRows(db, auditLog, [auditRow(tenantId, 0, { i: "first" })]), ...statements]);
+		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.id);
+		expect(stored.map((r) => r.after)).toEqual([
+			{ i: "first" },
+			...Array.from({ length: 9 }, () => ({ i: "later", first: "first" })),
+		]);
 	});
 
 	it("commits nothing when one row of the batch is refused", async () => {

@@ -19,7 +19,7 @@ import {
 } from "../../lib/idempotency";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { callAccountAnswering } from "../accounts/accountClient";
-import { changeStatements } from "../changeLog";
+import { type Change, changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
 import {
@@ -100,7 +100,8 @@ export const invoiceCreatedResponse = (invoice: InvoiceResource): StoredResponse
 
 /**
  * The statements that persist a built draft and, with `finalize`, issue it in the same batch
- * (`issuing`: what issuing reads, when the caller read it already).
+ * (`issuing`: what issuing reads, when the caller read it already), and the changes to record after
+ * them in the batch (`changeStatements`: a caller writing several invoices records all their changes at once).
  */
 export async function newInvoiceStatements(
 	ctx: ServiceContext,
@@ -110,31 +111,30 @@ export async function newInvoiceStatements(
 ) {
 	const today = todayOf(ctx.clock.now());
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
+	const draft = presentInvoice(detail, today);
+	const created: Change = {
+		action: "invoice.created",
+		target: { type: "invoice", id: detail.invoice.id },
+		before: null,
+		after: draft,
+	};
 	return {
 		/** How issuing writes the invoice (its row but for the number, which the batch assigns); null for a draft. */
 		issued: finalizing,
-		statements: [
-			...insertInvoiceStatements(ctx, detail),
-			...changeStatements(ctx, {
-				action: "invoice.created",
-				target: { type: "invoice", id: detail.invoice.id },
-				before: null,
-				after: presentInvoice(detail, today),
-			}),
-			...(finalizing
-				? [
-						...finalizing.statements,
-						...changeStatements(ctx, {
-							action: "invoice.finalized",
-							target: { type: "invoice", id: detail.invoice.id },
-							before: presentInvoice(detail, today),
-							after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
-							alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
-							numberedInBatch: true,
-						}),
-					]
-				: []),
-		],
+		statements: [...insertInvoiceStatements(ctx, detail), ...(finalizing?.statements ?? [])],
+		changes: finalizing
+			? [
+					created,
+					{
+						action: "invoice.finalized",
+						target: { type: "invoice", id: detail.invoice.id },
+						before: draft,
+						after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
+						alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
+						numberedInBatch: true,
+					},
+				]
+			: [created],
 	};
 }
 
@@ -151,18 +151,19 @@ export async function commitNewInvoice(
 ) {
 	const today = todayOf(ctx.clock.now());
 	const prepared = await newInvoiceStatements(ctx, detail, finalize, issuing);
+	const written = [...prepared.statements, ...changeStatements(ctx, ...prepared.changes)];
 	const issued = prepared.issued;
 	if (!issued) {
 		const draft = presentInvoice(detail, today);
 		await runInvoiceBatch(ctx, detail, [
-			...prepared.statements,
+			...written,
 			...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(draft)) : []),
 		]);
 		return draft;
 	}
 	const unnumbered = presentInvoice({ ...detail, invoice: issued.after }, today);
 	const results = await runInvoiceBatch(ctx, detail, [
-		...prepared.statements,
+		...written,
 		numberOfInvoice(ctx.db, { tenantId: ctx.tenantId, id: detail.invoice.id }),
 		...(key
 			? answerKey(ctx.db, key, invoiceCreatedResponse(unnumbered), {
@@ -171,7 +172,7 @@ export async function commitNewInvoice(
 				})
 			: []),
 	]);
-	const [numbered] = results[prepared.statements.length] as { number: string | null }[];
+	const [numbered] = results[written.length] as { number: string | null }[];
 	return { ...unnumbered, number: numbered?.number ?? null };
 }
 

@@ -159,19 +159,15 @@ export async function commitRecordPayment(
 		...insertRows(ctx.db, payments, [payment]),
 		...moveAllocations(ctx, payment.id, plan.allocations, 1),
 		...journal.statements,
-		...changeStatements(ctx, {
-			action: "payment.recorded",
-			target: { type: "payment", id: payment.id },
-			before: null,
-			after: recorded,
-		}),
-		...paidInFull.flatMap((a) =>
-			changeStatements(ctx, {
+		...changeStatements(
+			ctx,
+			{ action: "payment.recorded", target: { type: "payment", id: payment.id }, before: null, after: recorded },
+			...paidInFull.map((a) => ({
 				action: "invoice.paid",
 				target: { type: "invoice", id: a.invoiceId },
 				before: { balance: a.amount },
 				after: { balance: 0, paid_by: payment.id },
-			}),
+			})),
 		),
 		...(input.key ? answerKey(ctx.db, input.key, paymentRecordedResponse(recorded)) : []),
 	]);

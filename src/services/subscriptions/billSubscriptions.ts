@@ -21,14 +21,14 @@ import { groupBy } from "../../lib/groupBy";
 import type { CouponRow } from "../../schemas/coupon";
 import type { PlanRow } from "../../schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
-import { changeStatements } from "../changeLog";
+import { type Change, changeStatements } from "../changeLog";
 import { couponDiscount } from "../coupons/coupons";
 import { commitCreateCreditNote } from "../creditNotes/creditNotes";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
 import { newInvoiceStatements } from "../invoices/createInvoice";
 import { type Issuing, issuingFrom, issuingQueries } from "../invoices/invoiceStatements";
-import type { InvoiceRow } from "../invoices/loadInvoice";
+import type { InvoiceDetail, InvoiceRow } from "../invoices/loadInvoice";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../usage/usageCharges";
 import { subscriptionWhere } from "./loadSubscription";
 
@@ -159,7 +159,7 @@ export async function finalUsage(
 		: null;
 	return {
 		statements: [
-			...(invoice ? (await newInvoiceStatements(ctx, invoice, true)).statements : []),
+			...(invoice ? await finalInvoiceStatements(ctx, invoice) : []),
 			...usage.statements(invoice?.invoice.id ?? null),
 		],
 		settle: () => creditOverbilledUsage(ctx, sub, usage),
@@ -167,12 +167,19 @@ export async function finalUsage(
 }
 
 /** One period's invoice and subscription change, ready to commit. */
+async function finalInvoiceStatements(ctx: ServiceContext, invoice: InvoiceDetail) {
+	const written = await newInvoiceStatements(ctx, invoice, true);
+	return [...written.statements, ...changeStatements(ctx, ...written.changes)];
+}
+
 type PeriodCommit = {
 	subscriptionId: string;
 	billed: BillingOutcome["billed"][number];
 	/** The subscription and its new invoice as the statements write them. */
 	after: { subscription: SubscriptionRow; invoice: InvoiceRow | null };
 	statements: BatchItem<"sqlite">[];
+	/** The changes the period records, after every period's statements in the batch. */
+	changes: Change[];
 	/** What is done instead when the period turns out to be billed already. */
 	skip: () => Promise<unknown>;
 	/** What follows once the period committed. */
@@ -204,10 +211,7 @@ class PeriodCommits {
 		const waiting = this.#waiting;
 		this.#waiting = [];
 		if (waiting.length > 1) {
-			const together = await runBatch(
-				this.ctx.db,
-				waiting.flatMap((period) => period.statements),
-			).then(
+			const together = await runBatch(this.ctx.db, this.#batchOf(waiting)).then(
 				() => true,
 				() => false,
 			);
@@ -230,7 +234,7 @@ class PeriodCommits {
 
 	async #commitAlone(period: PeriodCommit) {
 		try {
-			await runBatch(this.ctx.db, period.statements);
+			await runBatch(this.ctx.db, this.#batchOf([period]));
 		} catch (error) {
 			if (!isUniqueViolation(error)) throw error;
 			this.state.exact = false;
@@ -238,6 +242,14 @@ class PeriodCommits {
 			return;
 		}
 		await this.#committed(period);
+	}
+
+	/** The periods' statements, then all their changes, recorded together (`changeStatements`). */
+	#batchOf(periods: PeriodCommit[]) {
+		return [
+			...periods.flatMap((period) => period.statements),
+			...changeStatements(this.ctx, ...periods.flatMap((period) => period.changes)),
+		];
 	}
 
 	async #committed(period: PeriodCommit) {
@@ -360,12 +372,15 @@ async function billOne(
 					version: next.version,
 					now,
 				}),
-				...changeStatements(ctx, {
+			],
+			changes: [
+				...invoice.changes,
+				{
 					action: current.status === "trialing" ? "subscription.trial_ended" : "subscription.renewed",
 					target: { type: "subscription", id: sub.id },
 					before: presentSubscription(current),
 					after: { ...presentSubscription(next), invoice_id: detail.invoice.id },
-				}),
+				},
 			],
 			// Billed already (an overlapping run, or a retry after a crash): move past the period.
 			skip: () =>
