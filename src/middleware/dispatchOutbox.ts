@@ -1,21 +1,26 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppBindings } from "../lib/context";
 import { announceEvents } from "../services/events/events";
+import { tenantListens } from "../services/webhooks/listeners";
 
 const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * After a successful mutation, hands the events it committed to the webhooks queue without holding
- * up the response. Should that fail, the events stay undispatched and the cron sweep sends them.
+ * up the response, when the tenant has webhook endpoints at all. Should that fail, the events stay
+ * undispatched and the cron sweep sends them.
  */
 export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) => {
 	await next();
 	const auth = c.get("auth");
 	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.get("writesNoEvents"))
 		return;
-	const dispatch = announceEvents(c.env, auth.tenantId, c.get("requestId")).catch((error) =>
-		c.get("logger").warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
-	);
+	const { tenantId } = auth;
+	const dispatch = tenantListens(c.get("db"), tenantId)
+		.then((listens) => (listens ? announceEvents(c.env, tenantId, c.get("requestId")) : undefined))
+		.catch((error) =>
+			c.get("logger").warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
+		);
 	try {
 		c.executionCtx.waitUntil(dispatch);
 	} catch {

@@ -65,6 +65,25 @@ async function newEndpoint(key: string, events = ["test.synthetic"], url = "http
 	return res.body;
 }
 
+const UNDISPATCHED = "select count(*) as n from outbox_events where tenant_id = ? and dispatched_at is null";
+
+/** Creates a customer through the app with `targetEnv`, waiting for what it does after responding. */
+async function createCustomerWith(key: string, targetEnv: typeof env, name = "Listener Ltd") {
+	const ctx = createExecutionContext();
+	const res = await app.request(
+		"/v1/billing/customers",
+		{
+			method: "POST",
+			headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+			body: JSON.stringify({ name }),
+		},
+		targetEnv,
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return res;
+}
+
 afterEach(() => {
 	vi.restoreAllMocks();
 });
@@ -231,6 +250,7 @@ describe("delivery over the queue", () => {
 describe("the transactional outbox", () => {
 	it("every change writes its event; a lost queue send is recovered by the sweep", async () => {
 		const { key, tenantId } = await newTenant();
+		await newEndpoint(key, ["customer.created"]);
 		const failing = {
 			...env,
 			WEBHOOKS: {
@@ -238,19 +258,8 @@ describe("the transactional outbox", () => {
 				sendBatch: () => Promise.reject(new Error("queue down")),
 			},
 		};
-		const ctx = createExecutionContext();
-		const created = await app.request(
-			"/v1/billing/customers",
-			{
-				method: "POST",
-				headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-				body: JSON.stringify({ name: "Lost Send Ltd" }),
-			},
-			failing,
-			ctx,
-		);
+		const created = await createCustomerWith(key, failing as unknown as typeof env, "Lost Send Ltd");
 		expect(created.status).toBe(201);
-		await waitOnExecutionContext(ctx);
 		const row = await env.DB.prepare(
 			"select id, dispatched_at from outbox_events where tenant_id = ? and type = 'customer.created'",
 		)
@@ -273,23 +282,11 @@ describe("the transactional outbox", () => {
 		const b = await newTenant();
 		await newEndpoint(a.key, ["customer.created"]);
 		const { sent, env: recording } = recordingQueue();
-		const ctx = createExecutionContext();
-		const created = await app.request(
-			"/v1/billing/customers",
-			{
-				method: "POST",
-				headers: { authorization: `Bearer ${a.key}`, "content-type": "application/json" },
-				body: JSON.stringify({ name: "Announced Ltd" }),
-			},
-			recording,
-			ctx,
-		);
-		await waitOnExecutionContext(ctx);
+		const created = await createCustomerWith(a.key, recording, "Announced Ltd");
 		const requestId = created.headers.get("x-request-id") as string;
 		// The request made one queue message and no D1 call for it: its event is still undispatched.
 		expect(sent.map((m) => m.body)).toEqual([{ v: 1, kind: "request", tenant_id: a.tenantId, request_id: requestId }]);
-		const undispatched = "select count(*) as n from outbox_events where tenant_id = ? and dispatched_at is null";
-		expect(await env.DB.prepare(undispatched).bind(a.tenantId).first("n")).toBe(1);
+		expect(await env.DB.prepare(UNDISPATCHED).bind(a.tenantId).first("n")).toBe(1);
 
 		sent.length = 0;
 		const result = await consume(
@@ -303,11 +300,43 @@ describe("the transactional outbox", () => {
 		);
 		expect(result.explicitAcks).toHaveLength(2);
 		expect(sent.map((m) => (m.body as { kind: string; tenant_id: string }).tenant_id)).toEqual([a.tenantId]);
-		expect(await env.DB.prepare(undispatched).bind(a.tenantId).first("n")).toBe(0);
+		expect(await env.DB.prepare(UNDISPATCHED).bind(a.tenantId).first("n")).toBe(0);
 		// A redelivered announcement finds the events dispatched and makes no second delivery.
 		sent.length = 0;
 		await consume([{ v: 1, kind: "request", tenant_id: a.tenantId, request_id: requestId }], 2, recording);
 		expect(sent).toEqual([]);
+	});
+
+	it("a tenant with no endpoint announces nothing; the sweep marks its events without a message", async () => {
+		const { key, tenantId } = await newTenant();
+		const { sent, env: recording } = recordingQueue();
+		const created = await createCustomerWith(key, recording);
+		expect(created.status).toBe(201);
+		expect(sent).toEqual([]);
+		expect(await env.DB.prepare(UNDISPATCHED).bind(tenantId).first("n")).toBe(1);
+
+		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(1);
+		expect(sent).toEqual([]);
+		expect(await env.DB.prepare(UNDISPATCHED).bind(tenantId).first("n")).toBe(0);
+		// The events API still has the event.
+		const events = await api("/v1/billing/events?type=customer.created", { key });
+		expect(events.body.data).toHaveLength(1);
+	});
+
+	it("a tenant's first endpoint is heard at once: the next mutation announces, the sweep sends", async () => {
+		const { key, tenantId } = await newTenant();
+		const { sent, env: recording } = recordingQueue();
+		await createCustomerWith(key, recording);
+		expect(sent).toEqual([]);
+		await newEndpoint(key, ["customer.created"]);
+		const second = await createCustomerWith(key, recording);
+		expect(sent.map((m) => m.body)).toEqual([
+			{ v: 1, kind: "request", tenant_id: tenantId, request_id: second.headers.get("x-request-id") },
+		]);
+		// Both events wait for sending now, the first one too: the tenant has somewhere to send them.
+		sent.length = 0;
+		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(2);
+		expect(sent).toHaveLength(2);
 	});
 
 	it("a failed fan-out leaves the request's events undispatched and retries the announcements", async () => {
@@ -329,7 +358,8 @@ describe("the transactional outbox", () => {
 	});
 
 	it("the sweep clears a backlog larger than one queue batch", async () => {
-		const { tenantId } = await newTenant();
+		const { key, tenantId } = await newTenant();
+		await newEndpoint(key, ["test.backlog"]);
 		const stmt = env.DB.prepare(
 			"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at) values (?, ?, 'test.backlog', 'customer', 'cus_x', '{}', 'req_backlog', ?)",
 		);

@@ -1,7 +1,7 @@
-import { and, eq, gte, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, lte, notExists, sql } from "drizzle-orm";
 import { chunked, inJsonArray } from "../../db/chunks";
 import { type Database, runBatch } from "../../db/client";
-import { outboxEvents } from "../../db/schema";
+import { outboxEvents, webhookEndpoints } from "../../db/schema";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -47,26 +47,31 @@ export async function getEvent({ ctx, id }: { ctx: Pick<ServiceContext, "db" | "
 /** Queues take at most 100 messages per sendBatch. */
 const SEND_BATCH = 100;
 
+type SweepScope = { tenantId?: string; createdBefore?: string; limit?: number };
+
+const undispatchedIn = (scope: SweepScope) =>
+	and(
+		isNull(outboxEvents.dispatchedAt),
+		scope.tenantId ? eq(outboxEvents.tenantId, scope.tenantId) : undefined,
+		scope.createdBefore ? lt(outboxEvents.createdAt, scope.createdBefore) : undefined,
+	);
+
+/** Events marked in place per statement, and statements per sweep, for tenants with no endpoint. */
+const UNHEARD_PER_STATEMENT = 5_000;
+const UNHEARD_STATEMENTS = 20;
+
 /**
  * The outbox sweep: hands committed events that are still undispatched to the webhooks queue (one
  * message each) and marks them dispatched. An event is marked only after its send succeeded, so none
- * is lost; one sent twice is delivered once.
+ * is lost; one sent twice is delivered once. Events of tenants with no webhook endpoint (whose
+ * mutations announce nothing) are marked in place first. Returns how many events it handled.
  */
-export async function dispatchEvents(
-	env: Env,
-	db: Database,
-	scope: { tenantId?: string; createdBefore?: string; limit?: number },
-): Promise<number> {
+export async function dispatchEvents(env: Env, db: Database, scope: SweepScope): Promise<number> {
+	const unheard = await markUnheardEvents(db, scope);
 	const pending = await db
 		.select({ id: outboxEvents.id, tenantId: outboxEvents.tenantId })
 		.from(outboxEvents)
-		.where(
-			and(
-				isNull(outboxEvents.dispatchedAt),
-				scope.tenantId ? eq(outboxEvents.tenantId, scope.tenantId) : undefined,
-				scope.createdBefore ? lt(outboxEvents.createdAt, scope.createdBefore) : undefined,
-			),
-		)
+		.where(undispatchedIn(scope))
 		// `+id`: ordering by the bare id lets SQLite walk the tenant's whole history in id order rather
 		// than read the few undispatched rows from their partial indexes and sort them.
 		.orderBy(sql`+${outboxEvents.id}`)
@@ -82,7 +87,40 @@ export async function dispatchEvents(
 			chunk.map((e) => e.id),
 		);
 	}
-	return pending.length;
+	return unheard + pending.length;
+}
+
+/**
+ * Marks dispatched the undispatched events of tenants that have no webhook endpoint, in bounded
+ * statements. The endpoint check is part of each statement, so an event of a tenant that has just
+ * made its first endpoint is left for sending.
+ */
+async function markUnheardEvents(db: Database, scope: SweepScope): Promise<number> {
+	let marked = 0;
+	for (let statement = 0; statement < UNHEARD_STATEMENTS; statement++) {
+		const unheard = db
+			.select({ id: outboxEvents.id })
+			.from(outboxEvents)
+			.where(
+				and(
+					undispatchedIn(scope),
+					notExists(
+						db
+							.select({ id: webhookEndpoints.id })
+							.from(webhookEndpoints)
+							.where(eq(webhookEndpoints.tenantId, outboxEvents.tenantId)),
+					),
+				),
+			)
+			.limit(UNHEARD_PER_STATEMENT);
+		const result = await db
+			.update(outboxEvents)
+			.set({ dispatchedAt: new Date().toISOString() })
+			.where(inArray(outboxEvents.id, unheard));
+		marked += result.meta.changes;
+		if (result.meta.changes < UNHEARD_PER_STATEMENT) break;
+	}
+	return marked;
 }
 
 /**

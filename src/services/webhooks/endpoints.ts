@@ -9,6 +9,7 @@ import { newId } from "../../lib/ids";
 import { newWebhookSecret } from "../../lib/webhookSignature";
 import { type EndpointRow, presentEndpoint, type WebhookCreateInput } from "../../schemas/webhook";
 import { changeStatements } from "../changeLog";
+import { heardOf } from "./listeners";
 
 export async function loadEndpoint(ctx: Pick<ServiceContext, "db" | "tenantId">, id: string): Promise<EndpointRow> {
 	const row = await ctx.db
@@ -48,6 +49,7 @@ export async function createEndpoint({ ctx, input }: { ctx: ServiceContext; inpu
 			event: null,
 		}),
 	]);
+	heardOf(ctx.tenantId);
 	return presentEndpoint(row, true);
 }
 
