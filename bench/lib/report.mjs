@@ -258,8 +258,9 @@ export function renderResults(results) {
 		.flatMap((run) => Object.values({ ...run.baselines, ...run.scenarios }))
 		.find((r) => r.logs.sample)?.logs.sample;
 	out.push(
-		"- **Queue sends under concurrency.** Every successful mutation announces its events on the `webhooks` queue",
-		"  after the response (`dispatchOutbox` → `send`); the local broker has been seen to refuse sends when many",
+		"- **Queue sends under concurrency.** Every successful mutation of a tenant with webhook endpoints (tenant W",
+		"  here) announces its events on the `webhooks` queue after the response (`dispatchOutbox` → `send`); tenants",
+		"  without any (A and B) send nothing. The local broker has been seen to refuse sends when many",
 		"  arrive at once. A refused send is logged (`event dispatch failed`) and leaves the events for the cron sweep,",
 		"  so measured requests are unaffected; each table above counts them per measurement. In this run: " +
 			(refusals.length ? `${refusals.join("; ")}.` : `none at all, with ${s.connections} connections.`),
