@@ -8,11 +8,6 @@ import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import { refreshSettlementStatement } from "../invoices/invoiceStatements";
 
-/**
- * Adds each move to (sign 1) or takes it off (sign -1) its (payment, invoice) allocation, then recomputes
- * the payment's allocated total and each invoice's settlement from the rows. CHECKs refuse an
- * allocation below zero, a payment allocating more than it has, and an invoice balance below zero.
- */
 const p = (name: string) => sql.placeholder(name);
 
 const addToAllocation = preparedQuery((db) =>
@@ -53,7 +48,8 @@ const allocatedRefresh = preparedQuery((db) =>
  * Adds each move to (sign 1) or takes it off (sign -1) its (payment, invoice) allocation, then recomputes
  * the payment's allocated total and each invoice's settlement from the rows. CHECKs refuse an
  * allocation below zero, a payment allocating more than it has, and an invoice balance below zero.
- * Every money movement runs these, so they are built once (see preparedQuery).
+ * Every money movement runs these, so they are built once (see preparedQuery). No move, no statement:
+ * a payment nothing is applied to keeps the total it was written with.
  */
 export function moveAllocations(
 	ctx: ServiceContext,
@@ -61,6 +57,7 @@ export function moveAllocations(
 	moves: readonly Allocation[],
 	sign: 1 | -1,
 ): BatchItem<"sqlite">[] {
+	if (moves.length === 0) return [];
 	const now = ctx.clock.now().toISOString();
 	const statements: BatchItem<"sqlite">[] = moves.map((move) => {
 		const values = { tenantId: ctx.tenantId, paymentId, invoiceId: move.invoiceId, amount: move.amount, now };
