@@ -314,6 +314,8 @@ describe("the transactional outbox", () => {
 		expect(created.status).toBe(201);
 		expect(sent).toEqual([]);
 		expect(await env.DB.prepare(UNDISPATCHED).bind(tenantId).first("n")).toBe(1);
+		// Nothing waits for the webhooks queue, so the backlog gauge stays at zero.
+		expect((await api("/v1/billing/metrics", { key })).text).toMatch(/^billing_outbox_undispatched_events 0$/m);
 
 		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(1);
 		expect(sent).toEqual([]);
@@ -334,6 +336,7 @@ describe("the transactional outbox", () => {
 			{ v: 1, kind: "request", tenant_id: tenantId, request_id: second.headers.get("x-request-id") },
 		]);
 		// Both events wait for sending now, the first one too: the tenant has somewhere to send them.
+		expect((await api("/v1/billing/metrics", { key })).text).toMatch(/^billing_outbox_undispatched_events 2$/m);
 		sent.length = 0;
 		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(2);
 		expect(sent).toHaveLength(2);

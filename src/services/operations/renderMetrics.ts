@@ -1,5 +1,5 @@
-import { and, count, eq, isNull } from "drizzle-orm";
-import { customers, outboxEvents } from "../../db/schema";
+import { and, count, eq, exists, isNull } from "drizzle-orm";
+import { customers, outboxEvents, webhookEndpoints } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { isolateUptimeSeconds, latencyBucketsMs, requestSeriesFor } from "./requestMetrics";
 
@@ -38,14 +38,30 @@ export async function renderMetrics(ctx: ServiceContext): Promise<string> {
 		ctx.db
 			.select({ n: count() })
 			.from(outboxEvents)
-			.where(and(eq(outboxEvents.tenantId, ctx.tenantId), isNull(outboxEvents.dispatchedAt)))
+			.where(
+				and(
+					eq(outboxEvents.tenantId, ctx.tenantId),
+					isNull(outboxEvents.dispatchedAt),
+					// A tenant without endpoints hands nothing to the queue: its events wait for the sweep only.
+					exists(
+						ctx.db
+							.select({ id: webhookEndpoints.id })
+							.from(webhookEndpoints)
+							.where(eq(webhookEndpoints.tenantId, ctx.tenantId)),
+					),
+				),
+			)
 			.get(),
 	]);
 	const out = new Exposition();
 	out.family("billing_customers", "gauge", "Billing accounts by status.");
 	for (const row of customerCounts) out.sample("billing_customers", { status: row.status }, row.n);
 	out
-		.family("billing_outbox_undispatched_events", "gauge", "Events written but not yet handed to the webhooks queue.")
+		.family(
+			"billing_outbox_undispatched_events",
+			"gauge",
+			"Events written but not yet handed to the webhooks queue (none while the tenant has no endpoint).",
+		)
 		.sample("billing_outbox_undispatched_events", {}, backlog?.n ?? 0);
 
 	const series = requestSeriesFor(ctx.tenantId);
