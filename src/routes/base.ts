@@ -75,6 +75,7 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	/**
 	 * The request's parts as sent, before validation (chanfana's form, with the same coercions). The body is
 	 * the one bodyGuard read and parsed: chanfana's own version would read the request stream a second time.
+	 * So every route's path is under /v1, where bodyGuard runs (app.ts).
 	 */
 	override async getUnvalidatedData() {
 		if (this.unvalidatedData !== undefined) return this.unvalidatedData;
