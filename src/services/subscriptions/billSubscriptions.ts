@@ -166,12 +166,13 @@ export async function finalUsage(
 	};
 }
 
-/** One period's invoice and subscription change, ready to commit. */
+/** The final usage invoice, issued, with its changes recorded in the same statements. */
 async function finalInvoiceStatements(ctx: ServiceContext, invoice: InvoiceDetail) {
 	const written = await newInvoiceStatements(ctx, invoice, true);
 	return [...written.statements, ...changeStatements(ctx, ...written.changes)];
 }
 
+/** One period's invoice and subscription change, ready to commit. */
 type PeriodCommit = {
 	subscriptionId: string;
 	billed: BillingOutcome["billed"][number];
