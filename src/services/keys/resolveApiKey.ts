@@ -4,6 +4,7 @@ import { apiKeys, roles } from "../../db/schema";
 import { builtInRoles, effectivePermissions, isBuiltInRole } from "../../domain/permissions";
 import type { ApiKeyAuth } from "../../lib/context";
 import { sha256Hex } from "../../lib/crypto";
+import { IsolateCache } from "../../lib/isolateCache";
 
 /**
  * Resolved keys are kept per isolate for a few seconds. Looking a key up was a D1 round trip on every
@@ -12,9 +13,7 @@ import { sha256Hex } from "../../lib/crypto";
  * isolate that revoked it forgets at once (`forgetResolvedApiKeys`), and expiry is checked on every use.
  */
 const CACHE_MS = 10_000;
-const CACHE_ENTRIES = 1_000;
-type CachedKey = { auth: ApiKeyAuth; expiresAtMs: number | null; cachedUntilMs: number };
-const resolvedKeys = new Map<string, CachedKey>();
+const resolvedKeys = new IsolateCache<{ auth: ApiKeyAuth; expiresAtMs: number | null }>(CACHE_MS, 1_000);
 
 /** After a revocation: every key is looked up afresh on this isolate. */
 export function forgetResolvedApiKeys() {
@@ -25,13 +24,11 @@ export function forgetResolvedApiKeys() {
 export async function resolveApiKey(db: Database, secret: string, now: Date): Promise<ApiKeyAuth | null> {
 	const secretHash = await sha256Hex(secret);
 	let cached = resolvedKeys.get(secretHash);
-	if (!cached || cached.cachedUntilMs <= Date.now()) {
-		resolvedKeys.delete(secretHash);
+	if (!cached) {
 		const found = await lookUpApiKey(db, secretHash);
 		if (!found) return null;
-		cached = { ...found, cachedUntilMs: Date.now() + CACHE_MS };
-		if (resolvedKeys.size >= CACHE_ENTRIES) resolvedKeys.delete(resolvedKeys.keys().next().value as string);
-		resolvedKeys.set(secretHash, cached);
+		resolvedKeys.set(secretHash, found);
+		cached = found;
 	}
 	if (cached.expiresAtMs !== null && cached.expiresAtMs <= now.getTime()) return null;
 	return cached.auth;

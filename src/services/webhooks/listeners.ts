@@ -1,30 +1,27 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { webhookEndpoints } from "../../db/schema";
+import { IsolateCache } from "../../lib/isolateCache";
 
 /**
  * Whether a tenant has any webhook endpoint, kept per isolate for a few seconds. A mutation of a tenant
  * with none announces nothing to the webhooks queue: its events have nowhere to go, and the outbox sweep
  * marks them in place (`markUnheardEvents`). An endpoint created through another isolate is seen here
- * within CACHE_MS; events committed meanwhile stay undispatched and reach it through the sweep. The
+ * within ten seconds; events committed meanwhile stay undispatched and reach it through the sweep. The
  * isolate that creates an endpoint knows at once (`heardOf`).
  */
-const CACHE_MS = 10_000;
-const CACHE_ENTRIES = 1_000;
-const listening = new Map<string, { listens: boolean; cachedUntilMs: number }>();
+const listening = new IsolateCache<boolean>(10_000, 1_000);
 
 export async function tenantListens(db: Database, tenantId: string): Promise<boolean> {
 	const cached = listening.get(tenantId);
-	if (cached && cached.cachedUntilMs > Date.now()) return cached.listens;
-	listening.delete(tenantId);
+	if (cached !== undefined) return cached;
 	const endpoint = await db
 		.select({ id: webhookEndpoints.id })
 		.from(webhookEndpoints)
 		.where(eq(webhookEndpoints.tenantId, tenantId))
 		.limit(1)
 		.get();
-	if (listening.size >= CACHE_ENTRIES) listening.delete(listening.keys().next().value as string);
-	listening.set(tenantId, { listens: endpoint !== undefined, cachedUntilMs: Date.now() + CACHE_MS });
+	listening.set(tenantId, endpoint !== undefined);
 	return endpoint !== undefined;
 }
 
