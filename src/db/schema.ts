@@ -125,7 +125,12 @@ export const outboxEvents = sqliteTable(
 		type: text("type").notNull(),
 		resourceType: text("resource_type").notNull(),
 		resourceId: text("resource_id").notNull(),
-		data: json<unknown>("data").notNull(),
+		/**
+		 * The event's `{ object, previous }`; null when `auditId` names the audit row of the same change,
+		 * whose after and before they are (`eventColumns` reads them there), so they are stored once.
+		 */
+		data: json<unknown>("data"),
+		auditId: text("audit_id"),
 		requestId: text("request_id"),
 		createdAt: text("created_at").notNull(),
 		dispatchedAt: text("dispatched_at"),

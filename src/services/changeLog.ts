@@ -18,21 +18,20 @@ export type Change = {
 	alsoEmits?: string[];
 	/**
 	 * The target (an invoice or a credit note) takes its number in this batch: the database sets it into
-	 * `after` and the event's object, from what the batch's earlier statements wrote.
+	 * `after` (and so into the event's object), from what the batch's earlier statements wrote.
 	 */
 	numberedInBatch?: boolean;
 };
 
 /**
- * The number a target took earlier in the same batch, set into a JSON value at `path`: SQL of the
- * statement itself, as the batch's statements cannot pass values to each other.
+ * The number a target took earlier in the same batch, set into its JSON snapshot: SQL of the statement
+ * itself, as the batch's statements cannot pass values to each other.
  */
 function numberedIn(table: typeof invoices | typeof creditNotes) {
 	const [number, tenantId, id] = [table.number, table.tenantId, table.id].map((column) => `"${column.name}"`);
-	const text = (path: string) =>
-		`json_set(?, '${path}', (select ${number} from "${getTableName(table)}" where ${tenantId} = ? and ${id} = ?))`;
-	return (path: string, json: string, target: { tenantId: string; id: string }) =>
-		new Computed(text(path), [json, target.tenantId, target.id]);
+	const text = `json_set(?, '$.number', (select ${number} from "${getTableName(table)}" where ${tenantId} = ? and ${id} = ?))`;
+	return (json: string, target: { tenantId: string; id: string }) =>
+		new Computed(text, [json, target.tenantId, target.id]);
 }
 
 const NUMBERED = { invoice: numberedIn(invoices), credit_note: numberedIn(creditNotes) };
@@ -43,6 +42,8 @@ export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "
 /**
  * The audit rows and outbox events of `changes`, as one insert into each table (more only past D1's
  * parameter limit): a batch recording several changes pays for two statements, not two per change.
+ * An event stores no snapshot of its own: its object and previous are its audit row's after and
+ * before (`eventColumns` reads them there), so each change's snapshots are written once.
  */
 export function changeStatements(ctx: ChangeContext, ...changes: Change[]): BatchItem<"sqlite">[] {
 	const createdAt = ctx.clock.now().toISOString();
@@ -55,8 +56,9 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 		const target = { tenantId: ctx.tenantId, id: change.target.id };
 		const before = change.before ?? null;
 		const after = change.after ?? null;
+		const auditId = newId("audit");
 		audits.push({
-			id: newId("audit"),
+			id: auditId,
 			tenantId: ctx.tenantId,
 			actorType: ctx.actor.type,
 			actorId: ctx.actor.id,
@@ -64,20 +66,19 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 			targetType: change.target.type,
 			targetId: change.target.id,
 			before,
-			after: numbered ? numbered("$.number", JSON.stringify(after), target) : after,
+			after: numbered ? numbered(JSON.stringify(after), target) : after,
 			requestId: ctx.requestId,
 			createdAt,
 		});
 		const primary = change.event === undefined ? change.action : change.event;
 		for (const type of [...(primary === null ? [] : [primary]), ...(change.alsoEmits ?? [])]) {
-			const data = { object: after, previous: before };
 			events.push({
 				id: newId("event"),
 				tenantId: ctx.tenantId,
 				type,
 				resourceType: change.target.type,
 				resourceId: change.target.id,
-				data: numbered ? numbered("$.object.number", JSON.stringify(data), target) : data,
+				auditId,
 				requestId: ctx.requestId,
 				createdAt,
 			});

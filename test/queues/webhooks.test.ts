@@ -11,7 +11,7 @@ import { consumeWebhooks, consumeWebhooksDeadLetters } from "../../queues/webhoo
 import app from "../../src/app";
 import { database } from "../../src/db/client";
 import { dispatchEvents } from "../../src/services/events/events";
-import { api, expectProblem, newTenant } from "../helpers/api";
+import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
 
 type Sent = { body: unknown };
 
@@ -275,6 +275,69 @@ describe("the transactional outbox", () => {
 		expect(swept).toBe(1);
 		expect(sent.map((m) => (m.body as { event_id: string }).event_id)).toEqual([row?.id]);
 		expect(await dispatchEvents(recording, database(env.DB), { tenantId })).toBe(0);
+	});
+
+	it("an event's object and previous are its change's audit snapshots: stored once, presented and delivered whole", async () => {
+		const { key, tenantId } = await newTenant();
+		await newEndpoint(key, ["invoice.finalized"]);
+		const customer = await newCustomer(key);
+		const invoice = await api("/v1/billing/invoices", {
+			key,
+			body: { customer_id: customer.id, finalize: true, items: [{ description: "Plan", unit_price: 1200 }] },
+		});
+		expect(invoice.status).toBe(201);
+		const stored = await env.DB.prepare(
+			"select id, type, data, audit_id from outbox_events where tenant_id = ? and resource_id = ? order by id",
+		)
+			.bind(tenantId, invoice.body.id)
+			.all<{ id: string; type: string; data: string | null; audit_id: string | null }>();
+		expect(stored.results.map((row) => [row.type, row.data, row.audit_id?.slice(0, 4)])).toEqual([
+			["invoice.created", null, "aud_"],
+			["invoice.finalized", null, "aud_"],
+		]);
+		const audit = await api(`/v1/billing/audit?order=asc&target_id=${invoice.body.id}`, { key });
+		const snapshots = new Map(
+			audit.body.data.map((entry: { id: string; before: unknown; after: unknown }) => [
+				entry.id,
+				{ object: entry.after, previous: entry.before },
+			]),
+		);
+		for (const row of stored.results) {
+			const event = await api(`/v1/billing/events/${row.id}`, { key });
+			expect(event.body.data).toEqual(snapshots.get(row.audit_id as string));
+		}
+		const finalized = await api(`/v1/billing/events/${stored.results[1]?.id}`, { key });
+		// The number the batch assigned is in the object, as in the invoice answered.
+		expect(finalized.body.data.object).toMatchObject({ number: invoice.body.number, status: "issued" });
+		expect(finalized.body.data.previous).toMatchObject({ number: null, status: "draft" });
+
+		const { sent, env: recording } = recordingQueue();
+		await consume([{ v: 1, kind: "event", tenant_id: tenantId, event_id: stored.results[1]?.id }], 1, recording);
+		const bodies: unknown[] = [];
+		vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+			bodies.push(JSON.parse(await new Request(input as RequestInfo, init).text()));
+			return new Response(null, { status: 200 });
+		});
+		expect((await consume(sent.map((m) => m.body))).explicitAcks).toHaveLength(1);
+		expect(bodies).toEqual([{ type: "invoice.finalized", timestamp: finalized.body.created_at, data: finalized.body }]);
+	});
+
+	it("an event never reads another tenant's audit row", async () => {
+		const a = await newTenant();
+		const b = await newTenant();
+		await newCustomer(a.key, { name: "Private Ltd" });
+		const auditId = await env.DB.prepare("select id from audit_log where tenant_id = ? and action = 'customer.created'")
+			.bind(a.tenantId)
+			.first<string>("id");
+		const eventId = await insertEvent(b.tenantId);
+		await env.DB.prepare("update outbox_events set data = null, audit_id = ? where id = ?")
+			.bind(auditId, eventId)
+			.run();
+		const events = await api("/v1/billing/events?type=test.synthetic", { key: b.key });
+		expect(events.body.data.map((event: { id: string; data: unknown }) => [event.id, event.data])).toEqual([
+			[eventId, { object: null, previous: null }],
+		]);
+		expect(events.text).not.toContain("Private Ltd");
 	});
 
 	it("a mutation announces its request once; the consumer fans its events out and marks them, per tenant", async () => {

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, isNull, lt, lte, notExists, sql } from "drizzle-orm";
 import { chunked, inJsonArray } from "../../db/chunks";
 import { type Database, runBatch } from "../../db/client";
-import { outboxEvents, webhookEndpoints } from "../../db/schema";
+import { auditLog, outboxEvents, webhookEndpoints } from "../../db/schema";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -9,6 +9,7 @@ import { groupBy } from "../../lib/groupBy";
 import { type EventListQuery, presentEvent, type WebhookMessage } from "../../schemas/event";
 import { paginate } from "../pagination";
 import { fannedOutColumns } from "../webhooks/fanOut";
+import { eventAudit, eventColumns } from "./eventRows";
 
 export const listEvents = ({ ctx, query }: { ctx: ServiceContext; query: EventListQuery }) =>
 	paginate({
@@ -16,8 +17,9 @@ export const listEvents = ({ ctx, query }: { ctx: ServiceContext; query: EventLi
 		idColumn: outboxEvents.id,
 		run: (p) =>
 			ctx.db
-				.select()
+				.select(eventColumns)
 				.from(outboxEvents)
+				.leftJoin(auditLog, eventAudit)
 				.where(
 					and(
 						eq(outboxEvents.tenantId, ctx.tenantId),
@@ -36,8 +38,9 @@ export const listEvents = ({ ctx, query }: { ctx: ServiceContext; query: EventLi
 
 export async function getEvent({ ctx, id }: { ctx: Pick<ServiceContext, "db" | "tenantId">; id: string }) {
 	const row = await ctx.db
-		.select()
+		.select(eventColumns)
 		.from(outboxEvents)
+		.leftJoin(auditLog, eventAudit)
 		.where(and(eq(outboxEvents.tenantId, ctx.tenantId), eq(outboxEvents.id, id)))
 		.get();
 	if (!row) throw notFound("event", id);

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { auditLog, outboxEvents } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { presentAuditEntry } from "../../schemas/audit";
+import { eventAudit, eventColumns } from "../events/eventRows";
 import { loadInvoiceRow } from "./loadInvoice";
 
 /** Everything recorded about one invoice: its audit trail and the events it raised, oldest first. */
@@ -14,8 +15,9 @@ export async function invoiceHistory({ ctx, id }: { ctx: ServiceContext; id: str
 			.where(and(eq(auditLog.tenantId, ctx.tenantId), eq(auditLog.targetId, id)))
 			.orderBy(asc(auditLog.id)),
 		ctx.db
-			.select()
+			.select(eventColumns)
 			.from(outboxEvents)
+			.leftJoin(auditLog, eventAudit)
 			.where(and(eq(outboxEvents.tenantId, ctx.tenantId), eq(outboxEvents.resourceId, id)))
 			.orderBy(asc(outboxEvents.id)),
 	]);

@@ -2,14 +2,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { runBatch } from "../../db/client";
-import { outboxEvents, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { auditLog, outboxEvents, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import { retryDelaySeconds } from "../../domain/webhookTarget";
 import type { Clock } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { signedHeaders } from "../../lib/webhookSignature";
-import { presentEvent } from "../../schemas/event";
+import { type EventRow, presentEvent } from "../../schemas/event";
 import type { DeliveryRow, EndpointRow } from "../../schemas/webhook";
 import { changeStatements } from "../changeLog";
+import { eventAudit, eventColumns } from "../events/eventRows";
 
 const TIMEOUT_MS = 10_000;
 /** An endpoint failing this long, with at least this many failures in a row, is switched off. */
@@ -52,7 +53,7 @@ export async function post(
 	}
 }
 
-export const deliveryBody = (event: typeof outboxEvents.$inferSelect) =>
+export const deliveryBody = (event: EventRow) =>
 	JSON.stringify({ type: event.type, timestamp: event.createdAt, data: presentEvent(event) });
 
 export type DeliveryResult = "succeeded" | "retry" | "done";
@@ -69,10 +70,11 @@ export async function attemptDelivery(
 	attempt: number,
 ): Promise<{ result: DeliveryResult; delaySeconds: number }> {
 	const row = await db
-		.select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: outboxEvents })
+		.select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: eventColumns })
 		.from(webhookDeliveries)
 		.leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
 		.innerJoin(outboxEvents, eq(outboxEvents.id, webhookDeliveries.eventId))
+		.leftJoin(auditLog, eventAudit)
 		.where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, deliveryId)))
 		.get();
 	if (!row || row.delivery.status === "succeeded") return { result: "done", delaySeconds: 0 };
