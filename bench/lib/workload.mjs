@@ -240,8 +240,9 @@ export async function seedInvoices(state, databaseId, template, log) {
 				version = version + 1
 			WHERE tenant_id = ?1 AND id BETWEEN printf('inv_%026d', ?2) AND printf('inv_%026d', ?3) AND ${k} <> 19`,
 		);
-		// Their history in the outbox: invoice.created and invoice.finalized for each, long dispatched. The
-		// payload is a customer's (0.5 KB; real invoice events are 3-6 KB), so this errs on the light side.
+		// Their history in the outbox: invoice.created and invoice.finalized for each, long dispatched. Each
+		// reads its payload from the audit row of the customer event it is cloned from (a customer's, 0.5 KB;
+		// an invoice's is 3-6 KB), so this errs on the light side.
 		const eventColumns = await columnsOf(db, "outbox_events");
 		const eventSource = await db
 			.prepare("SELECT id FROM outbox_events WHERE tenant_id = ?1 AND type = 'customer.created' ORDER BY id LIMIT 1")
