@@ -112,6 +112,7 @@ export async function newInvoiceStatements(
 	const today = todayOf(ctx.clock.now());
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	const draft = presentInvoice(detail, today);
+	const issued = finalizing ? presentInvoice({ ...detail, invoice: finalizing.after }, today) : null;
 	const created: Change = {
 		action: "invoice.created",
 		target: { type: "invoice", id: detail.invoice.id },
@@ -121,6 +122,8 @@ export async function newInvoiceStatements(
 	return {
 		/** How issuing writes the invoice (its row but for the number, which the batch assigns); null for a draft. */
 		issued: finalizing,
+		/** The invoice as the batch leaves it, presented (issued: but for its number). */
+		presented: issued ?? draft,
 		statements: [...insertInvoiceStatements(ctx, detail), ...(finalizing?.statements ?? [])],
 		changes: finalizing
 			? [
@@ -129,7 +132,7 @@ export async function newInvoiceStatements(
 						action: "invoice.finalized",
 						target: { type: "invoice", id: detail.invoice.id },
 						before: draft,
-						after: presentInvoice({ ...detail, invoice: finalizing.after }, today),
+						after: issued,
 						alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
 						numberedInBatch: true,
 					},
@@ -149,31 +152,27 @@ export async function commitNewInvoice(
 	{ detail, finalize, key }: { detail: InvoiceDetail; finalize: boolean; key?: KeyTerms },
 	issuing?: Issuing,
 ) {
-	const today = todayOf(ctx.clock.now());
-	const prepared = await newInvoiceStatements(ctx, detail, finalize, issuing);
-	const written = [...prepared.statements, ...changeStatements(ctx, ...prepared.changes)];
-	const issued = prepared.issued;
+	const { issued, presented, statements, changes } = await newInvoiceStatements(ctx, detail, finalize, issuing);
+	const written = [...statements, ...changeStatements(ctx, ...changes)];
 	if (!issued) {
-		const draft = presentInvoice(detail, today);
 		await runInvoiceBatch(ctx, detail, [
 			...written,
-			...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(draft)) : []),
+			...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(presented)) : []),
 		]);
-		return draft;
+		return presented;
 	}
-	const unnumbered = presentInvoice({ ...detail, invoice: issued.after }, today);
 	const results = await runInvoiceBatch(ctx, detail, [
 		...written,
 		numberOfInvoice(ctx.db, { tenantId: ctx.tenantId, id: detail.invoice.id }),
 		...(key
-			? answerKey(ctx.db, key, invoiceCreatedResponse(unnumbered), {
+			? answerKey(ctx.db, key, invoiceCreatedResponse(presented), {
 					answer: answerWithNumber,
 					values: { tenantId: ctx.tenantId, id: detail.invoice.id },
 				})
 			: []),
 	]);
 	const [numbered] = results[written.length] as { number: string | null }[];
-	return { ...unnumbered, number: numbered?.number ?? null };
+	return { ...presented, number: numbered?.number ?? null };
 }
 
 const invoiceById = and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")));
