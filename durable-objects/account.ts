@@ -3,6 +3,7 @@ import type { Env } from "../src/env";
 import type { ServiceContext } from "../src/lib/context";
 import { orKeyTaken } from "../src/lib/idempotency";
 import { type AccountRequest, accountContext, settle } from "../src/services/accounts/accountClient";
+import { AccountMemory } from "../src/services/accounts/accountState";
 import {
 	commitApplyCreditNote,
 	commitCreateCreditNote,
@@ -30,15 +31,27 @@ import { commitUpdateSubscription } from "../src/services/subscriptions/updateSu
  */
 export class AccountDO extends DurableObject<Env> {
 	#tail: Promise<unknown> = Promise.resolve();
+	/** What the last payment or new invoice read and wrote, for the next one (see accountState.ts). */
+	#memory = new AccountMemory();
 
-	#exclusive<I, T>(request: AccountRequest<I>, operation: (ctx: ServiceContext, input: I) => Promise<T>) {
+	#serialized<I, T>(request: AccountRequest<I>, operation: (ctx: ServiceContext, input: I) => Promise<T>) {
 		const run = this.#tail.then(() => settle(() => operation(accountContext(this.env, request), request.input)));
 		this.#tail = run.catch(() => undefined);
 		return run;
 	}
 
+	/** Any other operation may change what the memory holds: it is forgotten first. */
+	#exclusive<I, T>(request: AccountRequest<I>, operation: (ctx: ServiceContext, input: I) => Promise<T>) {
+		return this.#serialized(request, (ctx, input) => {
+			this.#memory.forget();
+			return operation(ctx, input);
+		});
+	}
+
 	createFinalizedInvoice(request: AccountRequest<Parameters<typeof commitCreateFinalizedInvoice>[1]>) {
-		return this.#exclusive(request, (ctx, input) => orKeyTaken(commitCreateFinalizedInvoice(ctx, input)));
+		return this.#serialized(request, (ctx, input) =>
+			orKeyTaken(commitCreateFinalizedInvoice(ctx, input, this.#memory)),
+		);
 	}
 
 	finalizeInvoice(request: AccountRequest<Parameters<typeof commitFinalizeInvoice>[1]>) {
@@ -58,7 +71,7 @@ export class AccountDO extends DurableObject<Env> {
 	}
 
 	recordPayment(request: AccountRequest<Parameters<typeof commitRecordPayment>[1]>) {
-		return this.#exclusive(request, (ctx, input) => orKeyTaken(commitRecordPayment(ctx, input)));
+		return this.#serialized(request, (ctx, input) => orKeyTaken(commitRecordPayment(ctx, input, this.#memory)));
 	}
 
 	allocatePayment(request: AccountRequest<Parameters<typeof commitAllocatePayment>[1]>) {

@@ -30,6 +30,9 @@ export const tenants = sqliteTable("tenants", {
 	erpWebhookUrl: text("erp_webhook_url"),
 	erpWebhookSecret: text("erp_webhook_secret"),
 	ledgerSyncedThrough: text("ledger_synced_through"),
+	// Moved up by triggers whenever what an account operation reads of the tenant changes (number format,
+	// currency, closed books, chart of accounts): an account object's commit checks it still holds.
+	settingsVersion: integer("settings_version").notNull().default(1),
 	createdAt: text("created_at").notNull(),
 });
 

@@ -27,6 +27,15 @@ export function allocateOldestDueFirst(
 	return { allocations, unapplied: remaining };
 }
 
+/** The open invoices once `allocations` are applied to them: balances down, the settled ones gone. */
+export function settle<T extends OpenInvoice>(invoices: readonly T[], allocations: readonly Allocation[]): T[] {
+	const applied = new Map<string, number>();
+	for (const a of allocations) applied.set(a.invoiceId, (applied.get(a.invoiceId) ?? 0) + a.amount);
+	return invoices
+		.map((invoice) => ({ ...invoice, balance: invoice.balance - (applied.get(invoice.id) ?? 0) }))
+		.filter((invoice) => invoice.balance > 0);
+}
+
 /**
  * Money going back out of a payment (a refund, a lost dispute): first from what is unapplied, then
  * off its allocations — the named invoice first, then the most recent allocations — reopening those

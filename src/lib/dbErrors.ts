@@ -1,7 +1,7 @@
 // Constraint failures D1 reports as plain errors: recognized by the message the schema's triggers
 // and constraints raise, so the batch that hit them can be answered as a conflict, not a crash.
 
-const messageOf = (error: unknown): string => {
+export const messageOf = (error: unknown): string => {
 	let current: unknown = error;
 	const parts: string[] = [];
 	while (current instanceof Error) {

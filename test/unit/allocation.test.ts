@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocateOldestDueFirst } from "../../src/domain/allocation";
+import { allocateOldestDueFirst, settle } from "../../src/domain/allocation";
 
 const invoice = (id: string, dueDate: string | null, balance: number) => ({ id, dueDate, balance });
 
@@ -49,5 +50,45 @@ describe("allocateOldestDueFirst", () => {
 
 	it("applies nothing to nothing", () => {
 		expect(allocateOldestDueFirst(700, [])).toEqual({ allocations: [], unapplied: 700 });
+	});
+});
+
+describe("settle", () => {
+	it("takes allocations off the balances, drops the settled invoices and keeps the rest as they were", () => {
+		const open = [
+			{ ...invoice("inv_a", "2026-02-01", 500), fxRate: "1.1" },
+			{ ...invoice("inv_b", "2026-03-01", 3000), fxRate: null },
+			{ ...invoice("inv_c", null, 1000), fxRate: null },
+		];
+		expect(
+			settle(open, [
+				{ invoiceId: "inv_a", amount: 500 },
+				{ invoiceId: "inv_b", amount: 1000 },
+				{ invoiceId: "inv_b", amount: 200 },
+			]),
+		).toEqual([
+			{ ...invoice("inv_b", "2026-03-01", 1800), fxRate: null },
+			{ ...invoice("inv_c", null, 1000), fxRate: null },
+		]);
+		expect(open[1]?.balance).toBe(3000);
+	});
+
+	it("leaves the invoices so that two payments in turn allocate as one payment of both", () => {
+		const owed = fc.array(fc.integer({ min: 1, max: 10_000 }), { maxLength: 8 });
+		const amount = fc.integer({ min: 1, max: 40_000 });
+		fc.assert(
+			fc.property(owed, amount, amount, (balances, first, second) => {
+				const open = balances.map((balance, i) => invoice(`inv_${i}`, `2026-0${(i % 9) + 1}-01`, balance));
+				const firstPlan = allocateOldestDueFirst(first, open);
+				const after = settle(open, firstPlan.allocations);
+				expect(after.every((i) => i.balance > 0)).toBe(true);
+				const inTurn = new Map<string, number>();
+				for (const a of [...firstPlan.allocations, ...allocateOldestDueFirst(second, after).allocations]) {
+					inTurn.set(a.invoiceId, (inTurn.get(a.invoiceId) ?? 0) + a.amount);
+				}
+				const atOnce = allocateOldestDueFirst(first + second, open).allocations;
+				expect(Object.fromEntries(inTurn)).toEqual(Object.fromEntries(atOnce.map((a) => [a.invoiceId, a.amount])));
+			}),
+		);
 	});
 });

@@ -19,16 +19,18 @@ import {
 } from "../../lib/idempotency";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { callAccountAnswering } from "../accounts/accountClient";
+import {
+	AccountMemory,
+	type AccountState,
+	fromMemoryOr,
+	stateFrom,
+	stateQueries,
+	unchangedSince,
+} from "../accounts/accountState";
 import { type Change, changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
-import {
-	finalizeStatements,
-	type Issuing,
-	insertInvoiceStatements,
-	issuingFrom,
-	issuingQueries,
-} from "./invoiceStatements";
+import { finalizeStatements, type Issuing, insertInvoiceStatements, issuingWith } from "./invoiceStatements";
 import type { InvoiceDetail } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
@@ -75,23 +77,35 @@ export async function createInvoice({
 }
 
 /**
- * Inside the account object: whether the request's Idempotency-Key is taken, the customer and what
- * issuing reads, in one round trip; then one commit.
+ * Inside the account object. When the object remembers the account (the customer, the tenant's number
+ * format and chart), the invoice commits in one round trip, checked against what it remembers;
+ * otherwise, or when that check or the key refuses it, whether the request's Idempotency-Key is taken,
+ * the customer and what issuing reads go in one round trip, and the commit in one more.
  */
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
 	{ input, sourceRef, key }: { input: InvoiceCreateInput; sourceRef: string | null; key?: KeyTerms },
+	memory = new AccountMemory(),
 ): Promise<Answered<InvoiceResource>> {
 	const { customer_id, finalize, ...fields } = input;
-	const [keyTaken, [customer], ...issuingRows] = await ctx.db.batch([
-		keyInUse(ctx.db, key),
-		customerRowQuery(ctx, customer_id),
-		...issuingQueries(ctx),
-	]);
-	if (keyTaken[0]) return KEY_TAKEN;
-	const detail = buildDraft(ctx, customer ?? missingCustomer(customer_id), fields, sourceRef);
-	const invoice = await commitNewInvoice(ctx, { detail, finalize: true, key }, issuingFrom(issuingRows));
-	return { value: invoice, keyAnswered: key !== undefined };
+	const issue = async (state: AccountState, check?: BatchItem<"sqlite">) => {
+		const detail = buildDraft(ctx, state.customer, fields, sourceRef);
+		const issuing = issuingWith(state.numberFormat, state.chart);
+		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, key, check }, issuing);
+		// The customer owes one more invoice: the next payment reads the open ones again.
+		state.open.clear();
+		memory.state = state;
+		return { value: invoice, keyAnswered: key !== undefined };
+	};
+	return fromMemoryOr(
+		memory,
+		(state) => issue(state, unchangedSince(ctx, state)),
+		async () => {
+			const [keyTaken, ...stateRows] = await ctx.db.batch([keyInUse(ctx.db, key), ...stateQueries(ctx, customer_id)]);
+			if (keyTaken[0]) return KEY_TAKEN;
+			return issue(stateFrom(stateRows) ?? missingCustomer(customer_id));
+		},
+	);
 }
 
 /** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
@@ -149,11 +163,22 @@ export async function newInvoiceStatements(
  */
 export async function commitNewInvoice(
 	ctx: ServiceContext,
-	{ detail, finalize, key }: { detail: InvoiceDetail; finalize: boolean; key?: KeyTerms },
+	{
+		detail,
+		finalize,
+		key,
+		check,
+	}: {
+		detail: InvoiceDetail;
+		finalize: boolean;
+		key?: KeyTerms;
+		/** A statement the batch runs first, to refuse it (an account object's `unchangedSince`). */
+		check?: BatchItem<"sqlite">;
+	},
 	issuing?: Issuing,
 ) {
 	const { issued, presented, statements, changes } = await newInvoiceStatements(ctx, detail, finalize, issuing);
-	const written = [...statements, ...changeStatements(ctx, ...changes)];
+	const written = [...(check ? [check] : []), ...statements, ...changeStatements(ctx, ...changes)];
 	if (!issued) {
 		await runInvoiceBatch(ctx, detail, [
 			...written,

@@ -41,7 +41,7 @@ export type Finalization = {
 /** What issuing reads: the tenant's number format and the chart its journal posts to. */
 export type Issuing = { format: NumberFormat; chart: Chart };
 
-const numberFormatOf = preparedQuery((db) =>
+export const numberFormatOf = preparedQuery((db) =>
 	db
 		.select({ format: tenants.invoiceNumberFormat })
 		.from(tenants)
@@ -52,14 +52,17 @@ const numberFormatOf = preparedQuery((db) =>
 export const issuingQueries = (ctx: ServiceContext) =>
 	[numberFormatOf(ctx.db, { tenantId: ctx.tenantId }), ...chartQueries(ctx)] as const;
 
-export function issuingFrom([[tenant], ...chartRows]: readonly [
+export const issuingFrom = ([[tenant], ...chartRows]: readonly [
 	{ format: string }[],
 	...Parameters<typeof chartOf>[0],
-]): Issuing {
-	const format = parseNumberFormat(tenant?.format ?? DEFAULT_INVOICE_NUMBER_FORMAT);
+]): Issuing => issuingWith(tenant?.format, chartOf(chartRows));
+
+/** `Issuing` from the tenant's number format as stored (none: the default) and its chart. */
+export function issuingWith(storedFormat: string | undefined, chart: Chart): Issuing {
+	const format = parseNumberFormat(storedFormat ?? DEFAULT_INVOICE_NUMBER_FORMAT);
 	if (!format)
 		throw new AppError("invalid_state", "The tenant's invoice number format is invalid; fix it in settings.");
-	return { format, chart: chartOf(chartRows) };
+	return { format, chart };
 }
 
 /**

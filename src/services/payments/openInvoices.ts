@@ -1,28 +1,17 @@
 import { and, eq, sql } from "drizzle-orm";
 import { preparedQuery } from "../../db/client";
 import { invoices } from "../../db/schema";
+import type { OpenInvoice } from "../../domain/allocation";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
-import type { InvoiceRow } from "../invoices/loadInvoice";
-import { loadInvoiceRow } from "../invoices/loadInvoice";
+import { type InvoiceRow, loadInvoiceRow } from "../invoices/loadInvoice";
 
-/**
- * The customer's open invoices in `currency` that a payment of `amount` reaches, oldest due first (the
- * order of `allocateOldestDueFirst`): those owing less than `amount` before them. A busy account can
- * have hundreds open, and a payment touches the first few.
- */
-const openInvoicesReached = preparedQuery((db) => {
-	const open = db
-		.select({
-			id: invoices.id,
-			dueDate: invoices.dueDate,
-			balance: invoices.balance,
-			fxRate: invoices.fxRate,
-			owedBefore:
-				sql<number>`sum(${invoices.balance}) over (order by coalesce(${invoices.dueDate}, '9999-12-31'), ${invoices.id} rows unbounded preceding) - ${invoices.balance}`.as(
-					"owed_before",
-				),
-		})
+/** An open invoice as a payment needs it: what it owes, in which order, at which rate it was booked. */
+export type OpenReceivable = OpenInvoice & { fxRate: string | null };
+
+const openOfCustomer = preparedQuery((db) =>
+	db
+		.select({ id: invoices.id, dueDate: invoices.dueDate, balance: invoices.balance, fxRate: invoices.fxRate })
 		.from(invoices)
 		.where(
 			and(
@@ -32,17 +21,12 @@ const openInvoicesReached = preparedQuery((db) => {
 				// Literals, not bound values: they must match invoices_open_by_customer's own condition.
 				sql`${invoices.status} in ('issued', 'partially_paid') and ${invoices.balance} > 0`,
 			),
-		)
-		.as("open");
-	return db
-		.select({ id: open.id, dueDate: open.dueDate, balance: open.balance, fxRate: open.fxRate })
-		.from(open)
-		.where(sql`${open.owedBefore} < ${sql.placeholder("amount")}`);
-});
+		),
+);
 
-/** The open invoices a payment of `amount` is applied to, oldest due first. */
-export const openInvoicesReachedBy = (ctx: ServiceContext, customerId: string, currency: string, amount: number) =>
-	openInvoicesReached(ctx.db, { tenantId: ctx.tenantId, customerId, currency, amount });
+/** The customer's open invoices in `currency` (`allocateOldestDueFirst` puts them in order). */
+export const openInvoicesQuery = (ctx: ServiceContext, customerId: string, currency: string) =>
+	openOfCustomer(ctx.db, { tenantId: ctx.tenantId, customerId, currency });
 
 /** An invoice money can be applied to: the customer's own, open, in the same currency. */
 export async function payableInvoice(
@@ -52,17 +36,7 @@ export async function payableInvoice(
 	currency: string,
 	field: string,
 ): Promise<InvoiceRow> {
-	return checkPayable(await loadInvoiceRow(ctx, invoiceId).catch(() => null), invoiceId, customerId, currency, field);
-}
-
-/** `payableInvoice` on an invoice read already (undefined when there is none). */
-export function checkPayable(
-	invoice: InvoiceRow | null | undefined,
-	invoiceId: string,
-	customerId: string,
-	currency: string,
-	field: string,
-): InvoiceRow {
+	const invoice = await loadInvoiceRow(ctx, invoiceId).catch(() => null);
 	if (!invoice || invoice.customerId !== customerId) {
 		throw fieldInvalid("body", field, `no invoice '${invoiceId}' of this customer exists`);
 	}

@@ -18,13 +18,19 @@ import {
 import { newId } from "../../lib/ids";
 import { type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
 import { callAccountAnswering } from "../accounts/accountClient";
+import {
+	AccountMemory,
+	type AccountState,
+	afterAllocations,
+	fromMemoryOr,
+	stateFrom,
+	stateQueries,
+	unchangedSince,
+} from "../accounts/accountState";
 import { changeStatements } from "../changeLog";
-import { customerRowQuery } from "../customers/loadCustomer";
-import { type InvoiceRow, invoiceRowQuery } from "../invoices/loadInvoice";
-import { chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
 import { presentPaymentById } from "./loadPayment";
-import { checkPayable, openInvoicesReachedBy } from "./openInvoices";
+import { openInvoicesQuery, payableInvoice } from "./openInvoices";
 import { moveAllocations } from "./paymentStatements";
 
 type RecordInput = PaymentCreateInput & { requestKey: string | null; key?: KeyTerms };
@@ -66,40 +72,69 @@ const paymentByRequestKey = preparedQuery((db) =>
 );
 
 /**
- * Inside the account object, where time spent is time every other request of the account waits: the
- * reads it needs go in one round trip (whether the request's Idempotency-Key is taken among them), and
- * the commit in one more, with the answer for the key. The response is the payment as the batch writes
- * it (no read back).
+ * Inside the account object, where time spent is time every other request of the account waits. When
+ * the object remembers the account (the customer, the tenant's chart, the open invoices in the
+ * payment's currency), the payment commits in one round trip, checked against what it remembers;
+ * otherwise, or when that check or a key refuses the commit, the reads it needs go in one round trip
+ * (whether the request's Idempotency-Key is taken among them) and the commit in one more. Either way the
+ * batch stores the answer for the key, and the response is the payment as the batch writes it.
  */
 export async function commitRecordPayment(
 	ctx: ServiceContext,
 	input: RecordInput,
+	memory = new AccountMemory(),
 ): Promise<Answered<PresentedPayment>> {
-	const [keyTaken, customer, earlier, candidates, ...chartRows] = await ctx.db.batch([
+	const commit = (state: AccountState, fromMemory: boolean) => commitPayment(ctx, input, state, memory, fromMemory);
+	return fromMemoryOr(
+		memory,
+		(state) => commit(state, true),
+		() => readAndCommit(ctx, input, commit),
+		// Usable once a payment in this currency read the open invoices, among them any it names.
+		(state) => {
+			const open = state.open.get(input.currency);
+			return open !== undefined && (!input.invoice_id || open.some((invoice) => invoice.id === input.invoice_id));
+		},
+	);
+}
+
+async function readAndCommit(
+	ctx: ServiceContext,
+	input: RecordInput,
+	commit: (state: AccountState, fromMemory: boolean) => Promise<Answered<PresentedPayment>>,
+): Promise<Answered<PresentedPayment>> {
+	const [keyTaken, earlier, openRows, ...stateRows] = await ctx.db.batch([
 		keyInUse(ctx.db, input.key),
-		customerRowQuery(ctx, input.customer_id),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
-		input.invoice_id
-			? invoiceRowQuery(ctx, input.invoice_id)
-			: openInvoicesReachedBy(ctx, input.customer_id, input.currency, input.amount),
-		...chartQueries(ctx),
+		openInvoicesQuery(ctx, input.customer_id, input.currency),
+		...stateQueries(ctx, input.customer_id),
 	]);
 	if (keyTaken[0]) return KEY_TAKEN;
-	if (!customer[0]) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
+	const state = stateFrom(stateRows);
+	if (!state) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0])
 		return { value: await presentPaymentById(ctx, earlier[0].id), keyAnswered: false };
-	const targets: Pick<InvoiceRow, "id" | "dueDate" | "balance" | "fxRate">[] = input.invoice_id
-		? [
-				checkPayable(
-					candidates[0] as InvoiceRow | undefined,
-					input.invoice_id,
-					input.customer_id,
-					input.currency,
-					"invoice_id",
-				),
-			]
-		: candidates;
+	state.open.set(input.currency, openRows);
+	if (input.invoice_id && !openRows.some((invoice) => invoice.id === input.invoice_id)) {
+		await payableInvoice(ctx, input.invoice_id, input.customer_id, input.currency, "invoice_id");
+		throw new Error(`invoice ${input.invoice_id} is payable but not among the open invoices read`);
+	}
+	return commit(state, false);
+}
+
+/**
+ * Records the payment on the customer's open invoices in its currency as `state` has them, and
+ * remembers the account as the commit leaves it (`fromMemory`: the batch first checks `state` holds).
+ */
+async function commitPayment(
+	ctx: ServiceContext,
+	input: RecordInput,
+	state: AccountState,
+	memory: AccountMemory,
+	fromMemory: boolean,
+): Promise<Answered<PresentedPayment>> {
+	const open = state.open.get(input.currency) ?? [];
+	const targets = input.invoice_id ? open.filter((invoice) => invoice.id === input.invoice_id) : open;
 	const plan = allocateOldestDueFirst(input.amount, targets);
 	const applied = input.amount - plan.unapplied;
 	const now = ctx.clock.now().toISOString();
@@ -140,7 +175,7 @@ export async function commitRecordPayment(
 				})),
 			}),
 		},
-		chartOf(chartRows),
+		state.chart,
 	);
 	payment.journalEntryId = journal.entryId;
 	const recorded = presentPayment(
@@ -156,6 +191,7 @@ export async function commitRecordPayment(
 	);
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
 	await runBatch(ctx.db, [
+		...(fromMemory ? [unchangedSince(ctx, state, input.currency)] : []),
 		...insertRows(ctx.db, payments, [payment]),
 		...moveAllocations(ctx, payment.id, plan.allocations, 1),
 		...journal.statements,
@@ -171,5 +207,7 @@ export async function commitRecordPayment(
 		),
 		...(input.key ? answerKey(ctx.db, input.key, paymentRecordedResponse(recorded)) : []),
 	]);
+	afterAllocations(state, input.currency, plan.allocations);
+	memory.state = state;
 	return { value: recorded, keyAnswered: input.key !== undefined };
 }

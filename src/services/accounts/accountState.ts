@@ -1,0 +1,124 @@
+// What an account object remembers between its operations: the reads a payment or a new invoice starts
+// with (the customer, the tenant's issuing settings and chart, the open invoices), so that the next
+// operation of the account commits in one round trip instead of two. A remembered state is only ever
+// used together with its check (`unchangedSince`), which the commit batch runs first: if anything it
+// rests on changed meanwhile, whoever changed it, the database refuses the whole batch and the object
+// reads again (`mayBeStale`). Money stays as correct as the database's own constraints make it.
+import { eq, sql } from "drizzle-orm";
+import { preparedQuery, rawStatement } from "../../db/client";
+import { type customers, tenants } from "../../db/schema";
+import { type Allocation, settle } from "../../domain/allocation";
+import type { ServiceContext } from "../../lib/context";
+import { isUniqueViolation, messageOf } from "../../lib/dbErrors";
+import { AppError } from "../../lib/errors";
+import { customerRowQuery } from "../customers/loadCustomer";
+import { numberFormatOf } from "../invoices/invoiceStatements";
+import { type Chart, chartOf, chartQueries } from "../ledger/chart";
+import type { OpenReceivable } from "../payments/openInvoices";
+
+type CustomerRow = typeof customers.$inferSelect;
+
+export type AccountState = {
+	customer: CustomerRow;
+	/** `tenants.settings_version` when the settings below were read. */
+	settingsVersion: number;
+	/** The tenant's invoice number format as stored (`issuingWith` parses it). */
+	numberFormat: string | undefined;
+	chart: Chart;
+	/** The customer's open invoices by currency, once a payment in that currency has read them. */
+	open: Map<string, OpenReceivable[]>;
+};
+
+/** Held by the account object; only its operations, one at a time, read and change it. */
+export class AccountMemory {
+	state: AccountState | undefined;
+
+	forget() {
+		this.state = undefined;
+	}
+}
+
+const settingsVersionOf = preparedQuery((db) =>
+	db
+		.select({ version: tenants.settingsVersion })
+		.from(tenants)
+		.where(eq(tenants.id, sql.placeholder("tenantId"))),
+);
+
+/** The reads a state is made of, for a caller's batch (then `stateFrom` on their results). */
+export const stateQueries = (ctx: ServiceContext, customerId: string) =>
+	[
+		customerRowQuery(ctx, customerId),
+		settingsVersionOf(ctx.db, { tenantId: ctx.tenantId }),
+		numberFormatOf(ctx.db, { tenantId: ctx.tenantId }),
+		...chartQueries(ctx),
+	] as const;
+
+/** The state read by `stateQueries`; null when there is no such customer. */
+export function stateFrom([[customer], [settings], format, ...chart]: readonly [
+	CustomerRow[],
+	{ version: number }[],
+	{ format: string }[],
+	...Parameters<typeof chartOf>[0],
+]): AccountState | null {
+	if (!customer) return null;
+	return {
+		customer,
+		settingsVersion: settings?.version ?? 0,
+		numberFormat: format[0]?.format,
+		chart: chartOf(chart),
+		open: new Map(),
+	};
+}
+
+/**
+ * The batch's first statement when it commits from a remembered state: refused (account_state_changed)
+ * unless the customer, the tenant's settings and, with `currency`, the sum and count of the customer's
+ * open invoices in it are as remembered.
+ */
+export function unchangedSince(ctx: ServiceContext, state: AccountState, currency?: string) {
+	const { customer } = state;
+	let expected = `${customer.version}/${state.settingsVersion}`;
+	let actual = sql`(select version from customers where tenant_id = ${ctx.tenantId} and id = ${customer.id})
+		|| '/' || (select settings_version from tenants where id = ${ctx.tenantId})`;
+	const open = currency === undefined ? undefined : state.open.get(currency);
+	if (open) {
+		expected += `/${open.length}/${open.reduce((sum, invoice) => sum + invoice.balance, 0)}`;
+		actual = sql`${actual} || '/' || (select count(*) || '/' || coalesce(sum(balance), 0) from invoices
+			where tenant_id = ${ctx.tenantId} and customer_id = ${customer.id} and currency = ${currency}
+			and status in ('issued', 'partially_paid') and balance > 0)`;
+	}
+	return rawStatement(ctx.db, sql`insert into account_state_checks (expected, actual) values (${expected}, ${actual})`);
+}
+
+/**
+ * `fromMemory` on the remembered state, if there is one `usable` for the operation; if there is none,
+ * or the operation is refused in a way a fresh read may cure (its check, a key or request id another
+ * commit took, a business rule applied to what was remembered), the state is forgotten and `afresh`
+ * reads and commits instead. Any other failure is the operation's own: retrying it could commit twice.
+ */
+export async function fromMemoryOr<T>(
+	memory: AccountMemory,
+	fromMemory: (state: AccountState) => Promise<T>,
+	afresh: () => Promise<T>,
+	usable: (state: AccountState) => boolean = () => true,
+): Promise<T> {
+	const state = memory.state;
+	if (state && usable(state)) {
+		try {
+			return await fromMemory(state);
+		} catch (error) {
+			memory.forget();
+			const cured =
+				error instanceof AppError || messageOf(error).includes("account_state_changed") || isUniqueViolation(error);
+			if (!cured) throw error;
+		}
+	}
+	return afresh();
+}
+
+/** The state after a payment's allocations. */
+export function afterAllocations(state: AccountState, currency: string, allocations: readonly Allocation[]) {
+	const open = state.open.get(currency);
+	if (open) state.open.set(currency, settle(open, allocations));
+}
