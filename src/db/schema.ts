@@ -83,6 +83,8 @@ export const idempotencyKeys = sqliteTable(
 		state: text("state", { enum: ["in_progress", "completed"] }).notNull(),
 		responseStatus: integer("response_status"),
 		responseBody: text("response_body"),
+		// Or, for an answer that is the change its batch recorded, that audit row: its `after` is the body.
+		auditId: text("audit_id"),
 		responseHeaders: json<Record<string, string>>("response_headers"),
 		createdAt: text("created_at").notNull(),
 		// A request that died while holding the key releases it at this time.

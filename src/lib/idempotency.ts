@@ -2,7 +2,7 @@
 // handler runs, answered by the middleware after it) or answered in the commit batch of the operation
 // itself, with no claim first: that batch inserts the answer, and fails whole if another request holds
 // or answered the key meanwhile. Shared by the middleware, the route base class and the account object.
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bound, type Database, preparedQuery } from "../db/client";
@@ -91,6 +91,7 @@ const claimKey = preparedQuery((db) => {
 				state: "in_progress",
 				responseStatus: null,
 				responseBody: null,
+				auditId: null,
 				responseHeaders: null,
 				createdAt: now,
 				lockedUntil,
@@ -101,7 +102,20 @@ const claimKey = preparedQuery((db) => {
 		.returning({ key: idempotencyKeys.key });
 });
 
-const storedKey = preparedQuery((db) => db.select().from(idempotencyKeys).where(thisKey));
+/** A stored key, its body read from the audit row when the answer is the change its batch recorded. */
+const storedKey = preparedQuery((db) =>
+	db
+		.select({
+			...getTableColumns(idempotencyKeys),
+			// Qualified by hand: drizzle leaves a one-table select's columns bare, which the subquery would
+			// read as its own (any tenant's audit row).
+			responseBody: sql<string | null>`coalesce("idempotency_keys"."response_body", (select "audit"."after"
+				from "audit_log" "audit" where "audit"."tenant_id" = "idempotency_keys"."tenant_id"
+				and "audit"."id" = "idempotency_keys"."audit_id"))`,
+		})
+		.from(idempotencyKeys)
+		.where(thisKey),
+);
 
 const releaseStatement = preparedQuery((db) => db.delete(idempotencyKeys).where(thisKey));
 
@@ -176,8 +190,8 @@ export const keyInUse = (db: Database, key: KeyTerms | undefined) =>
 
 const freeTakeable = preparedQuery((db) => db.delete(idempotencyKeys).where(and(thisKey, takeable)));
 
-/** An answer inserted by an operation's own batch, prepared once for the way its stored body is written. */
-const answer = (body: SQL) =>
+/** An answer inserted by an operation's own batch: its body as sent, or the audit row that holds it. */
+const answer = (stored: { body: SQL | null; auditId: SQL | null }) =>
 	preparedQuery((db) =>
 		db.insert(idempotencyKeys).values({
 			tenantId: sql.placeholder("scope"),
@@ -185,7 +199,8 @@ const answer = (body: SQL) =>
 			requestHash: bound("requestHash"),
 			state: "completed",
 			responseStatus: bound("status"),
-			responseBody: body,
+			responseBody: stored.body,
+			auditId: stored.auditId,
 			responseHeaders: bound("headers"),
 			createdAt: bound("now"),
 			lockedUntil: bound("now"),
@@ -193,36 +208,22 @@ const answer = (body: SQL) =>
 		}),
 	);
 
-export type Answer = ReturnType<typeof answer>;
-
-const asSent = answer(bound("body"));
-
-/**
- * An answer that sets one field of the stored body from SQL, for a value the same batch assigns (an
- * invoice's number): `value` reads its own placeholders, filled from `answerKey`'s `values`.
- */
-export const answerFilling = (path: string, value: SQL) =>
-	answer(sql`json_set(${sql.placeholder("body")}, ${path}, ${value})`);
+const asSent = answer({ body: bound("body"), auditId: null });
+const asRecorded = answer({ body: null, auditId: bound("auditId") });
 
 /**
  * The statements that store a key's answer in an operation's own batch: a takeable stored key goes
- * first, then the insert fails the whole batch if another request holds or answered the key.
+ * first, then the insert fails the whole batch if another request holds or answered the key. With
+ * `recordedIn`, the answer's body is the `after` of that audit row of the same batch (the resource as
+ * the change left it, a number the batch assigned included), so it is not stored a second time.
  */
-export function answerKey(
-	db: Database,
-	key: KeyTerms,
-	response: StoredResponse,
-	how: { answer: Answer; values?: Record<string, unknown> } = { answer: asSent },
-) {
+export function answerKey(db: Database, key: KeyTerms, response: StoredResponse, recordedIn?: string) {
+	const terms = { ...key, status: response.status, headers: JSON.stringify(response.headers) };
 	return [
 		freeTakeable(db, key),
-		how.answer(db, {
-			...how.values,
-			...key,
-			status: response.status,
-			body: response.body,
-			headers: JSON.stringify(response.headers),
-		}),
+		recordedIn === undefined
+			? asSent(db, { ...terms, body: response.body })
+			: asRecorded(db, { ...terms, auditId: recordedIn }),
 	] as const;
 }
 

@@ -21,6 +21,8 @@ export type Change = {
 	 * `after` (and so into the event's object), from what the batch's earlier statements wrote.
 	 */
 	numberedInBatch?: boolean;
+	/** The audit row's id, when the batch refers to it (a stored answer reads its body there). */
+	auditId?: string;
 };
 
 /**
@@ -56,7 +58,7 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 		const target = { tenantId: ctx.tenantId, id: change.target.id };
 		const before = change.before ?? null;
 		const after = change.after ?? null;
-		const auditId = newId("audit");
+		const auditId = change.auditId ?? newId("audit");
 		audits.push({
 			id: auditId,
 			tenantId: ctx.tenantId,

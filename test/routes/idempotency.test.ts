@@ -21,10 +21,12 @@ async function setIdempotencyRow(tenantId: string, key: string, fields: Record<s
 	expect(result.meta.changes).toBe(1);
 }
 
-/** What a key will replay, as stored. */
+/** What a key will replay, as stored (its body in the key's row, or in the audit row it names). */
 async function storedAnswer(tenantId: string, key: string) {
 	const row = await env.DB.prepare(
-		"select state, response_status, response_body, response_headers from idempotency_keys where tenant_id = ? and key = ?",
+		`select state, response_status, response_headers, coalesce(response_body,
+			(select after from audit_log where audit_log.tenant_id = k.tenant_id and audit_log.id = k.audit_id)) as response_body
+		from idempotency_keys k where tenant_id = ? and key = ?`,
 	)
 		.bind(tenantId, key)
 		.first<{ state: string; response_status: number; response_body: string; response_headers: string }>();
@@ -230,6 +232,39 @@ describe("Idempotency-Key", () => {
 		const again = await api("/v1/billing/payments", { key, body: refused, headers: idem("pay-refused") });
 		expect(again.headers.get("idempotent-replayed")).toBe("true");
 		expect(again.text).toBe(failed.text);
+	});
+
+	it("stores the body of an answer that is the change it made once, in the change's audit row", async () => {
+		const { key, tenantId } = await newTenant();
+		const customer = await api("/v1/billing/customers", { key, body: { name: "Once" }, headers: idem("once-c") });
+		const body = { customer_id: customer.body.id, finalize: true, items: [{ description: "x", unit_price: 900 }] };
+		const invoice = await api("/v1/billing/invoices", { key, body, headers: idem("once-i") });
+		const paid = { customer_id: customer.body.id, amount: 900, currency: "EUR", payment_method: "bank_transfer" };
+		const payment = await api("/v1/billing/payments", { key, body: paid, headers: idem("once-p") });
+		for (const [name, sent, action] of [
+			["once-c", customer, "customer.created"],
+			["once-i", invoice, "invoice.finalized"],
+			["once-p", payment, "payment.recorded"],
+		] as const) {
+			const row = await env.DB.prepare(
+				`select k.response_body, a.action, a.after from idempotency_keys k
+				join audit_log a on a.tenant_id = k.tenant_id and a.id = k.audit_id where k.tenant_id = ? and k.key = ?`,
+			)
+				.bind(tenantId, name)
+				.first<{ response_body: string | null; action: string; after: string }>();
+			expect(row).toEqual({ response_body: null, action, after: sent.text });
+		}
+
+		// A key naming another tenant's audit row replays nothing of it.
+		const other = await newTenant();
+		const otherCustomer = await api("/v1/billing/customers", { key: other.key, body: { name: "Other" } });
+		const { id: foreignAudit } = (await env.DB.prepare("select id from audit_log where tenant_id = ? and target_id = ?")
+			.bind(other.tenantId, otherCustomer.body.id)
+			.first<{ id: string }>()) as { id: string };
+		await setIdempotencyRow(tenantId, "once-c", { audit_id: foreignAudit });
+		expect((await storedAnswer(tenantId, "once-c"))?.body).toBe(null);
+		const replay = await api("/v1/billing/customers", { key, body: { name: "Once" }, headers: idem("once-c") });
+		expect(replay.text).not.toContain("Other");
 	});
 
 	it("stores an issued invoice's response, number included, in the invoice's own commit", async () => {

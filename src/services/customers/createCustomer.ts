@@ -31,6 +31,7 @@ export function createCustomer({
 }) {
 	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
 		const row = await newCustomer(ctx, input);
+		const recordedIn = newId("audit");
 		await ctx.db.batch([
 			ctx.db.insert(customers).values(row),
 			...changeStatements(ctx, {
@@ -38,8 +39,9 @@ export function createCustomer({
 				target: { type: "customer", id: row.id },
 				before: null,
 				after: presentCustomer(row),
+				auditId: recordedIn,
 			}),
-			...(key ? answerKey(ctx.db, key, customerCreatedResponse(row)) : []),
+			...(key ? answerKey(ctx.db, key, customerCreatedResponse(row), recordedIn) : []),
 		]);
 		return row;
 	});

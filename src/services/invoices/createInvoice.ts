@@ -7,7 +7,6 @@ import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import {
 	type Answered,
-	answerFilling,
 	answeringInBatch,
 	answerKey,
 	createdResponse,
@@ -17,6 +16,7 @@ import {
 	type RequestKey,
 	type StoredResponse,
 } from "../../lib/idempotency";
+import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { callAccountAnswering } from "../accounts/accountClient";
 import {
@@ -127,17 +127,23 @@ export async function newInvoiceStatements(
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	const draft = presentInvoice(detail, today);
 	const issued = finalizing ? presentInvoice({ ...detail, invoice: finalizing.after }, today) : null;
+	// Ids in the order of the changes, which is the audit log's.
+	const createdIn = newId("audit");
+	const presentedIn = finalizing ? newId("audit") : createdIn;
 	const created: Change = {
 		action: "invoice.created",
 		target: { type: "invoice", id: detail.invoice.id },
 		before: null,
 		after: draft,
+		auditId: createdIn,
 	};
 	return {
 		/** How issuing writes the invoice (its row but for the number, which the batch assigns); null for a draft. */
 		issued: finalizing,
 		/** The invoice as the batch leaves it, presented (issued: but for its number). */
 		presented: issued ?? draft,
+		/** The audit row whose `after` is `presented` as the batch leaves it (its number included). */
+		presentedIn,
 		statements: [...insertInvoiceStatements(ctx, detail), ...(finalizing?.statements ?? [])],
 		changes: finalizing
 			? [
@@ -149,6 +155,7 @@ export async function newInvoiceStatements(
 						after: issued,
 						alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
 						numberedInBatch: true,
+						auditId: presentedIn,
 					},
 				]
 			: [created],
@@ -177,37 +184,35 @@ export async function commitNewInvoice(
 	},
 	issuing?: Issuing,
 ) {
-	const { issued, presented, statements, changes } = await newInvoiceStatements(ctx, detail, finalize, issuing);
-	const written = [...(check ? [check] : []), ...statements, ...changeStatements(ctx, ...changes)];
+	const { issued, presented, presentedIn, statements, changes } = await newInvoiceStatements(
+		ctx,
+		detail,
+		finalize,
+		issuing,
+	);
+	const written = [
+		...(check ? [check] : []),
+		...statements,
+		...changeStatements(ctx, ...changes),
+		...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(presented), presentedIn) : []),
+	];
 	if (!issued) {
-		await runInvoiceBatch(ctx, detail, [
-			...written,
-			...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(presented)) : []),
-		]);
+		await runInvoiceBatch(ctx, detail, written);
 		return presented;
 	}
 	const results = await runInvoiceBatch(ctx, detail, [
 		...written,
 		numberOfInvoice(ctx.db, { tenantId: ctx.tenantId, id: detail.invoice.id }),
-		...(key
-			? answerKey(ctx.db, key, invoiceCreatedResponse(presented), {
-					answer: answerWithNumber,
-					values: { tenantId: ctx.tenantId, id: detail.invoice.id },
-				})
-			: []),
 	]);
 	const [numbered] = results[written.length] as { number: string | null }[];
 	return { ...presented, number: numbered?.number ?? null };
 }
 
-const invoiceById = and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")));
-
-const numberOfInvoice = preparedQuery((db) => db.select({ number: invoices.number }).from(invoices).where(invoiceById));
-
-/** The stored answer of a created invoice gets the number the same batch assigned it. */
-const answerWithNumber = answerFilling(
-	"$.number",
-	sql`(select ${invoices.number} from ${invoices} where ${invoiceById})`,
+const numberOfInvoice = preparedQuery((db) =>
+	db
+		.select({ number: invoices.number })
+		.from(invoices)
+		.where(and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")))),
 );
 
 /** Runs an invoice's batch; a second invoice from one import line is a conflict, not a failure. */

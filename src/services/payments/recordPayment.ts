@@ -189,6 +189,7 @@ async function commitPayment(
 			updatedAt: now,
 		})),
 	);
+	const recordedIn = newId("audit");
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
 	await runBatch(ctx.db, [
 		...(fromMemory ? [unchangedSince(ctx, state, input.currency)] : []),
@@ -197,7 +198,13 @@ async function commitPayment(
 		...journal.statements,
 		...changeStatements(
 			ctx,
-			{ action: "payment.recorded", target: { type: "payment", id: payment.id }, before: null, after: recorded },
+			{
+				action: "payment.recorded",
+				target: { type: "payment", id: payment.id },
+				before: null,
+				after: recorded,
+				auditId: recordedIn,
+			},
 			...paidInFull.map((a) => ({
 				action: "invoice.paid",
 				target: { type: "invoice", id: a.invoiceId },
@@ -205,7 +212,7 @@ async function commitPayment(
 				after: { balance: 0, paid_by: payment.id },
 			})),
 		),
-		...(input.key ? answerKey(ctx.db, input.key, paymentRecordedResponse(recorded)) : []),
+		...(input.key ? answerKey(ctx.db, input.key, paymentRecordedResponse(recorded), recordedIn) : []),
 	]);
 	afterAllocations(state, input.currency, plan.allocations);
 	memory.state = state;
