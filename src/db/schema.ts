@@ -270,10 +270,20 @@ export const invoices = sqliteTable(
 		index("invoices_tenant_status_due").on(t.tenantId, t.status, t.dueDate),
 		// The from/to filters of the invoice list; SQLite uses it only for this very expression (listInvoices).
 		index("invoices_tenant_document_date").on(t.tenantId, sql`coalesce(${t.issueDate}, substr(${t.createdAt}, 1, 10))`),
-		// What a payment applies to: the customer's open invoices. Small (open ones only), and the index
-		// SQLite picks over a tenant-wide status range only when queried with these very literals.
+		// What a payment applies to: the customer's open invoices, oldest due first, with what each owes (an
+		// account object checks the ones a payment reaches from the index alone). Small (open ones only), and
+		// SQLite picks it over a tenant-wide status range only when queried with these very literals.
 		index("invoices_open_by_customer")
-			.on(t.tenantId, t.customerId, t.currency)
+			.on(
+				t.tenantId,
+				t.customerId,
+				t.currency,
+				sql`coalesce(${t.dueDate}, '9999-12-31')`,
+				t.id,
+				t.balance,
+				t.status,
+				t.dueDate,
+			)
 			.where(sql`${t.status} in ('issued', 'partially_paid') and ${t.balance} > 0`),
 		uniqueIndex("invoices_tenant_number").on(t.tenantId, t.number),
 		uniqueIndex("invoices_tenant_source_ref").on(t.tenantId, t.sourceRef),

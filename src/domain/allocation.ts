@@ -6,14 +6,28 @@ export type Allocation = { invoiceId: string; amount: number };
 /** Code-unit order, as SQLite compares text: the database picks the invoices a payment reaches in it. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The order money reaches open invoices in: oldest due date first, undated last, then by id. */
+export const dueOrder = (a: OpenInvoice, b: OpenInvoice) =>
+	byText(a.dueDate ?? "9999-12-31", b.dueDate ?? "9999-12-31") || byText(a.id, b.id);
+
+/** How many of `ordered` (in `dueOrder`) a payment of `amount` reaches: those owing less than `amount` before them. */
+export function reachedCount(amount: number, ordered: readonly OpenInvoice[]): number {
+	let owedBefore = 0;
+	let reached = 0;
+	for (const invoice of ordered) {
+		if (owedBefore >= amount) break;
+		owedBefore += invoice.balance;
+		reached += 1;
+	}
+	return reached;
+}
+
 /** Oldest due date first (undated last, then by id): the usual order customers expect money applied. */
 export function allocateOldestDueFirst(
 	amount: number,
 	invoices: readonly OpenInvoice[],
 ): { allocations: Allocation[]; unapplied: number } {
-	const ordered = [...invoices].sort(
-		(a, b) => byText(a.dueDate ?? "9999-12-31", b.dueDate ?? "9999-12-31") || byText(a.id, b.id),
-	);
+	const ordered = [...invoices].sort(dueOrder);
 	let remaining = amount;
 	const allocations: Allocation[] = [];
 	for (const invoice of ordered) {

@@ -124,6 +124,52 @@ describe("what an account object remembers between operations", () => {
 		]);
 	});
 
+	it("rests a payment on the open invoices it reaches: a change past them waits for the payment that reaches it", async () => {
+		const { key, tenantId } = await newTenant();
+		const customer = await newCustomer(key);
+		const first = await newInvoice(key, customer.id, oneLine(3000, "2026-02-01"));
+		const second = await newInvoice(key, customer.id, oneLine(5000, "2026-03-01"));
+		const { context, payment } = inObject(tenantId, customer.id);
+		const memory = new AccountMemory();
+		paid(await commitRecordPayment(context(), payment(500), memory));
+		const remembered = memory.state;
+
+		// Another writer issues an invoice due after both: a payment that stays within the first is not affected.
+		const later = await newInvoice(key, customer.id, { ...oneLine(4000, "2026-04-01"), finalize: false });
+		await env.DB.prepare(
+			"update invoices set status = 'issued', number = 'OUTSIDE-2', version = version + 1 where id = ?",
+		)
+			.bind(later.id)
+			.run();
+		const within = paid(await commitRecordPayment(context(), payment(1000), memory));
+		expect(within.allocations.map((a) => a.invoice_id)).toEqual([first.id]);
+		expect(memory.state).toBe(remembered);
+
+		// One that would leave money unapplied rests on there being no other open invoice: it reads again.
+		const beyond = paid(await commitRecordPayment(context(), payment(20_000), memory));
+		expect(beyond.allocations.map((a) => [a.invoice_id, a.amount])).toEqual([
+			[first.id, 1500],
+			[second.id, 5000],
+			[later.id, 4000],
+		]);
+		expect(memory.state).not.toBe(remembered);
+		expect(memory.state?.open.get("EUR")).toEqual([]);
+	});
+
+	it("checks the invoices a payment reaches from the open-invoices index alone", async () => {
+		const plan = await env.DB.prepare(
+			`explain query plan select count(*) || '/' || coalesce(sum(balance), 0) from invoices
+			where tenant_id = ?1 and customer_id = ?2 and currency = ?3 and status in ('issued', 'partially_paid')
+			and balance > 0 and coalesce(due_date, '9999-12-31') <= ?4
+			and (coalesce(due_date, '9999-12-31') < ?4 or id <= ?5)`,
+		)
+			.bind("ten_x", "cus_x", "EUR", "2026-03-01", "inv_x")
+			.all<{ detail: string }>();
+		expect(plan.results.map((row) => row.detail).join("; ")).toContain(
+			"USING COVERING INDEX invoices_open_by_customer",
+		);
+	});
+
 	it("reads again when the customer changed since, and invoices on the new terms", async () => {
 		const { key, tenantId } = await newTenant();
 		const customer = await newCustomer(key, { payment_terms: "net30" });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocateOldestDueFirst, settle } from "../../src/domain/allocation";
+import { allocateOldestDueFirst, dueOrder, reachedCount, settle } from "../../src/domain/allocation";
 
 const invoice = (id: string, dueDate: string | null, balance: number) => ({ id, dueDate, balance });
 
@@ -88,6 +88,44 @@ describe("settle", () => {
 				}
 				const atOnce = allocateOldestDueFirst(first + second, open).allocations;
 				expect(Object.fromEntries(inTurn)).toEqual(Object.fromEntries(atOnce.map((a) => [a.invoiceId, a.amount])));
+			}),
+		);
+	});
+});
+
+describe("reachedCount", () => {
+	it("counts the invoices in due order that owe less than the amount before them", () => {
+		const ordered = [
+			invoice("inv_a", "2026-02-01", 500),
+			invoice("inv_b", "2026-03-01", 3000),
+			invoice("inv_c", null, 1000),
+		];
+		expect(reachedCount(1, ordered)).toBe(1);
+		expect(reachedCount(500, ordered)).toBe(1);
+		expect(reachedCount(501, ordered)).toBe(2);
+		expect(reachedCount(3500, ordered)).toBe(2);
+		expect(reachedCount(3501, ordered)).toBe(3);
+		expect(reachedCount(99_999, ordered)).toBe(3);
+		expect(reachedCount(100, [])).toBe(0);
+	});
+
+	it("reaches every invoice a payment allocates to, and no more than it needs", () => {
+		const owed = fc.array(
+			fc.record({
+				due: fc.option(fc.integer({ min: 1, max: 9 }), { nil: null }),
+				balance: fc.integer({ min: 1, max: 5_000 }),
+			}),
+			{ maxLength: 10 },
+		);
+		fc.assert(
+			fc.property(owed, fc.integer({ min: 1, max: 30_000 }), (rows, amount) => {
+				const ordered = rows
+					.map((r, i) => invoice(`inv_${i}`, r.due === null ? null : `2026-0${r.due}-01`, r.balance))
+					.sort(dueOrder);
+				const reach = reachedCount(amount, ordered);
+				const plan = allocateOldestDueFirst(amount, ordered);
+				expect(plan.allocations.map((a) => a.invoiceId)).toEqual(ordered.slice(0, reach).map((i) => i.id));
+				expect(allocateOldestDueFirst(amount, ordered.slice(0, reach))).toEqual(plan);
 			}),
 		);
 	});

@@ -25,7 +25,7 @@ export type AccountState = {
 	/** The tenant's invoice number format as stored (`issuingWith` parses it). */
 	numberFormat: string | undefined;
 	chart: Chart;
-	/** The customer's open invoices by currency, once a payment in that currency has read them. */
+	/** The customer's open invoices by currency, in due order, once a payment in that currency read them. */
 	open: Map<string, OpenReceivable[]>;
 };
 
@@ -72,21 +72,34 @@ export function stateFrom([[customer], [settings], format, ...chart]: readonly [
 }
 
 /**
- * The batch's first statement when it commits from a remembered state: refused (account_state_changed)
- * unless the customer, the tenant's settings and, with `currency`, the sum and count of the customer's
- * open invoices in it are as remembered.
+ * The open invoices a payment rests on: the first of the remembered ones in `currency`, in due order, as
+ * far as the payment reaches (`bounded`); or all of them, when it leaves money unapplied because there
+ * are no more (not `bounded`).
  */
-export function unchangedSince(ctx: ServiceContext, state: AccountState, currency?: string) {
+export type OpenInvoicesRead = { currency: string; invoices: readonly OpenReceivable[]; bounded: boolean };
+
+/**
+ * The batch's first statement when it commits from a remembered state: refused (account_state_changed)
+ * unless the customer, the tenant's settings and, with `open`, the count and sum of the customer's open
+ * invoices in that range (from invoices_open_by_customer alone) are as remembered.
+ */
+export function unchangedSince(ctx: ServiceContext, state: AccountState, open?: OpenInvoicesRead) {
 	const { customer } = state;
 	let expected = `${customer.version}/${state.settingsVersion}`;
 	let actual = sql`(select version from customers where tenant_id = ${ctx.tenantId} and id = ${customer.id})
 		|| '/' || (select settings_version from tenants where id = ${ctx.tenantId})`;
-	const open = currency === undefined ? undefined : state.open.get(currency);
 	if (open) {
-		expected += `/${open.length}/${open.reduce((sum, invoice) => sum + invoice.balance, 0)}`;
+		const last = open.invoices.at(-1);
+		const [due, id] = [last?.dueDate ?? "9999-12-31", last?.id];
+		// Not a row value: SQLite ranges over the index's due-date expression only when it is written out.
+		const through =
+			open.bounded && last
+				? sql`and coalesce(due_date, '9999-12-31') <= ${due} and (coalesce(due_date, '9999-12-31') < ${due} or id <= ${id})`
+				: sql``;
+		expected += `/${open.invoices.length}/${open.invoices.reduce((sum, invoice) => sum + invoice.balance, 0)}`;
 		actual = sql`${actual} || '/' || (select count(*) || '/' || coalesce(sum(balance), 0) from invoices
-			where tenant_id = ${ctx.tenantId} and customer_id = ${customer.id} and currency = ${currency}
-			and status in ('issued', 'partially_paid') and balance > 0)`;
+			where tenant_id = ${ctx.tenantId} and customer_id = ${customer.id} and currency = ${open.currency}
+			and status in ('issued', 'partially_paid') and balance > 0 ${through})`;
 	}
 	return rawStatement(ctx.db, sql`insert into account_state_checks (expected, actual) values (${expected}, ${actual})`);
 }

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { insertRows, preparedQuery, runBatch } from "../../db/client";
 import { payments } from "../../db/schema";
-import { allocateOldestDueFirst } from "../../domain/allocation";
+import { allocateOldestDueFirst, dueOrder, reachedCount } from "../../domain/allocation";
 import { paymentReceived } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid } from "../../lib/errors";
@@ -114,7 +114,7 @@ async function readAndCommit(
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0])
 		return { value: await presentPaymentById(ctx, earlier[0].id), keyAnswered: false };
-	state.open.set(input.currency, openRows);
+	state.open.set(input.currency, openRows.sort(dueOrder));
 	if (input.invoice_id && !openRows.some((invoice) => invoice.id === input.invoice_id)) {
 		await payableInvoice(ctx, input.invoice_id, input.customer_id, input.currency, "invoice_id");
 		throw new Error(`invoice ${input.invoice_id} is payable but not among the open invoices read`);
@@ -134,7 +134,12 @@ async function commitPayment(
 	fromMemory: boolean,
 ): Promise<Answered<PresentedPayment>> {
 	const open = state.open.get(input.currency) ?? [];
-	const targets = input.invoice_id ? open.filter((invoice) => invoice.id === input.invoice_id) : open;
+	// What the payment rests on: the open invoices in due order as far as it reaches (the one it names).
+	const reach = input.invoice_id
+		? open.findIndex((invoice) => invoice.id === input.invoice_id) + 1
+		: reachedCount(input.amount, open);
+	const reached = open.slice(0, reach);
+	const targets = input.invoice_id ? reached.slice(-1) : reached;
 	const plan = allocateOldestDueFirst(input.amount, targets);
 	const applied = input.amount - plan.unapplied;
 	const now = ctx.clock.now().toISOString();
@@ -192,7 +197,16 @@ async function commitPayment(
 	const recordedIn = newId("audit");
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
 	await runBatch(ctx.db, [
-		...(fromMemory ? [unchangedSince(ctx, state, input.currency)] : []),
+		...(fromMemory
+			? [
+					unchangedSince(ctx, state, {
+						currency: input.currency,
+						invoices: reached,
+						// Money left over in turn means there is no other open invoice: that is checked too.
+						bounded: Boolean(input.invoice_id) || plan.unapplied === 0,
+					}),
+				]
+			: []),
 		...insertRows(ctx.db, payments, [payment]),
 		...moveAllocations(ctx, payment.id, plan.allocations, 1),
 		...journal.statements,
