@@ -20,7 +20,7 @@ import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { callAccountAnswering } from "../accounts/accountClient";
 import {
-	AccountMemory,
+	type AccountMemory,
 	type AccountState,
 	fromMemoryOr,
 	stateFrom,
@@ -85,7 +85,7 @@ export async function createInvoice({
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
 	{ input, sourceRef, key }: { input: InvoiceCreateInput; sourceRef: string | null; key?: KeyTerms },
-	memory = new AccountMemory(),
+	memory: AccountMemory,
 ): Promise<Answered<InvoiceResource>> {
 	const { customer_id, finalize, ...fields } = input;
 	const issue = async (state: AccountState, check?: BatchItem<"sqlite">) => {

@@ -19,7 +19,7 @@ import { newId } from "../../lib/ids";
 import { type PaymentCreateInput, type PaymentRow, presentPayment } from "../../schemas/payment";
 import { callAccountAnswering } from "../accounts/accountClient";
 import {
-	AccountMemory,
+	type AccountMemory,
 	type AccountState,
 	afterAllocations,
 	fromMemoryOr,
@@ -82,7 +82,7 @@ const paymentByRequestKey = preparedQuery((db) =>
 export async function commitRecordPayment(
 	ctx: ServiceContext,
 	input: RecordInput,
-	memory = new AccountMemory(),
+	memory: AccountMemory,
 ): Promise<Answered<PresentedPayment>> {
 	const commit = (state: AccountState, fromMemory: boolean) => commitPayment(ctx, input, state, memory, fromMemory);
 	return fromMemoryOr(
