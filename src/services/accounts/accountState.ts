@@ -3,7 +3,7 @@
 // operation of the account commits in one round trip instead of two. A remembered state is only ever
 // used together with its check (`unchangedSince`), which the commit batch runs first: if anything it
 // rests on changed meanwhile, whoever changed it, the database refuses the whole batch and the object
-// reads again (`mayBeStale`). Money stays as correct as the database's own constraints make it.
+// reads again (`fromMemoryOr`). Money stays as correct as the database's own constraints make it.
 import { eq, sql } from "drizzle-orm";
 import { preparedQuery, rawStatement } from "../../db/client";
 import { type customers, tenants } from "../../db/schema";
@@ -81,7 +81,9 @@ export type OpenInvoicesRead = { currency: string; invoices: readonly OpenReceiv
 /**
  * The batch's first statement when it commits from a remembered state: refused (account_state_changed)
  * unless the customer, the tenant's settings and, with `open`, the count and sum of the customer's open
- * invoices in that range (from invoices_open_by_customer alone) are as remembered.
+ * invoices in that range (from invoices_open_by_customer alone) are as remembered. Count and sum miss
+ * only a swap of equal amounts made outside the object; the allocation triggers and the balance CHECK
+ * still refuse money on a closed invoice or beyond a balance.
  */
 export function unchangedSince(ctx: ServiceContext, state: AccountState, open?: OpenInvoicesRead) {
 	const { customer } = state;
@@ -89,13 +91,12 @@ export function unchangedSince(ctx: ServiceContext, state: AccountState, open?: 
 	let actual = sql`(select version from customers where tenant_id = ${ctx.tenantId} and id = ${customer.id})
 		|| '/' || (select settings_version from tenants where id = ${ctx.tenantId})`;
 	if (open) {
-		const last = open.invoices.at(-1);
-		const [due, id] = [last?.dueDate ?? "9999-12-31", last?.id];
+		const last = open.bounded ? open.invoices.at(-1) : undefined;
+		const due = last?.dueDate ?? "9999-12-31";
 		// Not a row value: SQLite ranges over the index's due-date expression only when it is written out.
-		const through =
-			open.bounded && last
-				? sql`and coalesce(due_date, '9999-12-31') <= ${due} and (coalesce(due_date, '9999-12-31') < ${due} or id <= ${id})`
-				: sql``;
+		const through = last
+			? sql`and coalesce(due_date, '9999-12-31') <= ${due} and (coalesce(due_date, '9999-12-31') < ${due} or id <= ${last.id})`
+			: sql``;
 		expected += `/${open.invoices.length}/${open.invoices.reduce((sum, invoice) => sum + invoice.balance, 0)}`;
 		actual = sql`${actual} || '/' || (select count(*) || '/' || coalesce(sum(balance), 0) from invoices
 			where tenant_id = ${ctx.tenantId} and customer_id = ${customer.id} and currency = ${open.currency}

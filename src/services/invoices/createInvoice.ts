@@ -127,23 +127,17 @@ export async function newInvoiceStatements(
 	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
 	const draft = presentInvoice(detail, today);
 	const issued = finalizing ? presentInvoice({ ...detail, invoice: finalizing.after }, today) : null;
-	// Ids in the order of the changes, which is the audit log's.
-	const createdIn = newId("audit");
-	const presentedIn = finalizing ? newId("audit") : createdIn;
 	const created: Change = {
 		action: "invoice.created",
 		target: { type: "invoice", id: detail.invoice.id },
 		before: null,
 		after: draft,
-		auditId: createdIn,
 	};
 	return {
 		/** How issuing writes the invoice (its row but for the number, which the batch assigns); null for a draft. */
 		issued: finalizing,
 		/** The invoice as the batch leaves it, presented (issued: but for its number). */
 		presented: issued ?? draft,
-		/** The audit row whose `after` is `presented` as the batch leaves it (its number included). */
-		presentedIn,
 		statements: [...insertInvoiceStatements(ctx, detail), ...(finalizing?.statements ?? [])],
 		changes: finalizing
 			? [
@@ -155,7 +149,6 @@ export async function newInvoiceStatements(
 						after: issued,
 						alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
 						numberedInBatch: true,
-						auditId: presentedIn,
 					},
 				]
 			: [created],
@@ -184,16 +177,15 @@ export async function commitNewInvoice(
 	},
 	issuing?: Issuing,
 ) {
-	const { issued, presented, presentedIn, statements, changes } = await newInvoiceStatements(
-		ctx,
-		detail,
-		finalize,
-		issuing,
-	);
+	const { issued, presented, statements, changes } = await newInvoiceStatements(ctx, detail, finalize, issuing);
+	// The last change's after is the invoice as presented (its number set by the batch): the stored answer
+	// names that audit row. Ids are taken in the changes' order, which is the audit log's.
+	const recorded = changes.map((change) => ({ ...change, auditId: newId("audit") }));
+	const presentedIn = recorded.at(-1)?.auditId;
 	const written = [
 		...(check ? [check] : []),
 		...statements,
-		...changeStatements(ctx, ...changes),
+		...changeStatements(ctx, ...recorded),
 		...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(presented), presentedIn) : []),
 	];
 	if (!issued) {
