@@ -42,7 +42,10 @@ export function allocateOldestDueFirst(
 }
 
 /** The open invoices once `allocations` are applied to them: balances down, the settled ones gone. */
-export function settle<T extends OpenInvoice>(invoices: readonly T[], allocations: readonly Allocation[]): T[] {
+export function applyAllocations<T extends OpenInvoice>(
+	invoices: readonly T[],
+	allocations: readonly Allocation[],
+): T[] {
 	const applied = new Map<string, number>();
 	for (const a of allocations) applied.set(a.invoiceId, (applied.get(a.invoiceId) ?? 0) + a.amount);
 	return invoices

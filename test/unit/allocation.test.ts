@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocateOldestDueFirst, dueOrder, reachedCount, settle } from "../../src/domain/allocation";
+import { allocateOldestDueFirst, applyAllocations, dueOrder, reachedCount } from "../../src/domain/allocation";
 
 const invoice = (id: string, dueDate: string | null, balance: number) => ({ id, dueDate, balance });
 
@@ -53,7 +53,7 @@ describe("allocateOldestDueFirst", () => {
 	});
 });
 
-describe("settle", () => {
+describe("applyAllocations", () => {
 	it("takes allocations off the balances, drops the settled invoices and keeps the rest as they were", () => {
 		const open = [
 			{ ...invoice("inv_a", "2026-02-01", 500), fxRate: "1.1" },
@@ -61,7 +61,7 @@ describe("settle", () => {
 			{ ...invoice("inv_c", null, 1000), fxRate: null },
 		];
 		expect(
-			settle(open, [
+			applyAllocations(open, [
 				{ invoiceId: "inv_a", amount: 500 },
 				{ invoiceId: "inv_b", amount: 1000 },
 				{ invoiceId: "inv_b", amount: 200 },
@@ -80,7 +80,7 @@ describe("settle", () => {
 			fc.property(owed, amount, amount, (balances, first, second) => {
 				const open = balances.map((balance, i) => invoice(`inv_${i}`, `2026-0${(i % 9) + 1}-01`, balance));
 				const firstPlan = allocateOldestDueFirst(first, open);
-				const after = settle(open, firstPlan.allocations);
+				const after = applyAllocations(open, firstPlan.allocations);
 				expect(after.every((i) => i.balance > 0)).toBe(true);
 				const inTurn = new Map<string, number>();
 				for (const a of [...firstPlan.allocations, ...allocateOldestDueFirst(second, after).allocations]) {

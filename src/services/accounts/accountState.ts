@@ -4,16 +4,16 @@
 // used together with its check (`unchangedSince`), which the commit batch runs first: if anything it
 // rests on changed meanwhile, whoever changed it, the database refuses the whole batch and the object
 // reads again (`fromMemoryOr`). Money stays as correct as the database's own constraints make it.
-import { eq, sql } from "drizzle-orm";
-import { preparedQuery, rawStatement } from "../../db/client";
-import { type customers, tenants } from "../../db/schema";
-import { type Allocation, settle } from "../../domain/allocation";
+import { sql } from "drizzle-orm";
+import { rawStatement } from "../../db/client";
+import type { customers } from "../../db/schema";
+import { type Allocation, applyAllocations } from "../../domain/allocation";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation, messageOf } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
 import { customerRowQuery } from "../customers/loadCustomer";
-import { numberFormatOf } from "../invoices/invoiceStatements";
-import { type Chart, chartOf, chartQueries } from "../ledger/chart";
+import { issuingQueries } from "../invoices/invoiceStatements";
+import { type Chart, chartOf } from "../ledger/chart";
 import type { OpenReceivable } from "../payments/openInvoices";
 
 type CustomerRow = typeof customers.$inferSelect;
@@ -38,34 +38,21 @@ export class AccountMemory {
 	}
 }
 
-const settingsVersionOf = preparedQuery((db) =>
-	db
-		.select({ version: tenants.settingsVersion })
-		.from(tenants)
-		.where(eq(tenants.id, sql.placeholder("tenantId"))),
-);
-
 /** The reads a state is made of, for a caller's batch (then `stateFrom` on their results). */
 export const stateQueries = (ctx: ServiceContext, customerId: string) =>
-	[
-		customerRowQuery(ctx, customerId),
-		settingsVersionOf(ctx.db, { tenantId: ctx.tenantId }),
-		numberFormatOf(ctx.db, { tenantId: ctx.tenantId }),
-		...chartQueries(ctx),
-	] as const;
+	[customerRowQuery(ctx, customerId), ...issuingQueries(ctx)] as const;
 
 /** The state read by `stateQueries`; null when there is no such customer. */
-export function stateFrom([[customer], [settings], format, ...chart]: readonly [
+export function stateFrom([[customer], [tenant], ...chart]: readonly [
 	CustomerRow[],
-	{ version: number }[],
-	{ format: string }[],
+	{ format: string; settingsVersion: number }[],
 	...Parameters<typeof chartOf>[0],
 ]): AccountState | null {
 	if (!customer) return null;
 	return {
 		customer,
-		settingsVersion: settings?.version ?? 0,
-		numberFormat: format[0]?.format,
+		settingsVersion: tenant?.settingsVersion ?? 0,
+		numberFormat: tenant?.format,
 		chart: chartOf(chart),
 		open: new Map(),
 	};
@@ -134,5 +121,5 @@ export async function fromMemoryOr<T>(
 /** The state after a payment's allocations. */
 export function afterAllocations(state: AccountState, currency: string, allocations: readonly Allocation[]) {
 	const open = state.open.get(currency);
-	if (open) state.open.set(currency, settle(open, allocations));
+	if (open) state.open.set(currency, applyAllocations(open, allocations));
 }

@@ -41,15 +41,16 @@ export type Finalization = {
 /** What issuing reads: the tenant's number format and the chart its journal posts to. */
 export type Issuing = { format: NumberFormat; chart: Chart };
 
-export const numberFormatOf = preparedQuery((db) =>
+/** The tenant's number format, and the version of its settings an account object checks it by. */
+const numberFormatOf = preparedQuery((db) =>
 	db
-		.select({ format: tenants.invoiceNumberFormat })
+		.select({ format: tenants.invoiceNumberFormat, settingsVersion: tenants.settingsVersion })
 		.from(tenants)
 		.where(eq(tenants.id, sql.placeholder("tenantId"))),
 );
 
 /** The reads of `Issuing`, to run in a caller's batch (then `issuingFrom` on their results). */
-export const issuingQueries = (ctx: ServiceContext) =>
+export const issuingQueries = (ctx: Pick<ServiceContext, "db" | "tenantId">) =>
 	[numberFormatOf(ctx.db, { tenantId: ctx.tenantId }), ...chartQueries(ctx)] as const;
 
 export const issuingFrom = ([[tenant], ...chartRows]: readonly [

@@ -24,7 +24,7 @@ const openOfCustomer = preparedQuery((db) =>
 		),
 );
 
-/** The customer's open invoices in `currency` (`allocateOldestDueFirst` puts them in order). */
+/** The customer's open invoices in `currency`, in no set order (callers sort them by `dueOrder`). */
 export const openInvoicesQuery = (ctx: ServiceContext, customerId: string, currency: string) =>
 	openOfCustomer(ctx.db, { tenantId: ctx.tenantId, customerId, currency });
 
