@@ -12,7 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { OUT, writeBenchConfig } from "./config.mjs";
 import { runtimeCpuSeconds } from "./lib/cpu.mjs";
-import { measure, prime } from "./lib/load.mjs";
+import { measure } from "./lib/load.mjs";
 import { freePort, runToEnd, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
@@ -65,33 +65,35 @@ async function main() {
 	});
 	try {
 		const gen = generators(template, `profile-${Date.now()}`);
-		const load = (id, duration) =>
+		const load = (next, length) =>
 			measure({
 				url: server.url,
 				connections: Number(options.connections),
-				duration,
+				...length,
 				warmup: 0,
-				next: gen[id],
+				next,
 				cpuSeconds: () => runtimeCpuSeconds(server.pid),
 			});
+		const print = (label, result) =>
+			console.log(
+				`${label.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+					(result.cpuMsPerRequest === null
+						? ""
+						: `  ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req (runtime busy ${(100 * result.cpuBusy).toFixed(0)} %)`),
+			);
 		const duration = Number(options.duration);
 		const rates = [];
 		const cpus = [];
 		for (const id of [item.baseline, item.id].filter(Boolean)) {
 			if (items.find((i) => i.id === id).spread) {
 				const next = generators(template, `profile-prime-${Date.now()}`, { everyAccount: true })[id];
-				await prime({ url: server.url, connections: Number(options.connections), amount: ACCOUNTS, next });
+				print(`${id} first calls`, await load(next, { amount: ACCOUNTS }));
 			}
-			await load(id, 1);
-			const result = await load(id, duration);
+			await load(gen[id], { duration: 1 });
+			const result = await load(gen[id], { duration });
 			rates.push(result.rps);
 			cpus.push(result.cpuMsPerRequest);
-			console.log(
-				`${id.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
-					(result.cpuMsPerRequest === null
-						? ""
-						: `  ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req (runtime busy ${(100 * result.cpuBusy).toFixed(0)} %)`),
-			);
+			print(id, result);
 		}
 		if (rates.length === 2) {
 			const byCpu = cpus.every((c) => c !== null)
@@ -102,7 +104,7 @@ async function main() {
 		if (options["no-profile"]) return;
 		const profiler = await connectProfiler(inspectorPort);
 		await profiler.start();
-		const result = await load(item.id, duration);
+		const result = await load(gen[item.id], { duration });
 		const profile = await profiler.stop();
 		const file = path.join(DIR, `${item.id}.cpuprofile`);
 		writeFileSync(file, JSON.stringify(profile));

@@ -14,7 +14,7 @@ import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { diagnose } from "./lib/diagnose.mjs";
 import { machineInfo, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
 import { call, pool } from "./lib/http.mjs";
-import { measure, prime } from "./lib/load.mjs";
+import { measure } from "./lib/load.mjs";
 import { runningCount, runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
 import { renderResults } from "./lib/report.mjs";
@@ -201,11 +201,21 @@ async function measureOnFreshServer({ runtime, item, config, bundle, state, temp
 		firstRequestMs: server.firstRequestMs,
 	};
 	let result;
+	let firstCalls = null;
+	const cpuSeconds = () => runtimeCpuSeconds(server.pid);
 	try {
 		await sampleRequest(server.url, gen[item.id](), item.id);
 		if (item.spread) {
+			// One request to each account in turn: each is the first call to its object, which starts it.
 			const next = generators(template, `${runtime}-prime`, { everyAccount: true })[item.id];
-			await prime({ url: server.url, connections: CONNECTIONS, amount: ACCOUNTS, next });
+			firstCalls = await measure({
+				url: server.url,
+				connections: CONNECTIONS,
+				amount: ACCOUNTS,
+				warmup: 0,
+				next,
+				cpuSeconds,
+			});
 		}
 		result = await measure({
 			url: server.url,
@@ -213,7 +223,7 @@ async function measureOnFreshServer({ runtime, item, config, bundle, state, temp
 			duration: DURATION,
 			warmup: WARMUP,
 			next: gen[item.id],
-			cpuSeconds: () => runtimeCpuSeconds(server.pid),
+			cpuSeconds,
 		});
 		await sleep(300); // let waitUntil work (event dispatch) land in the log
 	} finally {
@@ -221,11 +231,13 @@ async function measureOnFreshServer({ runtime, item, config, bundle, state, temp
 	}
 	result.logs = scanLog(logFile);
 	result.startup = startup;
+	result.firstCalls = firstCalls;
 	log(
 		`  ${item.id.padEnd(16)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
 			(result.cpuMsPerRequest === null ? "" : `  ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req`) +
 			(result.non2xx + result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : "") +
-			(result.logs.dispatchFailed ? `  [${result.logs.dispatchFailed} event dispatches refused]` : ""),
+			(result.logs.dispatchFailed ? `  [${result.logs.dispatchFailed} event dispatches refused]` : "") +
+			(firstCalls ? `; first calls to the objects ${firstCalls.rps.toFixed(0)} req/s` : ""),
 	);
 	return result;
 }

@@ -19,14 +19,14 @@ function run({ url, connections, duration, amount, next }) {
 }
 
 /**
- * Requests/s counts 2xx answers only; anything else is reported as errors, never as throughput. With
- * `cpuSeconds` (a reading of the runtime's CPU clock), also the runtime's CPU per answered request and
- * its busy share of one core during the measured load.
+ * A load of `duration` seconds, or of `amount` requests. Requests/s counts 2xx answers only; anything else
+ * is reported as errors, never as throughput. With `cpuSeconds` (a reading of the runtime's CPU clock), also
+ * the runtime's CPU per answered request and its busy share of one core during the measured load.
  */
-export async function measure({ url, connections, duration, warmup = 1, next, cpuSeconds }) {
+export async function measure({ url, connections, duration, amount, warmup = 1, next, cpuSeconds }) {
 	if (warmup > 0) await run({ url, connections, duration: warmup, next });
 	const cpuBefore = cpuSeconds?.() ?? null;
-	const result = await run({ url, connections, duration, next });
+	const result = await run({ url, connections, duration, amount, next });
 	const cpuAfter = cpuSeconds?.() ?? null;
 	const cpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
 	const ok = result["2xx"];
@@ -47,9 +47,4 @@ export async function measure({ url, connections, duration, warmup = 1, next, cp
 		timeouts: result.timeouts,
 		statusCodes: result.statusCodeStats,
 	};
-}
-
-/** `amount` requests from `next` as fast as they are answered, unmeasured (to bring objects to life). */
-export async function prime({ url, connections, amount, next }) {
-	await run({ url, connections, amount, next });
 }

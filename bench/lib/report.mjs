@@ -82,10 +82,14 @@ export function renderResults(results) {
 		"  baselines' Durable Object class), served two ways on 127.0.0.1: **Miniflare** from a small Node script",
 		"  (`bench/miniflare-server.mjs`: the runtime without dev tooling) and **`wrangler dev --no-bundle`** (its proxy",
 		"  worker, logging and file watching included). Both use the bindings Wrangler derives from wrangler.toml.",
-		"- Rows spread over 1,000 accounts first send one request to each account (its Durable Object then runs, and",
-		"  remembers its account, as in a service that has been up; a fresh server makes each object on its first call,",
-		"  about 2 ms each locally). Locally an object idle for some seconds is stopped: in a load spread over 1,000",
-		"  accounts about one request in thirteen starts its object again, and reads the account before it commits.",
+		"- Rows spread over 1,000 accounts first send one request to each account in turn: each is the first call to",
+		"  its account's Durable Object, which starts and reads the account before it commits (measured: table",
+		'  "First calls to the accounts\' objects"). The load that follows finds the objects running, remembering',
+		"  their accounts, as in a service that has been up. Locally workerd stops an object idle for 10 s (the",
+		"  platform may hibernate one after as long); at this machine's rates each of 1,000 accounts waits 4 to 9 s",
+		"  between requests, so the share of requests restarting their object would grow as a run slows, and slow it",
+		"  further. The Miniflare server keeps the objects (`unsafePreventEviction`, for the product's and the",
+		"  baselines' objects alike); `wrangler dev` cannot, and its spread rows include such restarts.",
 		`- Every row is its own server start on the same persisted state: ${s.warmup} s warm-up, then ${s.duration} s of`,
 		`  load from autocannon with ${s.connections} connections (keep-alive, no pipelining), then the server is stopped.`,
 		"  req/s counts 2xx answers only; p50/p99 are autocannon's latencies of all answers.",
@@ -150,6 +154,26 @@ export function renderResults(results) {
 		out.push(`## ${RUNTIMES[runtime]}`, "");
 		out.push(runtimeTable(run), "");
 	}
+
+	out.push("## First calls to the accounts' objects", "");
+	out.push(
+		"The pass before each spread row's load: one request to each of the 1,000 accounts in turn, each the first call",
+		"to its object (the object starts, reads its account, then commits), against the same row's load on running objects.",
+		"",
+		"| Runtime | Row | req/s | p50 ms | p99 ms | Runtime CPU ms/req | req/s on running objects |",
+		"| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+	);
+	for (const [runtime, run] of Object.entries(results.runtimes)) {
+		for (const item of [...BASELINES, ...SCENARIOS]) {
+			const r = run.baselines[item.id] ?? run.scenarios[item.id];
+			const first = r?.firstCalls;
+			if (!first) continue;
+			out.push(
+				`| ${RUNTIMES[runtime].split(" (")[0]} | ${item.name} | ${f0(first.rps)} | ${f1(first.p50)} | ${f1(first.p99)} | ${f2(first.cpuMsPerRequest)} | ${f0(r.rps)} |`,
+			);
+		}
+	}
+	out.push("");
 
 	if (mf && wd) {
 		out.push("## The two runtimes side by side", "");
