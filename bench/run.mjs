@@ -191,6 +191,8 @@ function sameRunExtras(since) {
 	return { usage: read("usage.json"), recurring: read("recurring.json"), totalSeconds: (Date.now() - since) / 1000 };
 }
 
+let primings = 0;
+
 /** One row: a fresh server on the shared state, a sample request, (priming), warm-up and load, stop. */
 async function measureOnFreshServer({ runtime, item, config, bundle, state, template, gen }) {
 	const logFile = path.join(LOGS, `${runtime}-${item.id}.log`);
@@ -207,7 +209,9 @@ async function measureOnFreshServer({ runtime, item, config, bundle, state, temp
 		await sampleRequest(server.url, gen[item.id](), item.id);
 		if (item.spread) {
 			// One request to each account in turn: each is the first call to its object, which starts it.
-			const next = generators(template, `${runtime}-prime`, { everyAccount: true })[item.id];
+			// Each pass its own Idempotency-Keys: a key another pass used would be answered, not run.
+			primings += 1;
+			const next = generators(template, `${runtime}-prime-${primings}`, { everyAccount: true })[item.id];
 			firstCalls = await measure({
 				url: server.url,
 				connections: CONNECTIONS,

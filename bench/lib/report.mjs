@@ -160,8 +160,8 @@ export function renderResults(results) {
 		"The pass before each spread row's load: one request to each of the 1,000 accounts in turn, each the first call",
 		"to its object (the object starts, reads its account, then commits), against the same row's load on running objects.",
 		"",
-		"| Runtime | Row | req/s | p50 ms | p99 ms | Runtime CPU ms/req | req/s on running objects |",
-		"| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+		"| Runtime | Row | req/s | p50 ms | p99 ms | Runtime CPU ms/req | Errors | req/s on running objects |",
+		"| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
 	);
 	for (const [runtime, run] of Object.entries(results.runtimes)) {
 		for (const item of [...BASELINES, ...SCENARIOS]) {
@@ -169,7 +169,7 @@ export function renderResults(results) {
 			const first = r?.firstCalls;
 			if (!first) continue;
 			out.push(
-				`| ${RUNTIMES[runtime].split(" (")[0]} | ${item.name} | ${f0(first.rps)} | ${f1(first.p50)} | ${f1(first.p99)} | ${f2(first.cpuMsPerRequest)} | ${f0(r.rps)} |`,
+				`| ${RUNTIMES[runtime].split(" (")[0]} | ${item.name} | ${f0(first.rps)} | ${f1(first.p50)} | ${f1(first.p99)} | ${f2(first.cpuMsPerRequest)} | ${problems(first)} | ${f0(r.rps)} |`,
 			);
 		}
 	}
