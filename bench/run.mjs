@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { OUT, ROOT, writeBenchConfig } from "./config.mjs";
 import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { diagnose } from "./lib/diagnose.mjs";
-import { machineInfo, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
+import { machineInfo, pageCacheGiB, parseStartupProfile, parseUploadSize } from "./lib/facts.mjs";
 import { call, pool } from "./lib/http.mjs";
 import { measure } from "./lib/load.mjs";
 import { runningCount, runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
@@ -172,6 +172,7 @@ async function main() {
 	results.totalSeconds = (performance.now() - runStarted) / 1000;
 	results.finishedAt = new Date().toISOString();
 	results.leftRunning = runningCount();
+	results.pageCacheGiBAtEnd = pageCacheGiB();
 	if (options.since) results.extras = sameRunExtras(Date.parse(options.since));
 	writeFileSync(path.join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 	writeFileSync(path.join(ROOT, "bench", "RESULTS.md"), renderResults(results));

@@ -24,6 +24,7 @@ export function machineInfo() {
 		node: process.version,
 		os: `${os.type()} ${os.release()} ${os.arch()}`,
 		loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+		pageCacheGiBAtStart: pageCacheGiB(),
 		versions: {
 			wrangler: versionOf("wrangler"),
 			miniflare: versionOf("miniflare"),
@@ -33,6 +34,19 @@ export function machineInfo() {
 		commit: git(["rev-parse", "--short", "HEAD"]),
 		uncommittedFiles: git(["status", "--porcelain"]).split("\n").filter(Boolean).length,
 	};
+}
+
+/**
+ * The kernel's page cache now (Linux; null elsewhere). SQLite leans on it for the database's pages: where
+ * the host keeps reclaiming it, reads and commits go to the disk more, heavier commits most.
+ */
+export function pageCacheGiB() {
+	try {
+		const kib = Number(/^Cached:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1]);
+		return Number.isFinite(kib) ? Math.round((kib / 2 ** 20) * 10) / 10 : null;
+	} catch {
+		return null;
+	}
 }
 
 /** "Total Upload: 1600.01 KiB / gzip: 298.30 KiB" from `wrangler deploy --dry-run`. */

@@ -63,10 +63,10 @@ export function renderResults(results) {
 		"",
 	);
 	out.push("## Machine", "");
-	out.push("| CPU | Cores | Memory | Node | OS | Load average at start (1/5/15 min) |");
-	out.push("| --- | ---: | ---: | --- | --- | --- |");
+	out.push("| CPU | Cores | Memory | Node | OS | Load average at start (1/5/15 min) | Page cache at start and end |");
+	out.push("| --- | ---: | ---: | --- | --- | --- | --- |");
 	out.push(
-		`| ${m.cpuModel} | ${m.cores} | ${m.memoryGiB} GiB | ${m.node} | ${m.os} | ${m.loadAverageAtStart.join(" / ")} |`,
+		`| ${m.cpuModel} | ${m.cores} | ${m.memoryGiB} GiB | ${m.node} | ${m.os} | ${m.loadAverageAtStart.join(" / ")} | ${m.pageCacheGiBAtStart ?? "–"} GiB, ${results.pageCacheGiBAtEnd ?? "–"} GiB |`,
 		"",
 	);
 	out.push(
@@ -296,6 +296,9 @@ export function renderResults(results) {
 		"  concurrently. Webhook fan-out and delivery rates above are the emulator's serial consumer, a floor.",
 		"- **One machine.** Load generator, runtime, D1 (SQLite in workerd) and Durable Objects share the 2 cores; on",
 		"  Cloudflare D1 is a network hop away and much slower per query, so these are ratios, not capacity figures.",
+		"  The host of this machine may reclaim the kernel's page cache (its size at the start and end of the run is",
+		"  under Machine): the less of the database it holds, the more SQLite's reads and commits wait on the disk,",
+		"  heavier commits most, and ratios of write-heavy rows move between runs with it.",
 		"",
 	);
 
