@@ -16,8 +16,4 @@ export const isVersionConflict = (error: unknown) => messageOf(error).includes("
 
 export const isUniqueViolation = (error: unknown) => messageOf(error).includes("UNIQUE constraint failed");
 
-/** A unique violation in `table`: SQLite names the table's columns in the message. */
-export const isUniqueViolationIn = (error: unknown, table: string) =>
-	messageOf(error).includes(`UNIQUE constraint failed: ${table}.`);
-
 export const isNotNullViolation = (error: unknown) => messageOf(error).includes("NOT NULL constraint failed");

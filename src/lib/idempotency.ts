@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bound, type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
-import { isUniqueViolationIn } from "./dbErrors";
+import { messageOf } from "./dbErrors";
 import { AppError } from "./errors";
 import { etagFor } from "./etag";
 
@@ -188,16 +188,16 @@ const keyInUseStatement = preparedQuery((db) =>
 export const keyInUse = (db: Database, key: KeyTerms | undefined) =>
 	keyInUseStatement(db, key ?? { scope: "", key: "", now: "", requestHash: "" });
 
-const freeTakeable = preparedQuery((db) => db.delete(idempotencyKeys).where(and(thisKey, takeable)));
-
-/** An answer inserted by an operation's own batch: its body as sent, or the audit row that holds it. */
+/**
+ * An answer inserted by an operation's own batch: its body as sent, or the audit row that holds it. A
+ * stored key is taken over in the same statement; the `idempotency_keys_live_kept` trigger fails the
+ * statement, and with it the batch, when that key is another request's (held, or answered, unexpired).
+ */
 const answer = (stored: { body: SQL | null; auditId: SQL | null }) =>
-	preparedQuery((db) =>
-		db.insert(idempotencyKeys).values({
-			tenantId: sql.placeholder("scope"),
-			key: sql.placeholder("key"),
+	preparedQuery((db) => {
+		const values = {
 			requestHash: bound("requestHash"),
-			state: "completed",
+			state: "completed" as const,
 			responseStatus: bound("status"),
 			responseBody: stored.body,
 			auditId: stored.auditId,
@@ -205,30 +205,31 @@ const answer = (stored: { body: SQL | null; auditId: SQL | null }) =>
 			createdAt: bound("now"),
 			lockedUntil: bound("now"),
 			expiresAt: bound("expiresAt"),
-		}),
-	);
+		};
+		return db
+			.insert(idempotencyKeys)
+			.values({ tenantId: sql.placeholder("scope"), key: sql.placeholder("key"), ...values })
+			.onConflictDoUpdate({ target: [idempotencyKeys.tenantId, idempotencyKeys.key], set: values });
+	});
 
 const asSent = answer({ body: bound("body"), auditId: null });
 const asRecorded = answer({ body: null, auditId: bound("auditId") });
 
 /**
- * The statements that store a key's answer in an operation's own batch: a takeable stored key goes
- * first, then the insert fails the whole batch if another request holds or answered the key. With
- * `recordedIn`, the answer's body is the `after` of that audit row of the same batch (the resource as
- * the change left it, a number the batch assigned included), so it is not stored a second time.
+ * The statement that stores a key's answer in an operation's own batch, failing the whole batch if
+ * another request holds or answered the key. With `recordedIn`, the answer's body is the `after` of that
+ * audit row of the same batch (the resource as the change left it, a number the batch assigned
+ * included), so it is not stored a second time.
  */
 export function answerKey(db: Database, key: KeyTerms, response: StoredResponse, recordedIn?: string) {
 	const terms = { ...key, status: response.status, headers: JSON.stringify(response.headers) };
-	return [
-		freeTakeable(db, key),
-		recordedIn === undefined
-			? asSent(db, { ...terms, body: response.body })
-			: asRecorded(db, { ...terms, auditId: recordedIn }),
-	] as const;
+	return recordedIn === undefined
+		? asSent(db, { ...terms, body: response.body })
+		: asRecorded(db, { ...terms, auditId: recordedIn });
 }
 
 /** The batch failed because another request took the key between the operation's reads and its commit. */
-export const isKeyTaken = (error: unknown) => isUniqueViolationIn(error, "idempotency_keys");
+export const isKeyTaken = (error: unknown) => messageOf(error).includes("idempotency_key_taken");
 
 /** What an operation returns when another request holds or answered the request's key. */
 export const KEY_TAKEN = "key taken";

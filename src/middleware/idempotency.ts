@@ -70,7 +70,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 		return;
 	}
 	// Not claimed (its route answers in its commit, which failed): stored unless another request took the key since.
-	await runBatch(db, [...answerKey(db, requestKey, response)]).catch((error) => {
+	await runBatch(db, [answerKey(db, requestKey, response)]).catch((error) => {
 		if (!isKeyTaken(error)) throw error;
 	});
 };

@@ -11,6 +11,7 @@ import { type Allocation, applyAllocations } from "../../domain/allocation";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation, messageOf } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
+import { isKeyTaken } from "../../lib/idempotency";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { issuingQueries } from "../invoices/invoiceStatements";
 import { type Chart, chartOf } from "../ledger/chart";
@@ -111,7 +112,10 @@ export async function fromMemoryOr<T>(
 		} catch (error) {
 			memory.forget();
 			const cured =
-				error instanceof AppError || messageOf(error).includes("account_state_changed") || isUniqueViolation(error);
+				error instanceof AppError ||
+				messageOf(error).includes("account_state_changed") ||
+				isKeyTaken(error) ||
+				isUniqueViolation(error);
 			if (!cured) throw error;
 		}
 	}

@@ -41,7 +41,7 @@ export function createCustomer({
 				after: presentCustomer(row),
 				auditId: recordedIn,
 			}),
-			...(key ? answerKey(ctx.db, key, customerCreatedResponse(row), recordedIn) : []),
+			...(key ? [answerKey(ctx.db, key, customerCreatedResponse(row), recordedIn)] : []),
 		]);
 		return row;
 	});

@@ -186,7 +186,7 @@ export async function commitNewInvoice(
 		...(check ? [check] : []),
 		...statements,
 		...changeStatements(ctx, ...recorded),
-		...(key ? answerKey(ctx.db, key, invoiceCreatedResponse(presented), presentedIn) : []),
+		...(key ? [answerKey(ctx.db, key, invoiceCreatedResponse(presented), presentedIn)] : []),
 	];
 	if (!issued) {
 		await runInvoiceBatch(ctx, detail, written);

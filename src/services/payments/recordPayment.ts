@@ -226,7 +226,7 @@ async function commitPayment(
 				after: { balance: 0, paid_by: payment.id },
 			})),
 		),
-		...(input.key ? answerKey(ctx.db, input.key, paymentRecordedResponse(recorded), recordedIn) : []),
+		...(input.key ? [answerKey(ctx.db, input.key, paymentRecordedResponse(recorded), recordedIn)] : []),
 	]);
 	afterAllocations(state, input.currency, plan.allocations);
 	memory.state = state;
