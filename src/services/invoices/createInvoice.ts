@@ -1,7 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { preparedQuery, runBatch } from "../../db/client";
-import { invoices } from "../../db/schema";
+import { runBatch } from "../../db/client";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
@@ -188,24 +186,11 @@ export async function commitNewInvoice(
 		...changeStatements(ctx, ...recorded),
 		...(key ? [answerKey(ctx.db, key, invoiceCreatedResponse(presented), presentedIn)] : []),
 	];
-	if (!issued) {
-		await runInvoiceBatch(ctx, detail, written);
-		return presented;
-	}
-	const results = await runInvoiceBatch(ctx, detail, [
-		...written,
-		numberOfInvoice(ctx.db, { tenantId: ctx.tenantId, id: detail.invoice.id }),
-	]);
-	const [numbered] = results[written.length] as { number: string | null }[];
+	const results = await runInvoiceBatch(ctx, detail, written);
+	if (!issued) return presented;
+	const [numbered] = results[written.indexOf(issued.issue)] as { number: string | null }[];
 	return { ...presented, number: numbered?.number ?? null };
 }
-
-const numberOfInvoice = preparedQuery((db) =>
-	db
-		.select({ number: invoices.number })
-		.from(invoices)
-		.where(and(eq(invoices.tenantId, sql.placeholder("tenantId")), eq(invoices.id, sql.placeholder("id")))),
-);
 
 /** Runs an invoice's batch; a second invoice from one import line is a conflict, not a failure. */
 async function runInvoiceBatch(ctx: ServiceContext, detail: InvoiceDetail, statements: BatchItem<"sqlite">[]) {

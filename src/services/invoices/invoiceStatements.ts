@@ -34,6 +34,8 @@ export const updateInvoiceStatement = (ctx: ServiceContext, current: InvoiceRow,
 
 export type Finalization = {
 	statements: BatchItem<"sqlite">[];
+	/** The one of `statements` that issues the draft: its result is the number the database assigned. */
+	issue: BatchItem<"sqlite">;
 	/** The invoice as it will be, but for its number, which the database assigns in the batch. */
 	after: InvoiceRow;
 };
@@ -87,7 +89,8 @@ const issueDraft = preparedQuery((db) => {
 			version: value<number>("version"),
 			updatedAt: value<string>("updatedAt"),
 		})
-		.where(and(eq(invoices.tenantId, numberKeyPlaceholders.tenantId), eq(invoices.id, sql.placeholder("id"))));
+		.where(and(eq(invoices.tenantId, numberKeyPlaceholders.tenantId), eq(invoices.id, sql.placeholder("id"))))
+		.returning({ number: invoices.number });
 });
 
 /**
@@ -137,13 +140,17 @@ export async function finalizeStatements(
 		journalEntryId: journal?.entryId ?? null,
 		fxRate: journal?.rate ?? null,
 	};
+	const issue = issueDraft(ctx.db, {
+		...numbering.key,
+		...changes,
+		id: draft.id,
+		version: draft.version + 1,
+		updatedAt: now,
+	});
 	return {
 		after: { ...draft, ...changes, version: draft.version + 1, updatedAt: now },
-		statements: [
-			numbering.advance,
-			issueDraft(ctx.db, { ...numbering.key, ...changes, id: draft.id, version: draft.version + 1, updatedAt: now }),
-			...(journal?.statements ?? []),
-		],
+		issue,
+		statements: [numbering.advance, issue, ...(journal?.statements ?? [])],
 	};
 }
 
