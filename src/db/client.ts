@@ -163,6 +163,24 @@ export function insertRows<T extends SQLiteTable>(
 }
 
 /**
+ * `preparedQuery` for SQL that no drizzle builder makes (an insert into a view, say): `query` with
+ * `sql.placeholder(name)` where its values go, its text built once and prepared once per binding.
+ */
+export function preparedStatement(query: SQL) {
+	const built = dialect.sqlToQuery(query);
+	const statements = new WeakMap<D1Database, D1PreparedStatement>();
+	return (db: Database, values: Record<string, unknown>): BatchItem<"sqlite"> => {
+		const client = clientOf(db);
+		let stmt = statements.get(client);
+		if (!stmt) {
+			stmt = client.prepare(built.sql);
+			statements.set(client, stmt);
+		}
+		return batchItem({ sql: built.sql, params: fillPlaceholders(built.params, values) }, stmt);
+	};
+}
+
+/**
  * A placeholder wrapped as SQL, for a prepared query's value where drizzle's types take SQL but not a
  * bare placeholder (an update's `set`, a JSON column bound as text): bound as given, unencoded.
  */

@@ -4,8 +4,8 @@
 // used together with its check (`unchangedSince`), which the commit batch runs first: if anything it
 // rests on changed meanwhile, whoever changed it, the database refuses the whole batch and the object
 // reads again (`fromMemoryOr`). Money stays as correct as the database's own constraints make it.
-import { sql } from "drizzle-orm";
-import { rawStatement } from "../../db/client";
+import { type SQL, sql } from "drizzle-orm";
+import { preparedStatement } from "../../db/client";
 import type { customers } from "../../db/schema";
 import { type Allocation, applyAllocations } from "../../domain/allocation";
 import type { ServiceContext } from "../../lib/context";
@@ -75,23 +75,35 @@ export type OpenInvoicesRead = { currency: string; invoices: readonly OpenReceiv
  */
 export function unchangedSince(ctx: ServiceContext, state: AccountState, open?: OpenInvoicesRead) {
 	const { customer } = state;
-	let expected = `${customer.version}/${state.settingsVersion}`;
-	let actual = sql`(select version from customers where tenant_id = ${ctx.tenantId} and id = ${customer.id})
-		|| '/' || (select settings_version from tenants where id = ${ctx.tenantId})`;
-	if (open) {
-		const last = open.bounded ? open.invoices.at(-1) : undefined;
-		const due = last?.dueDate ?? "9999-12-31";
-		// Not a row value: SQLite ranges over the index's due-date expression only when it is written out.
-		const through = last
-			? sql`and coalesce(due_date, '9999-12-31') <= ${due} and (coalesce(due_date, '9999-12-31') < ${due} or id <= ${last.id})`
-			: sql``;
-		expected += `/${open.invoices.length}/${open.invoices.reduce((sum, invoice) => sum + invoice.balance, 0)}`;
-		actual = sql`${actual} || '/' || (select count(*) || '/' || coalesce(sum(balance), 0) from invoices
-			where tenant_id = ${ctx.tenantId} and customer_id = ${customer.id} and currency = ${open.currency}
-			and status in ('issued', 'partially_paid') and balance > 0 ${through})`;
-	}
-	return rawStatement(ctx.db, sql`insert into account_state_checks (expected, actual) values (${expected}, ${actual})`);
+	const account = { tenantId: ctx.tenantId, customerId: customer.id };
+	const expected = `${customer.version}/${state.settingsVersion}`;
+	if (!open) return accountChecked(ctx.db, { ...account, expected });
+	const last = open.bounded ? open.invoices.at(-1) : undefined;
+	const sum = open.invoices.reduce((total, invoice) => total + invoice.balance, 0);
+	const withOpen = { ...account, currency: open.currency, expected: `${expected}/${open.invoices.length}/${sum}` };
+	return last
+		? openThroughChecked(ctx.db, { ...withOpen, due: last.dueDate ?? "9999-12-31", lastId: last.id })
+		: allOpenChecked(ctx.db, withOpen);
 }
+
+// The checks' three shapes, prepared once: the account alone, with all its open invoices in a currency,
+// or with those due up to the last one a payment reached.
+const value = (name: string) => sql.placeholder(name);
+const accountNow = sql`(select version from customers where tenant_id = ${value("tenantId")} and id = ${value("customerId")})
+	|| '/' || (select settings_version from tenants where id = ${value("tenantId")})`;
+const openNow = (through: SQL) => sql`(select count(*) || '/' || coalesce(sum(balance), 0) from invoices
+	where tenant_id = ${value("tenantId")} and customer_id = ${value("customerId")} and currency = ${value("currency")}
+	and status in ('issued', 'partially_paid') and balance > 0 ${through})`;
+const checked = (actual: SQL) =>
+	preparedStatement(sql`insert into account_state_checks (expected, actual) values (${value("expected")}, ${actual})`);
+const accountChecked = checked(accountNow);
+const allOpenChecked = checked(sql`${accountNow} || '/' || ${openNow(sql``)}`);
+// Not a row value: SQLite ranges over the index's due-date expression only when it is written out.
+const openThroughChecked = checked(
+	sql`${accountNow} || '/' || ${openNow(
+		sql`and coalesce(due_date, '9999-12-31') <= ${value("due")} and (coalesce(due_date, '9999-12-31') < ${value("due")} or id <= ${value("lastId")})`,
+	)}`,
+);
 
 /**
  * `fromMemory` on the remembered state, if there is one `usable` for the operation; if there is none,
