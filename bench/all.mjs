@@ -7,8 +7,11 @@
 //   node bench/all.mjs [--budget S]
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ROOT } from "./config.mjs";
+
+// Not from ./config.mjs: it loads wrangler, whose signal handlers exit before this runner's could stop its step.
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
 
 const { values: options } = parseArgs({ options: { budget: { type: "string", default: "870" } } });
 const BUDGET_S = Number(options.budget);
@@ -41,8 +44,8 @@ function runStep({ script, args, cap }) {
 	if (deadline < 60) return Promise.resolve({ script, code: null, skipped: `only ${deadline} s left` });
 	console.log(`\n=== bench/${script} (deadline ${deadline} s; ${Math.round(elapsedS())} s into the run)`);
 	return new Promise((resolve) => {
-		child = spawn(process.execPath, [path.join(ROOT, "bench", script), ...args, "--deadline", String(deadline)], {
-			cwd: ROOT,
+		child = spawn(process.execPath, [path.join(BENCH, script), ...args, "--deadline", String(deadline)], {
+			cwd: path.dirname(BENCH),
 			stdio: "inherit",
 		});
 		child.on("exit", (code, signal) => {

@@ -119,8 +119,9 @@ export function stopEverythingOnExit(deadlineSeconds) {
 		process.exit(3);
 	}, deadlineSeconds * 1000);
 	deadline.unref();
+	// Before wrangler's own handlers (loaded with bench/config.mjs), which exit at once with status 0.
 	for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-		process.on(signal, () => {
+		process.prependListener(signal, () => {
 			killAll();
 			process.exit(130);
 		});
