@@ -57,12 +57,20 @@ export function rawStatement(db: Database, query: SQL): BatchItem<"sqlite"> {
 /** D1 binds at most 100 parameters per statement. */
 const MAX_BOUND_PARAMETERS = 100;
 
+/**
+ * Rows that travel as one JSON parameter (SQLite unpacks them with json_each) go this many bytes to a
+ * statement at most, far below D1's limit on a bound value.
+ */
+export const MAX_JSON_BYTES = 512 * 1024;
+
 type InsertShape = {
 	columns: [key: string, column: SQLiteColumn][];
 	/** `insert into "table" ("a", "b") values ` */
 	head: string;
 	/** `(?, ?)` */
 	row: string;
+	/** `insert into "table" ("a", "b") select value ->> '$[0]', value ->> '$[1]' from json_each(?)` */
+	fromJson: string;
 	/** Each statement's text, prepared once per binding. */
 	statements: WeakMap<D1Database, Map<string, D1PreparedStatement>>;
 };
@@ -75,10 +83,12 @@ function insertShapeOf(table: SQLiteTable): InsertShape {
 		const columns = Object.entries(getTableColumns(table)).filter(([, column]) => !column.generated);
 		const withSqlDefault = columns.find(([, column]) => is(column.default, SQL));
 		if (withSqlDefault) throw new Error(`insertRows: ${getTableName(table)}.${withSqlDefault[0]} has an SQL default`);
+		const into = `insert into "${getTableName(table)}" (${columns.map(([, column]) => `"${column.name}"`).join(", ")})`;
 		shape = {
 			columns,
-			head: `insert into "${getTableName(table)}" (${columns.map(([, column]) => `"${column.name}"`).join(", ")}) values `,
+			head: `${into} values `,
 			row: `(${columns.map(() => "?").join(", ")})`,
+			fromJson: `${into} select ${columns.map((_, index) => `value ->> '$[${index}]'`).join(", ")} from json_each(?)`,
 			statements: new WeakMap(),
 		};
 		insertShapes.set(table, shape);
@@ -106,14 +116,40 @@ function driverValue(column: SQLiteColumn, value: unknown): unknown {
 	return given === undefined || given === null ? null : column.mapToDriverValue(given);
 }
 
+/** Items in order, as many to a chunk as `limit` allows by their `weight` (an item heavier than it alone). */
+function chunksOf<T>(items: readonly T[], weight: (item: T) => number, limit: number): T[][] {
+	const chunks: T[][] = [];
+	let chunk: T[] = [];
+	let total = 0;
+	for (const item of items) {
+		if (chunk.length > 0 && total + weight(item) > limit) {
+			chunks.push(chunk);
+			chunk = [];
+			total = 0;
+		}
+		chunk.push(item);
+		total += weight(item);
+	}
+	if (chunk.length > 0) chunks.push(chunk);
+	return chunks;
+}
+
 /** Distinct statement texts kept prepared per table and binding; past it, a rare shape is prepared per use. */
 const MAX_PREPARED_SHAPES = 64;
 
+type WrittenRows = { table: SQLiteTable; rows: readonly InsertRow<SQLiteTable>[] };
+
+/** The table and rows of each item `insertRows` made, for `mergedUnits` to write several units' rows at once. */
+const writtenRows = new WeakMap<BatchItem<"sqlite">, WrittenRows>();
+
 /**
- * Inserts as items of `db.batch`, as many rows to a statement as D1's parameter limit allows. The hot
- * writes (invoices, lines, journals, audit and outbox rows) insert known values, and drizzle's query
- * building cost more than the D1 round trip that runs them: here the SQL text of each shape is made
- * once per binding, and only the values are bound per use. A value may be `Computed` by SQL.
+ * Inserts as items of `db.batch`. The hot writes (invoices, lines, journals, audit and outbox rows) insert
+ * known values, and drizzle's query building cost more than the D1 round trip that runs them: here the
+ * SQL text of each shape is made once per binding, and only the values are bound per use. Several rows
+ * go as one JSON parameter, one statement for all of them (a statement costs far more than unpacking
+ * its rows; JSON carries text, integers and null as binding does, and the schema has no other kind of
+ * value); a lone row, or one with a value `Computed` by SQL, binds its values, as many such rows to a
+ * statement as D1's parameter limit allows.
  */
 export function insertRows<T extends SQLiteTable>(
 	db: Database,
@@ -127,20 +163,18 @@ export function insertRows<T extends SQLiteTable>(
 		prepared = new Map();
 		shape.statements.set(client, prepared);
 	}
-	const items: BatchItem<"sqlite">[] = [];
-	let texts: string[] = [];
-	let params: unknown[] = [];
-	const flush = () => {
-		const sql = `${shape.head}${texts.join(", ")}`;
+	const statement = (sql: string, params: unknown[], written: readonly InsertRow<T>[]) => {
 		let stmt = prepared.get(sql);
 		if (!stmt) {
 			stmt = client.prepare(sql);
 			if (prepared.size < MAX_PREPARED_SHAPES) prepared.set(sql, stmt);
 		}
-		items.push(batchItem({ sql, params }, stmt));
-		texts = [];
-		params = [];
+		const item = batchItem({ sql, params }, stmt);
+		writtenRows.set(item, { table, rows: written });
+		return item;
 	};
+	const bound: { row: InsertRow<T>; values: unknown[]; text: string }[] = [];
+	const encoded: { row: InsertRow<T>; json: string }[] = [];
 	for (const row of rows) {
 		const values: unknown[] = [];
 		let cells: string[] | null = null;
@@ -153,13 +187,71 @@ export function insertRows<T extends SQLiteTable>(
 				values.push(...value.params);
 			} else values.push(driverValue(column, value));
 		}
-		// A row wider than the limit still gets a statement of its own (which D1 then refuses).
-		if (texts.length > 0 && params.length + values.length > MAX_BOUND_PARAMETERS) flush();
-		texts.push(cells ? `(${cells.join(", ")})` : shape.row);
-		params.push(...values);
+		if (cells || rows.length === 1) bound.push({ row, values, text: cells ? `(${cells.join(", ")})` : shape.row });
+		else encoded.push({ row, json: JSON.stringify(values) });
 	}
-	if (texts.length > 0) flush();
-	return items;
+	return [
+		...chunksOf(encoded, (row) => row.json.length + 1, MAX_JSON_BYTES).map((chunk) =>
+			statement(
+				shape.fromJson,
+				[`[${chunk.map((row) => row.json).join(",")}]`],
+				chunk.map((row) => row.row),
+			),
+		),
+		// A row wider than the limit still gets a statement of its own (which D1 then refuses).
+		...chunksOf(bound, (row) => row.values.length, MAX_BOUND_PARAMETERS).map((chunk) =>
+			statement(
+				`${shape.head}${chunk.map((row) => row.text).join(", ")}`,
+				chunk.flatMap((row) => row.values),
+				chunk.map((row) => row.row),
+			),
+		),
+	];
+}
+
+/** What `mergedUnits` compares: each item's table where `insertRows` made it, else its place. */
+const shapeOfUnit = (unit: readonly BatchItem<"sqlite">[]) =>
+	unit.map((item) => {
+		const written = writtenRows.get(item);
+		return written ? getTableName(written.table) : "";
+	});
+
+/**
+ * Independent units of work (each its list of batch items) in one batch, in fewer statements. Where
+ * consecutive units have the same shape, the inserts each of them makes at one place become one insert
+ * of all their rows, and their other statements run unit by unit in between. So each unit's statements
+ * keep their order, and the units' other statements keep theirs (the numbers they take, say); a unit's
+ * inserts may run before an earlier unit's other statements, which is why the units must not depend on
+ * one another. A unit that fails fails the whole batch, as it would unmerged.
+ */
+export function mergedUnits(db: Database, units: readonly (readonly BatchItem<"sqlite">[])[]): BatchItem<"sqlite">[] {
+	const shapes = units.map((unit) => shapeOfUnit(unit).join(","));
+	const merged: BatchItem<"sqlite">[] = [];
+	for (let start = 0, end = 1; start < units.length; start = end, end = start + 1) {
+		while (end < units.length && shapes[end] === shapes[start]) end++;
+		merged.push(...mergedSameShape(db, units.slice(start, end)));
+	}
+	return merged;
+}
+
+function mergedSameShape(db: Database, units: readonly (readonly BatchItem<"sqlite">[])[]): BatchItem<"sqlite">[] {
+	const [first] = units;
+	if (!first || units.length === 1) return [...(first ?? [])];
+	const merged: BatchItem<"sqlite">[] = [];
+	let from = 0;
+	const unitByUnit = (to: number) => {
+		for (const unit of units) merged.push(...unit.slice(from, to));
+	};
+	first.forEach((item, place) => {
+		const written = writtenRows.get(item);
+		if (!written) return;
+		unitByUnit(place);
+		const rows = units.flatMap((unit) => (writtenRows.get(unit[place] as BatchItem<"sqlite">) as WrittenRows).rows);
+		merged.push(...insertRows(db, written.table, rows));
+		from = place + 1;
+	});
+	unitByUnit(first.length);
+	return merged;
 }
 
 /**

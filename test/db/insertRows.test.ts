@@ -1,14 +1,15 @@
 import { env } from "cloudflare:test";
 import { eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { describe, expect, it } from "vitest";
-import { Computed, database, insertRows, runBatch } from "../../src/db/client";
-import { auditLog, payments, plans } from "../../src/db/schema";
+import { Computed, database, insertRows, MAX_JSON_BYTES, mergedUnits, runBatch } from "../../src/db/client";
+import { auditLog, outboxEvents, payments, plans } from "../../src/db/schema";
 import { newCustomer, newTenant } from "../helpers/api";
 
 const db = database(env.DB);
 
 const auditRow = (tenantId: string, i: number, after: unknown) => ({
-	id: `aud_rows_${tenantId}_${i}`,
+	id: `aud_rows_${tenantId}_${String(i).padStart(3, "0")}`,
 	tenantId,
 	actorType: "api_key" as const,
 	actorId: "key_rows",
@@ -40,30 +41,52 @@ describe("insertRows", () => {
 			createdAt: "2027-01-02T03:04:05.000Z",
 			updatedAt: "2027-01-02T03:04:05.000Z",
 		});
-		await runBatch(db, [
-			db.insert(payments).values(payment("pay_drizzle")),
-			...insertRows(db, payments, [payment("pay_rows")]),
-		]);
-		const [viaDrizzle, viaRows] = await Promise.all(
-			["pay_drizzle", "pay_rows"].map((id) => db.select().from(payments).where(eq(payments.id, id)).get()),
+		const [one, two] = [`pay_rows_${tenantId}_1`, `pay_rows_${tenantId}_2`];
+		// A lone row binds its values; several go as one JSON parameter.
+		const single = insertRows(db, payments, [payment("pay_row")]);
+		const several = insertRows(db, payments, [payment(one), payment(two)]);
+		expect([single, several].map((items) => items.length)).toEqual([1, 1]);
+		await runBatch(db, [db.insert(payments).values(payment("pay_drizzle")), ...single, ...several]);
+		const [viaDrizzle, ...viaRows] = await Promise.all(
+			["pay_drizzle", "pay_row", one, two].map((id) => db.select().from(payments).where(eq(payments.id, id)).get()),
 		);
-		expect(viaRows).toEqual({ ...viaDrizzle, id: "pay_rows" });
-		expect(viaRows).toMatchObject({
+		expect(viaRows).toEqual([
+			{ ...viaDrizzle, id: "pay_row" },
+			{ ...viaDrizzle, id: one },
+			{ ...viaDrizzle, id: two },
+		]);
+		expect(viaRows[1]).toMatchObject({
 			amountAllocated: 0,
 			amountRefunded: 0,
 			metadata: { order: "A-1", channel: "web" },
 		});
 	});
 
-	it("splits rows over as many statements as D1's 100 bound parameters need, in one batch", async () => {
+	it("writes any number of rows in one statement, one JSON parameter, past D1's 100 bound parameters", async () => {
 		const tenantId = `tn_rows_${crypto.randomUUID()}`;
-		const rows = Array.from({ length: 20 }, (_, i) => auditRow(tenantId, i, { i }));
+		// Eleven columns: 150 rows would be 1,650 bound parameters.
+		const rows = Array.from({ length: 150 }, (_, i) => auditRow(tenantId, i, { i, text: `it's "row" ${i}` }));
 		const statements = insertRows(db, auditLog, rows);
-		// Eleven columns: nine rows to a statement.
+		expect(statements).toHaveLength(1);
+		await runBatch(db, statements);
+		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId));
+		expect(stored.map((row) => row.after).sort((a, b) => (a as { i: number }).i - (b as { i: number }).i)).toEqual(
+			rows.map((row) => row.after),
+		);
+		expect(stored.every((row) => row.before === null && row.requestId === null)).toBe(true);
+	});
+
+	it("splits the JSON of large rows over statements of at most MAX_JSON_BYTES", async () => {
+		const tenantId = `tn_rows_${crypto.randomUUID()}`;
+		const large = "x".repeat(MAX_JSON_BYTES / 3);
+		const rows = Array.from({ length: 5 }, (_, i) => auditRow(tenantId, i, { i, large }));
+		// Two rows to a statement.
+		const statements = insertRows(db, auditLog, rows);
 		expect(statements).toHaveLength(3);
 		await runBatch(db, statements);
 		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId));
-		expect(stored.map((row) => (row.after as { i: number }).i).sort((a, b) => a - b)).toEqual(rows.map((_, i) => i));
+		expect(stored).toHaveLength(5);
+		expect(stored.every((row) => (row.after as { large: string }).large === large)).toBe(true);
 	});
 
 	it("computes a Computed value in the statement, from what the batch wrote before it", async () => {
@@ -71,17 +94,20 @@ describe("insertRows", () => {
 		// The first row's `after`, read back by each later row: thirteen parameters where a plain row binds eleven.
 		const firstAfter = new Computed(
 			`json_set(?, '$.first', (select json_extract("after", '$.i') from "audit_log" where "id" = ?))`,
-			['{"i":"later"}', `aud_rows_${tenantId}_0`],
+			['{"i":"later"}', `aud_rows_${tenantId}_000`],
 		);
 		const later = Array.from({ length: 9 }, (_, i) => auditRow(tenantId, i + 1, firstAfter));
-		const statements = insertRows(db, auditLog, later);
-		// Nine rows of 13 parameters: seven to a statement, then two.
-		expect(statements).toHaveLength(2);
+		const plain = [10, 11].map((i) => auditRow(tenantId, i, { i }));
+		const statements = insertRows(db, auditLog, [...later, ...plain]);
+		// The plain rows as JSON; nine computed rows of 13 bound parameters: seven to a statement, then two.
+		expect(statements).toHaveLength(3);
 		await runBatch(db, [...insertRows(db, auditLog, [auditRow(tenantId, 0, { i: "first" })]), ...statements]);
 		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.id);
 		expect(stored.map((r) => r.after)).toEqual([
 			{ i: "first" },
 			...Array.from({ length: 9 }, () => ({ i: "later", first: "first" })),
+			{ i: 10 },
+			{ i: 11 },
 		]);
 	});
 
@@ -103,6 +129,9 @@ describe("insertRows", () => {
 		await expect(
 			runBatch(db, [...insertRows(db, auditLog, [row]), ...insertRows(db, auditLog, [row])]),
 		).rejects.toThrow(/UNIQUE/);
+		await expect(
+			runBatch(db, insertRows(db, auditLog, [{ ...row, id: `aud_ok_${tenantId}` }, row, row])),
+		).rejects.toThrow(/UNIQUE/);
 		expect(
 			await db
 				.select()
@@ -113,5 +142,49 @@ describe("insertRows", () => {
 
 	it("refuses a table whose column default is SQL, which it cannot bind", () => {
 		expect(() => insertRows(db, plans, [])).toThrow(/charges has an SQL default/);
+	});
+});
+
+describe("mergedUnits", () => {
+	const eventRow = (tenantId: string, i: number) => ({
+		id: `evt_rows_${tenantId}_${i}`,
+		tenantId,
+		type: "row.written",
+		resourceType: "row",
+		resourceId: `row_${i}`,
+		data: null,
+		auditId: null,
+		requestId: null,
+		createdAt: "2027-01-02T03:04:05.000Z",
+	});
+	// An audit row, a statement of the unit's own (drizzle's insert, which is not merged), an outbox event.
+	const unitOf = (tenantId: string, i: number): BatchItem<"sqlite">[] => [
+		...insertRows(db, auditLog, [auditRow(tenantId, i, { i })]),
+		db.insert(auditLog).values(auditRow(tenantId, 100 + i, { own: i })),
+		...insertRows(db, outboxEvents, [eventRow(tenantId, i)]),
+	];
+
+	it("merges the inserts units of one shape make at each place, and runs their other statements unit by unit", async () => {
+		const tenantId = `tn_rows_${crypto.randomUUID()}`;
+		const units = [1, 2, 3].map((i) => unitOf(tenantId, i));
+		const merged = mergedUnits(db, units);
+		expect(merged).toHaveLength(5);
+		for (const [i, unit] of units.entries()) expect(merged[1 + i]).toBe(unit[1]);
+		await runBatch(db, merged);
+		const audits = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.id);
+		expect(audits.map((row) => row.after)).toEqual([{ i: 1 }, { i: 2 }, { i: 3 }, { own: 1 }, { own: 2 }, { own: 3 }]);
+		const events = await db.select().from(outboxEvents).where(eq(outboxEvents.tenantId, tenantId));
+		expect(events.map((row) => row.resourceId).sort()).toEqual(["row_1", "row_2", "row_3"]);
+	});
+
+	it("merges only consecutive units of the same shape, and leaves a lone unit as it is", () => {
+		const tenantId = `tn_rows_${crypto.randomUUID()}`;
+		const [first, second, fourth] = [1, 2, 4].map((i) => unitOf(tenantId, i));
+		const third: BatchItem<"sqlite">[] = [db.insert(auditLog).values(auditRow(tenantId, 3, { own: 3 }))];
+		const merged = mergedUnits(db, [first, second, third, fourth] as BatchItem<"sqlite">[][]);
+		// The first two as four statements, then the third and the fourth as they are.
+		const unmerged = [...third, ...(fourth as BatchItem<"sqlite">[])];
+		expect(merged).toHaveLength(4 + unmerged.length);
+		for (const [i, item] of unmerged.entries()) expect(merged[4 + i]).toBe(item);
 	});
 });

@@ -2,7 +2,7 @@
 // the customer's subscriptions that is due by a date, oldest first, the account's periods in one batch.
 import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { bound, type Database, insertRows, preparedQuery, runBatch } from "../../db/client";
+import { bound, type Database, insertRows, mergedUnits, preparedQuery, runBatch } from "../../db/client";
 import {
 	coupons,
 	type customers,
@@ -245,10 +245,16 @@ class PeriodCommits {
 		await this.#committed(period);
 	}
 
-	/** The periods' statements, then all their changes, recorded together (`changeStatements`). */
+	/**
+	 * The periods' statements, each table's inserts merged across them (`mergedUnits`: periods do not depend
+	 * on one another's statements), then all their changes, recorded together (`changeStatements`).
+	 */
 	#batchOf(periods: PeriodCommit[]) {
 		return [
-			...periods.flatMap((period) => period.statements),
+			...mergedUnits(
+				this.ctx.db,
+				periods.map((period) => period.statements),
+			),
 			...changeStatements(this.ctx, ...periods.flatMap((period) => period.changes)),
 		];
 	}
