@@ -137,7 +137,12 @@ function chunksOf<T>(items: readonly T[], weight: (item: T) => number, limit: nu
 /** Distinct statement texts kept prepared per table and binding; past it, a rare shape is prepared per use. */
 const MAX_PREPARED_SHAPES = 64;
 
-type WrittenRows = { table: SQLiteTable; rows: readonly InsertRow<SQLiteTable>[] };
+export type InsertOptions = {
+	/** Skip a row whose primary or unique key is taken (`on conflict do nothing`), as a replayed event. */
+	ignoreDuplicates?: boolean;
+};
+
+type WrittenRows = { table: SQLiteTable; rows: readonly InsertRow<SQLiteTable>[]; options: InsertOptions };
 
 /** The table and rows of each item `insertRows` made, for `mergedUnits` to write several units' rows at once. */
 const writtenRows = new WeakMap<BatchItem<"sqlite">, WrittenRows>();
@@ -155,8 +160,10 @@ export function insertRows<T extends SQLiteTable>(
 	db: Database,
 	table: T,
 	rows: readonly InsertRow<T>[],
+	options: InsertOptions = {},
 ): BatchItem<"sqlite">[] {
 	const shape = insertShapeOf(table);
+	const onConflict = options.ignoreDuplicates ? " on conflict do nothing" : "";
 	const client = clientOf(db);
 	let prepared = shape.statements.get(client);
 	if (!prepared) {
@@ -170,7 +177,7 @@ export function insertRows<T extends SQLiteTable>(
 			if (prepared.size < MAX_PREPARED_SHAPES) prepared.set(sql, stmt);
 		}
 		const item = batchItem({ sql, params }, stmt);
-		writtenRows.set(item, { table, rows: written });
+		writtenRows.set(item, { table, rows: written, options });
 		return item;
 	};
 	const bound: { row: InsertRow<T>; values: unknown[]; text: string }[] = [];
@@ -193,7 +200,8 @@ export function insertRows<T extends SQLiteTable>(
 	return [
 		...chunksOf(encoded, (row) => row.json.length + 1, MAX_JSON_BYTES).map((chunk) =>
 			statement(
-				shape.fromJson,
+				// `where true`: SQLite parses an upsert after a select only when the select has a where clause.
+				onConflict ? `${shape.fromJson} where true${onConflict}` : shape.fromJson,
 				[`[${chunk.map((row) => row.json).join(",")}]`],
 				chunk.map((row) => row.row),
 			),
@@ -201,7 +209,7 @@ export function insertRows<T extends SQLiteTable>(
 		// A row wider than the limit still gets a statement of its own (which D1 then refuses).
 		...chunksOf(bound, (row) => row.values.length, MAX_BOUND_PARAMETERS).map((chunk) =>
 			statement(
-				`${shape.head}${chunk.map((row) => row.text).join(", ")}`,
+				`${shape.head}${chunk.map((row) => row.text).join(", ")}${onConflict}`,
 				chunk.flatMap((row) => row.values),
 				chunk.map((row) => row.row),
 			),
@@ -213,7 +221,9 @@ export function insertRows<T extends SQLiteTable>(
 const shapeOfUnit = (unit: readonly BatchItem<"sqlite">[]) =>
 	unit.map((item) => {
 		const written = writtenRows.get(item);
-		return written ? getTableName(written.table) : "";
+		return written
+			? `${getTableName(written.table)}${written.options.ignoreDuplicates ? " ignoring duplicates" : ""}`
+			: "";
 	});
 
 /**
@@ -247,7 +257,7 @@ function mergedSameShape(db: Database, units: readonly (readonly BatchItem<"sqli
 		if (!written) return;
 		unitByUnit(place);
 		const rows = units.flatMap((unit) => (writtenRows.get(unit[place] as BatchItem<"sqlite">) as WrittenRows).rows);
-		merged.push(...insertRows(db, written.table, rows));
+		merged.push(...insertRows(db, written.table, rows, written.options));
 		from = place + 1;
 	});
 	unitByUnit(first.length);

@@ -140,6 +140,24 @@ describe("insertRows", () => {
 		).toEqual([]);
 	});
 
+	it("skips rows whose key is taken with ignoreDuplicates, in either form, and refuses any other violation", async () => {
+		const tenantId = `tn_rows_${crypto.randomUUID()}`;
+		const [first, second, third] = [0, 1, 2].map((i) => auditRow(tenantId, i, { i }));
+		await runBatch(db, insertRows(db, auditLog, [first as ReturnType<typeof auditRow>]));
+		const replayed = { ...(first as ReturnType<typeof auditRow>), after: { i: "replayed" } };
+		const alone = insertRows(db, auditLog, [replayed], { ignoreDuplicates: true });
+		const several = insertRows(db, auditLog, [replayed, second, third] as ReturnType<typeof auditRow>[], {
+			ignoreDuplicates: true,
+		});
+		await runBatch(db, [...alone, ...several]);
+		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.id);
+		expect(stored.map((row) => row.after)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+		const withoutActor = { ...auditRow(tenantId, 3, null), actorId: null as unknown as string };
+		await expect(
+			runBatch(db, insertRows(db, auditLog, [withoutActor, auditRow(tenantId, 4, null)], { ignoreDuplicates: true })),
+		).rejects.toThrow(/NOT NULL/);
+	});
+
 	it("refuses a table whose column default is SQL, which it cannot bind", () => {
 		expect(() => insertRows(db, plans, [])).toThrow(/charges has an SQL default/);
 	});

@@ -3,7 +3,8 @@
 // folded into the daily aggregates — all in one D1 batch, so a retry can neither lose nor double them.
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { type Database, rawStatement } from "../../db/client";
+import { type Database, insertRows, rawStatement } from "../../db/client";
+import { usageEvents } from "../../db/schema";
 import { newId } from "../../lib/ids";
 
 export type StoredEvent = {
@@ -24,57 +25,6 @@ export type StoredEvent = {
 	reason: string | null;
 	createdBy: string | null;
 };
-
-/**
- * D1 binds at most 100 parameters per statement, so rows travel as one JSON parameter and SQLite
- * unpacks them with json_each: one statement per ~512 KB of events instead of one per row.
- */
-const MAX_JSON_BYTES = 512 * 1024;
-
-const COLUMNS = [
-	"tenant_id",
-	"event_id",
-	"kind",
-	"customer_id",
-	"subscription_id",
-	"metric_code",
-	"quantity",
-	"value_e6",
-	"unique_value",
-	"properties",
-	"dimensions",
-	"timestamp",
-	"usage_date",
-	"received_at",
-	"reason",
-	"created_by",
-] as const;
-
-const rowOf = (e: StoredEvent) => [
-	e.tenantId,
-	e.eventId,
-	e.kind,
-	e.customerId,
-	e.subscriptionId,
-	e.metricCode,
-	e.quantity,
-	e.valueE6,
-	e.uniqueValue,
-	JSON.stringify(e.properties),
-	e.dimensions,
-	e.timestamp,
-	e.usageDate,
-	e.receivedAt,
-	e.reason,
-	e.createdBy,
-];
-
-const insertSql = (json: string) =>
-	sql
-		.raw(
-			`insert into usage_events (${COLUMNS.join(", ")}) select ${COLUMNS.map((_, i) => `value ->> '$[${i}]'`).join(", ")} from json_each(`,
-		)
-		.append(sql`${json}) where true on conflict do nothing`);
 
 /** Folds the selected events (rows of usage_events matching `where`) into the daily aggregates. */
 export function aggregateStatements(db: Database, where: SQL, opts: { last: boolean; unique: boolean }) {
@@ -137,33 +87,17 @@ export function storeUsageStatements(
 ): BatchItem<"sqlite">[] {
 	if (events.length === 0) return [];
 	const markId = newId("usageEvent");
-	const statements: BatchItem<"sqlite">[] = [
+	return [
 		rawStatement(
 			db,
 			sql`insert into usage_ingest_marks (id, after_rowid) select ${markId}, coalesce(max(rowid), 0) from usage_events`,
 		),
-	];
-	// Each row is serialized once; rows are joined into JSON arrays of at most MAX_JSON_BYTES.
-	let rows: string[] = [];
-	let size = 0;
-	const flush = () => statements.push(rawStatement(db, insertSql(`[${rows.join(",")}]`)));
-	for (const event of events) {
-		const row = JSON.stringify(rowOf(event));
-		if (rows.length > 0 && size + row.length + 1 > MAX_JSON_BYTES) {
-			flush();
-			rows = [];
-			size = 0;
-		}
-		rows.push(row);
-		size += row.length + 1;
-	}
-	flush();
-	statements.push(
+		// A replayed event (the queue delivers at least once) is skipped by its primary key.
+		...insertRows(db, usageEvents, events, { ignoreDuplicates: true }),
 		...aggregateStatements(db, sql`rowid > (select after_rowid from usage_ingest_marks where id = ${markId})`, {
 			last: opts.anyLastMetric,
 			unique: events.some((e) => e.uniqueValue !== null),
 		}),
 		rawStatement(db, sql`delete from usage_ingest_marks where id = ${markId}`),
-	);
-	return statements;
+	];
 }
