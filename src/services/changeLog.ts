@@ -42,8 +42,9 @@ const NUMBERED = { invoice: numberedIn(invoices), credit_note: numberedIn(credit
 export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "requestId" | "clock">;
 
 /**
- * The audit rows and outbox events of `changes`, as one insert into each table (more only past D1's
- * parameter limit): a batch recording several changes pays for two statements, not two per change.
+ * The audit rows and outbox events of `changes`, as one insert into each table (and one more for audit
+ * rows that take a number the batch assigns, `insertRows`): a batch recording several changes pays for
+ * two or three statements, not two per change.
  * An event stores no snapshot of its own: its object and previous are its audit row's after and
  * before (`eventColumns` reads them there), so each change's snapshots are written once.
  */

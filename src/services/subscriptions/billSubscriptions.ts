@@ -34,7 +34,7 @@ import { subscriptionWhere } from "./loadSubscription";
 
 /** Periods one call bills for a subscription at most: a long backfill continues on the next run. */
 const MAX_PERIODS_PER_CALL = 36;
-/** Periods committed in one D1 batch at most (each is about fifteen statements). */
+/** Periods committed in one D1 batch at most (each adds four statements of its own besides its rows). */
 const PERIODS_PER_BATCH = 20;
 /** An unpaid invoice this many days past due turns a past-due subscription unpaid. */
 export const UNPAID_AFTER_DAYS = 14;
