@@ -150,11 +150,11 @@ const writtenRows = new WeakMap<BatchItem<"sqlite">, WrittenRows>();
 /**
  * Inserts as items of `db.batch`. The hot writes (invoices, lines, journals, audit and outbox rows) insert
  * known values, and drizzle's query building cost more than the D1 round trip that runs them: here the
- * SQL text of each shape is made once per binding, and only the values are bound per use. Several rows
- * go as one JSON parameter, one statement for all of them (a statement costs far more than unpacking
- * its rows; JSON carries text, integers and null as binding does, and the schema has no other kind of
- * value); a lone row, or one with a value `Computed` by SQL, binds its values, as many such rows to a
- * statement as D1's parameter limit allows.
+ * SQL text of each shape is made once per binding, and only the values are bound per use. Rows bind
+ * their values, as many to a statement as D1's parameter limit allows; rows too many for one statement
+ * go as one JSON parameter instead, one statement for all of them (a statement costs more than
+ * unpacking its rows, and JSON carries text, integers and null as binding does: the schema has no
+ * other kind of value). A row with a value `Computed` by SQL always binds.
  */
 export function insertRows<T extends SQLiteTable>(
 	db: Database,
@@ -180,8 +180,7 @@ export function insertRows<T extends SQLiteTable>(
 		writtenRows.set(item, { table, rows: written, options });
 		return item;
 	};
-	const bound: { row: InsertRow<T>; values: unknown[]; text: string }[] = [];
-	const encoded: { row: InsertRow<T>; json: string }[] = [];
+	const inOrder: { row: InsertRow<T>; values: unknown[]; text: string; computed: boolean }[] = [];
 	for (const row of rows) {
 		const values: unknown[] = [];
 		let cells: string[] | null = null;
@@ -194,9 +193,15 @@ export function insertRows<T extends SQLiteTable>(
 				values.push(...value.params);
 			} else values.push(driverValue(column, value));
 		}
-		if (cells || rows.length === 1) bound.push({ row, values, text: cells ? `(${cells.join(", ")})` : shape.row });
-		else encoded.push({ row, json: JSON.stringify(values) });
+		inOrder.push({ row, values, text: cells ? `(${cells.join(", ")})` : shape.row, computed: cells !== null });
 	}
+	// What fits one statement binds, which costs less than encoding and unpacking JSON.
+	const plainParameters = inOrder.reduce((count, row) => count + (row.computed ? 0 : row.values.length), 0);
+	const asJson = plainParameters > MAX_BOUND_PARAMETERS;
+	const encoded = asJson
+		? inOrder.filter((row) => !row.computed).map(({ row, values }) => ({ row, json: JSON.stringify(values) }))
+		: [];
+	const bound = asJson ? inOrder.filter((row) => row.computed) : inOrder;
 	return [
 		...chunksOf(encoded, (row) => row.json.length + 1, MAX_JSON_BYTES).map((chunk) =>
 			statement(

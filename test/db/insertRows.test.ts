@@ -41,21 +41,22 @@ describe("insertRows", () => {
 			createdAt: "2027-01-02T03:04:05.000Z",
 			updatedAt: "2027-01-02T03:04:05.000Z",
 		});
-		const [one, two] = [`pay_rows_${tenantId}_1`, `pay_rows_${tenantId}_2`];
-		// A lone row binds its values; several go as one JSON parameter.
-		const single = insertRows(db, payments, [payment("pay_row")]);
-		const several = insertRows(db, payments, [payment(one), payment(two)]);
-		expect([single, several].map((items) => items.length)).toEqual([1, 1]);
-		await runBatch(db, [db.insert(payments).values(payment("pay_drizzle")), ...single, ...several]);
-		const [viaDrizzle, ...viaRows] = await Promise.all(
-			["pay_drizzle", "pay_row", one, two].map((id) => db.select().from(payments).where(eq(payments.id, id)).get()),
-		);
-		expect(viaRows).toEqual([
-			{ ...viaDrizzle, id: "pay_row" },
-			{ ...viaDrizzle, id: one },
-			{ ...viaDrizzle, id: two },
+		// Two rows bind their values (32 parameters); seven would bind 112, two statements' worth, and go
+		// as one JSON parameter in one statement instead.
+		const bound = [1, 2].map((i) => `pay_bound_${tenantId}_${i}`);
+		const asJson = Array.from({ length: 7 }, (_, i) => `pay_json_${tenantId}_${i}`);
+		const [viaValues, viaJson] = [bound, asJson].map((ids) => insertRows(db, payments, ids.map(payment)));
+		expect([viaValues, viaJson].map((items) => items?.length)).toEqual([1, 1]);
+		await runBatch(db, [
+			db.insert(payments).values(payment("pay_drizzle")),
+			...(viaValues as BatchItem<"sqlite">[]),
+			...(viaJson as BatchItem<"sqlite">[]),
 		]);
-		expect(viaRows[1]).toMatchObject({
+		const [viaDrizzle, ...viaRows] = await Promise.all(
+			["pay_drizzle", ...bound, ...asJson].map((id) => db.select().from(payments).where(eq(payments.id, id)).get()),
+		);
+		expect(viaRows).toEqual([...bound, ...asJson].map((id) => ({ ...viaDrizzle, id })));
+		expect(viaRows.at(-1)).toMatchObject({
 			amountAllocated: 0,
 			amountRefunded: 0,
 			metadata: { order: "A-1", channel: "web" },
@@ -79,13 +80,13 @@ describe("insertRows", () => {
 	it("splits the JSON of large rows over statements of at most MAX_JSON_BYTES", async () => {
 		const tenantId = `tn_rows_${crypto.randomUUID()}`;
 		const large = "x".repeat(MAX_JSON_BYTES / 3);
-		const rows = Array.from({ length: 5 }, (_, i) => auditRow(tenantId, i, { i, large }));
-		// Two rows to a statement.
+		// Ten rows: 110 parameters, so JSON; two rows to a statement.
+		const rows = Array.from({ length: 10 }, (_, i) => auditRow(tenantId, i, { i, large }));
 		const statements = insertRows(db, auditLog, rows);
-		expect(statements).toHaveLength(3);
+		expect(statements).toHaveLength(5);
 		await runBatch(db, statements);
 		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId));
-		expect(stored).toHaveLength(5);
+		expect(stored).toHaveLength(10);
 		expect(stored.every((row) => (row.after as { large: string }).large === large)).toBe(true);
 	});
 
@@ -97,17 +98,19 @@ describe("insertRows", () => {
 			['{"i":"later"}', `aud_rows_${tenantId}_000`],
 		);
 		const later = Array.from({ length: 9 }, (_, i) => auditRow(tenantId, i + 1, firstAfter));
-		const plain = [10, 11].map((i) => auditRow(tenantId, i, { i }));
+		const plain = Array.from({ length: 10 }, (_, i) => auditRow(tenantId, 10 + i, { i: 10 + i }));
+		// Two plain rows fit one statement, and bind with the rest: 139 parameters, two statements.
+		expect(insertRows(db, auditLog, [...later, ...plain.slice(0, 2)])).toHaveLength(2);
+		// Ten plain rows (110 parameters) go as JSON; nine computed rows of 13 bound parameters: seven to a
+		// statement, then two.
 		const statements = insertRows(db, auditLog, [...later, ...plain]);
-		// The plain rows as JSON; nine computed rows of 13 bound parameters: seven to a statement, then two.
 		expect(statements).toHaveLength(3);
 		await runBatch(db, [...insertRows(db, auditLog, [auditRow(tenantId, 0, { i: "first" })]), ...statements]);
 		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.id);
 		expect(stored.map((r) => r.after)).toEqual([
 			{ i: "first" },
 			...Array.from({ length: 9 }, () => ({ i: "later", first: "first" })),
-			{ i: 10 },
-			{ i: 11 },
+			...plain.map((row) => row.after),
 		]);
 	});
 
@@ -130,7 +133,15 @@ describe("insertRows", () => {
 			runBatch(db, [...insertRows(db, auditLog, [row]), ...insertRows(db, auditLog, [row])]),
 		).rejects.toThrow(/UNIQUE/);
 		await expect(
-			runBatch(db, insertRows(db, auditLog, [{ ...row, id: `aud_ok_${tenantId}` }, row, row])),
+			// Ten rows, as JSON.
+			runBatch(
+				db,
+				insertRows(db, auditLog, [
+					...Array.from({ length: 8 }, (_, i) => ({ ...row, id: `aud_ok_${tenantId}_${i}` })),
+					row,
+					row,
+				]),
+			),
 		).rejects.toThrow(/UNIQUE/);
 		expect(
 			await db
@@ -142,20 +153,23 @@ describe("insertRows", () => {
 
 	it("skips rows whose key is taken with ignoreDuplicates, in either form, and refuses any other violation", async () => {
 		const tenantId = `tn_rows_${crypto.randomUUID()}`;
-		const [first, second, third] = [0, 1, 2].map((i) => auditRow(tenantId, i, { i }));
-		await runBatch(db, insertRows(db, auditLog, [first as ReturnType<typeof auditRow>]));
-		const replayed = { ...(first as ReturnType<typeof auditRow>), after: { i: "replayed" } };
+		const rows = Array.from({ length: 10 }, (_, i) => auditRow(tenantId, i, { i }));
+		const [first] = rows as [ReturnType<typeof auditRow>];
+		await runBatch(db, insertRows(db, auditLog, [first]));
+		const replayed = { ...first, after: { i: "replayed" } };
+		// Alone it binds; with the nine others (110 parameters) it goes as JSON.
 		const alone = insertRows(db, auditLog, [replayed], { ignoreDuplicates: true });
-		const several = insertRows(db, auditLog, [replayed, second, third] as ReturnType<typeof auditRow>[], {
-			ignoreDuplicates: true,
-		});
+		const several = insertRows(db, auditLog, [replayed, ...rows.slice(1)], { ignoreDuplicates: true });
 		await runBatch(db, [...alone, ...several]);
 		const stored = await db.select().from(auditLog).where(eq(auditLog.tenantId, tenantId)).orderBy(auditLog.id);
-		expect(stored.map((row) => row.after)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
-		const withoutActor = { ...auditRow(tenantId, 3, null), actorId: null as unknown as string };
-		await expect(
-			runBatch(db, insertRows(db, auditLog, [withoutActor, auditRow(tenantId, 4, null)], { ignoreDuplicates: true })),
-		).rejects.toThrow(/NOT NULL/);
+		expect(stored.map((row) => row.after)).toEqual(rows.map((row) => row.after));
+		const withoutActor = { ...auditRow(tenantId, 10, null), actorId: null as unknown as string };
+		for (const others of [0, 9]) {
+			const more = Array.from({ length: others }, (_, i) => auditRow(tenantId, 11 + i, null));
+			await expect(
+				runBatch(db, insertRows(db, auditLog, [withoutActor, ...more], { ignoreDuplicates: true })),
+			).rejects.toThrow(/NOT NULL/);
+		}
 	});
 
 	it("refuses a table whose column default is SQL, which it cannot bind", () => {
