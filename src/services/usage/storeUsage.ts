@@ -7,24 +7,8 @@ import { type Database, insertRows, rawStatement } from "../../db/client";
 import { usageEvents } from "../../db/schema";
 import { newId } from "../../lib/ids";
 
-export type StoredEvent = {
-	tenantId: string;
-	eventId: string;
-	kind: "event" | "adjustment";
-	customerId: string;
-	subscriptionId: string | null;
-	metricCode: string;
-	quantity: string;
-	valueE6: number | null;
-	uniqueValue: string | null;
-	properties: Record<string, unknown>;
-	dimensions: string;
-	timestamp: string;
-	usageDate: string;
-	receivedAt: string;
-	reason: string | null;
-	createdBy: string | null;
-};
+/** An event as usage_events stores it, every column given (null where it has no value). */
+export type StoredEvent = Required<typeof usageEvents.$inferInsert>;
 
 /** Folds the selected events (rows of usage_events matching `where`) into the daily aggregates. */
 export function aggregateStatements(db: Database, where: SQL, opts: { last: boolean; unique: boolean }) {
