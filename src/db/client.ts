@@ -142,10 +142,30 @@ export type InsertOptions = {
 	ignoreDuplicates?: boolean;
 };
 
-type WrittenRows = { table: SQLiteTable; rows: readonly InsertRow<SQLiteTable>[]; options: InsertOptions };
+/** A row of `insertRows` as D1 binds it: its values, and its `(?, ?)` (a `Computed` value's SQL in its cell). */
+type EncodedRow = { values: unknown[]; text: string; computed: boolean };
+
+type WrittenRows = { table: SQLiteTable; rows: readonly EncodedRow[]; options: InsertOptions };
 
 /** The table and rows of each item `insertRows` made, for `mergedUnits` to write several units' rows at once. */
 const writtenRows = new WeakMap<BatchItem<"sqlite">, WrittenRows>();
+
+function encodedRows(shape: InsertShape, rows: readonly InsertRow<SQLiteTable>[]): EncodedRow[] {
+	return rows.map((row) => {
+		const values: unknown[] = [];
+		let cells: string[] | null = null;
+		for (let index = 0; index < shape.columns.length; index++) {
+			const [key, column] = shape.columns[index] as InsertShape["columns"][number];
+			const value = (row as Record<string, unknown>)[key];
+			if (value instanceof Computed) {
+				cells ??= shape.columns.map(() => "?");
+				cells[index] = value.sql;
+				values.push(...value.params);
+			} else values.push(driverValue(column, value));
+		}
+		return { values, text: cells ? `(${cells.join(", ")})` : shape.row, computed: cells !== null };
+	});
+}
 
 /**
  * Inserts as items of `db.batch`. The hot writes (invoices, lines, journals, audit and outbox rows) insert
@@ -162,6 +182,15 @@ export function insertRows<T extends SQLiteTable>(
 	rows: readonly InsertRow<T>[],
 	options: InsertOptions = {},
 ): BatchItem<"sqlite">[] {
+	return insertStatements(db, table, encodedRows(insertShapeOf(table), rows), options);
+}
+
+function insertStatements(
+	db: Database,
+	table: SQLiteTable,
+	rows: readonly EncodedRow[],
+	options: InsertOptions,
+): BatchItem<"sqlite">[] {
 	const shape = insertShapeOf(table);
 	const onConflict = options.ignoreDuplicates ? " on conflict do nothing" : "";
 	const client = clientOf(db);
@@ -170,7 +199,7 @@ export function insertRows<T extends SQLiteTable>(
 		prepared = new Map();
 		shape.statements.set(client, prepared);
 	}
-	const statement = (sql: string, params: unknown[], written: readonly InsertRow<T>[]) => {
+	const statement = (sql: string, params: unknown[], written: readonly EncodedRow[]) => {
 		let stmt = prepared.get(sql);
 		if (!stmt) {
 			stmt = client.prepare(sql);
@@ -180,28 +209,13 @@ export function insertRows<T extends SQLiteTable>(
 		writtenRows.set(item, { table, rows: written, options });
 		return item;
 	};
-	const inOrder: { row: InsertRow<T>; values: unknown[]; text: string; computed: boolean }[] = [];
-	for (const row of rows) {
-		const values: unknown[] = [];
-		let cells: string[] | null = null;
-		for (let index = 0; index < shape.columns.length; index++) {
-			const [key, column] = shape.columns[index] as InsertShape["columns"][number];
-			const value = (row as Record<string, unknown>)[key];
-			if (value instanceof Computed) {
-				cells ??= shape.columns.map(() => "?");
-				cells[index] = value.sql;
-				values.push(...value.params);
-			} else values.push(driverValue(column, value));
-		}
-		inOrder.push({ row, values, text: cells ? `(${cells.join(", ")})` : shape.row, computed: cells !== null });
-	}
 	// What fits one statement binds, which costs less than encoding and unpacking JSON.
-	const plainParameters = inOrder.reduce((count, row) => count + (row.computed ? 0 : row.values.length), 0);
+	const plainParameters = rows.reduce((count, row) => count + (row.computed ? 0 : row.values.length), 0);
 	const asJson = plainParameters > MAX_BOUND_PARAMETERS;
 	const encoded = asJson
-		? inOrder.filter((row) => !row.computed).map(({ row, values }) => ({ row, json: JSON.stringify(values) }))
+		? rows.filter((row) => !row.computed).map((row) => ({ row, json: JSON.stringify(row.values) }))
 		: [];
-	const bound = asJson ? inOrder.filter((row) => row.computed) : inOrder;
+	const bound = asJson ? rows.filter((row) => row.computed) : rows;
 	return [
 		...chunksOf(encoded, (row) => row.json.length + 1, MAX_JSON_BYTES).map((chunk) =>
 			statement(
@@ -216,7 +230,7 @@ export function insertRows<T extends SQLiteTable>(
 			statement(
 				`${shape.head}${chunk.map((row) => row.text).join(", ")}${onConflict}`,
 				chunk.flatMap((row) => row.values),
-				chunk.map((row) => row.row),
+				chunk,
 			),
 		),
 	];
@@ -249,9 +263,10 @@ export function mergedUnits(db: Database, units: readonly (readonly BatchItem<"s
 	return merged;
 }
 
+/** Units of one shape (at least one): each place's inserts as one, from the rows the units encoded already. */
 function mergedSameShape(db: Database, units: readonly (readonly BatchItem<"sqlite">[])[]): BatchItem<"sqlite">[] {
-	const [first] = units;
-	if (!first || units.length === 1) return [...(first ?? [])];
+	const first = units[0] as readonly BatchItem<"sqlite">[];
+	if (units.length === 1) return [...first];
 	const merged: BatchItem<"sqlite">[] = [];
 	let from = 0;
 	const unitByUnit = (to: number) => {
@@ -262,7 +277,7 @@ function mergedSameShape(db: Database, units: readonly (readonly BatchItem<"sqli
 		if (!written) return;
 		unitByUnit(place);
 		const rows = units.flatMap((unit) => (writtenRows.get(unit[place] as BatchItem<"sqlite">) as WrittenRows).rows);
-		merged.push(...insertRows(db, written.table, rows, written.options));
+		merged.push(...insertStatements(db, written.table, rows, written.options));
 		from = place + 1;
 	});
 	unitByUnit(first.length);
