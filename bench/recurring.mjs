@@ -188,9 +188,10 @@ subscriptions spread over ${ACCOUNTS} accounts, all due on the same day.
 
 The run fans out queue messages of ten accounts each, billed side by side; each account's Durable Object
 bills its due periods in one D1 batch (per period: invoice, lines, journal, subscription key, subscription
-update, audit and event rows; each table's rows of all the periods in one insert). Each account's first subscription was made through the API (the other
-subscriptions are cloned by SQL), so every account's object exists, as in a service that has billed its
-accounts before; none is in memory, as the run's server has just started.
+update, audit and event rows; each table's rows of all the periods in one insert). Each account's first
+subscription was made through the API (the other subscriptions are cloned by SQL), so every account's
+object exists, as in a service that has billed its accounts before; none is in memory, as the run's server
+has just started.
 `,
 	);
 	log("wrote bench/RECURRING.md");
