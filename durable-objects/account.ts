@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
+import { database } from "../src/db/client";
 import type { Env } from "../src/env";
 import type { ServiceContext } from "../src/lib/context";
 import { orKeyTaken } from "../src/lib/idempotency";
 import { type AccountRequest, accountContext, settle } from "../src/services/accounts/accountClient";
 import { AccountMemory } from "../src/services/accounts/accountState";
+import { OperationQueue } from "../src/services/accounts/operationQueue";
 import {
 	commitApplyCreditNote,
 	commitCreateCreditNote,
@@ -26,18 +28,18 @@ import { commitUpdateSubscription } from "../src/services/subscriptions/updateSu
 
 /**
  * One instance per (tenant, customer): the single serialization point for that account's money
- * (ARCHITECTURE.md invariant 2). Awaiting D1 lets the next call in, so every operation waits for the
- * one before it to finish; each commits as one D1 batch, so a crash part-way leaves nothing behind.
+ * (ARCHITECTURE.md invariant 2). Awaiting D1 lets the next call in, so operations are explicitly queued
+ * (operationQueue.ts): each is prepared after the one before it, and commits as one D1 batch, so a crash
+ * part-way leaves nothing behind. A payment made from memory lets the next operation in once it has handed
+ * over its statements; everything else waits until all before it has committed.
  */
 export class AccountDO extends DurableObject<Env> {
-	#tail: Promise<unknown> = Promise.resolve();
+	#queue = new OperationQueue(database(this.env.DB));
 	/** What the last payment or new invoice read and wrote, for the next one (see accountState.ts). */
 	#memory = new AccountMemory();
 
 	#serialized<I, T>(request: AccountRequest<I>, operation: (ctx: ServiceContext, input: I) => Promise<T>) {
-		const run = this.#tail.then(() => settle(() => operation(accountContext(this.env, request), request.input)));
-		this.#tail = run.catch(() => undefined);
-		return run;
+		return this.#queue.exclusive(() => settle(() => operation(accountContext(this.env, request), request.input)));
 	}
 
 	/** Any other operation may change what the memory holds: it is forgotten first. */
@@ -71,7 +73,11 @@ export class AccountDO extends DurableObject<Env> {
 	}
 
 	recordPayment(request: AccountRequest<Parameters<typeof commitRecordPayment>[1]>) {
-		return this.#serialized(request, (ctx, input) => orKeyTaken(commitRecordPayment(ctx, input, this.#memory)));
+		return this.#queue.handingOver((turn) =>
+			settle(() =>
+				orKeyTaken(commitRecordPayment(accountContext(this.env, request), request.input, this.#memory, turn)),
+			),
+		);
 	}
 
 	allocatePayment(request: AccountRequest<Parameters<typeof commitAllocatePayment>[1]>) {

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:test";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { type Database, database, rawStatement } from "../../src/db/client";
 import { invoiceCreateBody } from "../../src/schemas/invoice";
 import { accountContext } from "../../src/services/accounts/accountClient";
 import { AccountMemory } from "../../src/services/accounts/accountState";
+import { OperationQueue } from "../../src/services/accounts/operationQueue";
 import { commitCreateFinalizedInvoice } from "../../src/services/invoices/createInvoice";
 import { commitRecordPayment } from "../../src/services/payments/recordPayment";
 import { api, newCustomer, newTenant } from "../helpers/api";
@@ -26,12 +29,20 @@ const answered = <T>(answer: unknown) => {
 
 /**
  * A new tenant and customer, and calls into their account as its object makes them, sharing one memory
- * the test can look into.
+ * and one operation queue the test can look into (`batches`: the statements of each batch handed over).
  */
 async function account(customer: Record<string, unknown> = {}) {
 	const { key, tenantId } = await newTenant();
 	const { id: customerId } = await newCustomer(key, customer);
 	const memory = new AccountMemory();
+	const batches: number[] = [];
+	const db = database(env.DB);
+	const queue = new OperationQueue({
+		batch: (items: Parameters<typeof db.batch>[0]) => {
+			batches.push(items.length);
+			return db.batch(items);
+		},
+	} as unknown as Database);
 	const context = () =>
 		accountContext(env, {
 			tenantId,
@@ -41,35 +52,40 @@ async function account(customer: Record<string, unknown> = {}) {
 			now: new Date().toISOString(),
 			input: null,
 		});
-	const pay = async (amount: number, paidOn?: string) =>
+	const pay = async (amount: number, paidOn?: string, requestKey: string | null = null) =>
 		answered<Paid>(
-			await commitRecordPayment(
-				context(),
-				{
-					customer_id: customerId,
-					amount,
-					currency: "EUR",
-					payment_method: "card",
-					requestKey: null,
-					...(paidOn ? { paid_at: `${paidOn}T10:00:00Z` } : {}),
-				},
-				memory,
+			await queue.handingOver((turn) =>
+				commitRecordPayment(
+					context(),
+					{
+						customer_id: customerId,
+						amount,
+						currency: "EUR",
+						payment_method: "card",
+						requestKey,
+						...(paidOn ? { paid_at: `${paidOn}T10:00:00Z` } : {}),
+					},
+					memory,
+					turn,
+				),
 			),
 		);
 	const issue = async () =>
 		answered<{ due_date: string }>(
-			await commitCreateFinalizedInvoice(
-				context(),
-				{
-					input: invoiceCreateBody.parse({
-						customer_id: customerId,
-						finalize: true,
-						issue_date: "2026-01-01",
-						items: [{ description: "Service", unit_price: 1000 }],
-					}),
-					sourceRef: null,
-				},
-				memory,
+			await queue.exclusive(() =>
+				commitCreateFinalizedInvoice(
+					context(),
+					{
+						input: invoiceCreateBody.parse({
+							customer_id: customerId,
+							finalize: true,
+							issue_date: "2026-01-01",
+							items: [{ description: "Service", unit_price: 1000 }],
+						}),
+						sourceRef: null,
+					},
+					memory,
+				),
 			),
 		);
 	/** An invoice issued through the API, so through the account's object (not this memory). */
@@ -84,7 +100,7 @@ async function account(customer: Record<string, unknown> = {}) {
 			.run();
 		return draft;
 	};
-	return { key, customerId, memory, pay, issue, invoice, issuedOutside };
+	return { key, tenantId, customerId, memory, queue, batches, pay, issue, invoice, issuedOutside };
 }
 
 const cashAccountOf = async (key: string, journalId: string) =>
@@ -237,5 +253,99 @@ describe("what an account object remembers between operations", () => {
 		expect(close.status).toBe(200);
 		const after = await pay(1000, "2026-01-15");
 		expect(await entryDateOf(key, after.journal_entry_id)).toBe("2026-02-01");
+	});
+});
+
+/** The books as a test expects them: each invoice's balance, how many payments, a trial balance of zero. */
+async function expectBooks(key: string, customerId: string, balances: Record<string, number>, payments: number) {
+	const invoices = await api(`/v1/billing/invoices?customer_id=${customerId}`, { key });
+	expect(new Map(invoices.body.data.map((i: { id: string; balance: number }) => [i.id, i.balance]))).toEqual(
+		new Map(Object.entries(balances)),
+	);
+	const recorded = await api(`/v1/billing/payments?customer_id=${customerId}&limit=100`, { key });
+	expect(recorded.body.data).toHaveLength(payments);
+	const ledger = await api("/v1/billing/ledger/balances", { key });
+	for (const total of ledger.body.totals) expect(total.debit).toBe(total.credit);
+}
+
+describe("payments handed over together", () => {
+	it("commits payments prepared while a batch is in flight in one batch, each allocated as if it came alone", async () => {
+		const { key, customerId, memory, batches, pay, invoice } = await account();
+		const older = await invoice(3000, "2026-02-01");
+		const later = await invoice(5000, "2026-03-01");
+		await pay(100);
+		const remembered = memory.state;
+		batches.length = 0;
+
+		const paid = await Promise.all([1000, 1000, 1000, 1000, 1000].map((amount) => pay(amount)));
+		expect(paid.map(allocated)).toEqual([
+			[[older.id, 1000]],
+			[[older.id, 1000]],
+			[
+				[older.id, 900],
+				[later.id, 100],
+			],
+			[[later.id, 1000]],
+			[[later.id, 1000]],
+		]);
+		expect(batches.length).toBeLessThan(paid.length);
+		expect(memory.state).toBe(remembered);
+		await expectBooks(key, customerId, { [older.id]: 0, [later.id]: 2900 }, 6);
+	});
+
+	it("runs each payment of a refused group again alone, reading afresh, and commits each once", async () => {
+		const { key, customerId, memory, batches, pay, invoice, issuedOutside } = await account();
+		const later = await invoice(5000, "2026-03-01");
+		await pay(100);
+		const remembered = memory.state;
+		// Another writer issued an older invoice: every payment prepared from memory now rests on a stale state.
+		const older = await issuedOutside(2000, "2026-02-01");
+		batches.length = 0;
+
+		const paid = await Promise.all([500, 500, 500, 500, 500].map((amount) => pay(amount)));
+		expect(batches.length).toBeGreaterThanOrEqual(1);
+		expect(new Set(paid.map((payment) => payment.id)).size).toBe(5);
+		const paidTo = (id: string) =>
+			paid.flatMap((payment) => payment.allocations).reduce((sum, a) => sum + (a.invoice_id === id ? a.amount : 0), 0);
+		expect([paidTo(older.id), paidTo(later.id)]).toEqual([2000, 500]);
+		expect(memory.state).not.toBe(remembered);
+		await expectBooks(key, customerId, { [older.id]: 0, [later.id]: 4400 }, 6);
+	});
+
+	it("commits the payments of a group another operation got refused, each run again alone", async () => {
+		const { key, customerId, queue, batches, pay, invoice } = await account();
+		const open = await invoice(5000, "2026-03-01");
+		await pay(100);
+		batches.length = 0;
+
+		// An operation whose own statement breaks a constraint, handed over between the payments.
+		await env.DB.exec("create table if not exists refusal_probe (n integer check (n > 0))");
+		const refusedOne = () =>
+			queue.handingOver((turn) =>
+				turn.commit([rawStatement(database(env.DB), sql`insert into refusal_probe (n) values (-1)`)]),
+			);
+		const [first, second, refusal, third] = await Promise.allSettled([pay(100), pay(500), refusedOne(), pay(700)]);
+		expect(batches.length).toBeGreaterThanOrEqual(2);
+		expect([first.status, second.status, refusal.status, third.status]).toEqual([
+			"fulfilled",
+			"fulfilled",
+			"rejected",
+			"fulfilled",
+		]);
+		await expectBooks(key, customerId, { [open.id]: 3600 }, 4);
+	});
+
+	it("records a payment retried within one group once, and answers both requests with it", async () => {
+		const { key, customerId, pay, invoice } = await account();
+		const open = await invoice(5000, "2026-03-01");
+		await pay(100);
+
+		const [, retried, again] = await Promise.all([
+			pay(100),
+			pay(700, undefined, "request-7"),
+			pay(700, undefined, "request-7"),
+		]);
+		expect(again.id).toBe(retried.id);
+		await expectBooks(key, customerId, { [open.id]: 4100 }, 3);
 	});
 });

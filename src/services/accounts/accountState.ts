@@ -3,7 +3,10 @@
 // operation of the account commits in one round trip instead of two. A remembered state is only ever
 // used together with its check (`unchangedSince`), which the commit batch runs first: if anything it
 // rests on changed meanwhile, whoever changed it, the database refuses the whole batch and the object
-// reads again (`fromMemoryOr`). Money stays as correct as the database's own constraints make it.
+// reads again (`fromMemoryOr`). Money stays as correct as the database's own constraints make it. A
+// payment remembers the state its batch leaves as soon as it hands the batch over, so the next payment is
+// prepared on it while it commits (operationQueue.ts); if that batch is refused, the next one's check
+// refuses it too wherever it rests on what did not come to be.
 import { type SQL, sql } from "drizzle-orm";
 import { preparedStatement } from "../../db/client";
 import type { customers } from "../../db/schema";
@@ -16,6 +19,7 @@ import { customerRowQuery } from "../customers/loadCustomer";
 import { issuingQueries } from "../invoices/invoiceStatements";
 import { type Chart, chartOf } from "../ledger/chart";
 import type { OpenReceivable } from "../payments/openInvoices";
+import { RefusedWithGroup } from "./operationQueue";
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -30,7 +34,7 @@ export type AccountState = {
 	open: Map<string, OpenReceivable[]>;
 };
 
-/** Held by the account object; only its operations, one at a time, read and change it. */
+/** Held by the account object; its operations read and change it as they are prepared, one at a time. */
 export class AccountMemory {
 	state: AccountState | undefined;
 
@@ -108,8 +112,9 @@ const openThroughChecked = checked(
 /**
  * `fromMemory` on the remembered state, if there is one `usable` for the operation; if there is none,
  * or the operation is refused in a way a fresh read may cure (its check, a key or request id another
- * commit took, a business rule applied to what was remembered), the state is forgotten and `afresh`
- * reads and commits instead. Any other failure is the operation's own: retrying it could commit twice.
+ * commit took, a business rule applied to what was remembered, a group refused for any of its
+ * operations), the state is forgotten and `afresh` reads and commits instead. Any other failure is the
+ * operation's own: retrying it could commit twice.
  */
 export async function fromMemoryOr<T>(
 	memory: AccountMemory,
@@ -125,6 +130,7 @@ export async function fromMemoryOr<T>(
 			memory.forget();
 			const cured =
 				error instanceof AppError ||
+				error instanceof RefusedWithGroup ||
 				messageOf(error).includes("account_state_changed") ||
 				isKeyTaken(error) ||
 				isUniqueViolation(error);

@@ -27,6 +27,7 @@ import {
 	stateQueries,
 	unchangedSince,
 } from "../accounts/accountState";
+import type { Statements, Turn } from "../accounts/operationQueue";
 import { changeStatements } from "../changeLog";
 import { journalStatements } from "../ledger/journalStatements";
 import { presentPaymentById } from "./loadPayment";
@@ -74,21 +75,28 @@ const paymentByRequestKey = preparedQuery((db) =>
 /**
  * Inside the account object, where time spent is time every other request of the account waits. When
  * the object remembers the account (the customer, the tenant's chart, the open invoices in the
- * payment's currency), the payment commits in one round trip, checked against what it remembers;
- * otherwise, or when that check or a key refuses the commit, the reads it needs go in one round trip
- * (whether the request's Idempotency-Key is taken among them) and the commit in one more. Either way the
- * batch stores the answer for the key, and the response is the payment as the batch writes it.
+ * payment's currency), the payment is prepared from memory and handed over to commit with whatever
+ * else is handed over meanwhile, checked against what it remembers, and the next operation comes in at
+ * once (`turn`). Otherwise, or when that check or a key refuses the commit, it waits until nothing is
+ * left to commit; the reads it needs go in one round trip (whether the request's Idempotency-Key is taken
+ * among them) and the commit in one more. Either way the batch stores the answer for the key, and the
+ * response is the payment as the batch writes it.
  */
 export async function commitRecordPayment(
 	ctx: ServiceContext,
 	input: RecordInput,
 	memory: AccountMemory,
+	turn: Turn,
 ): Promise<Answered<PresentedPayment>> {
-	const commit = (state: AccountState, fromMemory: boolean) => commitPayment(ctx, input, state, memory, fromMemory);
 	return fromMemoryOr(
 		memory,
-		(state) => commit(state, true),
-		() => readAndCommit(ctx, input, commit),
+		(state) => commitPayment(ctx, input, state, memory, { fromMemory: true, send: turn.commit }),
+		() =>
+			turn.afresh(() =>
+				readAndCommit(ctx, input, (state) =>
+					commitPayment(ctx, input, state, memory, { fromMemory: false, send: (batch) => runBatch(ctx.db, batch) }),
+				),
+			),
 		// Usable once a payment in this currency read the open invoices, among them any it names.
 		(state) => {
 			const open = state.open.get(input.currency);
@@ -100,7 +108,7 @@ export async function commitRecordPayment(
 async function readAndCommit(
 	ctx: ServiceContext,
 	input: RecordInput,
-	commit: (state: AccountState, fromMemory: boolean) => Promise<Answered<PresentedPayment>>,
+	commit: (state: AccountState) => Promise<Answered<PresentedPayment>>,
 ): Promise<Answered<PresentedPayment>> {
 	const [keyTaken, earlier, openRows, ...stateRows] = await ctx.db.batch([
 		keyInUse(ctx.db, input.key),
@@ -119,19 +127,20 @@ async function readAndCommit(
 		await payableInvoice(ctx, input.invoice_id, input.customer_id, input.currency, "invoice_id");
 		throw new Error(`invoice ${input.invoice_id} is payable but not among the open invoices read`);
 	}
-	return commit(state, false);
+	return commit(state);
 }
 
 /**
  * Records the payment on the customer's open invoices in its currency as `state` has them, and
- * remembers the account as the commit leaves it (`fromMemory`: the batch first checks `state` holds).
+ * remembers the account as the commit leaves it. `send` commits the batch, which first checks that
+ * `state` holds when it is remembered (`fromMemory`).
  */
 async function commitPayment(
 	ctx: ServiceContext,
 	input: RecordInput,
 	state: AccountState,
 	memory: AccountMemory,
-	fromMemory: boolean,
+	{ fromMemory, send }: { fromMemory: boolean; send: (batch: Statements) => Promise<unknown> },
 ): Promise<Answered<PresentedPayment>> {
 	const open = state.open.get(input.currency) ?? [];
 	// What the payment rests on: the open invoices in due order as far as it reaches (the one it names).
@@ -196,7 +205,7 @@ async function commitPayment(
 	);
 	const recordedIn = newId("audit");
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
-	await runBatch(ctx.db, [
+	const committed = send([
 		...(fromMemory
 			? [
 					unchangedSince(ctx, state, {
@@ -228,7 +237,12 @@ async function commitPayment(
 		),
 		...(input.key ? [answerKey(ctx.db, input.key, paymentRecordedResponse(recorded), recordedIn)] : []),
 	]);
+	// Remembered as soon as the batch is sent: the next payment may be prepared on it meanwhile.
 	afterAllocations(state, input.currency, plan.allocations);
 	memory.state = state;
+	await committed.catch((error) => {
+		memory.forget();
+		throw error;
+	});
 	return { value: recorded, keyAnswered: input.key !== undefined };
 }
