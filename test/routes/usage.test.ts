@@ -107,6 +107,22 @@ describe("usage ingestion", () => {
 		expect(empty.errors[0].field).toBe("body");
 	});
 
+	it("checks every customer a request names, more of them than one statement binds", async () => {
+		const { key } = await newTenant();
+		const known = [await newCustomer(key), await newCustomer(key), await newCustomer(key)];
+		// 150 customers named: three of this tenant, first, in the middle and last; the rest unknown.
+		const named = Array.from({ length: 150 }, (_, i) => `cus_unknown_${i}`);
+		for (const [i, position] of [0, 75, 149].entries()) named[position] = known[i]?.id as string;
+		const res = await api("/v1/billing/usage", {
+			key,
+			body: named.map((customer_id) => ({ customer_id, metric: "api_calls", timestamp: at(1) })),
+		});
+		expect(res.status).toBe(202);
+		expect(res.body.accepted).toBe(3);
+		expect(res.body.rejected).toHaveLength(147);
+		expect(res.body.rejected.map((r: { index: number }) => r.index)).not.toContain(75);
+	});
+
 	it("counts the same events sent twice and out of order once", async () => {
 		const { key } = await newTenant();
 		const customer = await newCustomer(key);

@@ -1,8 +1,8 @@
 // Turns validated usage events into stored rows: whose they are (a subscription names its customer),
 // which tenant day they fall on, and what they are worth to their metric.
-import { and, eq, inArray } from "drizzle-orm";
-import { chunked } from "../../db/chunks";
-import type { Database } from "../../db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { inJsonArray } from "../../db/chunks";
+import { type Database, preparedQuery } from "../../db/client";
 import { billableMetrics, customers, subscriptions, tenants } from "../../db/schema";
 import { localDate } from "../../domain/billingPeriods";
 import { formatDecimal } from "../../domain/decimal";
@@ -23,6 +23,39 @@ export type TenantUsageContext = {
 	subscriptions: Map<string, string>;
 };
 
+// Prepared once: each is one statement however many ids the events name (they go as one JSON array).
+const tenantZone = preparedQuery((db) =>
+	db
+		.select({ timeZone: tenants.timeZone })
+		.from(tenants)
+		.where(eq(tenants.id, sql.placeholder("tenantId"))),
+);
+const tenantMetrics = preparedQuery((db) =>
+	db
+		.select({ code: billableMetrics.code, aggregation: billableMetrics.aggregation, field: billableMetrics.field })
+		.from(billableMetrics)
+		.where(eq(billableMetrics.tenantId, sql.placeholder("tenantId"))),
+);
+// A subscription's customer is checked by joining it.
+const namedSubscriptions = preparedQuery((db) =>
+	db
+		.select({ id: subscriptions.id, customerId: subscriptions.customerId, active: customers.status })
+		.from(subscriptions)
+		.innerJoin(customers, eq(customers.id, subscriptions.customerId))
+		.where(
+			and(
+				eq(subscriptions.tenantId, sql.placeholder("tenantId")),
+				inJsonArray(subscriptions.id, sql.placeholder("ids")),
+			),
+		),
+);
+const namedCustomers = preparedQuery((db) =>
+	db
+		.select({ customerId: customers.id, active: customers.status })
+		.from(customers)
+		.where(and(eq(customers.tenantId, sql.placeholder("tenantId")), inJsonArray(customers.id, sql.placeholder("ids")))),
+);
+
 /** Everything preparing the events needs, read in one round trip. */
 export async function loadTenantUsageContext(
 	db: Database,
@@ -31,36 +64,13 @@ export async function loadTenantUsageContext(
 ): Promise<TenantUsageContext | null> {
 	const subscriptionIds = [...new Set(events.flatMap((e) => (e.subscription_id ? [e.subscription_id] : [])))];
 	const customerIds = [...new Set(events.flatMap((e) => (e.customer_id ? [e.customer_id] : [])))];
-	// A subscription's customer is checked by joining it, so both lookups go in the same batch.
-	const [tenantRows, metricRows, ...lookups] = await db.batch([
-		db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId)),
-		db
-			.select({ code: billableMetrics.code, aggregation: billableMetrics.aggregation, field: billableMetrics.field })
-			.from(billableMetrics)
-			.where(eq(billableMetrics.tenantId, tenantId)),
-		...chunked(subscriptionIds).map((ids) =>
-			db
-				.select({ id: subscriptions.id, customerId: subscriptions.customerId, active: customers.status })
-				.from(subscriptions)
-				.innerJoin(customers, eq(customers.id, subscriptions.customerId))
-				.where(and(eq(subscriptions.tenantId, tenantId), inArray(subscriptions.id, ids))),
-		),
-		...chunked(customerIds).map((ids) =>
-			db
-				.select({ customerId: customers.id, active: customers.status })
-				.from(customers)
-				.where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids))),
-		),
+	const [[tenant], metricRows, subscriptionRows, customerRows] = await db.batch([
+		tenantZone(db, { tenantId }),
+		tenantMetrics(db, { tenantId }),
+		namedSubscriptions(db, { tenantId, ids: JSON.stringify(subscriptionIds) }),
+		namedCustomers(db, { tenantId, ids: JSON.stringify(customerIds) }),
 	]);
-	const tenant = tenantRows[0];
 	if (!tenant) return null;
-	const subscriptionChunks = chunked(subscriptionIds).length;
-	const subscriptionRows = lookups.slice(0, subscriptionChunks).flat() as {
-		id: string;
-		customerId: string;
-		active: string;
-	}[];
-	const customerRows = lookups.slice(subscriptionChunks).flat();
 	return {
 		tenantId,
 		timeZone: tenant.timeZone,
