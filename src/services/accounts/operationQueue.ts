@@ -11,7 +11,7 @@ import { messageOf } from "../../lib/dbErrors";
 
 /**
  * Operations committed together at most. A group is one D1 call, and D1 counts its statements against the
- * 1,000 queries one invocation may make: a payment sends about 15.
+ * 1,000 queries one invocation may make: a payment sends about ten.
  */
 const MAX_GROUP = 25;
 
