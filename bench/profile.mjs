@@ -16,7 +16,7 @@ import { measure } from "./lib/load.mjs";
 import { freePort, runToEnd, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
 import { startReceiver } from "./lib/receiver.mjs";
-import { BASELINES, generators, SCENARIOS } from "./lib/scenarios.mjs";
+import { BASELINES, generators, PROFILE_ONLY, SCENARIOS } from "./lib/scenarios.mjs";
 import { startServer } from "./lib/servers.mjs";
 import { ACCOUNTS, createTemplate, seedInvoices } from "./lib/workload.mjs";
 
@@ -30,7 +30,7 @@ const { values: options, positionals } = parseArgs({
 		top: { type: "string", default: "30" },
 	},
 });
-const items = [...BASELINES, ...SCENARIOS];
+const items = [...BASELINES, ...SCENARIOS, ...PROFILE_ONLY];
 const item = items.find((i) => i.id === positionals[0]);
 if (!item) {
 	console.error(

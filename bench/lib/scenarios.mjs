@@ -121,6 +121,20 @@ export const SCENARIOS = [
 ];
 
 /**
+ * Rows `npm run bench` measures elsewhere (bench/usage.mjs), here so that `bench/profile.mjs` can load
+ * and profile them too. Tenant A has no metric: its events are stored as pending, not aggregated.
+ */
+export const PROFILE_ONLY = [
+	{
+		id: "usage_ingest",
+		name: "Usage ingestion, 100 events per request",
+		route: "POST /v1/billing/usage",
+		baseline: "noop",
+		mutates: true,
+	},
+];
+
+/**
  * The request generator of each baseline and scenario, over the template's tenant, keys and ids. With
  * `everyAccount`, the scenarios spread over accounts take them in turn instead of at random, so
  * ACCOUNTS requests reach each account (and its Durable Object) once.
@@ -173,5 +187,20 @@ export function generators(template, runTag, { everyAccount = false } = {}) {
 		payment_hot_new: () =>
 			api("POST", "/v1/billing/payments", paymentBody(template.customersB[0], counter), template.tenantB.key),
 		payment_spread: () => api("POST", "/v1/billing/payments", paymentBody(customer(), counter)),
+		// As bench/usage.mjs sends them: no Idempotency-Key (each event's id makes a retry safe).
+		usage_ingest: () => {
+			counter += 1;
+			const timestamp = new Date().toISOString();
+			const events = Array.from({ length: 100 }, (_, i) => ({
+				event_id: `bench-${runTag}-${counter}-${i}`,
+				customer_id: template.customers[(counter * 100 + i) % ACCOUNTS],
+				metric: "api_calls",
+				quantity: 1,
+				timestamp,
+				dimensions: { region: ["us-east-1", "eu-west-1", "ap-south-1"][i % 3] },
+			}));
+			const headers = { authorization: `Bearer ${template.tenantA.key}`, "content-type": "application/json" };
+			return { method: "POST", path: "/v1/billing/usage", headers, body: JSON.stringify(events) };
+		},
 	};
 }
