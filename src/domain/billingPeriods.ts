@@ -240,6 +240,9 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-
 const MIN_INSTANT = (MIN_DAY + 1) * 86_400_000;
 const MAX_INSTANT = MAX_DAY * 86_400_000 - 1;
 
+/** True for an instant (milliseconds since the epoch) that has a local date in every zone. */
+export const hasLocalDates = (time: number) => time >= MIN_INSTANT && time <= MAX_INSTANT;
+
 // Building a formatter costs far more than using one; usage ingestion asks for thousands of dates.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -270,7 +273,7 @@ export function localDate(instant: Date | string, timeZone: string): string {
 		throw new RangeError(`instant must be ISO 8601 with Z or an offset, got ${JSON.stringify(instant)}`);
 	}
 	const time = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
-	if (!(time >= MIN_INSTANT && time <= MAX_INSTANT)) throw new RangeError("instant is invalid or out of range");
+	if (!hasLocalDates(time)) throw new RangeError("instant is invalid or out of range");
 	// An undefined zone would silently mean the runtime's own zone.
 	if (typeof timeZone !== "string" || timeZone === "") throw new RangeError("a time zone is required");
 	if (timeZone === "UTC") return new Date(time).toISOString().slice(0, 10);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { billableMetrics, usageRejections } from "../db/schema";
-import { isCalendarDate } from "../domain/billingPeriods";
+import { hasLocalDates, isCalendarDate } from "../domain/billingPeriods";
 import { parseDecimal } from "../domain/decimal";
 import { tierProblem } from "../domain/rating";
 import { AGGREGATIONS, MAX_EVENT_QUANTITY, USAGE_SCALE } from "../domain/usage";
@@ -15,6 +15,8 @@ const key = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, "must be 1 to 64 
 const instant = z.iso
 	.datetime({ offset: true })
 	.transform((v) => new Date(v).toISOString())
+	// Every instant is counted on its tenant's local day: one outside the calendar has none.
+	.refine((v) => hasLocalDates(Date.parse(v)), "must fall between 0001-01-02 and 9999-12-30 (UTC)")
 	.meta({ description: "RFC 3339 timestamp with offset", example: "2026-11-21T10:00:00Z" });
 const date = z.string().refine(isCalendarDate, "must be a date (YYYY-MM-DD)");
 

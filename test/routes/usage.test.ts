@@ -107,6 +107,25 @@ describe("usage ingestion", () => {
 		expect(empty.errors[0].field).toBe("body");
 	});
 
+	it("reports a timestamp outside the calendar by index and field, not as a server error", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const event = (timestamp: string) => ({ customer_id: customer.id, metric: "api_calls", timestamp });
+		const res = await api("/v1/billing/usage", {
+			key,
+			body: [event(at(1)), event("0000-06-01T00:00:00Z"), event("0001-01-01T00:00:00+01:00")],
+		});
+		expect(res.status).toBe(202);
+		expect(res.body.accepted).toBe(1);
+		expect(res.body.rejected).toEqual(
+			[1, 2].map((index) => ({
+				index,
+				event_id: null,
+				errors: [{ field: "timestamp", message: "must fall between 0001-01-02 and 9999-12-30 (UTC)" }],
+			})),
+		);
+	});
+
 	it("checks every customer a request names, more of them than one statement binds", async () => {
 		const { key } = await newTenant();
 		const known = [await newCustomer(key), await newCustomer(key), await newCustomer(key)];

@@ -15,7 +15,7 @@ import {
 	usageEventInput,
 } from "../../schemas/usage";
 import { fieldErrorsOf } from "../../schemas/validation";
-import { loadTenantUsageContext, prepareEvent } from "./prepareUsage";
+import { judgeEvent, loadTenantUsageContext } from "./prepareUsage";
 
 /** Events per request (one JSON array or NDJSON body). */
 export const MAX_EVENTS_PER_REQUEST = 10_000;
@@ -105,11 +105,12 @@ export async function acceptUsageEvents({ ctx, events }: { ctx: ServiceContext; 
 		valid.map((v) => v.event),
 	);
 	const accepted: UsageWireEvent[] = [];
+	// Only whether each can be accepted: its stored row is the consumer's to make.
 	for (const { index, event } of valid) {
-		const prepared = context
-			? prepareEvent(context, event, receivedAt, null)
+		const judged = context
+			? judgeEvent(context, event)
 			: { ok: false as const, errors: [{ field: "customer_id", message: "names no active customer of this tenant" }] };
-		if (!prepared.ok) rejected.push({ index, event_id: event.event_id, errors: prepared.errors });
+		if (!judged.ok) rejected.push({ index, event_id: event.event_id, errors: judged.errors });
 		else accepted.push(wireEventOf(event));
 	}
 	rejected.sort((a, b) => a.index - b.index);

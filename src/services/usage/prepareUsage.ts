@@ -82,16 +82,19 @@ export async function loadTenantUsageContext(
 	};
 }
 
-export type Prepared = { ok: true; event: StoredEvent } | { ok: false; errors: { field: string; message: string }[] };
+type FieldProblem = { field: string; message: string };
+export type Prepared = { ok: true; event: StoredEvent } | { ok: false; errors: FieldProblem[] };
+/** Whose an event is and what it is worth (no value while its metric is not defined yet). */
+type Judged =
+	| { ok: true; customerId: string; worth: { valueE6: number | null; uniqueValue: string | null } }
+	| { ok: false; errors: FieldProblem[] };
 
-/** One validated event as its stored row, or the reasons it cannot be accepted. */
-export function prepareEvent(
-	context: TenantUsageContext,
-	event: ParsedEvent,
-	receivedAt: string,
-	createdBy: string | null,
-): Prepared {
-	const errors: { field: string; message: string }[] = [];
+/**
+ * Whose a validated event is and what it is worth to its metric, or why it cannot be accepted: all that
+ * accepting it needs to know (storing it needs its row, `prepareEvent`).
+ */
+export function judgeEvent(context: TenantUsageContext, event: ParsedEvent): Judged {
+	const errors: FieldProblem[] = [];
 	let customerId = event.customer_id ?? null;
 	if (event.subscription_id) {
 		const owner = context.subscriptions.get(event.subscription_id);
@@ -109,18 +112,30 @@ export function prepareEvent(
 		: { valueE6: null, uniqueValue: null };
 	if ("problem" in worth) errors.push({ field: "properties", message: worth.problem });
 	if (errors.length > 0 || customerId === null || "problem" in worth) return { ok: false, errors };
+	return { ok: true, customerId, worth };
+}
+
+/** One validated event as its stored row, or the reasons it cannot be accepted. */
+export function prepareEvent(
+	context: TenantUsageContext,
+	event: ParsedEvent,
+	receivedAt: string,
+	createdBy: string | null,
+): Prepared {
+	const judged = judgeEvent(context, event);
+	if (!judged.ok) return judged;
 	return {
 		ok: true,
 		event: {
 			tenantId: context.tenantId,
 			eventId: event.event_id,
 			kind: "event",
-			customerId,
+			customerId: judged.customerId,
 			subscriptionId: event.subscription_id ?? null,
 			metricCode: event.metric,
 			quantity: formatDecimal(event.quantity),
-			valueE6: worth.valueE6,
-			uniqueValue: worth.uniqueValue,
+			valueE6: judged.worth.valueE6,
+			uniqueValue: judged.worth.uniqueValue,
 			properties: event.properties,
 			dimensions: dimensionsKey(event.dimensions),
 			timestamp: event.timestamp,
