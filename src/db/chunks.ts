@@ -12,6 +12,25 @@ export function chunked<T>(items: readonly T[], size = ID_CHUNK): T[][] {
 	return chunks;
 }
 
+/** Items in order, as many to a chunk as their `weight` allows under `limit` (one heavier than it goes alone). */
+export function chunkedByWeight<T>(items: readonly T[], weight: (item: T) => number, limit: number): T[][] {
+	const chunks: T[][] = [];
+	let chunk: T[] = [];
+	let total = 0;
+	for (const item of items) {
+		const itemWeight = weight(item);
+		if (chunk.length > 0 && total + itemWeight > limit) {
+			chunks.push(chunk);
+			chunk = [];
+			total = 0;
+		}
+		chunk.push(item);
+		total += itemWeight;
+	}
+	if (chunk.length > 0) chunks.push(chunk);
+	return chunks;
+}
+
 /** Runs `query` over the ids a chunk at a time and joins the results. */
 export async function byIdChunks<T>(ids: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
 	return (await Promise.all(chunked(ids).map(query))).flat();

@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { RunnableQuery } from "drizzle-orm/runnable-query";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import { chunkedByWeight } from "./chunks";
 
 export type Database = DrizzleD1Database;
 
@@ -116,24 +117,6 @@ function driverValue(column: SQLiteColumn, value: unknown): unknown {
 	return given === undefined || given === null ? null : column.mapToDriverValue(given);
 }
 
-/** Items in order, as many to a chunk as `limit` allows by their `weight` (an item heavier than it alone). */
-function chunksOf<T>(items: readonly T[], weight: (item: T) => number, limit: number): T[][] {
-	const chunks: T[][] = [];
-	let chunk: T[] = [];
-	let total = 0;
-	for (const item of items) {
-		if (chunk.length > 0 && total + weight(item) > limit) {
-			chunks.push(chunk);
-			chunk = [];
-			total = 0;
-		}
-		chunk.push(item);
-		total += weight(item);
-	}
-	if (chunk.length > 0) chunks.push(chunk);
-	return chunks;
-}
-
 /** Distinct statement texts kept prepared per table and binding; past it, a rare shape is prepared per use. */
 const MAX_PREPARED_SHAPES = 64;
 
@@ -217,7 +200,7 @@ function insertStatements(
 		: [];
 	const bound = asJson ? rows.filter((row) => row.computed) : rows;
 	return [
-		...chunksOf(encoded, (row) => row.json.length + 1, MAX_JSON_BYTES).map((chunk) =>
+		...chunkedByWeight(encoded, (row) => row.json.length + 1, MAX_JSON_BYTES).map((chunk) =>
 			statement(
 				// `where true`: SQLite parses an upsert after a select only when the select has a where clause.
 				onConflict ? `${shape.fromJson} where true${onConflict}` : shape.fromJson,
@@ -226,7 +209,7 @@ function insertStatements(
 			),
 		),
 		// A row wider than the limit still gets a statement of its own (which D1 then refuses).
-		...chunksOf(bound, (row) => row.values.length, MAX_BOUND_PARAMETERS).map((chunk) =>
+		...chunkedByWeight(bound, (row) => row.values.length, MAX_BOUND_PARAMETERS).map((chunk) =>
 			statement(
 				`${shape.head}${chunk.map((row) => row.text).join(", ")}${onConflict}`,
 				chunk.flatMap((row) => row.values),

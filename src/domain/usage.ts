@@ -70,25 +70,3 @@ export function billsCustomerLevelUsage(
 	const owner = [...liveSubscriptions].sort((a, b) => (a.id < b.id ? -1 : 1)).find((s) => s.metrics.includes(metric));
 	return owner?.id === subscriptionId;
 }
-
-/**
- * Splits items into groups whose JSON stays under `maxBytes` (a queue message's limit), keeping at
- * least one item per group. Sizes are UTF-8 bytes of each item's JSON.
- */
-export function chunkBySize<T>(items: readonly T[], maxBytes: number, sizeOf: (item: T) => number): T[][] {
-	const chunks: T[][] = [];
-	let current: T[] = [];
-	let size = 0;
-	for (const item of items) {
-		const itemSize = sizeOf(item) + 1;
-		if (current.length > 0 && size + itemSize > maxBytes) {
-			chunks.push(current);
-			current = [];
-			size = 0;
-		}
-		current.push(item);
-		size += itemSize;
-	}
-	if (current.length) chunks.push(current);
-	return chunks;
-}

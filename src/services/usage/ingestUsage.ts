@@ -2,8 +2,8 @@
 // ones kept), then the good ones are put on the `usage-events` queue, many per message, and only then
 // acknowledged. Storing and aggregating is the queue consumer's work (recordUsage.ts).
 
+import { chunkedByWeight } from "../../db/chunks";
 import { formatDecimal } from "../../domain/decimal";
-import { chunkBySize } from "../../domain/usage";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
@@ -61,10 +61,14 @@ const utf8Length = (text: string) => (/[^ -~\t\n\r]/.test(text) ? encoder.encode
 
 /** Puts events on the queue in messages under the size limit, a few sendBatch calls at a time. */
 export async function enqueueUsage(env: Env, tenantId: string, events: readonly UsageWireEvent[]): Promise<void> {
-	const messages: UsageMessage[] = chunkBySize(events, MAX_MESSAGE_BYTES, (e) => utf8Length(JSON.stringify(e))).map(
-		(chunk) => ({ v: 1, tenant_id: tenantId, events: chunk }),
-	);
-	const sends = chunkBySize(messages, MAX_SEND_BYTES, (m) => utf8Length(JSON.stringify(m)));
+	// Each item's UTF-8 JSON and the comma after it.
+	const jsonBytes = (item: unknown) => utf8Length(JSON.stringify(item)) + 1;
+	const messages: UsageMessage[] = chunkedByWeight(events, jsonBytes, MAX_MESSAGE_BYTES).map((chunk) => ({
+		v: 1,
+		tenant_id: tenantId,
+		events: chunk,
+	}));
+	const sends = chunkedByWeight(messages, jsonBytes, MAX_SEND_BYTES);
 	for (const send of sends) {
 		for (let i = 0; i < send.length; i += MAX_SEND_MESSAGES)
 			await env.USAGE_EVENTS.sendBatch(send.slice(i, i + MAX_SEND_MESSAGES).map((body) => ({ body })));
