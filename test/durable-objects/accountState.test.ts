@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { type Database, database, rawStatement } from "../../src/db/client";
+import { database, rawStatement } from "../../src/db/client";
 import { invoiceCreateBody } from "../../src/schemas/invoice";
 import { accountContext } from "../../src/services/accounts/accountClient";
 import { AccountMemory } from "../../src/services/accounts/accountState";
@@ -11,6 +11,7 @@ import { commitRecordPayment } from "../../src/services/payments/recordPayment";
 import { api, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
 import { pay } from "../helpers/payments";
+import { watchedDatabase } from "../helpers/watchedDatabase";
 
 type Row = { account_code: string; debit: number; credit: number };
 type Paid = { id: string; journal_entry_id: string; allocations: { invoice_id: string; amount: number }[] };
@@ -35,14 +36,8 @@ async function account(customer: Record<string, unknown> = {}) {
 	const { key, tenantId } = await newTenant();
 	const { id: customerId } = await newCustomer(key, customer);
 	const memory = new AccountMemory();
-	const batches: number[] = [];
-	const db = database(env.DB);
-	const queue = new OperationQueue({
-		batch: (items: Parameters<typeof db.batch>[0]) => {
-			batches.push(items.length);
-			return db.batch(items);
-		},
-	} as unknown as Database);
+	const { watched, batches } = watchedDatabase();
+	const queue = new OperationQueue(watched);
 	const context = () =>
 		accountContext(env, {
 			tenantId,

@@ -2,24 +2,12 @@ import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Database, database, rawStatement } from "../../src/db/client";
+import { database, rawStatement } from "../../src/db/client";
 import { messageOf } from "../../src/lib/dbErrors";
 import { OperationQueue, RefusedWithGroup } from "../../src/services/accounts/operationQueue";
+import { watchedDatabase } from "../helpers/watchedDatabase";
 
 const db = database(env.DB);
-
-/** A database whose batches the test sees: their sizes, and a failure it may inject before D1 is called. */
-function watchedDatabase(failure?: (call: number) => Error | undefined) {
-	const batches: number[] = [];
-	const watched = {
-		batch: (items: BatchItem<"sqlite">[]) => {
-			batches.push(items.length);
-			const error = failure?.(batches.length);
-			return error ? Promise.reject(error) : db.batch(items as [BatchItem<"sqlite">]);
-		},
-	} as unknown as Database;
-	return { watched, batches };
-}
 
 const written = (id: string) => rawStatement(db, sql`insert into queue_probe (id) values (${id})`);
 /** What a check refuses: the batch it is in writes nothing. */
