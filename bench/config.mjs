@@ -1,8 +1,8 @@
 // The benchmark's Wrangler configuration, derived from wrangler.toml at run time (so it follows every
 // binding the project adds) and written to bench/.out/wrangler.bench.json. The differences, all local:
-//   - main is bench/worker.ts: src/index.ts re-exported as is, plus the BenchDO class of the baselines;
+//   - main is bench/worker.ts: src/index.ts behind the baselines' /__bench routes, plus their BenchDO class;
 //   - a BENCH_DO Durable Object binding (and its migration) for the Durable-Object-writes-D1 baseline;
-//   - vars: BENCH_BASELINES=true, ENVIRONMENT=development, WEBHOOK_ALLOW_LOCALHOST=true, a bench ADMIN_TOKEN;
+//   - vars: ENVIRONMENT=development, WEBHOOK_ALLOW_LOCALHOST=true, a bench ADMIN_TOKEN;
 //   - every Rate Limiting binding raised to 1,000,000 per minute, so the limiter is called on every request
 //     (its cost is measured) but never refuses one (its 600/min per key would otherwise be the result).
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -29,7 +29,6 @@ export function writeBenchConfig({ entry = "worker.ts", file = "wrangler.bench.j
 		ENVIRONMENT: "development",
 		LOG_LEVEL: logLevel,
 		WEBHOOK_ALLOW_LOCALHOST: "true",
-		BENCH_BASELINES: "true",
 		ADMIN_TOKEN,
 	};
 	config.ratelimits = (config.ratelimits ?? []).map((limit) => ({

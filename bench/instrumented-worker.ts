@@ -4,10 +4,10 @@
 // of them sit in the account's serialized section. Counters: GET /__bench-diag (DELETE resets them).
 
 import type { Env } from "../src/env";
-import worker, { AccountDO as ProductAccountDO } from "../src/index";
+import { AccountDO as ProductAccountDO } from "../src/index";
+import worker from "./worker";
 
-export * from "../src/index";
-export { BenchDO } from "../src/routes/bench/baselines";
+export * from "./worker";
 
 type Where = "request" | "account_do" | "queue";
 const counts: Record<Where, number> = { request: 0, account_do: 0, queue: 0 };

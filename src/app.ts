@@ -12,7 +12,6 @@ import { rateLimit } from "./middleware/rateLimit";
 import { requestContext } from "./middleware/requestContext";
 import { adminRouter } from "./routes/admin/router";
 import { auditRouter } from "./routes/audit/router";
-import { benchRoutes } from "./routes/bench/baselines";
 import { billableMetricsRouter } from "./routes/billableMetrics/router";
 import { couponsRouter } from "./routes/coupons/router";
 import { creditNotesRouter } from "./routes/creditNotes/router";
@@ -96,9 +95,6 @@ openapi.route("/v1/billing/test-clocks", testClocksRouter);
 openapi.route("/v1/billing/billable-metrics", billableMetricsRouter);
 openapi.route("/v1/billing/usage", usageRouter);
 openapi.route("/v1/billing", billingV13Router);
-
-// Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".
-app.route("/__bench", benchRoutes);
 
 // Problem types are relative URIs; each resolves to a short description of itself.
 app.get("/problems/:code", (c) => {

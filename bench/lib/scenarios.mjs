@@ -1,4 +1,4 @@
-// What is measured: the baselines (plain routes in src/routes/bench/baselines.ts) and the product's
+// What is measured: the baselines (plain routes in bench/baselines.ts) and the product's
 // scenarios, each as a request generator for autocannon; the webhook scenario is driven separately.
 import { ACCOUNTS, customerBody, invoiceBody, paymentBody, SEEDED_INVOICES, seededInvoiceId } from "./workload.mjs";
 

@@ -1,16 +1,17 @@
 // Baselines for `npm run bench` (bench/README.md): the cheapest possible versions of what the API does —
 // a trivial route, one D1 point read, one D1 batch of 10 inserts, one Durable Object call that writes D1 —
 // so the benchmark reports every scenario as a ratio to them, measured in the same run on the same runtime.
-// Plain Hono, kept out of the OpenAPI document, and inert unless BENCH_BASELINES is "true": everywhere
-// else every /__bench path answers 404 like any unknown route. They touch only their own bench_* tables.
+// Plain Hono behind the product's first middleware (request id, logger, clock), composed with the product
+// only in bench/worker.ts; they create and touch only their own bench_* tables, which no product migration
+// knows.
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
-import type { Env } from "../../env";
-import type { AppBindings } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import type { Env } from "../src/env";
+import type { AppBindings } from "../src/lib/context";
+import { requestContext } from "../src/middleware/requestContext";
 
-/** Set only by the benchmark's own configuration (bench/config.mjs), never in wrangler.toml. */
-type BenchEnv = Env & { BENCH_BASELINES?: string; BENCH_DO?: DurableObjectNamespace<BenchDO> };
+/** Bound only by the benchmark's own configuration (bench/config.mjs), never in wrangler.toml. */
+type BenchEnv = Env & { BENCH_DO?: DurableObjectNamespace<BenchDO> };
 
 const PAYLOAD = JSON.stringify({ note: "x".repeat(400) });
 
@@ -53,14 +54,9 @@ export class BenchDO extends DurableObject<Env> {
 	}
 }
 
-export const benchRoutes = new Hono<AppBindings>();
+export const benchRoutes = new Hono<AppBindings>().basePath("/__bench");
 
-benchRoutes.use("*", async (c, next) => {
-	if ((c.env as BenchEnv).BENCH_BASELINES !== "true") {
-		throw new AppError("route_not_found", `No route matches ${c.req.method} ${c.req.path}.`);
-	}
-	await next();
-});
+benchRoutes.use("*", requestContext);
 
 /** Trivial: the app's middleware (request id, logger) and a JSON answer, no I/O. */
 benchRoutes.get("/noop", (c) => c.json({ ok: true }));
@@ -84,7 +80,7 @@ benchRoutes.get("/d1/read/:k", async (c) => {
 	const row = await c.env.DB.prepare("SELECT k, payload, updated_at FROM bench_kv WHERE k = ?")
 		.bind(Number(c.req.param("k")))
 		.first();
-	if (!row) throw new AppError("not_found", "No such bench row; POST /__bench/setup first.");
+	if (!row) return c.json({ error: "No such bench row; POST /__bench/setup first." }, 404);
 	return c.json(row);
 });
 
@@ -100,7 +96,7 @@ benchRoutes.post("/d1/batch", async (c) => {
 /** One RPC into the BenchDO named `?object=` (default "hot"), which writes one D1 row, serialized. */
 benchRoutes.post("/do/write", async (c) => {
 	const namespace = (c.env as BenchEnv).BENCH_DO;
-	if (!namespace) throw new AppError("service_unavailable", "No BENCH_DO binding in this configuration.");
+	if (!namespace) return c.json({ error: "No BENCH_DO binding in this configuration." }, 503);
 	const object = c.req.query("object") ?? "hot";
 	const seq = await namespace.get(namespace.idFromName(object)).write(object);
 	return c.json({ ok: true, object, seq }, 201);
