@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { AccountDO } from "../durable-objects/account";
+import type { AccountContract } from "../durable-objects/account/contract";
 
 export interface Env {
 	DB: D1Database;
 	FILES: R2Bucket;
-	ACCOUNT: DurableObjectNamespace<AccountDO>;
+	ACCOUNT: DurableObjectNamespace<AccountContract>;
 	RATE_LIMITER: RateLimit;
 	USAGE_EVENTS: Queue;
 	WEBHOOKS: Queue;

@@ -3,7 +3,7 @@ import app from "./app";
 import { runScheduled } from "./cron/scheduled";
 import type { Env } from "./env";
 
-export { AccountDO } from "../durable-objects/account";
+export { AccountDO } from "../durable-objects/account/object";
 
 export default {
 	fetch: app.fetch,

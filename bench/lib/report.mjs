@@ -100,7 +100,7 @@ export function renderResults(results) {
 		"  `bench/worker.ts`) on the same runtime: they pass the request-id/logging middleware, not auth.",
 		"  The Durable Object baseline runs one call at a time per object and writes one D1 row per call. `AccountDO`",
 		"  prepares one operation at a time too, but commits the payments prepared while a batch is in flight together,",
-		"  in the next batch (group commit: src/services/accounts/operationQueue.ts).",
+		"  in the next batch (group commit: durable-objects/account/operationQueue.ts).",
 		"- Rate limiting: the bench configuration raises the `RATE_LIMITER` binding to 1,000,000 requests/min per key, so",
 		"  the limiter is still called on every API request but never refuses (600/min would cap each key at 10 req/s).",
 		"- Data: tenant A has 1,000 customers (made through the API) and 100,000 invoices with 500,000 lines, cloned by",

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Database } from "../db/client";
 import type { Permission } from "../domain/permissions";
 import type { Env } from "../env";
+import type { Actor } from "./actor";
 import type { Clock } from "./clock";
 import { AppError, type ErrorCode } from "./errors";
 import type { RequestKey } from "./idempotency";
@@ -42,8 +43,6 @@ export type AppBindings = {
 
 /** Read variables with `c.get(name)`: `c.var` builds a new object of all of them on every read. */
 export type AppContext = Context<AppBindings>;
-
-export type Actor = { type: "api_key" | "admin" | "system"; id: string };
 
 /** What a service verb needs from the outside world: never a Hono context, so jobs can call it too. */
 export type ServiceContext = {

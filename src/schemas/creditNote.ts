@@ -93,3 +93,5 @@ export const creditNoteListQuery = paginationQuery.extend({
 	status: z.enum(["issued", "voided"]).optional(),
 });
 export type CreditNoteListQuery = z.infer<typeof creditNoteListQuery>;
+
+export type CreditNote = ReturnType<typeof presentCreditNote>;

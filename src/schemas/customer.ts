@@ -124,7 +124,9 @@ export const customerSchema = z
 
 export type Customer = z.infer<typeof customerSchema>;
 
-export const presentCustomer = (row: typeof customers.$inferSelect): Customer => ({
+export type CustomerRow = typeof customers.$inferSelect;
+
+export const presentCustomer = (row: CustomerRow): Customer => ({
 	id: row.id,
 	object: "customer",
 	name: row.name,

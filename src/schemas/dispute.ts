@@ -86,3 +86,5 @@ export const disputeListQuery = paginationQuery.extend({
 	payment_id: z.string().min(1).optional(),
 });
 export type DisputeListQuery = z.infer<typeof disputeListQuery>;
+
+export type Dispute = ReturnType<typeof presentDispute>;

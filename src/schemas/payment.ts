@@ -174,3 +174,6 @@ export const refundListQuery = paginationQuery.extend({
 	customer_id: z.string().min(1).optional(),
 });
 export type RefundListQuery = z.infer<typeof refundListQuery>;
+
+export type Payment = ReturnType<typeof presentPayment>;
+export type Refund = ReturnType<typeof presentRefund>;

@@ -119,3 +119,12 @@ export const subscriptionListQuery = paginationQuery.extend({
 	status: z.enum(statuses).optional(),
 	plan_id: z.string().min(1).optional(),
 });
+
+/** What cancel, pause, resume and invoice-now ask of a subscription. */
+export type LifecycleAction =
+	| { kind: "cancel"; atPeriodEnd: boolean; prorate: boolean }
+	| { kind: "pause" }
+	| { kind: "resume" }
+	| { kind: "invoice_now" };
+
+export type Subscription = ReturnType<typeof presentSubscription>;

@@ -2,9 +2,9 @@ import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OperationQueue, RefusedWithGroup } from "../../durable-objects/account/operationQueue";
 import { database, rawStatement } from "../../src/db/client";
 import { messageOf } from "../../src/lib/dbErrors";
-import { OperationQueue, RefusedWithGroup } from "../../src/services/accounts/operationQueue";
 import { watchedDatabase } from "../helpers/watchedDatabase";
 
 const db = database(env.DB);

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AccountDO } from "../../durable-objects/account";
-import { accountStub } from "../../src/services/accounts/accountClient";
+import { accountStub } from "../../durable-objects/account/client";
+import type { AccountDO } from "../../durable-objects/account/object";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
 import { balanceOf, pay } from "../helpers/payments";

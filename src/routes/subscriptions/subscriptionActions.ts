@@ -1,7 +1,8 @@
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
+import type { LifecycleAction } from "../../schemas/subscription";
 import { cancelBody, subscriptionSchema } from "../../schemas/subscription";
-import { changeSubscription, type LifecycleAction } from "../../services/subscriptions/lifecycle";
+import { changeSubscription } from "../../services/subscriptions/lifecycle";
 import { ApiRoute } from "../base";
 
 const actionSchema = (operationId: string, summary: string, description?: string) => ({

@@ -1,34 +1,23 @@
 import type { BatchItem } from "drizzle-orm/batch";
+import { callAccountAnswering } from "../../../durable-objects/account/client";
 import { runBatch } from "../../db/client";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import {
-	type Answered,
 	answeringInBatch,
 	answerKey,
 	createdResponse,
-	KEY_TAKEN,
 	type KeyTerms,
-	keyInUse,
 	type RequestKey,
 	type StoredResponse,
 } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
-import { callAccountAnswering } from "../accounts/accountClient";
-import {
-	type AccountMemory,
-	type AccountState,
-	fromMemoryOr,
-	stateFrom,
-	stateQueries,
-	unchangedSince,
-} from "../accounts/accountState";
 import { type Change, changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
-import { finalizeStatements, type Issuing, insertInvoiceStatements, issuingWith } from "./invoiceStatements";
+import { finalizeStatements, type Issuing, insertInvoiceStatements } from "./invoiceStatements";
 import type { InvoiceDetail } from "./loadInvoice";
 import { presentInvoice, todayOf } from "./presentInvoice";
 
@@ -37,7 +26,7 @@ async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
 	return customer ?? missingCustomer(customerId);
 }
 
-const missingCustomer = (customerId: string) => {
+export const missingCustomer = (customerId: string) => {
 	throw fieldInvalid("body", "customer_id", `no customer '${customerId}' exists`);
 };
 
@@ -59,51 +48,13 @@ export async function createInvoice({
 }) {
 	if (input.finalize) {
 		// The account object reads the customer with what issuing needs: no round trip of its own here.
-		return callAccountAnswering(
-			ctx,
-			input.customer_id,
-			(account, request) => account.createFinalizedInvoice(request),
-			{ input, sourceRef },
-			idempotencyKey,
-		);
+		return callAccountAnswering(ctx, input.customer_id, "createFinalizedInvoice", { input, sourceRef }, idempotencyKey);
 	}
 	const { customer_id, finalize, ...fields } = input;
 	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
 		const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
 		return commitNewInvoice(ctx, { detail, finalize: false, key });
 	});
-}
-
-/**
- * Inside the account object. When the object remembers the account (the customer, the tenant's number
- * format and chart), the invoice commits in one round trip, checked against what it remembers;
- * otherwise, or when that check or the key refuses it, whether the request's Idempotency-Key is taken,
- * the customer and what issuing reads go in one round trip, and the commit in one more.
- */
-export async function commitCreateFinalizedInvoice(
-	ctx: ServiceContext,
-	{ input, sourceRef, key }: { input: InvoiceCreateInput; sourceRef: string | null; key?: KeyTerms },
-	memory: AccountMemory,
-): Promise<Answered<InvoiceResource>> {
-	const { customer_id, finalize, ...fields } = input;
-	const issue = async (state: AccountState, check?: BatchItem<"sqlite">) => {
-		const detail = buildDraft(ctx, state.customer, fields, sourceRef);
-		const issuing = issuingWith(state.numberFormat, state.chart);
-		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, key, check }, issuing);
-		// The customer owes one more invoice: the next payment reads the open ones again.
-		state.open.clear();
-		memory.state = state;
-		return { value: invoice, keyAnswered: key !== undefined };
-	};
-	return fromMemoryOr(
-		memory,
-		(state) => issue(state, unchangedSince(ctx, state)),
-		async () => {
-			const [keyTaken, ...stateRows] = await ctx.db.batch([keyInUse(ctx.db, key), ...stateQueries(ctx, customer_id)]);
-			if (keyTaken[0]) return KEY_TAKEN;
-			return issue(stateFrom(stateRows) ?? missingCustomer(customer_id));
-		},
-	);
 }
 
 /** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */

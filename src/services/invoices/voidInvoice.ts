@@ -1,58 +1,8 @@
-import { runBatch } from "../../db/client";
-import { summarizeTaxes } from "../../domain/invoiceTotals";
-import { invoiceVoided } from "../../domain/ledger";
+import { callAccount } from "../../../durable-objects/account/client";
 import type { ServiceContext } from "../../lib/context";
-import { callAccount } from "../accounts/accountClient";
-import { changeStatements } from "../changeLog";
-import { journalStatements } from "../ledger/journalStatements";
-import { commitVersioned, requireTransition } from "./invoiceErrors";
-import { updateInvoiceStatement } from "./invoiceStatements";
-import { loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
-import { presentInvoice, todayOf } from "./presentInvoice";
-
-type VoidInput = { invoiceId: string; reason: string | null };
+import { loadInvoiceRow } from "./loadInvoice";
 
 export async function voidInvoice({ ctx, id, reason }: { ctx: ServiceContext; id: string; reason: string | null }) {
 	const { customerId } = await loadInvoiceRow(ctx, id);
-	return callAccount(ctx, customerId, (account, request) => account.voidInvoice(request), { invoiceId: id, reason });
-}
-
-/** Inside the account object: cancel an issued invoice nothing was paid or credited on. */
-export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason }: VoidInput) {
-	const detail = await loadInvoiceDetail(ctx, invoiceId);
-	const status = requireTransition(detail.invoice, "void");
-	const today = todayOf(ctx.clock.now());
-	const now = ctx.clock.now().toISOString();
-	const changes = { status, balance: 0, voidedAt: now, voidReason: reason };
-	const journal = detail.invoice.postedToGl
-		? await journalStatements(ctx, {
-				entryDate: today,
-				source: { type: "invoice", id: invoiceId },
-				customerId: detail.invoice.customerId,
-				currency: detail.invoice.currency,
-				description: `Invoice ${detail.invoice.number} voided`,
-				posting: invoiceVoided({
-					...detail.invoice,
-					taxLines: summarizeTaxes(detail.lines),
-					revenueLines: detail.lines,
-				}),
-			})
-		: null;
-	const after = {
-		...detail,
-		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
-	};
-	await commitVersioned(() =>
-		runBatch(ctx.db, [
-			updateInvoiceStatement(ctx, detail.invoice, changes),
-			...(journal?.statements ?? []),
-			...changeStatements(ctx, {
-				action: "invoice.voided",
-				target: { type: "invoice", id: invoiceId },
-				before: presentInvoice(detail, today),
-				after: presentInvoice(after, today),
-			}),
-		]),
-	);
-	return presentInvoice(after, today);
+	return callAccount(ctx, customerId, "voidInvoice", { invoiceId: id, reason });
 }

@@ -1,16 +1,7 @@
-import { runBatch } from "../../db/client";
-import { creditApplied, creditUnapplied, type Posting } from "../../domain/ledger";
+import { callAccount } from "../../../durable-objects/account/client";
 import type { ServiceContext } from "../../lib/context";
-import { AppError, fieldInvalid } from "../../lib/errors";
-import { type AllocateInput, presentPayment, unappliedOf } from "../../schemas/payment";
-import { callAccount } from "../accounts/accountClient";
-import { changeStatements } from "../changeLog";
-import { journalStatements } from "../ledger/journalStatements";
-import { loadAllocations, loadPaymentRow, loadReopenableAllocations, presentPaymentById } from "./loadPayment";
-import { payableInvoice } from "./openInvoices";
-import { moveAllocations } from "./paymentStatements";
-
-type AllocateRequest = AllocateInput & { paymentId: string };
+import type { AllocateInput } from "../../schemas/payment";
+import { loadPaymentRow } from "./loadPayment";
 
 export async function allocatePayment({
 	ctx,
@@ -22,89 +13,5 @@ export async function allocatePayment({
 	input: AllocateInput;
 }) {
 	const { customerId } = await loadPaymentRow(ctx, paymentId);
-	return callAccount(ctx, customerId, (account, request) => account.allocatePayment(request), { ...input, paymentId });
-}
-
-/**
- * Inside the account object: takes allocations back first, then allocates, never more than the
- * payment has unapplied nor more than an invoice owes. The net movement of customer credit posts once.
- */
-export async function commitAllocatePayment(ctx: ServiceContext, input: AllocateRequest) {
-	const payment = await loadPaymentRow(ctx, input.paymentId);
-	const [allocations, reopenable] = await Promise.all([
-		loadAllocations(ctx, payment.id),
-		loadReopenableAllocations(ctx, payment.id),
-	]);
-	const released = input.unallocate.reduce((sum, u) => sum + u.amount, 0);
-	input.unallocate.forEach((u, i) => {
-		// Money on a voided or written-off invoice stays there.
-		const current = reopenable.find((a) => a.invoiceId === u.invoice_id)?.amount ?? 0;
-		if (u.amount > current) {
-			throw fieldInvalid(
-				"body",
-				`unallocate.${i}.amount`,
-				`exceeds the ${current} that can be taken back from ${u.invoice_id}`,
-			);
-		}
-	});
-	const requested = input.allocate.reduce((sum, a) => sum + a.amount, 0);
-	const available = unappliedOf(payment) + released;
-	if (requested > available) {
-		throw new AppError("conflict", `The payment has ${available} unapplied; ${requested} was requested.`, {
-			errors: [{ location: "body", field: "allocate", message: `exceeds the ${available} available` }],
-			extensions: { available },
-		});
-	}
-	for (const [i, a] of input.allocate.entries()) {
-		const invoice = await payableInvoice(
-			ctx,
-			a.invoice_id,
-			payment.customerId,
-			payment.currency,
-			`allocate.${i}.invoice_id`,
-		);
-		const reopened = input.unallocate.filter((u) => u.invoice_id === a.invoice_id).reduce((s, u) => s + u.amount, 0);
-		if (a.amount > invoice.balance + reopened) {
-			throw fieldInvalid(
-				"body",
-				`allocate.${i}.amount`,
-				`exceeds the invoice's balance of ${invoice.balance + reopened}`,
-			);
-		}
-	}
-	const net = requested - released;
-	const posting: Posting | null = net > 0 ? creditApplied(net) : net < 0 ? creditUnapplied(-net) : null;
-	const journal = posting
-		? await journalStatements(ctx, {
-				entryDate: ctx.clock.now().toISOString().slice(0, 10),
-				source: { type: "payment", id: payment.id },
-				customerId: payment.customerId,
-				currency: payment.currency,
-				description: `Payment ${payment.reference ?? payment.id} reallocated`,
-				posting,
-			})
-		: null;
-	const before = presentPayment(payment, allocations);
-	await runBatch(ctx.db, [
-		...moveAllocations(
-			ctx,
-			payment.id,
-			input.unallocate.map((u) => ({ invoiceId: u.invoice_id, amount: u.amount })),
-			-1,
-		),
-		...moveAllocations(
-			ctx,
-			payment.id,
-			input.allocate.map((a) => ({ invoiceId: a.invoice_id, amount: a.amount })),
-			1,
-		),
-		...(journal?.statements ?? []),
-		...changeStatements(ctx, {
-			action: "payment.allocated",
-			target: { type: "payment", id: payment.id },
-			before,
-			after: { allocate: input.allocate, unallocate: input.unallocate },
-		}),
-	]);
-	return presentPaymentById(ctx, payment.id);
+	return callAccount(ctx, customerId, "allocatePayment", { ...input, paymentId });
 }

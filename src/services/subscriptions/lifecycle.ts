@@ -1,27 +1,9 @@
 // Cancel, pause, resume and invoice-now: each runs inside the customer's account object.
 
-import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../../db/client";
-import { subscriptions } from "../../db/schema";
-import { addInterval, dayBefore, periodContaining } from "../../domain/billingPeriods";
-import { cancellationCredit } from "../../domain/proration";
+import { callAccount } from "../../../durable-objects/account/client";
 import type { ServiceContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
-import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
-import { callAccount } from "../accounts/accountClient";
-import { changeStatements } from "../changeLog";
-import { commitCreateCreditNote } from "../creditNotes/creditNotes";
-import { loadCustomer } from "../customers/loadCustomer";
-import { loadPlan } from "../plans/plans";
-import { tenantToday } from "../settings/settings";
-import { commitBillDue, finalUsage } from "./billSubscriptions";
-import { billedCurrentPeriod, loadSubscription, subscriptionWhere } from "./loadSubscription";
-
-export type LifecycleAction =
-	| { kind: "cancel"; atPeriodEnd: boolean; prorate: boolean }
-	| { kind: "pause" }
-	| { kind: "resume" }
-	| { kind: "invoice_now" };
+import type { LifecycleAction } from "../../schemas/subscription";
+import { loadSubscription } from "./loadSubscription";
 
 export async function changeSubscription({
 	ctx,
@@ -33,144 +15,8 @@ export async function changeSubscription({
 	action: LifecycleAction;
 }) {
 	const { customerId } = await loadSubscription(ctx, id);
-	return callAccount(ctx, customerId, (account, request) => account.changeSubscription(request), {
+	return callAccount(ctx, customerId, "changeSubscription", {
 		subscriptionId: id,
 		action,
-	});
-}
-
-const refuse = (sub: SubscriptionRow, what: string) =>
-	new AppError("invalid_state", `Subscription ${sub.id} is ${sub.status}: it cannot be ${what}.`, {
-		extensions: { current_status: sub.status },
-	});
-
-async function save(
-	ctx: ServiceContext,
-	before: SubscriptionRow,
-	after: SubscriptionRow,
-	action: string,
-	alongside: BatchItem<"sqlite">[] = [],
-) {
-	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = after;
-	await runBatch(ctx.db, [
-		ctx.db.update(subscriptions).set(fields).where(subscriptionWhere(ctx, before.id)),
-		...alongside,
-		...changeStatements(ctx, {
-			action,
-			target: { type: "subscription", id: before.id },
-			before: presentSubscription(before),
-			after: presentSubscription(after),
-		}),
-	]);
-}
-
-export async function commitChangeSubscription(
-	ctx: ServiceContext,
-	{ subscriptionId, action }: { subscriptionId: string; action: LifecycleAction },
-) {
-	const sub = await loadSubscription(ctx, subscriptionId);
-	const now = ctx.clock.now().toISOString();
-	const today = await tenantToday(ctx);
-	const bump = { version: sub.version + 1, updatedAt: now };
-	switch (action.kind) {
-		case "cancel": {
-			if (sub.status === "canceled") throw refuse(sub, "canceled again");
-			if (action.atPeriodEnd && sub.status !== "paused") {
-				await save(
-					ctx,
-					sub,
-					{ ...sub, cancelAtPeriodEnd: true, canceledAt: now, ...bump },
-					"subscription.cancel_scheduled",
-				);
-				break;
-			}
-			const final = await finalUsageToday(ctx, sub, today);
-			await save(
-				ctx,
-				sub,
-				{
-					...sub,
-					status: "canceled",
-					canceledAt: now,
-					endedAt: today,
-					nextBillingDate: null,
-					cancelAtPeriodEnd: false,
-					...bump,
-				},
-				"subscription.canceled",
-				final.statements,
-			);
-			await final.settle();
-			if (action.prorate && sub.currentPeriodStart && sub.currentPeriodEnd && today < sub.currentPeriodEnd) {
-				await creditUnusedPeriod(ctx, sub, today);
-			}
-			break;
-		}
-		case "pause":
-			if (!["active", "trialing", "past_due"].includes(sub.status)) throw refuse(sub, "paused");
-			await save(
-				ctx,
-				sub,
-				{ ...sub, status: "paused", pausedAt: now, nextBillingDate: null, ...bump },
-				"subscription.paused",
-			);
-			break;
-		case "resume": {
-			if (sub.status !== "paused") throw refuse(sub, "resumed");
-			// Paused periods are not billed: billing picks up at the start of the next period.
-			const plan = await loadPlan(ctx, sub.planId);
-			const from =
-				today < sub.billingCycleAnchor
-					? sub.billingCycleAnchor
-					: periodContaining(sub.billingCycleAnchor, plan.interval, plan.intervalCount, today).end;
-			await save(
-				ctx,
-				sub,
-				{ ...sub, status: "active", pausedAt: null, nextBillingDate: from, ...bump },
-				"subscription.resumed",
-			);
-			break;
-		}
-		case "invoice_now": {
-			if (!["active", "trialing", "past_due", "unpaid"].includes(sub.status) || sub.nextBillingDate === null)
-				throw refuse(sub, "invoiced");
-			// Bill what is due; with nothing due, bill the upcoming period early.
-			const until = sub.nextBillingDate <= today ? today : sub.nextBillingDate;
-			const outcome = await commitBillDue(ctx, { customerId: sub.customerId, date: until, subscriptionId: sub.id });
-			if (outcome.errors[0]) throw new AppError(outcome.errors[0].code as "invalid_state", outcome.errors[0].detail);
-			break;
-		}
-	}
-	return presentSubscription(await loadSubscription(ctx, subscriptionId));
-}
-
-/** Canceling at once bills the usage of the current period up to today (trial usage is free). */
-async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
-	const billed = await billedCurrentPeriod(ctx, sub);
-	const tomorrow = addInterval(today, "day", 1, 1);
-	const period = billed
-		? { start: billed.periodStart, end: tomorrow < billed.periodEnd ? tomorrow : billed.periodEnd }
-		: null;
-	return finalUsage(ctx, await loadCustomer(ctx, sub.customerId), sub, await loadPlan(ctx, sub.planId), period, today);
-}
-
-/** Canceling at once with proration credits the unused part of the current period's invoice. */
-async function creditUnusedPeriod(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
-	const billed = await billedCurrentPeriod(ctx, sub);
-	if (!billed) return;
-	const plan = await loadPlan(ctx, sub.planId);
-	const period = { start: billed.periodStart, end: billed.periodEnd };
-	const credit = -cancellationCredit({
-		amount: plan.amount * sub.quantity,
-		period,
-		cancelDate: today < period.start ? period.start : today,
-	});
-	if (credit <= 0) return;
-	await commitCreateCreditNote(ctx, {
-		invoice_id: billed.invoiceId,
-		amount: credit,
-		reason: `Unused part of the period ${period.start} – ${dayBefore(period.end)} after cancellation`,
-		apply_to_invoice: true,
-		requestKey: null,
 	});
 }

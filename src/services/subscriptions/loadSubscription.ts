@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, lte } from "drizzle-orm";
 import { subscriptionInvoices, subscriptions } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -34,3 +34,16 @@ export async function billedCurrentPeriod(ctx: Pick<ServiceContext, "db">, sub: 
 		)
 		.get();
 }
+
+/** The statuses delinquency moves a subscription between. */
+export const DELINQUENCY_STATUSES: SubscriptionRow["status"][] = ["active", "past_due", "unpaid"];
+/** What a recurring run bills (a paused or canceled subscription is not billed). */
+export const BILLABLE_STATUSES: SubscriptionRow["status"][] = ["trialing", ...DELINQUENCY_STATUSES];
+
+/** The tenant's subscriptions with a period due by `date`. */
+export const dueSubscriptionsWhere = (tenantId: string, date: string) =>
+	and(
+		eq(subscriptions.tenantId, tenantId),
+		inArray(subscriptions.status, BILLABLE_STATUSES),
+		lte(subscriptions.nextBillingDate, date),
+	);

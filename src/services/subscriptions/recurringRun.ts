@@ -2,16 +2,17 @@
 // of a few accounts each; each account's Durable Object bills its own subscriptions, so accounts bill in
 // parallel and no subscription is billed twice.
 import { and, asc, count, countDistinct, eq, gt, gte, inArray, lte, min, or, sql } from "drizzle-orm";
+import { callAccount } from "../../../durable-objects/account/client";
+import type { BillingOutcome } from "../../../durable-objects/account/contract";
 import { chunked, inJsonArray } from "../../db/chunks";
 import type { Database } from "../../db/client";
 import { customers, invoices, jobItems, jobs, subscriptionInvoices, subscriptions, tenants } from "../../db/schema";
 import { addInterval, localDate } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import type { JobMessage } from "../../schemas/job";
-import { callAccount } from "../accounts/accountClient";
 import { JOB_ERRORS_KEPT, type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
 import { tenantToday } from "../settings/settings";
-import { BILLABLE_STATUSES, type BillingOutcome, dueSubscriptionsWhere } from "./billSubscriptions";
+import { BILLABLE_STATUSES, dueSubscriptionsWhere } from "./loadSubscription";
 
 const FAN_OUT_PAGE = 500;
 const SEND_BATCH = 100;
@@ -111,7 +112,7 @@ export async function billAccounts(
 	const pending = message.customer_ids.filter((customerId) => !done.has(customerId));
 	const settled = await Promise.allSettled(
 		pending.map((customerId) =>
-			callAccount(ctx, customerId, (account, request) => account.billDue(request), {
+			callAccount(ctx, customerId, "billDue", {
 				customerId,
 				date: message.date,
 			}),

@@ -1,23 +1,9 @@
 // Changing a subscription's plan or quantity mid-period, with the proration behaviour asked for.
-import { runBatch } from "../../db/client";
-import { subscriptionPendingItems, subscriptions } from "../../db/schema";
-import { dayBefore } from "../../domain/billingPeriods";
-import { planChange } from "../../domain/proration";
+
+import { callAccount } from "../../../durable-objects/account/client";
 import type { ServiceContext } from "../../lib/context";
-import { AppError, fieldInvalid } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import { presentSubscription, type SubscriptionRow, type SubscriptionUpdateInput } from "../../schemas/subscription";
-import { callAccount } from "../accounts/accountClient";
-import { changeStatements } from "../changeLog";
-import { commitCreateCreditNote } from "../creditNotes/creditNotes";
-import { loadCustomer } from "../customers/loadCustomer";
-import { buildDraft } from "../invoices/buildInvoice";
-import { commitNewInvoice } from "../invoices/createInvoice";
-import { loadInvoiceRow } from "../invoices/loadInvoice";
-import { usablePaymentMethod } from "../paymentMethods/paymentMethods";
-import { loadPlan } from "../plans/plans";
-import { tenantToday } from "../settings/settings";
-import { billedCurrentPeriod, loadSubscription, subscriptionWhere } from "./loadSubscription";
+import type { SubscriptionUpdateInput } from "../../schemas/subscription";
+import { loadSubscription } from "./loadSubscription";
 
 export async function updateSubscription({
 	ctx,
@@ -29,126 +15,8 @@ export async function updateSubscription({
 	input: SubscriptionUpdateInput;
 }) {
 	const { customerId } = await loadSubscription(ctx, id);
-	return callAccount(ctx, customerId, (account, request) => account.updateSubscription(request), {
+	return callAccount(ctx, customerId, "updateSubscription", {
 		...input,
 		subscriptionId: id,
 	});
-}
-
-/**
- * Inside the account object. The new terms apply from today: the unused part of the current period on
- * the old terms is credited (a credit note against that period's invoice), and the rest of the period on
- * the new terms is charged — now (`always_invoice`) or with the next invoice (`create_prorations`).
- * With `none`, only future periods change.
- */
-export async function commitUpdateSubscription(
-	ctx: ServiceContext,
-	input: SubscriptionUpdateInput & { subscriptionId: string },
-) {
-	const sub = await loadSubscription(ctx, input.subscriptionId);
-	if (sub.status === "canceled")
-		throw new AppError("invalid_state", `Subscription ${sub.id} is canceled.`, {
-			extensions: { current_status: sub.status },
-		});
-	const oldPlan = await loadPlan(ctx, sub.planId);
-	const newPlan = input.plan_id ? await loadPlan(ctx, input.plan_id).catch(() => null) : oldPlan;
-	if (!newPlan) throw fieldInvalid("body", "plan_id", `no plan '${input.plan_id}' exists`);
-	if (newPlan.id !== oldPlan.id && newPlan.status !== "active") throw fieldInvalid("body", "plan_id", "is archived");
-	if (
-		newPlan.currency !== oldPlan.currency ||
-		newPlan.interval !== oldPlan.interval ||
-		newPlan.intervalCount !== oldPlan.intervalCount
-	) {
-		throw fieldInvalid("body", "plan_id", "must bill in the same currency and interval as the current plan");
-	}
-	if (input.payment_method_id) await usablePaymentMethod(ctx, sub.customerId, input.payment_method_id);
-	const quantity = input.quantity ?? sub.quantity;
-	const today = await tenantToday(ctx);
-	const now = ctx.clock.now().toISOString();
-	const next: SubscriptionRow = {
-		...sub,
-		planId: newPlan.id,
-		quantity,
-		paymentMethodId: input.payment_method_id === undefined ? sub.paymentMethodId : input.payment_method_id,
-		metadata: input.metadata ?? sub.metadata,
-		version: sub.version + 1,
-		updatedAt: now,
-	};
-	const billed =
-		sub.currentPeriodStart && sub.currentPeriodEnd && sub.currentPeriodStart <= today && today < sub.currentPeriodEnd
-			? await billedCurrentPeriod(ctx, sub)
-			: undefined;
-	// What the period was billed at, less what was credited on it since, is what unused time can give back.
-	const billedInvoice = billed ? await loadInvoiceRow(ctx, billed.invoiceId) : null;
-	const change =
-		billed && billedInvoice && input.proration_behavior !== "none"
-			? planChange({
-					oldAmount: Math.max(0, billedInvoice.total - billedInvoice.amountCredited),
-					newAmount: newPlan.amount * quantity,
-					period: { start: billed.periodStart, end: billed.periodEnd },
-					changeDate: today,
-				})
-			: null;
-	const lastDay = billed ? dayBefore(billed.periodEnd) : "";
-	const chargeText = `${newPlan.name} × ${quantity}, ${today} – ${lastDay} (proration)`;
-	await runBatch(ctx.db, [
-		ctx.db
-			.update(subscriptions)
-			.set({
-				planId: next.planId,
-				quantity,
-				paymentMethodId: next.paymentMethodId,
-				metadata: next.metadata,
-				version: next.version,
-				updatedAt: now,
-			})
-			.where(subscriptionWhere(ctx, sub.id)),
-		...(change && change.charge > 0 && input.proration_behavior === "create_prorations"
-			? [
-					ctx.db.insert(subscriptionPendingItems).values({
-						id: newId("pendingItem"),
-						tenantId: ctx.tenantId,
-						subscriptionId: sub.id,
-						description: chargeText,
-						amount: change.charge,
-						invoiceId: null,
-						createdAt: now,
-					}),
-				]
-			: []),
-		...changeStatements(ctx, {
-			action: "subscription.updated",
-			target: { type: "subscription", id: sub.id },
-			before: presentSubscription(sub),
-			after: { ...presentSubscription(next), proration: change, proration_behavior: input.proration_behavior },
-		}),
-	]);
-	if (change && billed && change.credit < 0) {
-		await commitCreateCreditNote(ctx, {
-			invoice_id: billed.invoiceId,
-			amount: -change.credit,
-			reason: `Unused time on ${oldPlan.name} × ${sub.quantity}, ${today} – ${lastDay}`,
-			apply_to_invoice: true,
-			requestKey: null,
-		});
-	}
-	if (change && change.charge > 0 && input.proration_behavior === "always_invoice") {
-		const customer = await loadCustomer(ctx, sub.customerId);
-		const detail = buildDraft(ctx, customer, {
-			currency: newPlan.currency,
-			items: [
-				{
-					description: chargeText,
-					sku: newPlan.code,
-					quantity: { units: 1n, scale: 0 },
-					unit_price: change.charge,
-					discounts: [],
-					taxes: [],
-				},
-			],
-			metadata: { subscription_id: sub.id, proration: "true" },
-		});
-		await commitNewInvoice(ctx, { detail, finalize: true });
-	}
-	return { ...presentSubscription(await loadSubscription(ctx, sub.id)), proration: change };
 }

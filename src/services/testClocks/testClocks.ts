@@ -1,13 +1,13 @@
 // Test clocks (as in Stripe): customers attached to one live on its time. Advancing the clock runs,
 // in each attached customer's account object, the billing that would have happened in between.
 import { and, asc, eq } from "drizzle-orm";
+import { callAccount } from "../../../durable-objects/account/client";
 import { runBatch } from "../../db/client";
 import { customers, testClocks } from "../../db/schema";
 import { fixedClock } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
 import { tenantToday } from "../settings/settings";
 
@@ -117,7 +117,7 @@ export async function advanceTestClock({
 	let invoices = 0;
 	const errors: unknown[] = [];
 	for (const customer of attached) {
-		const outcome = await callAccount(onClock, customer.id, (account, request) => account.billDue(request), {
+		const outcome = await callAccount(onClock, customer.id, "billDue", {
 			customerId: customer.id,
 			date,
 		});

@@ -8,17 +8,17 @@
 // prepared on it while it commits (operationQueue.ts); if that batch is refused, the next one's check
 // refuses it too wherever it rests on what did not come to be.
 import { type SQL, sql } from "drizzle-orm";
-import { preparedStatement } from "../../db/client";
-import type { customers } from "../../db/schema";
-import { type Allocation, applyAllocations } from "../../domain/allocation";
-import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation, messageOf } from "../../lib/dbErrors";
-import { AppError } from "../../lib/errors";
-import { isKeyTaken } from "../../lib/idempotency";
-import { customerRowQuery } from "../customers/loadCustomer";
-import { issuingQueries } from "../invoices/invoiceStatements";
-import { type Chart, chartOf } from "../ledger/chart";
-import type { OpenReceivable } from "../payments/openInvoices";
+import { preparedStatement } from "../../src/db/client";
+import type { customers } from "../../src/db/schema";
+import { type Allocation, applyAllocations } from "../../src/domain/allocation";
+import type { ServiceContext } from "../../src/lib/context";
+import { isUniqueViolation, messageOf } from "../../src/lib/dbErrors";
+import { AppError } from "../../src/lib/errors";
+import { isKeyTaken } from "../../src/lib/idempotency";
+import { customerRowQuery } from "../../src/services/customers/loadCustomer";
+import { issuingQueries } from "../../src/services/invoices/invoiceStatements";
+import { type Chart, chartOf } from "../../src/services/ledger/chart";
+import type { OpenReceivable } from "../../src/services/payments/openInvoices";
 import { RefusedWithGroup } from "./operationQueue";
 
 type CustomerRow = typeof customers.$inferSelect;

@@ -6,8 +6,8 @@
 // to be, and then none of it is written. Every other operation first waits until what was handed over has
 // committed, so what it reads is what is committed.
 import type { BatchItem } from "drizzle-orm/batch";
-import { type Database, runBatch } from "../../db/client";
-import { messageOf } from "../../lib/dbErrors";
+import { type Database, runBatch } from "../../src/db/client";
+import { messageOf } from "../../src/lib/dbErrors";
 
 /**
  * Operations committed together at most. A group is one D1 call, and D1 counts its statements against the

@@ -1,8 +1,8 @@
 // The recurring engine's unit of work, run inside the customer's account object: bill every period of
 // the customer's subscriptions that is due by a date, oldest first, the account's periods in one batch.
-import { and, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { bound, type Database, insertRows, mergedUnits, preparedQuery, runBatch } from "../../db/client";
+import { bound, type Database, insertRows, mergedUnits, preparedQuery, runBatch } from "../../../src/db/client";
 import {
 	coupons,
 	type customers,
@@ -11,26 +11,31 @@ import {
 	subscriptionInvoices,
 	subscriptionPendingItems,
 	subscriptions,
-} from "../../db/schema";
-import { type BillingPeriod, dayBefore, daysBetween, periodContaining } from "../../domain/billingPeriods";
-import { prorate } from "../../domain/proration";
-import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation } from "../../lib/dbErrors";
-import { AppError } from "../../lib/errors";
-import { groupBy } from "../../lib/groupBy";
-import type { CouponRow } from "../../schemas/coupon";
-import type { PlanRow } from "../../schemas/plan";
-import { presentSubscription, type SubscriptionRow } from "../../schemas/subscription";
-import { type Change, changeStatements } from "../changeLog";
-import { couponDiscount } from "../coupons/coupons";
-import { commitCreateCreditNote } from "../creditNotes/creditNotes";
-import { customerRowQuery } from "../customers/loadCustomer";
-import { buildDraft } from "../invoices/buildInvoice";
-import { newInvoiceStatements } from "../invoices/createInvoice";
-import { type Issuing, issuingFrom, issuingQueries } from "../invoices/invoiceStatements";
-import type { InvoiceDetail, InvoiceRow } from "../invoices/loadInvoice";
-import { creditedLateStatements, type UsageBilling, usageBilling } from "../usage/usageCharges";
-import { subscriptionWhere } from "./loadSubscription";
+} from "../../../src/db/schema";
+import { type BillingPeriod, dayBefore, daysBetween, periodContaining } from "../../../src/domain/billingPeriods";
+import { prorate } from "../../../src/domain/proration";
+import type { ServiceContext } from "../../../src/lib/context";
+import { isUniqueViolation } from "../../../src/lib/dbErrors";
+import { AppError } from "../../../src/lib/errors";
+import { groupBy } from "../../../src/lib/groupBy";
+import type { CouponRow } from "../../../src/schemas/coupon";
+import type { PlanRow } from "../../../src/schemas/plan";
+import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
+import { type Change, changeStatements } from "../../../src/services/changeLog";
+import { couponDiscount } from "../../../src/services/coupons/coupons";
+import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
+import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import { newInvoiceStatements } from "../../../src/services/invoices/createInvoice";
+import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
+import type { InvoiceDetail, InvoiceRow } from "../../../src/services/invoices/loadInvoice";
+import {
+	BILLABLE_STATUSES,
+	DELINQUENCY_STATUSES,
+	subscriptionWhere,
+} from "../../../src/services/subscriptions/loadSubscription";
+import { creditedLateStatements, type UsageBilling, usageBilling } from "../../../src/services/usage/usageCharges";
+import type { AccountInputs, BillingOutcome } from "../contract";
+import { commitCreateCreditNote } from "./creditNotes";
 
 /** Periods one call bills for a subscription at most: a long backfill continues on the next run. */
 const MAX_PERIODS_PER_CALL = 36;
@@ -38,11 +43,6 @@ const MAX_PERIODS_PER_CALL = 36;
 const PERIODS_PER_BATCH = 20;
 /** An unpaid invoice this many days past due turns a past-due subscription unpaid. */
 export const UNPAID_AFTER_DAYS = 14;
-
-export type BillingOutcome = {
-	billed: { subscription_id: string; period_start: string; invoice_id: string }[];
-	errors: { subscription_id: string; code: string; detail: string }[];
-};
 
 /**
  * What one unit costs for a period billed from `start`: the plan price, or, when the subscription
@@ -270,7 +270,7 @@ class PeriodCommits {
 async function billOne(
 	ctx: ServiceContext,
 	sub: SubscriptionRow,
-	account: AccountInputs,
+	account: AccountReads,
 	date: string,
 	commits: PeriodCommits,
 ) {
@@ -420,11 +420,6 @@ const renewSubscription = preparedQuery((db) =>
 		.where(and(eq(subscriptions.tenantId, sql.placeholder("tenantId")), eq(subscriptions.id, sql.placeholder("id")))),
 );
 
-/** The statuses delinquency moves a subscription between. */
-const DELINQUENCY_STATUSES: SubscriptionRow["status"][] = ["active", "past_due", "unpaid"];
-/** What a recurring run bills (a paused or canceled subscription is not billed). */
-export const BILLABLE_STATUSES: SubscriptionRow["status"][] = ["trialing", ...DELINQUENCY_STATUSES];
-
 /** Past due while an invoice of the subscription is unpaid after its due date; unpaid once that lasts. */
 async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, oldestDue: string | null, date: string) {
 	if (!DELINQUENCY_STATUSES.includes(sub.status)) return;
@@ -448,7 +443,7 @@ async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, old
 }
 
 /** What billing an account reads once for all its subscriptions. */
-type AccountInputs = {
+type AccountReads = {
 	customer: typeof customers.$inferSelect;
 	plans: Map<string, PlanRow>;
 	pendingItems: Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>;
@@ -560,10 +555,7 @@ const couponsOfBillable = preparedQuery((db) =>
  * delinquency. Everything billing reads comes in one round trip before and one after, and the periods
  * commit together (`PeriodCommits`).
  */
-export async function commitBillDue(
-	ctx: ServiceContext,
-	input: { customerId: string; date: string; subscriptionId?: string },
-): Promise<BillingOutcome> {
+export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["billDue"]): Promise<BillingOutcome> {
 	const values = {
 		tenantId: ctx.tenantId,
 		customerId: input.customerId,
@@ -582,7 +574,7 @@ export async function commitBillDue(
 	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
 	const outcome: BillingOutcome = { billed: [], errors: [] };
 	const failed = new Set<string>();
-	const account: AccountInputs = {
+	const account: AccountReads = {
 		customer,
 		plans: new Map(planRows.map((p) => [p.id, p])),
 		pendingItems: groupBy(pendingRows, (item) => item.subscriptionId),
@@ -615,10 +607,3 @@ export async function commitBillDue(
 	}
 	return outcome;
 }
-
-export const dueSubscriptionsWhere = (tenantId: string, date: string) =>
-	and(
-		eq(subscriptions.tenantId, tenantId),
-		inArray(subscriptions.status, BILLABLE_STATUSES),
-		lte(subscriptions.nextBillingDate, date),
-	);

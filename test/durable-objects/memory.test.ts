@@ -1,13 +1,13 @@
 import { env } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { AccountMemory } from "../../durable-objects/account/memory";
+import { accountContext } from "../../durable-objects/account/object";
+import { OperationQueue } from "../../durable-objects/account/operationQueue";
+import { commitCreateFinalizedInvoice } from "../../durable-objects/account/operations/createFinalizedInvoice";
+import { commitRecordPayment } from "../../durable-objects/account/operations/recordPayment";
 import { database, rawStatement } from "../../src/db/client";
 import { invoiceCreateBody } from "../../src/schemas/invoice";
-import { accountContext } from "../../src/services/accounts/accountClient";
-import { AccountMemory } from "../../src/services/accounts/accountState";
-import { OperationQueue } from "../../src/services/accounts/operationQueue";
-import { commitCreateFinalizedInvoice } from "../../src/services/invoices/createInvoice";
-import { commitRecordPayment } from "../../src/services/payments/recordPayment";
 import { api, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
 import { pay } from "../helpers/payments";

@@ -1,0 +1,69 @@
+// How services call into a customer's account object: by operation name, with the request built from the
+// service context. Business failures come back as values and are thrown again here as the AppError they
+// were inside the object.
+
+import type { Env } from "../../src/env";
+import type { ServiceContext } from "../../src/lib/context";
+import { AppError } from "../../src/lib/errors";
+import { type Answered, answeringKey, keyTermsOf, type RequestKey } from "../../src/lib/idempotency";
+import type { AccountContract, AccountInputs, AccountOutputs, AccountRequest, AccountResult } from "./contract";
+
+export type AccountOperation = keyof AccountInputs;
+
+export const accountStub = (env: Env, tenantId: string, customerId: string): DurableObjectStub<AccountContract> =>
+	env.ACCOUNT.get(env.ACCOUNT.idFromName(`${tenantId}:${customerId}`));
+
+/** Runs `operation` in the account of `customerId`, in that account's order. */
+export async function callAccount<K extends AccountOperation>(
+	ctx: ServiceContext,
+	customerId: string,
+	operation: K,
+	input: AccountInputs[K],
+): Promise<AccountOutputs[K]> {
+	const request: AccountRequest<AccountInputs[K]> = {
+		tenantId: ctx.tenantId,
+		customerId,
+		actor: ctx.actor,
+		requestId: ctx.requestId,
+		now: ctx.clock.now().toISOString(),
+		input,
+	};
+	// The stub's methods are the contract's, each answering with plain data. Called on the stub itself:
+	// any other property of an RPC stub (`bind` too) would be a remote call.
+	const stub = accountStub(ctx.env, ctx.tenantId, customerId) as unknown as Record<
+		K,
+		(request: AccountRequest<AccountInputs[K]>) => Promise<AccountResult<AccountOutputs[K]>>
+	>;
+	const result = await stub[operation](request);
+	if (!result.ok) {
+		const { code, detail, errors, extensions } = result.error;
+		throw new AppError(code, detail, { errors, extensions });
+	}
+	return result.value;
+}
+
+/** The operations that store the answer to the request's Idempotency-Key in their own commit. */
+type Answering = { [K in AccountOperation]: AccountOutputs[K] extends Answered<unknown> ? K : never }[AccountOperation];
+
+/**
+ * `callAccount` for an operation that stores the answer to the request's Idempotency-Key in its own
+ * commit batch: it gets the key's terms, and another request's answer comes back instead when the key
+ * turns out to be taken.
+ */
+export function callAccountAnswering<K extends Answering>(
+	ctx: ServiceContext,
+	customerId: string,
+	operation: K,
+	input: Omit<AccountInputs[K], "key">,
+	requestKey: RequestKey | undefined,
+): Promise<Exclude<AccountOutputs[K], string>["value"]> {
+	const key = requestKey && keyTermsOf(requestKey);
+	return answeringKey(
+		ctx.db,
+		requestKey,
+		() =>
+			callAccount(ctx, customerId, operation, { ...input, key } as AccountInputs[K]) as Promise<
+				Answered<Exclude<AccountOutputs[K], string>["value"]>
+			>,
+	);
+}

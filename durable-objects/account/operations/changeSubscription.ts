@@ -1,0 +1,156 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../../../src/db/client";
+import { subscriptions } from "../../../src/db/schema";
+import { addInterval, dayBefore, periodContaining } from "../../../src/domain/billingPeriods";
+import { cancellationCredit } from "../../../src/domain/proration";
+import type { ServiceContext } from "../../../src/lib/context";
+import { AppError } from "../../../src/lib/errors";
+import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
+import { changeStatements } from "../../../src/services/changeLog";
+import { loadCustomer } from "../../../src/services/customers/loadCustomer";
+import { loadPlan } from "../../../src/services/plans/plans";
+import { tenantToday } from "../../../src/services/settings/settings";
+import {
+	billedCurrentPeriod,
+	loadSubscription,
+	subscriptionWhere,
+} from "../../../src/services/subscriptions/loadSubscription";
+import type { AccountInputs } from "../contract";
+import { commitBillDue, finalUsage } from "./billDue";
+import { commitCreateCreditNote } from "./creditNotes";
+
+const refuse = (sub: SubscriptionRow, what: string) =>
+	new AppError("invalid_state", `Subscription ${sub.id} is ${sub.status}: it cannot be ${what}.`, {
+		extensions: { current_status: sub.status },
+	});
+
+async function save(
+	ctx: ServiceContext,
+	before: SubscriptionRow,
+	after: SubscriptionRow,
+	action: string,
+	alongside: BatchItem<"sqlite">[] = [],
+) {
+	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = after;
+	await runBatch(ctx.db, [
+		ctx.db.update(subscriptions).set(fields).where(subscriptionWhere(ctx, before.id)),
+		...alongside,
+		...changeStatements(ctx, {
+			action,
+			target: { type: "subscription", id: before.id },
+			before: presentSubscription(before),
+			after: presentSubscription(after),
+		}),
+	]);
+}
+
+export async function commitChangeSubscription(
+	ctx: ServiceContext,
+	{ subscriptionId, action }: AccountInputs["changeSubscription"],
+) {
+	const sub = await loadSubscription(ctx, subscriptionId);
+	const now = ctx.clock.now().toISOString();
+	const today = await tenantToday(ctx);
+	const bump = { version: sub.version + 1, updatedAt: now };
+	switch (action.kind) {
+		case "cancel": {
+			if (sub.status === "canceled") throw refuse(sub, "canceled again");
+			if (action.atPeriodEnd && sub.status !== "paused") {
+				await save(
+					ctx,
+					sub,
+					{ ...sub, cancelAtPeriodEnd: true, canceledAt: now, ...bump },
+					"subscription.cancel_scheduled",
+				);
+				break;
+			}
+			const final = await finalUsageToday(ctx, sub, today);
+			await save(
+				ctx,
+				sub,
+				{
+					...sub,
+					status: "canceled",
+					canceledAt: now,
+					endedAt: today,
+					nextBillingDate: null,
+					cancelAtPeriodEnd: false,
+					...bump,
+				},
+				"subscription.canceled",
+				final.statements,
+			);
+			await final.settle();
+			if (action.prorate && sub.currentPeriodStart && sub.currentPeriodEnd && today < sub.currentPeriodEnd) {
+				await creditUnusedPeriod(ctx, sub, today);
+			}
+			break;
+		}
+		case "pause":
+			if (!["active", "trialing", "past_due"].includes(sub.status)) throw refuse(sub, "paused");
+			await save(
+				ctx,
+				sub,
+				{ ...sub, status: "paused", pausedAt: now, nextBillingDate: null, ...bump },
+				"subscription.paused",
+			);
+			break;
+		case "resume": {
+			if (sub.status !== "paused") throw refuse(sub, "resumed");
+			// Paused periods are not billed: billing picks up at the start of the next period.
+			const plan = await loadPlan(ctx, sub.planId);
+			const from =
+				today < sub.billingCycleAnchor
+					? sub.billingCycleAnchor
+					: periodContaining(sub.billingCycleAnchor, plan.interval, plan.intervalCount, today).end;
+			await save(
+				ctx,
+				sub,
+				{ ...sub, status: "active", pausedAt: null, nextBillingDate: from, ...bump },
+				"subscription.resumed",
+			);
+			break;
+		}
+		case "invoice_now": {
+			if (!["active", "trialing", "past_due", "unpaid"].includes(sub.status) || sub.nextBillingDate === null)
+				throw refuse(sub, "invoiced");
+			// Bill what is due; with nothing due, bill the upcoming period early.
+			const until = sub.nextBillingDate <= today ? today : sub.nextBillingDate;
+			const outcome = await commitBillDue(ctx, { customerId: sub.customerId, date: until, subscriptionId: sub.id });
+			if (outcome.errors[0]) throw new AppError(outcome.errors[0].code as "invalid_state", outcome.errors[0].detail);
+			break;
+		}
+	}
+	return presentSubscription(await loadSubscription(ctx, subscriptionId));
+}
+
+/** Canceling at once bills the usage of the current period up to today (trial usage is free). */
+async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
+	const billed = await billedCurrentPeriod(ctx, sub);
+	const tomorrow = addInterval(today, "day", 1, 1);
+	const period = billed
+		? { start: billed.periodStart, end: tomorrow < billed.periodEnd ? tomorrow : billed.periodEnd }
+		: null;
+	return finalUsage(ctx, await loadCustomer(ctx, sub.customerId), sub, await loadPlan(ctx, sub.planId), period, today);
+}
+
+/** Canceling at once with proration credits the unused part of the current period's invoice. */
+async function creditUnusedPeriod(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
+	const billed = await billedCurrentPeriod(ctx, sub);
+	if (!billed) return;
+	const plan = await loadPlan(ctx, sub.planId);
+	const period = { start: billed.periodStart, end: billed.periodEnd };
+	const credit = -cancellationCredit({
+		amount: plan.amount * sub.quantity,
+		period,
+		cancelDate: today < period.start ? period.start : today,
+	});
+	if (credit <= 0) return;
+	await commitCreateCreditNote(ctx, {
+		invoice_id: billed.invoiceId,
+		amount: credit,
+		reason: `Unused part of the period ${period.start} – ${dayBefore(period.end)} after cancellation`,
+		apply_to_invoice: true,
+		requestKey: null,
+	});
+}

@@ -1,0 +1,34 @@
+import { runBatch } from "../../../src/db/client";
+import type { ServiceContext } from "../../../src/lib/context";
+import { changeStatements } from "../../../src/services/changeLog";
+import { commitVersioned, requireTransition } from "../../../src/services/invoices/invoiceErrors";
+import { finalizeStatements } from "../../../src/services/invoices/invoiceStatements";
+import {
+	invoiceDetailFromBatch,
+	invoiceDetailQueries,
+	loadInvoiceDetail,
+} from "../../../src/services/invoices/loadInvoice";
+import { presentInvoice, todayOf } from "../../../src/services/invoices/presentInvoice";
+
+/** Inside the account object: number and issue the draft, with its audit and events, in one batch. */
+export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: { invoiceId: string }) {
+	const detail = await loadInvoiceDetail(ctx, invoiceId);
+	requireTransition(detail.invoice, "finalize");
+	const today = todayOf(ctx.clock.now());
+	const finalization = await finalizeStatements(ctx, detail);
+	const results = await commitVersioned(() =>
+		runBatch(ctx.db, [
+			...finalization.statements,
+			...changeStatements(ctx, {
+				action: "invoice.finalized",
+				target: { type: "invoice", id: invoiceId },
+				before: presentInvoice(detail, today),
+				after: presentInvoice({ ...detail, invoice: finalization.after }, today),
+				alsoEmits: finalization.after.status === "paid" ? ["invoice.paid"] : [],
+				numberedInBatch: true,
+			}),
+			...invoiceDetailQueries(ctx, invoiceId),
+		]),
+	);
+	return presentInvoice(invoiceDetailFromBatch(invoiceId, results), today);
+}

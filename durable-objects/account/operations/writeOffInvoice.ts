@@ -1,0 +1,51 @@
+import { runBatch } from "../../../src/db/client";
+import { invoiceWrittenOff } from "../../../src/domain/ledger";
+import type { ServiceContext } from "../../../src/lib/context";
+import { changeStatements } from "../../../src/services/changeLog";
+import { commitVersioned, requireTransition } from "../../../src/services/invoices/invoiceErrors";
+import { updateInvoiceStatement } from "../../../src/services/invoices/invoiceStatements";
+import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
+import { presentInvoice, todayOf } from "../../../src/services/invoices/presentInvoice";
+import { journalStatements } from "../../../src/services/ledger/journalStatements";
+
+type WriteOffInput = { invoiceId: string; reason: string };
+
+/** Inside the account object: write off what is still owed, closing the invoice. */
+export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, reason }: WriteOffInput) {
+	const detail = await loadInvoiceDetail(ctx, invoiceId);
+	const status = requireTransition(detail.invoice, "write_off");
+	const today = todayOf(ctx.clock.now());
+	const now = ctx.clock.now().toISOString();
+	const changes = {
+		status,
+		amountWrittenOff: detail.invoice.amountWrittenOff + detail.invoice.balance,
+		balance: 0,
+		writtenOffAt: now,
+		writeOffReason: reason,
+	};
+	const journal = await journalStatements(ctx, {
+		entryDate: today,
+		source: { type: "invoice", id: invoiceId },
+		customerId: detail.invoice.customerId,
+		currency: detail.invoice.currency,
+		description: `Invoice ${detail.invoice.number} written off: ${reason}`,
+		posting: invoiceWrittenOff(detail.invoice.balance),
+	});
+	const after = {
+		...detail,
+		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
+	};
+	await commitVersioned(() =>
+		runBatch(ctx.db, [
+			updateInvoiceStatement(ctx, detail.invoice, changes),
+			...journal.statements,
+			...changeStatements(ctx, {
+				action: "invoice.written_off",
+				target: { type: "invoice", id: invoiceId },
+				before: presentInvoice(detail, today),
+				after: presentInvoice(after, today),
+			}),
+		]),
+	);
+	return presentInvoice(after, today);
+}
