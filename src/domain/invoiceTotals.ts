@@ -107,6 +107,14 @@ export function computeLine(line: LineInput, index: number): ComputedLine {
 	};
 }
 
+/** Tax amounts summed per jurisdiction, in first-seen order: what the ledger posts and a credit splits by. */
+export function taxesByJurisdiction(lines: readonly { jurisdiction: string; amount: number }[]) {
+	const byJurisdiction = new Map<string, number>();
+	for (const line of lines)
+		byJurisdiction.set(line.jurisdiction, (byJurisdiction.get(line.jurisdiction) ?? 0) + line.amount);
+	return [...byJurisdiction].map(([jurisdiction, amount]) => ({ jurisdiction, amount }));
+}
+
 /** Tax lines per (jurisdiction, rate), in first-seen order. */
 export function summarizeTaxes(lines: readonly Pick<ComputedLine, "netAmount" | "taxes">[]): TaxLine[] {
 	const byKey = new Map<string, TaxLine>();

@@ -1,3 +1,4 @@
+import { taxesByJurisdiction } from "./invoiceTotals";
 // Double-entry posting rules (ARCHITECTURE.md invariant 4): every money movement becomes one
 // balanced journal — debits equal credits — expressed in account roles. The tenant's chart maps
 // roles to account codes. Pure: no I/O, so every rule is tested exhaustively.
@@ -88,7 +89,7 @@ export function invoiceIssued(invoice: IssuedInvoice): Posting {
 		debit("accounts_receivable", invoice.total),
 		debit("discounts", invoice.discountTotal),
 		...[...bySku].map(([sku, amount]) => ({ ...credit("revenue", amount), ...(sku ? { sku } : {}) })),
-		...mergeTaxes(invoice.taxLines).map((t) => credit("tax_payable", t.amount, t.jurisdiction)),
+		...taxesByJurisdiction(invoice.taxLines).map((t) => credit("tax_payable", t.amount, t.jurisdiction)),
 	);
 }
 
@@ -151,7 +152,7 @@ export type CreditNoteAmounts = {
 export function creditNoteIssued(note: CreditNoteAmounts): Posting {
 	return posting(
 		debit("sales_returns", note.net),
-		...mergeTaxes(note.taxLines).map((t) => debit("tax_payable", t.amount, t.jurisdiction)),
+		...taxesByJurisdiction(note.taxLines).map((t) => debit("tax_payable", t.amount, t.jurisdiction)),
 		credit("accounts_receivable", note.toInvoice),
 		credit("customer_credit", note.toCredit),
 	);
@@ -179,13 +180,6 @@ export function isBalanced(entry: Posting): boolean {
 			(l) => Number.isSafeInteger(l.debit) && Number.isSafeInteger(l.credit) && l.debit >= 0 && l.credit >= 0,
 		)
 	);
-}
-
-function mergeTaxes(lines: readonly { jurisdiction: string; amount: number }[]) {
-	const byJurisdiction = new Map<string, number>();
-	for (const line of lines)
-		byJurisdiction.set(line.jurisdiction, (byJurisdiction.get(line.jurisdiction) ?? 0) + line.amount);
-	return [...byJurisdiction].map(([jurisdiction, amount]) => ({ jurisdiction, amount }));
 }
 
 /** The default account a code belongs to: its own code, or the base of a per-jurisdiction code. */

@@ -1,7 +1,8 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { runBatch } from "../../../src/db/client";
 import { creditNoteApplications, creditNotes } from "../../../src/db/schema";
-import { splitGross } from "../../../src/domain/allocation";
+import { idInTenant } from "../../../src/db/scope";
+import { splitCredit } from "../../../src/domain/creditNote";
 import { parseNumberFormat } from "../../../src/domain/invoiceNumber";
 import { creditApplied, creditNoteIssued, reverse } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
@@ -57,32 +58,9 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 		)
 		.get();
 	const creditable = invoice.total - (credited?.total ?? 0) - invoice.amountWrittenOff;
-	let split: ReturnType<typeof splitGross>;
-	if (input.lines) {
-		const parts = input.lines.map((requested, i) => {
-			const line = lines.find((l) => l.id === requested.line_id);
-			if (!line) throw fieldInvalid("body", `lines.${i}.line_id`, "is not a line of this invoice");
-			if (requested.amount > line.total)
-				throw fieldInvalid("body", `lines.${i}.amount`, `exceeds the line total of ${line.total}`);
-			return splitGross(requested.amount, { total: line.total, taxLines: line.taxes });
-		});
-		const taxes = new Map<string, number>();
-		for (const part of parts)
-			for (const t of part.taxLines) taxes.set(t.jurisdiction, (taxes.get(t.jurisdiction) ?? 0) + t.amount);
-		split = {
-			net: parts.reduce((s, p) => s + p.net, 0),
-			taxLines: [...taxes].map(([jurisdiction, amount]) => ({ jurisdiction, amount })),
-		};
-	} else {
-		const taxLines = new Map<string, number>();
-		for (const line of lines)
-			for (const t of line.taxes) taxLines.set(t.jurisdiction, (taxLines.get(t.jurisdiction) ?? 0) + t.amount);
-		split = splitGross(input.amount as number, {
-			total: invoice.total,
-			taxLines: [...taxLines].map(([jurisdiction, amount]) => ({ jurisdiction, amount })),
-		});
-	}
-	const amount = split.net + split.taxLines.reduce((s, t) => s + t.amount, 0);
+	const split = splitCredit(invoice, lines, input.lines ? { lines: input.lines } : { amount: input.amount as number });
+	if (!split.ok) throw fieldInvalid("body", split.field, split.message);
+	const { amount } = split;
 	if (amount > creditable) {
 		throw new AppError("conflict", `Invoice ${invoice.id} has ${creditable} left to credit; ${amount} was requested.`, {
 			errors: [
@@ -192,7 +170,7 @@ export async function commitApplyCreditNote(ctx: ServiceContext, input: ApplyReq
 		ctx.db
 			.update(creditNotes)
 			.set({ amountApplied: sql`${creditNotes.amountApplied} + ${amount}` as unknown as number })
-			.where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.id, row.id))),
+			.where(idInTenant(creditNotes, ctx.tenantId, row.id)),
 		refreshSettlementStatement(ctx, invoice.id),
 		...journal.statements,
 		...changeStatements(ctx, {
