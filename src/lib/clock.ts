@@ -16,3 +16,6 @@ export const timestamp = (clock: Clock): string => clock.now().toISOString();
 
 export const addSeconds = (iso: string, seconds: number): string =>
 	new Date(Date.parse(iso) + seconds * 1000).toISOString();
+
+/** The UTC calendar date of an instant. */
+export const todayOf = (now: Date) => now.toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { customers } from "../db/schema";
+import type { customerNotes, customers } from "../db/schema";
 import { parsePaymentTerms } from "../domain/paymentTerms";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 
@@ -168,3 +168,12 @@ export const customerNoteSchema = z
 		created_at: timestamp,
 	})
 	.meta({ id: "CustomerNote" });
+
+export const presentNote = (row: typeof customerNotes.$inferSelect) => ({
+	id: row.id,
+	object: "customer_note" as const,
+	customer_id: row.customerId,
+	body: row.body,
+	author_id: row.authorId,
+	created_at: row.createdAt,
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { journalEntries, journalLines } from "../db/schema";
 import { accountTypes } from "../domain/ledger";
 import { currencyCode, paginationQuery, timestamp } from "./common";
 
@@ -222,3 +223,38 @@ export const fxRateSchema = z
 		effective_date: z.string(),
 	})
 	.meta({ id: "FxRate" });
+
+/** A journal entry with its lines; `accountName` names each line's account as the tenant's chart does. */
+export const presentJournalEntry = (
+	entry: typeof journalEntries.$inferSelect,
+	lines: (typeof journalLines.$inferSelect)[],
+	accountName: (code: string) => string,
+) => ({
+	id: entry.id,
+	object: "journal_entry" as const,
+	entry_date: entry.entryDate,
+	source: { type: entry.sourceType, id: entry.sourceId },
+	customer_id: entry.customerId,
+	currency: entry.currency,
+	description: entry.description,
+	total_debit: entry.totalDebit,
+	total_credit: entry.totalCredit,
+	base_currency: entry.baseCurrency,
+	fx_rate: entry.fxRate,
+	base_total_debit: entry.baseTotalDebit,
+	base_total_credit: entry.baseTotalCredit,
+	lines: lines.map((line) => ({
+		line_no: line.lineNo,
+		account_code: line.accountCode,
+		account_name: accountName(line.accountCode),
+		description: line.description,
+		debit: line.debit,
+		credit: line.credit,
+		currency: line.currency,
+		customer_id: line.customerId,
+		base_debit: line.baseDebit,
+		base_credit: line.baseCredit,
+	})),
+	created_at: entry.createdAt,
+	request_id: entry.requestId,
+});

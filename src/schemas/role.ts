@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { roles } from "../db/schema";
 import { permissionSchema } from "./apiKey";
 
 export const roleCreateBody = z
@@ -28,3 +29,13 @@ export const roleSchema = z
 		created_at: z.string().nullable(),
 	})
 	.meta({ id: "Role" });
+
+export const presentRole = (row: typeof roles.$inferSelect) => ({
+	id: row.id,
+	object: "role" as const,
+	name: row.name,
+	description: row.description,
+	built_in: false,
+	permissions: row.permissions,
+	created_at: row.createdAt,
+});

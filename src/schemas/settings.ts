@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { tenants } from "../db/schema";
 import { isTimeZone } from "../domain/billingPeriods";
 import { parseNumberFormat } from "../domain/invoiceNumber";
 import { currencyCode } from "./common";
@@ -47,3 +48,14 @@ export const settingsUpdateBody = z
 		erp_webhook_url: z.string().min(1).max(2048).nullable().optional(),
 	})
 	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });
+
+export const presentSettings = (row: typeof tenants.$inferSelect, withSecret = false) => ({
+	object: "settings" as const,
+	tenant_id: row.id,
+	name: row.name,
+	default_currency: row.defaultCurrency,
+	invoice_number_format: row.invoiceNumberFormat,
+	time_zone: row.timeZone,
+	erp_webhook_url: row.erpWebhookUrl,
+	...(withSecret && row.erpWebhookSecret ? { erp_webhook_secret: row.erpWebhookSecret } : {}),
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { billableMetrics, usageRejections } from "../db/schema";
+import type { billableMetrics, usageEvents, usageRejections } from "../db/schema";
 import { hasLocalDates, isCalendarDate } from "../domain/billingPeriods";
 import { parseDecimal } from "../domain/decimal";
 import { tierProblem } from "../domain/rating";
@@ -391,4 +391,22 @@ export const presentUsageRejection = (row: typeof usageRejections.$inferSelect) 
 	event: row.event,
 	errors: row.errors as { field: string; message: string }[],
 	received_at: row.receivedAt,
+});
+
+export const presentAdjustment = (
+	row: Omit<
+		Required<typeof usageEvents.$inferInsert>,
+		"tenantId" | "valueE6" | "uniqueValue" | "properties" | "createdBy"
+	>,
+) => ({
+	id: row.eventId,
+	object: "usage_adjustment" as const,
+	customer_id: row.customerId,
+	subscription_id: row.subscriptionId,
+	metric: row.metricCode,
+	quantity: row.quantity,
+	date: row.usageDate,
+	dimensions: JSON.parse(row.dimensions) as Record<string, string>,
+	reason: row.reason ?? "",
+	created_at: row.receivedAt,
 });

@@ -1,7 +1,7 @@
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
-import { customerNoteBody, customerNoteSchema } from "../../schemas/customer";
-import { addCustomerNote, presentNote } from "../../services/customers/customerNotes";
+import { customerNoteBody, customerNoteSchema, presentNote } from "../../schemas/customer";
+import { addCustomerNote } from "../../services/customers/customerNotes";
 import { ApiRoute } from "../base";
 
 export class CustomerNoteCreate extends ApiRoute {

@@ -1,9 +1,9 @@
+import { todayOf } from "../../lib/clock";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { etagFor } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
-import { invoiceSchema } from "../../schemas/invoice";
+import { invoiceSchema, presentInvoice } from "../../schemas/invoice";
 import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
-import { presentInvoice, todayOf } from "../../services/invoices/presentInvoice";
 import { ApiRoute } from "../base";
 
 export class InvoiceGet extends ApiRoute {

@@ -3,20 +3,12 @@ import { customerNotes } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import type { PaginationQuery } from "../../schemas/common";
+import { presentNote } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
 import { paginate } from "../pagination";
 import { loadCustomer } from "./loadCustomer";
 
 type NoteRow = typeof customerNotes.$inferSelect;
-
-export const presentNote = (row: NoteRow) => ({
-	id: row.id,
-	object: "customer_note" as const,
-	customer_id: row.customerId,
-	body: row.body,
-	author_id: row.authorId,
-	created_at: row.createdAt,
-});
 
 /** Internal billing memos: visible to the tenant's users, never to the customer. */
 export async function addCustomerNote({

@@ -4,8 +4,7 @@ import { dueDateFor, parsePaymentTerms } from "../../domain/paymentTerms";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import type { InvoiceCreateInput } from "../../schemas/invoice";
-import type { InvoiceDetail, InvoiceLineRow } from "./loadInvoice";
+import type { InvoiceCreateInput, InvoiceDetail, InvoiceLineRow } from "../../schemas/invoice";
 
 type Customer = typeof customers.$inferSelect;
 type Items = InvoiceCreateInput["items"];

@@ -1,6 +1,7 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { callAccountAnswering } from "../../../durable-objects/account/client";
 import { runBatch } from "../../db/client";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
@@ -14,12 +15,11 @@ import {
 } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
+import { type InvoiceDetail, presentInvoice } from "../../schemas/invoice";
 import { type Change, changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
 import { finalizeStatements, type Issuing, insertInvoiceStatements } from "./invoiceStatements";
-import type { InvoiceDetail } from "./loadInvoice";
-import { presentInvoice, todayOf } from "./presentInvoice";
 
 async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
 	const [[customer]] = await ctx.db.batch([customerRowQuery(ctx, customerId)]);

@@ -3,13 +3,14 @@ import { runBatch } from "../../db/client";
 import { invoiceDeliveries } from "../../db/schema";
 import { formatMinorUnits } from "../../domain/currency";
 import type { Env } from "../../env";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { newId } from "../../lib/ids";
+import { type InvoiceDeliveryRow, type InvoiceRow, presentInvoice } from "../../schemas/invoice";
 import { changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
 import { requireTransition } from "./invoiceErrors";
-import { type InvoiceDeliveryRow, type InvoiceRow, loadInvoiceDetail } from "./loadInvoice";
-import { presentInvoice, todayOf } from "./presentInvoice";
+import { loadInvoiceDetail } from "./loadInvoice";
 
 type Channel = InvoiceDeliveryRow["channel"];
 type Kind = InvoiceDeliveryRow["kind"];

@@ -4,18 +4,19 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { insertRows, preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceLines, invoices, paymentAllocations, tenants } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { DEFAULT_INVOICE_NUMBER_FORMAT, type NumberFormat, parseNumberFormat } from "../../domain/invoiceNumber";
 import { type InvoiceStatus, settlementStatus } from "../../domain/invoiceStatus";
 import { summarizeTaxes } from "../../domain/invoiceTotals";
 import { invoiceIssued } from "../../domain/ledger";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
+import type { InvoiceDetail, InvoiceLineRow, InvoiceRow } from "../../schemas/invoice";
 import { type Chart, chartOf, chartQueries } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
 import { numberKeyPlaceholders, numberTaken, takeNextNumber } from "../numbering";
 import { resolveDueDate } from "./buildInvoice";
-import type { InvoiceDetail, InvoiceLineRow, InvoiceRow } from "./loadInvoice";
-import { todayOf } from "./presentInvoice";
 
 export const insertLineStatements = (ctx: ServiceContext, lines: InvoiceLineRow[]) =>
 	insertRows(ctx.db, invoiceLines, lines);
@@ -30,7 +31,7 @@ export const updateInvoiceStatement = (ctx: ServiceContext, current: InvoiceRow,
 	ctx.db
 		.update(invoices)
 		.set({ ...changes, version: current.version + 1, updatedAt: ctx.clock.now().toISOString() })
-		.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, current.id)));
+		.where(idInTenant(invoices, ctx.tenantId, current.id));
 
 export type Finalization = {
 	statements: BatchItem<"sqlite">[];

@@ -1,10 +1,11 @@
 import { and, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
 import { invoices } from "../../db/schema";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import type { InvoiceListQuery } from "../../schemas/invoice";
+import { type InvoiceRow, presentInvoice } from "../../schemas/invoice";
 import { paginate, type SortBy } from "../pagination";
-import { type InvoiceRow, loadInvoiceParts } from "./loadInvoice";
-import { presentInvoice, todayOf } from "./presentInvoice";
+import { loadInvoiceParts } from "./loadInvoice";
 
 /**
  * Drafts have no issue date yet: they are dated by creation for the from/to filters. Written exactly as

@@ -2,23 +2,17 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { inJsonArray } from "../../db/chunks";
 import { preparedQuery } from "../../db/client";
 import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { groupBy } from "../../lib/groupBy";
-
-export type InvoiceRow = typeof invoices.$inferSelect;
-export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
-export type InvoiceDeliveryRow = typeof invoiceDeliveries.$inferSelect;
-export type InvoiceSettlements = {
-	payments: { paymentId: string; amount: number; appliedAt: string }[];
-	creditNotes: { creditNoteId: string; amount: number }[];
-};
-export type InvoiceDetail = {
-	invoice: InvoiceRow;
-	lines: InvoiceLineRow[];
-	deliveries: InvoiceDeliveryRow[];
-	settlements?: InvoiceSettlements;
-};
+import type {
+	InvoiceDeliveryRow,
+	InvoiceDetail,
+	InvoiceLineRow,
+	InvoiceRow,
+	InvoiceSettlements,
+} from "../../schemas/invoice";
 
 const tenant = sql.placeholder("tenantId");
 const invoiceId = sql.placeholder("id");
@@ -117,7 +111,7 @@ export async function loadInvoiceRow(ctx: ServiceContext, id: string): Promise<I
 	const row = await ctx.db
 		.select()
 		.from(invoices)
-		.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, id)))
+		.where(idInTenant(invoices, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("invoice", id);
 	return row;
@@ -127,7 +121,7 @@ const invoiceById = preparedQuery((db) =>
 	db
 		.select()
 		.from(invoices)
-		.where(and(eq(invoices.tenantId, tenant), eq(invoices.id, invoiceId))),
+		.where(idInTenant(invoices, tenant, invoiceId)),
 );
 /** The invoice's row, as an item of a batch. */
 export const invoiceRowQuery = (ctx: ServiceContext, id: string) => invoiceById(ctx.db, { tenantId: ctx.tenantId, id });

@@ -1,15 +1,17 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { invoiceLines } from "../../db/schema";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
-import { AppError, fieldInvalid } from "../../lib/errors";
+import { fieldInvalid } from "../../lib/errors";
+import { committedOnVersion, requireVersion } from "../../lib/etag";
 import type { InvoiceUpdateInput } from "../../schemas/invoice";
+import { type InvoiceDetail, presentInvoice } from "../../schemas/invoice";
 import { changeStatements } from "../changeLog";
 import { lineRows, resolveDueDate } from "./buildInvoice";
-import { commitVersioned, requireTransition } from "./invoiceErrors";
+import { requireTransition } from "./invoiceErrors";
 import { insertLineStatements, updateInvoiceStatement } from "./invoiceStatements";
-import { type InvoiceDetail, loadInvoiceDetail } from "./loadInvoice";
-import { presentInvoice, todayOf } from "./presentInvoice";
+import { loadInvoiceDetail } from "./loadInvoice";
 
 const keep = <T>(patch: T | undefined, current: T): T => (patch === undefined ? current : patch);
 
@@ -31,11 +33,7 @@ export async function updateInvoice({
 	const detail = await loadInvoiceDetail(ctx, id);
 	const current = detail.invoice;
 	requireTransition(current, "update");
-	if (expectedVersion !== undefined && expectedVersion !== current.version) {
-		throw new AppError("version_conflict", "The invoice was changed since you read it; fetch it again and retry.", {
-			extensions: { current_version: current.version },
-		});
-	}
+	requireVersion("invoice", expectedVersion, current.version);
 	const priced = patch.items ? lineRows(ctx, id, patch.items) : null;
 	const issueDate = keep(patch.issue_date, current.issueDate);
 	const paymentTerms = patch.payment_terms ?? current.paymentTerms;
@@ -74,7 +72,7 @@ export async function updateInvoice({
 		lines: priced ? priced.rows : detail.lines,
 	};
 	const today = todayOf(ctx.clock.now());
-	await commitVersioned(() =>
+	await committedOnVersion("invoice", () =>
 		runBatch(ctx.db, [
 			// The invoice row first: its version step fails the whole batch if another writer got there first.
 			updateInvoiceStatement(ctx, current, changes),

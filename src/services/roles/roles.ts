@@ -7,17 +7,8 @@ import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { roleCreateBody } from "../../schemas/role";
+import { presentRole } from "../../schemas/role";
 import { changeStatements } from "../changeLog";
-
-const presentRole = (row: typeof roles.$inferSelect) => ({
-	id: row.id,
-	object: "role" as const,
-	name: row.name,
-	description: row.description,
-	built_in: false,
-	permissions: row.permissions,
-	created_at: row.createdAt,
-});
 
 export async function listRoles({ ctx }: { ctx: ServiceContext }) {
 	const builtIn = Object.entries(builtInRoles).map(([name, role]) => ({

@@ -9,20 +9,10 @@ import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid, notFound } from "../../lib/errors";
 import { newWebhookSecret } from "../../lib/webhookSignature";
 import type { settingsUpdateBody } from "../../schemas/settings";
+import { presentSettings } from "../../schemas/settings";
 import { changeStatements } from "../changeLog";
 
 type TenantRow = typeof tenants.$inferSelect;
-
-const presentSettings = (row: TenantRow, withSecret = false) => ({
-	object: "settings" as const,
-	tenant_id: row.id,
-	name: row.name,
-	default_currency: row.defaultCurrency,
-	invoice_number_format: row.invoiceNumberFormat,
-	time_zone: row.timeZone,
-	erp_webhook_url: row.erpWebhookUrl,
-	...(withSecret && row.erpWebhookSecret ? { erp_webhook_secret: row.erpWebhookSecret } : {}),
-});
 
 async function loadTenant(ctx: ServiceContext) {
 	const row = await ctx.db.select().from(tenants).where(eq(tenants.id, ctx.tenantId)).get();

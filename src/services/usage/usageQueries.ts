@@ -10,7 +10,9 @@ import { dimensionsKey, toE6 } from "../../domain/usage";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { presentInvoice } from "../../schemas/invoice";
 import {
+	presentAdjustment,
 	presentUsageRejection,
 	type UsageQuery,
 	type usageAdjustBody,
@@ -21,7 +23,6 @@ import {
 import { changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
-import { presentInvoice } from "../invoices/presentInvoice";
 import { paginate } from "../pagination";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
@@ -218,21 +219,6 @@ export async function adjustUsage({ ctx, input }: { ctx: ServiceContext; input: 
 	]);
 	return (await loadAdjustment(ctx, event.eventId)) ?? presentAdjustment(event);
 }
-
-const presentAdjustment = (
-	row: Omit<StoredEvent, "tenantId" | "valueE6" | "uniqueValue" | "properties" | "createdBy">,
-) => ({
-	id: row.eventId,
-	object: "usage_adjustment" as const,
-	customer_id: row.customerId,
-	subscription_id: row.subscriptionId,
-	metric: row.metricCode,
-	quantity: row.quantity,
-	date: row.usageDate,
-	dimensions: JSON.parse(row.dimensions) as Record<string, string>,
-	reason: row.reason ?? "",
-	created_at: row.receivedAt,
-});
 
 async function loadAdjustment(ctx: ServiceContext, id: string) {
 	const row = await ctx.db
