@@ -17,3 +17,6 @@ export const isVersionConflict = (error: unknown) => messageOf(error).includes("
 export const isUniqueViolation = (error: unknown) => messageOf(error).includes("UNIQUE constraint failed");
 
 export const isNotNullViolation = (error: unknown) => messageOf(error).includes("NOT NULL constraint failed");
+
+/** Whether an UPDATE or DELETE of a batch matched no row (its `meta.changes` is 0). */
+export const matchedNoRow = (result: unknown) => (result as { meta?: { changes?: number } }).meta?.changes === 0;

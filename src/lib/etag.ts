@@ -1,3 +1,4 @@
+import { isVersionConflict } from "./dbErrors";
 import { AppError } from "./errors";
 
 export const etagFor = (version: number) => `"${version}"`;
@@ -35,4 +36,35 @@ export async function withExpectedVersion<T>(
 		}
 		throw error;
 	}
+}
+
+/** The 409 of an update made on a version that is no longer the current one. */
+export const staleVersion = (resource: string, currentVersion?: number) =>
+	new AppError("version_conflict", `The ${resource} was changed since you read it; fetch it again and retry.`, {
+		extensions: currentVersion === undefined ? {} : { current_version: currentVersion },
+	});
+
+/** Refuses an update whose expected version (when the client named one) is not the current one. */
+export function requireVersion(resource: string, expected: number | undefined, current: number) {
+	if (expected !== undefined && expected !== current) throw staleVersion(resource, current);
+}
+
+/**
+ * Runs a batch whose statements name the version they were prepared on: a concurrent write that moved it
+ * first (a version trigger failing the batch, or an update that matched no row) is the 409 of `resource`.
+ */
+export async function committedOnVersion<T>(
+	resource: string,
+	run: () => Promise<T>,
+	matchedNone?: (result: T) => boolean,
+) {
+	let result: T;
+	try {
+		result = await run();
+	} catch (error) {
+		if (isVersionConflict(error)) throw staleVersion(resource);
+		throw error;
+	}
+	if (matchedNone?.(result)) throw staleVersion(resource);
+	return result;
 }

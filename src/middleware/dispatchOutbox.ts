@@ -1,9 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppBindings } from "../lib/context";
+import { isMutation } from "../lib/http";
 import { announceEvents } from "../services/events/events";
 import { tenantListens } from "../services/webhooks/listeners";
-
-const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * After a successful mutation, hands the events it committed to the webhooks queue without holding
@@ -13,8 +12,7 @@ const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) => {
 	await next();
 	const auth = c.get("auth");
-	if (!MUTATIONS.has(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.get("writesNoEvents"))
-		return;
+	if (!isMutation(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.get("writesNoEvents")) return;
 	const { tenantId } = auth;
 	const dispatch = tenantListens(c.get("db"), tenantId)
 		.then((listens) => (listens ? announceEvents(c.env, tenantId, c.get("requestId")) : undefined))

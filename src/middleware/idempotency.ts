@@ -4,9 +4,9 @@ import { addSeconds } from "../lib/clock";
 import type { AppBindings } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { type ErrorCode, fieldInvalid } from "../lib/errors";
+import { isMutation } from "../lib/http";
 import { answerKey, completeKey, isKeyTaken, type RequestKey, releaseKey } from "../lib/idempotency";
 
-const MUTATIONS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
 /** A request that has held its key this long without finishing is presumed dead. */
@@ -31,7 +31,7 @@ const RELEASING_CODES: ReadonlySet<ErrorCode> = new Set([
 export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const key = c.req.header("idempotency-key");
 	const auth = c.get("auth");
-	if (key === undefined || !auth || !MUTATIONS.has(c.req.method)) return next();
+	if (key === undefined || !auth || !isMutation(c.req.method)) return next();
 	if (!KEY_FORMAT.test(key)) {
 		throw fieldInvalid("header", "Idempotency-Key", "must be 1 to 255 printable ASCII characters");
 	}

@@ -16,9 +16,10 @@ import { type BillingPeriod, dayBefore, daysBetween, periodContaining } from "..
 import { prorate } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
 import { isUniqueViolation } from "../../../src/lib/dbErrors";
-import { AppError } from "../../../src/lib/errors";
+import { AppError, notFound } from "../../../src/lib/errors";
 import { groupBy } from "../../../src/lib/groupBy";
 import type { CouponRow } from "../../../src/schemas/coupon";
+import type { InvoiceDetail, InvoiceRow } from "../../../src/schemas/invoice";
 import type { PlanRow } from "../../../src/schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
 import { type Change, changeStatements } from "../../../src/services/changeLog";
@@ -27,7 +28,6 @@ import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
 import { newInvoiceStatements } from "../../../src/services/invoices/createInvoice";
 import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
-import type { InvoiceDetail, InvoiceRow } from "../../../src/services/invoices/loadInvoice";
 import {
 	BILLABLE_STATUSES,
 	DELINQUENCY_STATUSES,
@@ -571,7 +571,7 @@ export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["b
 		couponsOfBillable(ctx.db, values),
 		...issuingQueries(ctx),
 	]);
-	if (!customer) throw new AppError("not_found", `No customer with id '${input.customerId}' exists.`);
+	if (!customer) throw notFound("customer", input.customerId);
 	const outcome: BillingOutcome = { billed: [], errors: [] };
 	const failed = new Set<string>();
 	const account: AccountReads = {

@@ -2,15 +2,15 @@ import { runBatch } from "../../../src/db/client";
 import { subscriptions } from "../../../src/db/schema";
 import { addInterval, billingDayAnchor, periodContaining } from "../../../src/domain/billingPeriods";
 import type { ServiceContext } from "../../../src/lib/context";
-import { AppError, fieldInvalid } from "../../../src/lib/errors";
+import { AppError, fieldInvalid, notFound } from "../../../src/lib/errors";
 import { newId } from "../../../src/lib/ids";
+import { presentInvoice } from "../../../src/schemas/invoice";
 import { presentPlan } from "../../../src/schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
 import { changeStatements } from "../../../src/services/changeLog";
 import { redeemableCoupon } from "../../../src/services/coupons/coupons";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
-import { presentInvoice } from "../../../src/services/invoices/presentInvoice";
 import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymentMethods";
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
@@ -24,7 +24,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 	const customer = await loadCustomer(ctx, input.customer_id);
 	const plan = await loadPlan(ctx, input.plan_id).catch(() => null);
 	if (!plan) {
-		if (input.missingAs === "not_found") throw new AppError("not_found", `No plan with id '${input.plan_id}' exists.`);
+		if (input.missingAs === "not_found") throw notFound("plan", input.plan_id);
 		throw fieldInvalid("body", "plan_id", `no plan '${input.plan_id}' exists`);
 	}
 	if (plan.status !== "active")

@@ -1,8 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { customers, invoices, payments } from "../../../src/db/schema";
+import { idInTenant } from "../../../src/db/scope";
 import type { ServiceContext } from "../../../src/lib/context";
 import { isVersionConflict } from "../../../src/lib/dbErrors";
 import { AppError } from "../../../src/lib/errors";
+import { staleVersion } from "../../../src/lib/etag";
 import { presentCustomer } from "../../../src/schemas/customer";
 import { changeStatements } from "../../../src/services/changeLog";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
@@ -17,7 +19,7 @@ export async function commitDeleteCustomer(
 	{ customerId: id, hard }: { customerId: string; hard: boolean },
 ) {
 	const current = await loadCustomer(ctx, id);
-	const where = and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, id));
+	const where = idInTenant(customers, ctx.tenantId, id);
 	const [owed, history] = await ctx.db.batch([
 		ctx.db
 			.select({ total: sql<number>`coalesce(sum(${invoices.balance}), 0)` })
@@ -85,10 +87,7 @@ export async function commitDeleteCustomer(
 		// as if the two had arrived one after the other, never with a 500.
 		if (!isVersionConflict(error)) throw error;
 		if ((await loadCustomer(ctx, id)).status === "deleted") throw alreadyDeleted(id);
-		throw new AppError(
-			"version_conflict",
-			"The customer was changed while it was being deleted; fetch it again and retry.",
-		);
+		throw staleVersion("customer");
 	}
 	return next;
 }

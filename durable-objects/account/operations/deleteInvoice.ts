@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../../src/db/client";
 import { invoices } from "../../../src/db/schema";
+import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
+import { presentInvoice } from "../../../src/schemas/invoice";
 import { changeStatements } from "../../../src/services/changeLog";
 import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
-import { presentInvoice, todayOf } from "../../../src/services/invoices/presentInvoice";
 
 /** Inside the account object, so a delete cannot interleave with the draft's finalization. */
 export async function commitDeleteInvoice(ctx: ServiceContext, { invoiceId }: { invoiceId: string }) {

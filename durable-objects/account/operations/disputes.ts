@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../../../src/db/client";
 import { disputes, payments } from "../../../src/db/schema";
+import { idInTenant } from "../../../src/db/scope";
 import { planReturn } from "../../../src/domain/allocation";
 import { chargebackLost } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
@@ -150,7 +151,7 @@ export async function commitResolveDispute(
 			ctx.db
 				.update(payments)
 				.set({ amountReversed: payment.amountReversed + row.amount, updatedAt: now })
-				.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, payment.id))),
+				.where(idInTenant(payments, ctx.tenantId, payment.id)),
 			...journal.statements,
 		);
 	}

@@ -1,14 +1,16 @@
 import { runBatch } from "../../../src/db/client";
+import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
+import { committedOnVersion } from "../../../src/lib/etag";
+import { presentInvoice } from "../../../src/schemas/invoice";
 import { changeStatements } from "../../../src/services/changeLog";
-import { commitVersioned, requireTransition } from "../../../src/services/invoices/invoiceErrors";
+import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
 import { finalizeStatements } from "../../../src/services/invoices/invoiceStatements";
 import {
 	invoiceDetailFromBatch,
 	invoiceDetailQueries,
 	loadInvoiceDetail,
 } from "../../../src/services/invoices/loadInvoice";
-import { presentInvoice, todayOf } from "../../../src/services/invoices/presentInvoice";
 
 /** Inside the account object: number and issue the draft, with its audit and events, in one batch. */
 export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: { invoiceId: string }) {
@@ -16,7 +18,7 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 	requireTransition(detail.invoice, "finalize");
 	const today = todayOf(ctx.clock.now());
 	const finalization = await finalizeStatements(ctx, detail);
-	const results = await commitVersioned(() =>
+	const results = await committedOnVersion("invoice", () =>
 		runBatch(ctx.db, [
 			...finalization.statements,
 			...changeStatements(ctx, {

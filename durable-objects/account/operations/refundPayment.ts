@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../../src/db/client";
 import { payments, refunds } from "../../../src/db/schema";
+import { idInTenant } from "../../../src/db/scope";
 import { planReturn } from "../../../src/domain/allocation";
 import { refundIssued } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
@@ -82,7 +83,7 @@ export async function commitRefundPayment(ctx: ServiceContext, input: RefundRequ
 		ctx.db
 			.update(payments)
 			.set({ amountRefunded: payment.amountRefunded + amount, updatedAt: now })
-			.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, payment.id))),
+			.where(idInTenant(payments, ctx.tenantId, payment.id)),
 		ctx.db.insert(refunds).values(refund),
 		...journal.statements,
 		...changeStatements(ctx, {

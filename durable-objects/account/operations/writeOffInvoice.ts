@@ -1,11 +1,13 @@
 import { runBatch } from "../../../src/db/client";
 import { invoiceWrittenOff } from "../../../src/domain/ledger";
+import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
+import { committedOnVersion } from "../../../src/lib/etag";
+import { presentInvoice } from "../../../src/schemas/invoice";
 import { changeStatements } from "../../../src/services/changeLog";
-import { commitVersioned, requireTransition } from "../../../src/services/invoices/invoiceErrors";
+import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
 import { updateInvoiceStatement } from "../../../src/services/invoices/invoiceStatements";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
-import { presentInvoice, todayOf } from "../../../src/services/invoices/presentInvoice";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
 
 type WriteOffInput = { invoiceId: string; reason: string };
@@ -35,7 +37,7 @@ export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, re
 		...detail,
 		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
 	};
-	await commitVersioned(() =>
+	await committedOnVersion("invoice", () =>
 		runBatch(ctx.db, [
 			updateInvoiceStatement(ctx, detail.invoice, changes),
 			...journal.statements,

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
-import { etagFor, versionFromIfMatch } from "../../lib/etag";
+import { etagFor, withExpectedVersion } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { customerSchema, customerUpdateBody, presentCustomer } from "../../schemas/customer";
 import { updateCustomer } from "../../services/customers/updateCustomer";
@@ -32,24 +31,9 @@ export class CustomerUpdate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { params, headers, body } = await this.getValidatedData<typeof this.schema>();
 		const { version, ...patch } = body;
-		const headerVersion = versionFromIfMatch(headers["if-match"]);
-		if (headerVersion !== undefined && version !== undefined && headerVersion !== version) {
-			throw new AppError("precondition_failed", "If-Match and version name different versions.");
-		}
-		try {
-			const row = await updateCustomer({
-				ctx: tenantContext(c),
-				id: params.id,
-				patch,
-				expectedVersion: headerVersion ?? version,
-			});
-			return c.json(presentCustomer(row), 200, { ETag: etagFor(row.version) });
-		} catch (error) {
-			// RFC 9110: a failed If-Match is 412; a stale `version` in the body stays a 409 conflict.
-			if (error instanceof AppError && error.code === "version_conflict" && headerVersion !== undefined) {
-				throw new AppError("precondition_failed", error.message, { extensions: error.extensions });
-			}
-			throw error;
-		}
+		const row = await withExpectedVersion(headers["if-match"], version, (expectedVersion) =>
+			updateCustomer({ ctx: tenantContext(c), id: params.id, patch, expectedVersion }),
+		);
+		return c.json(presentCustomer(row), 200, { ETag: etagFor(row.version) });
 	}
 }

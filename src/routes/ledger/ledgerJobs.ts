@@ -1,5 +1,5 @@
 import { type AppContext, tenantContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { notFound } from "../../lib/errors";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { jobSchema, presentJob } from "../../schemas/job";
 import { exportBody } from "../../schemas/ledger";
@@ -67,8 +67,7 @@ export class AccountingExportGet extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { params } = await this.getValidatedData<typeof this.schema>();
 		const job = await loadJob(tenantContext(c), params.id);
-		if (job.type !== "accounting_export")
-			throw new AppError("not_found", `No accounting export with id '${params.id}' exists.`);
+		if (job.type !== "accounting_export") throw notFound("accounting export", params.id);
 		return c.json(presentJob(job));
 	}
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { AppError, notFound } from "../../lib/errors";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { jobSchema, presentJob } from "../../schemas/job";
 import { loadJob } from "../../services/jobs/jobs";
@@ -55,8 +55,7 @@ export class RecurringJobGet extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { params } = await this.getValidatedData<typeof this.schema>();
 		const job = await loadJob(tenantContext(c), params.id);
-		if (job.type !== "recurring_run")
-			throw new AppError("not_found", `No recurring run with id '${params.id}' exists.`);
+		if (job.type !== "recurring_run") throw notFound("recurring run", params.id);
 		return c.json(presentJob(job));
 	}
 }

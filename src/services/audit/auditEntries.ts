@@ -1,5 +1,6 @@
 import { and, eq, gte, lt } from "drizzle-orm";
 import { auditLog } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { type AuditListQuery, presentAuditEntry } from "../../schemas/audit";
@@ -42,7 +43,7 @@ export async function getAuditEntry({ ctx, id }: { ctx: ServiceContext; id: stri
 	const row = await ctx.db
 		.select()
 		.from(auditLog)
-		.where(and(eq(auditLog.tenantId, ctx.tenantId), eq(auditLog.id, id)))
+		.where(idInTenant(auditLog, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("audit entry", id);
 	return presentAuditEntry(row);

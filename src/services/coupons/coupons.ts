@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { coupons } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { parseDecimal } from "../../domain/decimal";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
@@ -54,12 +55,15 @@ export async function archiveCoupon({ ctx, id }: { ctx: ServiceContext; id: stri
 	const row = await ctx.db
 		.select()
 		.from(coupons)
-		.where(and(eq(coupons.tenantId, ctx.tenantId), eq(coupons.id, id)))
+		.where(idInTenant(coupons, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("coupon", id);
 	const archived = { ...row, status: "archived" as const };
 	await runBatch(ctx.db, [
-		ctx.db.update(coupons).set({ status: "archived" }).where(eq(coupons.id, id)),
+		ctx.db
+			.update(coupons)
+			.set({ status: "archived" })
+			.where(idInTenant(coupons, ctx.tenantId, id)),
 		...changeStatements(ctx, {
 			action: "coupon.archived",
 			target: { type: "coupon", id },
@@ -93,7 +97,7 @@ export async function redeemableCoupon(ctx: ServiceContext, code: string, curren
 		redeem: ctx.db
 			.update(coupons)
 			.set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1` as unknown as number })
-			.where(eq(coupons.id, row.id)),
+			.where(idInTenant(coupons, ctx.tenantId, row.id)),
 	};
 }
 

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { callAccount } from "../../../durable-objects/account/client";
 import { byIdChunks } from "../../db/chunks";
 import { creditNoteApplications, creditNotes } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid, notFound } from "../../lib/errors";
 import { type CreditNoteCreateInput, type CreditNoteListQuery, presentCreditNote } from "../../schemas/creditNote";
@@ -12,7 +13,7 @@ export async function loadCreditNote(ctx: ServiceContext, id: string) {
 	const row = await ctx.db
 		.select()
 		.from(creditNotes)
-		.where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.id, id)))
+		.where(idInTenant(creditNotes, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("credit note", id);
 	const applications = await ctx.db

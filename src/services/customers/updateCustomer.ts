@@ -1,8 +1,8 @@
-import { and, eq } from "drizzle-orm";
 import { customers } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
-import { isVersionConflict } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
+import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type CustomerUpdateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
 import { loadCustomer } from "./loadCustomer";
@@ -28,8 +28,7 @@ export async function updateCustomer({
 			extensions: { current_status: current.status },
 		});
 	}
-	const baseVersion = expectedVersion ?? current.version;
-	if (baseVersion !== current.version) throw staleVersion(current.version);
+	requireVersion("customer", expectedVersion, current.version);
 
 	const next: typeof customers.$inferSelect = {
 		...current,
@@ -42,33 +41,23 @@ export async function updateCustomer({
 		accountCode: patch.account_code === undefined ? current.accountCode : patch.account_code,
 		segment: patch.segment === undefined ? current.segment : patch.segment,
 		metadata: patch.metadata ?? current.metadata,
-		version: baseVersion + 1,
+		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
 	const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
-	try {
-		await ctx.db.batch([
+	await committedOnVersion("customer", () =>
+		ctx.db.batch([
 			ctx.db
 				.update(customers)
 				.set(changes)
-				.where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, id))),
+				.where(idInTenant(customers, ctx.tenantId, id)),
 			...changeStatements(ctx, {
 				action: "customer.updated",
 				target: { type: "customer", id },
 				before: presentCustomer(current),
 				after: presentCustomer(next),
 			}),
-		]);
-	} catch (error) {
-		if (isVersionConflict(error)) throw staleVersion(null);
-		throw error;
-	}
+		]),
+	);
 	return next;
 }
-
-const staleVersion = (currentVersion: number | null) =>
-	new AppError(
-		"version_conflict",
-		"The customer was changed since you read it; fetch it again and retry with the new version.",
-		{ extensions: currentVersion === null ? {} : { current_version: currentVersion } },
-	);

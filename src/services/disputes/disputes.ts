@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { callAccount } from "../../../durable-objects/account/client";
 import { disputes } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import {
@@ -17,7 +18,7 @@ export async function loadDispute(ctx: ServiceContext, id: string): Promise<Disp
 	const row = await ctx.db
 		.select()
 		.from(disputes)
-		.where(and(eq(disputes.tenantId, ctx.tenantId), eq(disputes.id, id)))
+		.where(idInTenant(disputes, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("dispute", id);
 	return row;

@@ -1,5 +1,6 @@
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import { auditLog, outboxEvents } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 
 /**
  * An event as it is presented: one recorded with its change (`auditId`) takes its object and previous
@@ -13,4 +14,4 @@ export const eventColumns = {
 	),
 };
 
-export const eventAudit = and(eq(auditLog.tenantId, outboxEvents.tenantId), eq(auditLog.id, outboxEvents.auditId));
+export const eventAudit = idInTenant(auditLog, outboxEvents.tenantId, outboxEvents.auditId);

@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, isNull, lt, lte, notExists, sql } from "drizzle-
 import { chunked, inJsonArray } from "../../db/chunks";
 import { type Database, runBatch } from "../../db/client";
 import { auditLog, outboxEvents, webhookEndpoints } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -41,7 +42,7 @@ export async function getEvent({ ctx, id }: { ctx: Pick<ServiceContext, "db" | "
 		.select(eventColumns)
 		.from(outboxEvents)
 		.leftJoin(auditLog, eventAudit)
-		.where(and(eq(outboxEvents.tenantId, ctx.tenantId), eq(outboxEvents.id, id)))
+		.where(idInTenant(outboxEvents, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("event", id);
 	return row;

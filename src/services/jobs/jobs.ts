@@ -2,6 +2,7 @@ import { and, eq, lte } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, runBatch } from "../../db/client";
 import { jobs } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { Env } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
@@ -64,7 +65,7 @@ export async function loadJob(ctx: Pick<ServiceContext, "db" | "tenantId">, id: 
 	const row = await ctx.db
 		.select()
 		.from(jobs)
-		.where(and(eq(jobs.tenantId, ctx.tenantId), eq(jobs.id, id)))
+		.where(idInTenant(jobs, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("job", id);
 	return row;
@@ -85,7 +86,7 @@ export async function saveJobProgress(db: Database, row: JobRow) {
 			updatedAt: row.updatedAt,
 			finishedAt: row.finishedAt,
 		})
-		.where(and(eq(jobs.tenantId, row.tenantId), eq(jobs.id, row.id)));
+		.where(idInTenant(jobs, row.tenantId, row.id));
 }
 
 export const listJobs = ({ ctx, query }: { ctx: ServiceContext; query: JobListQuery }) =>

@@ -1,5 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import { apiKeys } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { presentApiKey } from "../../schemas/apiKey";
@@ -11,7 +11,7 @@ import { forgetResolvedApiKeys } from "./resolveApiKey";
  * keeps keys that briefly); revoking twice is a no-op.
  */
 export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: string }) {
-	const where = and(eq(apiKeys.tenantId, ctx.tenantId), eq(apiKeys.id, id));
+	const where = idInTenant(apiKeys, ctx.tenantId, id);
 	const current = await ctx.db.select().from(apiKeys).where(where).get();
 	if (!current) throw notFound("api_key", id);
 	if (current.revokedAt !== null) {

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { paymentMethods } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -96,7 +97,7 @@ export async function removePaymentMethod({
 		ctx.db
 			.update(paymentMethods)
 			.set({ deletedAt: ctx.clock.now().toISOString(), isDefault: false })
-			.where(eq(paymentMethods.id, id)),
+			.where(idInTenant(paymentMethods, ctx.tenantId, id)),
 		...changeStatements(ctx, {
 			action: "payment_method.removed",
 			target: { type: "customer", id: customerId },

@@ -1,6 +1,7 @@
 import { and, eq, exists, gte, inArray, lt, sql } from "drizzle-orm";
 import { byIdChunks } from "../../db/chunks";
 import { paymentAllocations, payments, refunds } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { type PaymentListQuery, presentPayment, presentRefund, type RefundListQuery } from "../../schemas/payment";
@@ -88,7 +89,7 @@ export async function getRefund({ ctx, id }: { ctx: ServiceContext; id: string }
 	const row = await ctx.db
 		.select()
 		.from(refunds)
-		.where(and(eq(refunds.tenantId, ctx.tenantId), eq(refunds.id, id)))
+		.where(idInTenant(refunds, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("refund", id);
 	return presentRefund(row);

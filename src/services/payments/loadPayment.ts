@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { preparedQuery } from "../../db/client";
 import { invoices, paymentAllocations, payments } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { type AllocationRow, type PaymentRow, presentPayment } from "../../schemas/payment";
@@ -9,7 +10,7 @@ export async function loadPaymentRow(ctx: ServiceContext, id: string): Promise<P
 	const row = await ctx.db
 		.select()
 		.from(payments)
-		.where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, id)))
+		.where(idInTenant(payments, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("payment", id);
 	return row;

@@ -4,7 +4,8 @@ import { invoices } from "../../db/schema";
 import type { OpenInvoice } from "../../domain/allocation";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
-import { type InvoiceRow, loadInvoiceRow } from "../invoices/loadInvoice";
+import type { InvoiceRow } from "../../schemas/invoice";
+import { loadInvoiceRow } from "../invoices/loadInvoice";
 
 /** An open invoice as a payment needs it: what it owes, in which order, at which rate it was booked. */
 export type OpenReceivable = OpenInvoice & { fxRate: string | null };

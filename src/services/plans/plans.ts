@@ -2,9 +2,11 @@ import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { plans, subscriptions } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation } from "../../lib/dbErrors";
+import { isUniqueViolation, matchedNoRow } from "../../lib/dbErrors";
 import { AppError, notFound } from "../../lib/errors";
+import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { newId } from "../../lib/ids";
 import {
 	type PlanCreateInput,
@@ -21,7 +23,7 @@ export async function loadPlan(ctx: Pick<ServiceContext, "db" | "tenantId">, id:
 	const row = await ctx.db
 		.select()
 		.from(plans)
-		.where(and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id)))
+		.where(idInTenant(plans, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("plan", id);
 	return row;
@@ -95,11 +97,7 @@ export async function updatePlan({
 }) {
 	const current = await loadPlan(ctx, id);
 	if (patch.charges) await assertMetricsExist(ctx, patch.charges, "charges");
-	if (expectedVersion !== undefined && expectedVersion !== current.version) {
-		throw new AppError("version_conflict", "The plan was changed since you read it.", {
-			extensions: { current_version: current.version },
-		});
-	}
+	requireVersion("plan", expectedVersion, current.version);
 	const next: PlanRow = {
 		...current,
 		name: patch.name ?? current.name,
@@ -111,28 +109,30 @@ export async function updatePlan({
 		updatedAt: ctx.clock.now().toISOString(),
 	};
 	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = next;
-	const result = await runBatch(ctx.db, [
-		ctx.db
-			.update(plans)
-			.set(fields)
-			.where(and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id), eq(plans.version, current.version))),
-		...changeStatements(ctx, {
-			action: "plan.updated",
-			target: { type: "plan", id },
-			before: presentPlan(current),
-			after: presentPlan(next),
-		}),
-	]);
-	if ((result[0] as { meta?: { changes?: number } }).meta?.changes === 0) {
-		throw new AppError("version_conflict", "The plan was changed concurrently; fetch it again and retry.");
-	}
+	await committedOnVersion(
+		"plan",
+		() =>
+			runBatch(ctx.db, [
+				ctx.db
+					.update(plans)
+					.set(fields)
+					.where(and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id), eq(plans.version, current.version))),
+				...changeStatements(ctx, {
+					action: "plan.updated",
+					target: { type: "plan", id },
+					before: presentPlan(current),
+					after: presentPlan(next),
+				}),
+			]),
+		([updated]) => matchedNoRow(updated),
+	);
 	return presentPlan(next);
 }
 
 /** A plan never subscribed to is deleted; any other is archived: it keeps billing, but takes no new subscribers. */
 export async function deletePlan({ ctx, id }: { ctx: ServiceContext; id: string }) {
 	const current = await loadPlan(ctx, id);
-	const where = and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id));
+	const where = idInTenant(plans, ctx.tenantId, id);
 	const archived: PlanRow = {
 		...current,
 		status: "archived",

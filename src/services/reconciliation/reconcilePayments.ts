@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { invoices, payments, reconciliations } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { matchLine } from "../../domain/reconciliation";
 import type { ServiceContext } from "../../lib/context";
 import { sha256Hex } from "../../lib/crypto";
@@ -24,7 +25,7 @@ export async function loadReconciliation(
 	const row = await ctx.db
 		.select()
 		.from(reconciliations)
-		.where(and(eq(reconciliations.tenantId, ctx.tenantId), eq(reconciliations.id, id)))
+		.where(idInTenant(reconciliations, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("reconciliation", id);
 	return row;
@@ -116,7 +117,7 @@ export async function runReconciliation(ctx: ServiceContext, job: JobRow): Promi
 		ctx.db
 			.update(reconciliations)
 			.set({ status: "completed", results, completedAt: now })
-			.where(and(eq(reconciliations.tenantId, ctx.tenantId), eq(reconciliations.id, reconciliation.id))),
+			.where(idInTenant(reconciliations, ctx.tenantId, reconciliation.id)),
 	]);
 	await saveJobProgress(ctx.db, {
 		...job,

@@ -1,7 +1,7 @@
 import { callAccount } from "../../../durable-objects/account/client";
 import type { AccountInputs } from "../../../durable-objects/account/contract";
 import type { ServiceContext } from "../../lib/context";
-import { AppError, fieldInvalid } from "../../lib/errors";
+import { fieldInvalid, notFound } from "../../lib/errors";
 import type { SubscriptionCreateInput } from "../../schemas/subscription";
 import { loadCustomer } from "../customers/loadCustomer";
 import { customerContext } from "../testClocks/testClocks";
@@ -22,8 +22,7 @@ export async function createSubscription({
 }) {
 	const customer = await loadCustomer(ctx, input.customer_id).catch(() => null);
 	if (!customer) {
-		if (missingAs === "not_found")
-			throw new AppError("not_found", `No customer with id '${input.customer_id}' exists.`);
+		if (missingAs === "not_found") throw notFound("customer", input.customer_id);
 		throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	}
 	const onClock = await customerContext(ctx, customer);

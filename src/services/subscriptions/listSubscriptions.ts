@@ -1,10 +1,11 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { subscriptionInvoices, subscriptions } from "../../db/schema";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
+import { presentInvoice } from "../../schemas/invoice";
 import { presentSubscription, type subscriptionListQuery } from "../../schemas/subscription";
 import { loadInvoiceDetail } from "../invoices/loadInvoice";
-import { presentInvoice, todayOf } from "../invoices/presentInvoice";
 import { paginate } from "../pagination";
 import { loadSubscription } from "./loadSubscription";
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lte } from "drizzle-orm";
 import { subscriptionInvoices, subscriptions } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import type { SubscriptionRow } from "../../schemas/subscription";
@@ -11,14 +12,14 @@ export async function loadSubscription(
 	const row = await ctx.db
 		.select()
 		.from(subscriptions)
-		.where(and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.id, id)))
+		.where(idInTenant(subscriptions, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("subscription", id);
 	return row;
 }
 
 export const subscriptionWhere = (ctx: Pick<ServiceContext, "tenantId">, id: string) =>
-	and(eq(subscriptions.tenantId, ctx.tenantId), eq(subscriptions.id, id));
+	idInTenant(subscriptions, ctx.tenantId, id);
 
 /** The invoice record of the subscription's current period, when that period was billed (not a trial). */
 export async function billedCurrentPeriod(ctx: Pick<ServiceContext, "db">, sub: SubscriptionRow) {

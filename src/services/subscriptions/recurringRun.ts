@@ -7,6 +7,7 @@ import type { BillingOutcome } from "../../../durable-objects/account/contract";
 import { chunked, inJsonArray } from "../../db/chunks";
 import type { Database } from "../../db/client";
 import { customers, invoices, jobItems, jobs, subscriptionInvoices, subscriptions, tenants } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { addInterval, localDate } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import type { JobMessage } from "../../schemas/job";
@@ -161,7 +162,7 @@ async function countAccountsBilled(
 				finishedAt: sql`case when ${done} >= ${jobs.total} then ${now} else null end` as unknown as string,
 				updatedAt: now,
 			})
-			.where(and(eq(jobs.tenantId, ctx.tenantId), eq(jobs.id, jobId))),
+			.where(idInTenant(jobs, ctx.tenantId, jobId)),
 	]);
 }
 

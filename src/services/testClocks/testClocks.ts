@@ -4,6 +4,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { callAccount } from "../../../durable-objects/account/client";
 import { runBatch } from "../../db/client";
 import { customers, testClocks } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { fixedClock } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
@@ -32,7 +33,7 @@ export async function loadTestClock(
 	const row = await ctx.db
 		.select()
 		.from(testClocks)
-		.where(and(eq(testClocks.tenantId, ctx.tenantId), eq(testClocks.id, id)))
+		.where(idInTenant(testClocks, ctx.tenantId, id))
 		.get();
 	if (!row) throw field ? fieldInvalid("body", field, `no test clock '${id}' exists`) : notFound("test clock", id);
 	return row;
@@ -103,7 +104,10 @@ export async function advanceTestClock({
 		throw new AppError("invalid_state", `A test clock advances at most ${MAX_CLOCK_CUSTOMERS} customers.`);
 	}
 	await runBatch(ctx.db, [
-		ctx.db.update(testClocks).set({ frozenTime: to }).where(eq(testClocks.id, id)),
+		ctx.db
+			.update(testClocks)
+			.set({ frozenTime: to })
+			.where(idInTenant(testClocks, ctx.tenantId, id)),
 		...changeStatements(ctx, {
 			action: "test_clock.advanced",
 			target: { type: "test_clock", id },

@@ -4,9 +4,11 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { billableMetrics, usageEvents } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation } from "../../lib/dbErrors";
+import { isUniqueViolation, matchedNoRow } from "../../lib/dbErrors";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
+import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { newId } from "../../lib/ids";
 import {
 	type BillableMetricRow,
@@ -18,7 +20,7 @@ import { changeStatements } from "../changeLog";
 import { startUsageAggregation } from "./usageJobs";
 
 const metricWhere = (ctx: Pick<ServiceContext, "tenantId">, id: string) =>
-	and(eq(billableMetrics.tenantId, ctx.tenantId), eq(billableMetrics.id, id));
+	idInTenant(billableMetrics, ctx.tenantId, id);
 
 export async function loadMetric(ctx: ServiceContext, id: string): Promise<BillableMetricRow> {
 	const row = await ctx.db.select().from(billableMetrics).where(metricWhere(ctx, id)).get();
@@ -129,11 +131,7 @@ export async function updateMetric({
 	expectedVersion?: number;
 }) {
 	const current = await loadMetric(ctx, id);
-	if (expectedVersion !== undefined && expectedVersion !== current.version) {
-		throw new AppError("version_conflict", "The billable metric was changed since you read it.", {
-			extensions: { current_version: current.version },
-		});
-	}
+	requireVersion("billable metric", expectedVersion, current.version);
 	const next: BillableMetricRow = {
 		...current,
 		name: patch.name ?? current.name,
@@ -141,19 +139,22 @@ export async function updateMetric({
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
-	const result = await runBatch(ctx.db, [
-		ctx.db
-			.update(billableMetrics)
-			.set({ name: next.name, description: next.description, version: next.version, updatedAt: next.updatedAt })
-			.where(and(metricWhere(ctx, id), eq(billableMetrics.version, current.version))),
-		...changeStatements(ctx, {
-			action: "billable_metric.updated",
-			target: { type: "billable_metric", id },
-			before: presentBillableMetric(current),
-			after: presentBillableMetric(next),
-		}),
-	]);
-	if ((result[0] as { meta?: { changes?: number } }).meta?.changes === 0)
-		throw new AppError("version_conflict", "The billable metric was changed concurrently; fetch it again and retry.");
+	await committedOnVersion(
+		"billable metric",
+		() =>
+			runBatch(ctx.db, [
+				ctx.db
+					.update(billableMetrics)
+					.set({ name: next.name, description: next.description, version: next.version, updatedAt: next.updatedAt })
+					.where(and(metricWhere(ctx, id), eq(billableMetrics.version, current.version))),
+				...changeStatements(ctx, {
+					action: "billable_metric.updated",
+					target: { type: "billable_metric", id },
+					before: presentBillableMetric(current),
+					after: presentBillableMetric(next),
+				}),
+			]),
+		([updated]) => matchedNoRow(updated),
+	);
 	return presentBillableMetric(next);
 }

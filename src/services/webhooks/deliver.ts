@@ -1,8 +1,9 @@
 // Sending one delivery: sign, POST, record the attempt. The queue decides when to try again.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { runBatch } from "../../db/client";
 import { auditLog, outboxEvents, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { retryDelaySeconds } from "../../domain/webhookTarget";
 import type { Clock } from "../../lib/clock";
 import { newId } from "../../lib/ids";
@@ -75,7 +76,7 @@ export async function attemptDelivery(
 		.leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
 		.innerJoin(outboxEvents, eq(outboxEvents.id, webhookDeliveries.eventId))
 		.leftJoin(auditLog, eventAudit)
-		.where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, deliveryId)))
+		.where(idInTenant(webhookDeliveries, tenantId, deliveryId))
 		.get();
 	if (!row || row.delivery.status === "succeeded") return { result: "done", delaySeconds: 0 };
 	const { delivery, endpoint, event } = row;
@@ -88,7 +89,7 @@ export async function attemptDelivery(
 				lastError: endpoint ? "the endpoint is disabled" : "the endpoint was deleted",
 				updatedAt: now.toISOString(),
 			})
-			.where(eq(webhookDeliveries.id, delivery.id));
+			.where(idInTenant(webhookDeliveries, delivery.tenantId, delivery.id));
 		return { result: "done", delaySeconds: 0 };
 	}
 	const outcome = await post(endpoint, delivery.id, deliveryBody(event), now);
@@ -123,7 +124,7 @@ export async function attemptDelivery(
 				lastError: outcome.error,
 				updatedAt: at,
 			})
-			.where(eq(webhookDeliveries.id, delivery.id)),
+			.where(idInTenant(webhookDeliveries, delivery.tenantId, delivery.id)),
 		db
 			.update(webhookEndpoints)
 			.set(
@@ -137,7 +138,7 @@ export async function attemptDelivery(
 								: {}),
 						},
 			)
-			.where(eq(webhookEndpoints.id, endpoint.id)),
+			.where(idInTenant(webhookEndpoints, endpoint.tenantId, endpoint.id)),
 		...(giveUp
 			? changeStatements(
 					{ db, tenantId, actor: { type: "system", id: "webhook-delivery" }, requestId: null, clock },

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { webhookAttempts, webhookDeliveries } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
 import type { PaginationQuery } from "../../schemas/common";
@@ -98,7 +99,7 @@ export async function redeliver({
 		ctx.db
 			.update(webhookDeliveries)
 			.set({ status: "pending", nextRetryAt: now, updatedAt: now })
-			.where(eq(webhookDeliveries.id, row.id)),
+			.where(idInTenant(webhookDeliveries, ctx.tenantId, row.id)),
 		...changeStatements(ctx, {
 			action: "webhook_delivery.redelivered",
 			target: { type: "webhook_delivery", id: row.id },

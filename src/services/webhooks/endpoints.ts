@@ -1,6 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { webhookEndpoints } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
@@ -15,7 +16,7 @@ export async function loadEndpoint(ctx: Pick<ServiceContext, "db" | "tenantId">,
 	const row = await ctx.db
 		.select()
 		.from(webhookEndpoints)
-		.where(and(eq(webhookEndpoints.tenantId, ctx.tenantId), eq(webhookEndpoints.id, id)))
+		.where(idInTenant(webhookEndpoints, ctx.tenantId, id))
 		.get();
 	if (!row) throw notFound("webhook endpoint", id);
 	return row;
@@ -69,7 +70,7 @@ type EndpointChange = "enabled" | "disabled" | "secret_rotated" | "deleted";
 export async function changeEndpoint({ ctx, id, change }: { ctx: ServiceContext; id: string; change: EndpointChange }) {
 	const current = await loadEndpoint(ctx, id);
 	const now = ctx.clock.now().toISOString();
-	const where = and(eq(webhookEndpoints.tenantId, ctx.tenantId), eq(webhookEndpoints.id, id));
+	const where = idInTenant(webhookEndpoints, ctx.tenantId, id);
 	const next: EndpointRow = {
 		...current,
 		updatedAt: now,

@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { chunked } from "../../db/chunks";
 import { type Database, runBatch } from "../../db/client";
 import { outboxEvents, webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import type { WebhookMessage } from "../../schemas/event";
@@ -75,7 +76,7 @@ export async function fanOut(env: Env, db: Database, tenantId: string, eventId: 
 	const event = await db
 		.select(fannedOutColumns)
 		.from(outboxEvents)
-		.where(and(eq(outboxEvents.tenantId, tenantId), eq(outboxEvents.id, eventId)))
+		.where(idInTenant(outboxEvents, tenantId, eventId))
 		.get();
 	return event ? fanOutEvents(env, db, [event], now) : 0;
 }
