@@ -1,11 +1,9 @@
 import { database } from "../src/db/client";
-import { usageRejections } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
-import { newId } from "../src/lib/ids";
 import { createLogger } from "../src/lib/logger";
 import { type UsageMessage, usageMessage } from "../src/schemas/usage";
-import { recordUsageMessages } from "../src/services/usage/recordUsage";
+import { keepDeadLetteredUsage, recordUsageMessages } from "../src/services/usage/recordUsage";
 
 /**
  * The `usage-events` queue: one D1 batch stores and aggregates every event of the batch's messages.
@@ -60,19 +58,11 @@ export async function consumeUsageDeadLetters(batch: MessageBatch, env: Env): Pr
 			logger.error("dead-lettered usage still cannot be recorded; keeping it", { error: (error as Error).message });
 		}
 		try {
-			const tenantId = (message.body as { tenant_id?: unknown } | null)?.tenant_id;
-			await db.insert(usageRejections).values({
-				id: newId("usageRejection"),
-				tenantId: typeof tenantId === "string" ? tenantId : "unknown",
-				event: message.body,
-				errors: [
-					{
-						field: parsed.success ? "message" : "v",
-						message: parsed.success
-							? `dead-lettered after ${message.attempts} attempts`
-							: "is not a usage message of schema v1",
-					},
-				],
+			await keepDeadLetteredUsage(db, message.body, {
+				field: parsed.success ? "message" : "v",
+				message: parsed.success
+					? `dead-lettered after ${message.attempts} attempts`
+					: "is not a usage message of schema v1",
 				receivedAt: now,
 			});
 			message.ack();

@@ -1,12 +1,10 @@
-import { and, eq } from "drizzle-orm";
 import { database } from "../src/db/client";
-import { outboxEvents, webhookDeliveries } from "../src/db/schema";
 import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import { createLogger } from "../src/lib/logger";
 import { webhookMessage } from "../src/schemas/event";
-import { markDispatched, pendingEventsOfRequests } from "../src/services/events/events";
-import { attemptDelivery } from "../src/services/webhooks/deliver";
+import { markDispatched, markUndispatched, pendingEventsOfRequests } from "../src/services/events/events";
+import { attemptDelivery, markDeadLettered } from "../src/services/webhooks/deliver";
 import { fanOut, fanOutEvents } from "../src/services/webhooks/fanOut";
 
 /**
@@ -78,19 +76,11 @@ export async function consumeWebhooksDeadLetters(batch: MessageBatch, env: Env):
 	for (const message of batch.messages) {
 		const parsed = webhookMessage.safeParse(message.body);
 		if (parsed.success && parsed.data.kind === "delivery") {
-			await db
-				.update(webhookDeliveries)
-				.set({ status: "dead_lettered", nextRetryAt: null, updatedAt: new Date().toISOString() })
-				.where(
-					and(eq(webhookDeliveries.tenantId, parsed.data.tenant_id), eq(webhookDeliveries.id, parsed.data.delivery_id)),
-				);
+			await markDeadLettered(db, systemClock, parsed.data.tenant_id, parsed.data.delivery_id);
 		} else if (parsed.success && parsed.data.kind === "request") {
 			// Its events are still undispatched: the outbox sweep sends them.
 		} else if (parsed.success && parsed.data.kind === "event") {
-			await db
-				.update(outboxEvents)
-				.set({ dispatchedAt: null })
-				.where(and(eq(outboxEvents.tenantId, parsed.data.tenant_id), eq(outboxEvents.id, parsed.data.event_id)));
+			await markUndispatched(db, parsed.data.tenant_id, parsed.data.event_id);
 		} else {
 			createLogger({ queue: batch.queue }).error("malformed dead letter dropped after logging", { body: message.body });
 		}

@@ -1,8 +1,7 @@
-import { lte } from "drizzle-orm";
 import { database } from "../db/client";
-import { idempotencyKeys } from "../db/schema";
 import type { Env } from "../env";
 import { systemClock } from "../lib/clock";
+import { purgeExpiredKeys } from "../lib/idempotency";
 import { createLogger } from "../lib/logger";
 import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
@@ -21,8 +20,8 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 	const logger = createLogger({ cron, scheduled_time: scheduledTime.toISOString() });
 	switch (cron) {
 		case MAINTENANCE_CRON: {
-			const purged = await purgeExpiredIdempotencyKeys(env, scheduledTime);
 			const db = database(env.DB);
+			const purged = await purgeExpiredKeys(db, scheduledTime);
 			const requeued = await requeueStalledJobs(env, db, new Date(scheduledTime.getTime() - STALLED_AFTER_MS));
 			const dispatched = await dispatchEvents(env, db, {
 				createdBefore: new Date(scheduledTime.getTime() - UNDISPATCHED_AFTER_MS).toISOString(),
@@ -52,12 +51,4 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 		default:
 			logger.warn("no job is scheduled for this cron expression");
 	}
-}
-
-/** Idempotency keys are kept for 24 hours; after that a key may be reused and its row goes. */
-export async function purgeExpiredIdempotencyKeys(env: Env, now: Date): Promise<number> {
-	const result = await database(env.DB)
-		.delete(idempotencyKeys)
-		.where(lte(idempotencyKeys.expiresAt, now.toISOString()));
-	return result.meta.changes;
 }

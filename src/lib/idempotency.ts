@@ -2,7 +2,7 @@
 // handler runs, answered by the middleware after it) or answered in the commit batch of the operation
 // itself, with no claim first: that batch inserts the answer, and fails whole if another request holds
 // or answered the key meanwhile. Shared by the middleware, the route base class and the account object.
-import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, lte, type SQL, sql } from "drizzle-orm";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bound, type Database, preparedQuery } from "../db/client";
@@ -272,3 +272,9 @@ export const answeringInBatch = <T>(
 		const key = requestKey && keyTermsOf(requestKey);
 		return { value: await operation(key), keyAnswered: key !== undefined };
 	});
+
+/** Keys are kept for 24 hours; after that a key may be reused and its row goes. */
+export async function purgeExpiredKeys(db: Database, now: Date): Promise<number> {
+	const result = await db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now.toISOString()));
+	return result.meta.changes;
+}

@@ -1,7 +1,9 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { MAINTENANCE_CRON, purgeExpiredIdempotencyKeys, runScheduled } from "../../src/cron/scheduled";
+import { MAINTENANCE_CRON, runScheduled } from "../../src/cron/scheduled";
+import { database } from "../../src/db/client";
 import worker from "../../src/index";
+import { purgeExpiredKeys } from "../../src/lib/idempotency";
 import { api, newTenant } from "../helpers/api";
 
 let rowCounter = 0;
@@ -47,7 +49,7 @@ const countExpiredBy = async (now: Date) =>
 			.first<{ n: number }>()
 	)?.n ?? 0;
 
-describe("purgeExpiredIdempotencyKeys", () => {
+describe("purgeExpiredKeys", () => {
 	it("removes expired keys (including one expiring exactly now) and keeps live ones", async () => {
 		const now = new Date("2030-06-01T12:00:00.000Z");
 		const expired = await insertKey("2030-06-01T11:59:59.999Z");
@@ -58,7 +60,7 @@ describe("purgeExpiredIdempotencyKeys", () => {
 
 		const due = await countExpiredBy(now);
 		expect(due).toBeGreaterThanOrEqual(3);
-		const purged = await purgeExpiredIdempotencyKeys(env, now);
+		const purged = await purgeExpiredKeys(database(env.DB), now);
 		expect(purged).toBe(due);
 		expect(await countExpiredBy(now)).toBe(0);
 
@@ -68,7 +70,7 @@ describe("purgeExpiredIdempotencyKeys", () => {
 		expect(await exists(live)).toBe(true);
 		expect(await exists(liveLater)).toBe(true);
 
-		expect(await purgeExpiredIdempotencyKeys(env, now)).toBe(0);
+		expect(await purgeExpiredKeys(database(env.DB), now)).toBe(0);
 	});
 });
 
@@ -109,7 +111,7 @@ describe("runScheduled", () => {
 		expect(await exists({ tenantId, key: "purged-then-reused" })).toBe(true);
 
 		// A day and an hour after the request, the key has expired and the sweep removes it.
-		await purgeExpiredIdempotencyKeys(env, new Date(Date.parse(first.body.created_at) + 25 * 3600_000));
+		await purgeExpiredKeys(database(env.DB), new Date(Date.parse(first.body.created_at) + 25 * 3600_000));
 		expect(await exists({ tenantId, key: "purged-then-reused" })).toBe(false);
 
 		const reused = await api("/v1/billing/customers", { key, body: { name: "After purge" }, headers });

@@ -179,3 +179,11 @@ export async function markDispatched(db: Database, ids: string[]) {
 		.set({ dispatchedAt: new Date().toISOString() })
 		.where(inJsonArray(outboxEvents.id, ids));
 }
+
+/** Puts an event back for the outbox sweep (its fan-out ran out of queue retries). */
+export async function markUndispatched(db: Database, tenantId: string, eventId: string) {
+	await db
+		.update(outboxEvents)
+		.set({ dispatchedAt: null })
+		.where(idInTenant(outboxEvents, tenantId, eventId));
+}

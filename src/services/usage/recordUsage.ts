@@ -76,3 +76,22 @@ export async function recordUsageMessages(
 	outcome.writeMs = Date.now() - started - outcome.prepareMs;
 	return outcome;
 }
+
+/**
+ * Keeps a usage message that can no longer be recorded (malformed, or dead-lettered) in usage_rejections,
+ * where it can be inspected and sent again: nothing acknowledged to a producer disappears.
+ */
+export async function keepDeadLetteredUsage(
+	db: Database,
+	body: unknown,
+	why: { field: string; message: string; receivedAt: string },
+) {
+	const tenantId = (body as { tenant_id?: unknown } | null)?.tenant_id;
+	await db.insert(usageRejections).values({
+		id: newId("usageRejection"),
+		tenantId: typeof tenantId === "string" ? tenantId : "unknown",
+		event: body,
+		errors: [{ field: why.field, message: why.message }],
+		receivedAt: why.receivedAt,
+	});
+}

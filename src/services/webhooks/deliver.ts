@@ -153,3 +153,11 @@ export async function attemptDelivery(
 	]);
 	return { result: outcome.ok ? "succeeded" : "retry", delaySeconds };
 }
+
+/** A delivery whose queue retries ran out: its endpoint's log shows it, and it can be redelivered by hand. */
+export async function markDeadLettered(db: Database, clock: Clock, tenantId: string, deliveryId: string) {
+	await db
+		.update(webhookDeliveries)
+		.set({ status: "dead_lettered", nextRetryAt: null, updatedAt: clock.now().toISOString() })
+		.where(idInTenant(webhookDeliveries, tenantId, deliveryId));
+}
