@@ -12,9 +12,8 @@ import { preparedStatement } from "../../src/db/client";
 import type { customers } from "../../src/db/schema";
 import { type Allocation, applyAllocations } from "../../src/domain/allocation";
 import type { ServiceContext } from "../../src/lib/context";
-import { isUniqueViolation, messageOf } from "../../src/lib/dbErrors";
+import { refusalOf } from "../../src/lib/dbErrors";
 import { AppError } from "../../src/lib/errors";
-import { isKeyTaken } from "../../src/lib/idempotency";
 import { customerRowQuery } from "../../src/services/customers/loadCustomer";
 import { issuingQueries } from "../../src/services/invoices/invoiceStatements";
 import { type Chart, chartOf } from "../../src/services/ledger/chart";
@@ -128,12 +127,13 @@ export async function fromMemoryOr<T>(
 			return await fromMemory(state);
 		} catch (error) {
 			memory.forget();
+			const reason = refusalOf(error);
 			const cured =
 				error instanceof AppError ||
 				error instanceof RefusedWithGroup ||
-				messageOf(error).includes("account_state_changed") ||
-				isKeyTaken(error) ||
-				isUniqueViolation(error);
+				reason === "state_changed" ||
+				reason === "key_taken" ||
+				reason === "duplicate";
 			if (!cured) throw error;
 		}
 	}

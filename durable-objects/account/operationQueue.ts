@@ -7,7 +7,7 @@
 // committed, so what it reads is what is committed.
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, runBatch } from "../../src/db/client";
-import { messageOf } from "../../src/lib/dbErrors";
+import { refusalOf } from "../../src/lib/dbErrors";
 
 /**
  * Operations committed together at most. A group is one D1 call, and D1 counts its statements against the
@@ -30,7 +30,7 @@ export class RefusedWithGroup extends Error {
 	}
 }
 
-const refusedByDatabase = (error: unknown) => messageOf(error).includes("SQLITE_CONSTRAINT");
+const refusedByDatabase = (error: unknown) => refusalOf(error) !== null;
 
 /** What an operation holds while it is the object's current one. */
 export type Turn = {

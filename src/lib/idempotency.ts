@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bound, type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
-import { messageOf } from "./dbErrors";
+import { refusalOf } from "./dbErrors";
 import { AppError } from "./errors";
 import { etagFor } from "./etag";
 
@@ -229,7 +229,7 @@ export function answerKey(db: Database, key: KeyTerms, response: StoredResponse,
 }
 
 /** The batch failed because another request took the key between the operation's reads and its commit. */
-export const isKeyTaken = (error: unknown) => messageOf(error).includes("idempotency_key_taken");
+export const isKeyTaken = (error: unknown) => refusalOf(error) === "key_taken";
 
 /** What an operation returns when another request holds or answered the request's key. */
 export const KEY_TAKEN = "key taken";

@@ -1,9 +1,7 @@
-import { runBatch } from "../../../src/db/client";
 import { creditApplied, creditUnapplied, type Posting } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError, fieldInvalid } from "../../../src/lib/errors";
 import { type AllocateInput, presentPayment, unappliedOf } from "../../../src/schemas/payment";
-import { changeStatements } from "../../../src/services/changeLog";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
 import {
 	loadAllocations,
@@ -13,6 +11,7 @@ import {
 } from "../../../src/services/payments/loadPayment";
 import { payableInvoice } from "../../../src/services/payments/openInvoices";
 import { moveAllocations } from "../../../src/services/payments/paymentStatements";
+import { commit } from "../commit";
 
 type AllocateRequest = AllocateInput & { paymentId: string };
 
@@ -76,26 +75,30 @@ export async function commitAllocatePayment(ctx: ServiceContext, input: Allocate
 			})
 		: null;
 	const before = presentPayment(payment, allocations);
-	await runBatch(ctx.db, [
-		...moveAllocations(
-			ctx,
-			payment.id,
-			input.unallocate.map((u) => ({ invoiceId: u.invoice_id, amount: u.amount })),
-			-1,
-		),
-		...moveAllocations(
-			ctx,
-			payment.id,
-			input.allocate.map((a) => ({ invoiceId: a.invoice_id, amount: a.amount })),
-			1,
-		),
-		...(journal?.statements ?? []),
-		...changeStatements(ctx, {
-			action: "payment.allocated",
-			target: { type: "payment", id: payment.id },
-			before,
-			after: { allocate: input.allocate, unallocate: input.unallocate },
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			...moveAllocations(
+				ctx,
+				payment.id,
+				input.unallocate.map((u) => ({ invoiceId: u.invoice_id, amount: u.amount })),
+				-1,
+			),
+			...moveAllocations(
+				ctx,
+				payment.id,
+				input.allocate.map((a) => ({ invoiceId: a.invoice_id, amount: a.amount })),
+				1,
+			),
+		],
+		journal,
+		changes: [
+			{
+				action: "payment.allocated",
+				target: { type: "payment", id: payment.id },
+				before,
+				after: { allocate: input.allocate, unallocate: input.unallocate },
+			},
+		],
+	});
 	return presentPaymentById(ctx, payment.id);
 }

@@ -15,7 +15,7 @@ import {
 import { type BillingPeriod, dayBefore, daysBetween, periodContaining } from "../../../src/domain/billingPeriods";
 import { prorate } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
-import { isUniqueViolation } from "../../../src/lib/dbErrors";
+import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError, notFound } from "../../../src/lib/errors";
 import { groupBy } from "../../../src/lib/groupBy";
 import type { CouponRow } from "../../../src/schemas/coupon";
@@ -34,6 +34,7 @@ import {
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../../../src/services/usage/usageCharges";
+import { commit } from "../commit";
 import type { AccountInputs, BillingOutcome } from "../contract";
 import { commitCreateCreditNote } from "./creditNotes";
 
@@ -212,7 +213,7 @@ class PeriodCommits {
 		const waiting = this.#waiting;
 		this.#waiting = [];
 		if (waiting.length > 1) {
-			const together = await runBatch(this.ctx.db, this.#batchOf(waiting)).then(
+			const together = await this.#commit(waiting).then(
 				() => true,
 				() => false,
 			);
@@ -235,9 +236,9 @@ class PeriodCommits {
 
 	async #commitAlone(period: PeriodCommit) {
 		try {
-			await runBatch(this.ctx.db, this.#batchOf([period]));
+			await this.#commit([period]);
 		} catch (error) {
-			if (!isUniqueViolation(error)) throw error;
+			if (refusalOf(error) !== "duplicate") throw error;
 			this.state.exact = false;
 			await period.skip();
 			return;
@@ -246,17 +247,17 @@ class PeriodCommits {
 	}
 
 	/**
-	 * The periods' statements, each table's inserts merged across them (`mergedUnits`: periods do not depend
-	 * on one another's statements), then all their changes, recorded together (`changeStatements`).
+	 * The periods as one commit: each table's inserts merged across them (`mergedUnits`: periods do not
+	 * depend on one another's statements), then all their changes, recorded together.
 	 */
-	#batchOf(periods: PeriodCommit[]) {
-		return [
-			...mergedUnits(
+	#commit(periods: PeriodCommit[]) {
+		return commit(this.ctx, {
+			writes: mergedUnits(
 				this.ctx.db,
 				periods.map((period) => period.statements),
 			),
-			...changeStatements(this.ctx, ...periods.flatMap((period) => period.changes)),
-		];
+			changes: periods.flatMap((period) => period.changes),
+		});
 	}
 
 	async #committed(period: PeriodCommit) {
@@ -298,19 +299,23 @@ async function billOne(
 				version: current.version + 1,
 				updatedAt: now,
 			};
-			await runBatch(ctx.db, [
-				ctx.db
-					.update(subscriptions)
-					.set({ status: "canceled", endedAt: start, nextBillingDate: null, version: ended.version, updatedAt: now })
-					.where(subscriptionWhere(ctx, sub.id)),
-				...final.statements,
-				...changeStatements(ctx, {
-					action: "subscription.canceled",
-					target: { type: "subscription", id: sub.id },
-					before: presentSubscription(current),
-					after: presentSubscription(ended),
-				}),
-			]);
+			await commit(ctx, {
+				writes: [
+					ctx.db
+						.update(subscriptions)
+						.set({ status: "canceled", endedAt: start, nextBillingDate: null, version: ended.version, updatedAt: now })
+						.where(subscriptionWhere(ctx, sub.id)),
+				],
+				journal: final,
+				changes: [
+					{
+						action: "subscription.canceled",
+						target: { type: "subscription", id: sub.id },
+						before: presentSubscription(current),
+						after: presentSubscription(ended),
+					},
+				],
+			});
 			await final.settle();
 			return;
 		}
@@ -428,18 +433,22 @@ async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, old
 	if (status === sub.status) return;
 	const now = ctx.clock.now().toISOString();
 	const next = { ...sub, status, version: sub.version + 1, updatedAt: now } as SubscriptionRow;
-	await runBatch(ctx.db, [
-		ctx.db
-			.update(subscriptions)
-			.set({ status, version: next.version, updatedAt: now })
-			.where(subscriptionWhere(ctx, sub.id)),
-		...changeStatements(ctx, {
-			action: `subscription.${status}`,
-			target: { type: "subscription", id: sub.id },
-			before: presentSubscription(sub),
-			after: presentSubscription(next),
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			ctx.db
+				.update(subscriptions)
+				.set({ status, version: next.version, updatedAt: now })
+				.where(subscriptionWhere(ctx, sub.id)),
+		],
+		changes: [
+			{
+				action: `subscription.${status}`,
+				target: { type: "subscription", id: sub.id },
+				before: presentSubscription(sub),
+				after: presentSubscription(next),
+			},
+		],
+	});
 }
 
 /** What billing an account reads once for all its subscriptions. */

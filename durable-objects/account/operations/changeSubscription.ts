@@ -1,12 +1,10 @@
 import type { BatchItem } from "drizzle-orm/batch";
-import { runBatch } from "../../../src/db/client";
 import { subscriptions } from "../../../src/db/schema";
 import { addInterval, dayBefore, periodContaining } from "../../../src/domain/billingPeriods";
 import { cancellationCredit } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError } from "../../../src/lib/errors";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
-import { changeStatements } from "../../../src/services/changeLog";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
@@ -15,6 +13,7 @@ import {
 	loadSubscription,
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
+import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
 import { commitBillDue, finalUsage } from "./billDue";
 import { commitCreateCreditNote } from "./creditNotes";
@@ -32,16 +31,17 @@ async function save(
 	alongside: BatchItem<"sqlite">[] = [],
 ) {
 	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = after;
-	await runBatch(ctx.db, [
-		ctx.db.update(subscriptions).set(fields).where(subscriptionWhere(ctx, before.id)),
-		...alongside,
-		...changeStatements(ctx, {
-			action,
-			target: { type: "subscription", id: before.id },
-			before: presentSubscription(before),
-			after: presentSubscription(after),
-		}),
-	]);
+	await commit(ctx, {
+		writes: [ctx.db.update(subscriptions).set(fields).where(subscriptionWhere(ctx, before.id)), ...alongside],
+		changes: [
+			{
+				action,
+				target: { type: "subscription", id: before.id },
+				before: presentSubscription(before),
+				after: presentSubscription(after),
+			},
+		],
+	});
 }
 
 export async function commitChangeSubscription(

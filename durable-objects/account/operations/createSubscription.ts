@@ -1,13 +1,12 @@
-import { runBatch } from "../../../src/db/client";
 import { subscriptions } from "../../../src/db/schema";
 import { addInterval, billingDayAnchor, periodContaining } from "../../../src/domain/billingPeriods";
 import type { ServiceContext } from "../../../src/lib/context";
+import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError, fieldInvalid, notFound } from "../../../src/lib/errors";
 import { newId } from "../../../src/lib/ids";
 import { presentInvoice } from "../../../src/schemas/invoice";
 import { presentPlan } from "../../../src/schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
-import { changeStatements } from "../../../src/services/changeLog";
 import { redeemableCoupon } from "../../../src/services/coupons/coupons";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
@@ -15,6 +14,7 @@ import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymen
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
 import { subscriptionWhere } from "../../../src/services/subscriptions/loadSubscription";
+import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
 import { commitBillDue, periodInvoice } from "./billDue";
 
@@ -78,19 +78,20 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 		updatedAt: now,
 	};
 	try {
-		await runBatch(ctx.db, [
-			ctx.db.insert(subscriptions).values(row),
-			...(promotion ? [promotion.redeem] : []),
-			...changeStatements(ctx, {
-				action: "subscription.created",
-				target: { type: "subscription", id: row.id },
-				before: null,
-				after: { ...presentSubscription(row), plan: presentPlan(plan) },
-			}),
-		]);
+		await commit(ctx, {
+			writes: [ctx.db.insert(subscriptions).values(row), ...(promotion ? [promotion.redeem] : [])],
+			changes: [
+				{
+					action: "subscription.created",
+					target: { type: "subscription", id: row.id },
+					before: null,
+					after: { ...presentSubscription(row), plan: presentPlan(plan) },
+				},
+			],
+		});
 	} catch (error) {
-		// Two subscribers raced for a coupon's last redemption: the database let one through.
-		if (promotion && String((error as Error).message).includes("coupons_redemptions")) {
+		// Two subscribers raced for a coupon's last redemption: its CHECK let one through.
+		if (promotion && refusalOf(error) === "constraint") {
 			throw fieldInvalid("body", "promo_code", "has been redeemed as often as it may be");
 		}
 		throw error;

@@ -1,5 +1,4 @@
 import { and, eq, ne, sql } from "drizzle-orm";
-import { runBatch } from "../../../src/db/client";
 import { creditNoteApplications, creditNotes } from "../../../src/db/schema";
 import { idInTenant } from "../../../src/db/scope";
 import { splitCredit } from "../../../src/domain/creditNote";
@@ -9,13 +8,13 @@ import type { ServiceContext } from "../../../src/lib/context";
 import { AppError, fieldInvalid } from "../../../src/lib/errors";
 import { newId } from "../../../src/lib/ids";
 import { type CreditNoteCreateInput, type CreditNoteRow, presentCreditNote } from "../../../src/schemas/creditNote";
-import { changeStatements } from "../../../src/services/changeLog";
 import { loadCreditNote, presentCreditNoteById } from "../../../src/services/creditNotes/creditNotes";
 import { refreshSettlementStatement } from "../../../src/services/invoices/invoiceStatements";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
 import { takeNextNumber } from "../../../src/services/numbering";
 import { payableInvoice } from "../../../src/services/payments/openInvoices";
+import { commit } from "../commit";
 
 const CREDIT_NOTE_FORMAT = parseNumberFormat("CN-{YYYY}-{NNNN}");
 const CREDITABLE_STATUSES = ["issued", "partially_paid", "paid"] as const;
@@ -113,22 +112,26 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 		createdAt: now,
 	};
 	const paysOff = toInvoice > 0 && toInvoice === invoice.balance;
-	await runBatch(ctx.db, [
-		numbering.advance,
-		ctx.db.insert(creditNotes).values({ ...row, number: numbering.number as unknown as string }),
-		...(toInvoice > 0
-			? [ctx.db.insert(creditNoteApplications).values(application), refreshSettlementStatement(ctx, invoice.id)]
-			: []),
-		...journal.statements,
-		...changeStatements(ctx, {
-			action: "credit_note.issued",
-			target: { type: "credit_note", id },
-			before: null,
-			after: presentCreditNote(row, toInvoice > 0 ? [application] : []),
-			alsoEmits: paysOff ? ["invoice.paid"] : [],
-			numberedInBatch: true,
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			numbering.advance,
+			ctx.db.insert(creditNotes).values({ ...row, number: numbering.number as unknown as string }),
+			...(toInvoice > 0
+				? [ctx.db.insert(creditNoteApplications).values(application), refreshSettlementStatement(ctx, invoice.id)]
+				: []),
+		],
+		journal,
+		changes: [
+			{
+				action: "credit_note.issued",
+				target: { type: "credit_note", id },
+				before: null,
+				after: presentCreditNote(row, toInvoice > 0 ? [application] : []),
+				alsoEmits: paysOff ? ["invoice.paid"] : [],
+				numberedInBatch: true,
+			},
+		],
+	});
 	return presentCreditNoteById(ctx, id);
 }
 
@@ -158,29 +161,33 @@ export async function commitApplyCreditNote(ctx: ServiceContext, input: ApplyReq
 		description: `Credit note ${row.number} applied to invoice ${invoice.number}`,
 		posting: creditApplied(amount),
 	});
-	await runBatch(ctx.db, [
-		ctx.db.insert(creditNoteApplications).values({
-			id: newId("creditNoteApplication"),
-			tenantId: ctx.tenantId,
-			creditNoteId: row.id,
-			invoiceId: invoice.id,
-			amount,
-			createdAt: now,
-		}),
-		ctx.db
-			.update(creditNotes)
-			.set({ amountApplied: sql`${creditNotes.amountApplied} + ${amount}` as unknown as number })
-			.where(idInTenant(creditNotes, ctx.tenantId, row.id)),
-		refreshSettlementStatement(ctx, invoice.id),
-		...journal.statements,
-		...changeStatements(ctx, {
-			action: "credit_note.applied",
-			target: { type: "credit_note", id: row.id },
-			before: { amount_applied: row.amountApplied },
-			after: { amount_applied: row.amountApplied + amount, invoice_id: invoice.id },
-			alsoEmits: amount === invoice.balance ? ["invoice.paid"] : [],
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			ctx.db.insert(creditNoteApplications).values({
+				id: newId("creditNoteApplication"),
+				tenantId: ctx.tenantId,
+				creditNoteId: row.id,
+				invoiceId: invoice.id,
+				amount,
+				createdAt: now,
+			}),
+			ctx.db
+				.update(creditNotes)
+				.set({ amountApplied: sql`${creditNotes.amountApplied} + ${amount}` as unknown as number })
+				.where(idInTenant(creditNotes, ctx.tenantId, row.id)),
+			refreshSettlementStatement(ctx, invoice.id),
+		],
+		journal,
+		changes: [
+			{
+				action: "credit_note.applied",
+				target: { type: "credit_note", id: row.id },
+				before: { amount_applied: row.amountApplied },
+				after: { amount_applied: row.amountApplied + amount, invoice_id: invoice.id },
+				alsoEmits: amount === invoice.balance ? ["invoice.paid"] : [],
+			},
+		],
+	});
 	return presentCreditNoteById(ctx, row.id);
 }
 
@@ -212,18 +219,24 @@ export async function commitVoidCreditNote(ctx: ServiceContext, { creditNoteId }
 		),
 	});
 	const after = { ...row, status: "voided" as const, voidedAt: now };
-	await runBatch(ctx.db, [
-		ctx.db
-			.update(creditNotes)
-			.set({ status: "voided", voidedAt: now })
-			.where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.id, row.id), eq(creditNotes.amountApplied, 0))),
-		...journal.statements,
-		...changeStatements(ctx, {
-			action: "credit_note.voided",
-			target: { type: "credit_note", id: row.id },
-			before: presentCreditNote(row, []),
-			after: presentCreditNote(after, []),
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			ctx.db
+				.update(creditNotes)
+				.set({ status: "voided", voidedAt: now })
+				.where(
+					and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.id, row.id), eq(creditNotes.amountApplied, 0)),
+				),
+		],
+		journal,
+		changes: [
+			{
+				action: "credit_note.voided",
+				target: { type: "credit_note", id: row.id },
+				before: presentCreditNote(row, []),
+				after: presentCreditNote(after, []),
+			},
+		],
+	});
 	return presentCreditNote(after, []);
 }

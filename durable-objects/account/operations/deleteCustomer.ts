@@ -2,12 +2,12 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { customers, invoices, payments } from "../../../src/db/schema";
 import { idInTenant } from "../../../src/db/scope";
 import type { ServiceContext } from "../../../src/lib/context";
-import { isVersionConflict } from "../../../src/lib/dbErrors";
+import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError } from "../../../src/lib/errors";
 import { staleVersion } from "../../../src/lib/etag";
 import { presentCustomer } from "../../../src/schemas/customer";
-import { changeStatements } from "../../../src/services/changeLog";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
+import { commit } from "../commit";
 
 /**
  * Inside the account object, so no invoice is issued to the customer meanwhile. Soft delete marks the
@@ -55,37 +55,43 @@ export async function commitDeleteCustomer(
 		);
 	}
 	if (hard) {
-		await ctx.db.batch([
-			ctx.db.delete(customers).where(where),
-			...changeStatements(ctx, {
-				action: "customer.deleted",
-				target: { type: "customer", id },
-				before: presentCustomer(current),
-				after: null,
-			}),
-		]);
+		await commit(ctx, {
+			writes: [ctx.db.delete(customers).where(where)],
+			changes: [
+				{
+					action: "customer.deleted",
+					target: { type: "customer", id },
+					before: presentCustomer(current),
+					after: null,
+				},
+			],
+		});
 		return null;
 	}
 	if (current.status === "deleted") throw alreadyDeleted(id);
 	const now = ctx.clock.now().toISOString();
 	const next = { ...current, status: "deleted" as const, deletedAt: now, updatedAt: now, version: current.version + 1 };
 	try {
-		await ctx.db.batch([
-			ctx.db
-				.update(customers)
-				.set({ status: next.status, deletedAt: now, updatedAt: now, version: next.version })
-				.where(where),
-			...changeStatements(ctx, {
-				action: "customer.deleted",
-				target: { type: "customer", id },
-				before: presentCustomer(current),
-				after: presentCustomer(next),
-			}),
-		]);
+		await commit(ctx, {
+			writes: [
+				ctx.db
+					.update(customers)
+					.set({ status: next.status, deletedAt: now, updatedAt: now, version: next.version })
+					.where(where),
+			],
+			changes: [
+				{
+					action: "customer.deleted",
+					target: { type: "customer", id },
+					before: presentCustomer(current),
+					after: presentCustomer(next),
+				},
+			],
+		});
 	} catch (error) {
 		// A concurrent write moved the version first and the version trigger failed this batch: answer
 		// as if the two had arrived one after the other, never with a 500.
-		if (!isVersionConflict(error)) throw error;
+		if (refusalOf(error) !== "version_conflict") throw error;
 		if ((await loadCustomer(ctx, id)).status === "deleted") throw alreadyDeleted(id);
 		throw staleVersion("customer");
 	}

@@ -1,5 +1,4 @@
 import { and, eq, sql } from "drizzle-orm";
-import { runBatch } from "../../../src/db/client";
 import { disputes, payments } from "../../../src/db/schema";
 import { idInTenant } from "../../../src/db/scope";
 import { planReturn } from "../../../src/domain/allocation";
@@ -14,11 +13,11 @@ import {
 	presentDispute,
 } from "../../../src/schemas/dispute";
 import { unappliedOf } from "../../../src/schemas/payment";
-import { changeStatements } from "../../../src/services/changeLog";
 import { loadDispute } from "../../../src/services/disputes/disputes";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
 import { loadPaymentRow, loadReopenableAllocations } from "../../../src/services/payments/loadPayment";
 import { moveAllocations } from "../../../src/services/payments/paymentStatements";
+import { commit } from "../commit";
 
 const requireOpen = (row: DisputeRow) => {
 	if (row.status !== "open") {
@@ -69,15 +68,17 @@ export async function commitOpenDispute(ctx: ServiceContext, input: DisputeCreat
 		createdAt: ctx.clock.now().toISOString(),
 		resolvedAt: null,
 	};
-	await runBatch(ctx.db, [
-		ctx.db.insert(disputes).values(row),
-		...changeStatements(ctx, {
-			action: "chargeback.created",
-			target: { type: "dispute", id: row.id },
-			before: null,
-			after: presentDispute(row),
-		}),
-	]);
+	await commit(ctx, {
+		writes: [ctx.db.insert(disputes).values(row)],
+		changes: [
+			{
+				action: "chargeback.created",
+				target: { type: "dispute", id: row.id },
+				before: null,
+				after: presentDispute(row),
+			},
+		],
+	});
 	return presentDispute(row);
 }
 
@@ -93,19 +94,23 @@ export async function commitUpdateDispute(ctx: ServiceContext, input: DisputeUpd
 		evidenceDueBy: input.evidence_due_by ?? row.evidenceDueBy,
 		version: row.version + 1,
 	};
-	await runBatch(ctx.db, [
-		ctx.db
-			.update(disputes)
-			.set({ evidence: next.evidence, notes: next.notes, evidenceDueBy: next.evidenceDueBy, version: next.version })
-			.where(and(eq(disputes.tenantId, ctx.tenantId), eq(disputes.id, row.id), eq(disputes.version, row.version))),
-		...changeStatements(ctx, {
-			action: "dispute.updated",
-			target: { type: "dispute", id: row.id },
-			before: presentDispute(row),
-			after: presentDispute(next),
-			event: null,
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			ctx.db
+				.update(disputes)
+				.set({ evidence: next.evidence, notes: next.notes, evidenceDueBy: next.evidenceDueBy, version: next.version })
+				.where(and(eq(disputes.tenantId, ctx.tenantId), eq(disputes.id, row.id), eq(disputes.version, row.version))),
+		],
+		changes: [
+			{
+				action: "dispute.updated",
+				target: { type: "dispute", id: row.id },
+				before: presentDispute(row),
+				after: presentDispute(next),
+				event: null,
+			},
+		],
+	});
 	return presentDispute(next);
 }
 
@@ -155,24 +160,28 @@ export async function commitResolveDispute(
 			...journal.statements,
 		);
 	}
-	await runBatch(ctx.db, [
-		ctx.db
-			.update(disputes)
-			.set({
-				status: resolved.status,
-				resolvedAt: now,
-				notes: resolved.notes,
-				journalEntryId: resolved.journalEntryId,
-				version: resolved.version,
-			})
-			.where(and(eq(disputes.tenantId, ctx.tenantId), eq(disputes.id, row.id), eq(disputes.status, "open"))),
-		...statements,
-		...changeStatements(ctx, {
-			action: "dispute.resolved",
-			target: { type: "dispute", id: row.id },
-			before: presentDispute(row),
-			after: presentDispute(resolved),
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			ctx.db
+				.update(disputes)
+				.set({
+					status: resolved.status,
+					resolvedAt: now,
+					notes: resolved.notes,
+					journalEntryId: resolved.journalEntryId,
+					version: resolved.version,
+				})
+				.where(and(eq(disputes.tenantId, ctx.tenantId), eq(disputes.id, row.id), eq(disputes.status, "open"))),
+			...statements,
+		],
+		changes: [
+			{
+				action: "dispute.resolved",
+				target: { type: "dispute", id: row.id },
+				before: presentDispute(row),
+				after: presentDispute(resolved),
+			},
+		],
+	});
 	return presentDispute(resolved);
 }

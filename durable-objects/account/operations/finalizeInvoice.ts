@@ -1,9 +1,7 @@
-import { runBatch } from "../../../src/db/client";
 import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
 import { committedOnVersion } from "../../../src/lib/etag";
 import { presentInvoice } from "../../../src/schemas/invoice";
-import { changeStatements } from "../../../src/services/changeLog";
 import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
 import { finalizeStatements } from "../../../src/services/invoices/invoiceStatements";
 import {
@@ -11,6 +9,7 @@ import {
 	invoiceDetailQueries,
 	loadInvoiceDetail,
 } from "../../../src/services/invoices/loadInvoice";
+import { commit } from "../commit";
 
 /** Inside the account object: number and issue the draft, with its audit and events, in one batch. */
 export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: { invoiceId: string }) {
@@ -19,18 +18,21 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 	const today = todayOf(ctx.clock.now());
 	const finalization = await finalizeStatements(ctx, detail);
 	const results = await committedOnVersion("invoice", () =>
-		runBatch(ctx.db, [
-			...finalization.statements,
-			...changeStatements(ctx, {
-				action: "invoice.finalized",
-				target: { type: "invoice", id: invoiceId },
-				before: presentInvoice(detail, today),
-				after: presentInvoice({ ...detail, invoice: finalization.after }, today),
-				alsoEmits: finalization.after.status === "paid" ? ["invoice.paid"] : [],
-				numberedInBatch: true,
-			}),
-			...invoiceDetailQueries(ctx, invoiceId),
-		]),
+		commit(ctx, {
+			writes: [],
+			journal: finalization,
+			changes: [
+				{
+					action: "invoice.finalized",
+					target: { type: "invoice", id: invoiceId },
+					before: presentInvoice(detail, today),
+					after: presentInvoice({ ...detail, invoice: finalization.after }, today),
+					alsoEmits: finalization.after.status === "paid" ? ["invoice.paid"] : [],
+					numberedInBatch: true,
+				},
+			],
+			reads: [...invoiceDetailQueries(ctx, invoiceId)],
+		}),
 	);
 	return presentInvoice(invoiceDetailFromBatch(invoiceId, results), today);
 }

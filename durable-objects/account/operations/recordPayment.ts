@@ -5,16 +5,16 @@ import { allocateOldestDueFirst, dueOrder, reachedCount } from "../../../src/dom
 import { paymentReceived } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
 import { fieldInvalid } from "../../../src/lib/errors";
-import { type Answered, answerKey, KEY_TAKEN, keyInUse } from "../../../src/lib/idempotency";
+import { type Answered, KEY_TAKEN, keyInUse } from "../../../src/lib/idempotency";
 import { newId } from "../../../src/lib/ids";
 import type { Payment } from "../../../src/schemas/payment";
 import { type PaymentRow, presentPayment } from "../../../src/schemas/payment";
-import { changeStatements } from "../../../src/services/changeLog";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
 import { presentPaymentById } from "../../../src/services/payments/loadPayment";
 import { openInvoicesQuery, payableInvoice } from "../../../src/services/payments/openInvoices";
 import { moveAllocations } from "../../../src/services/payments/paymentStatements";
 import { paymentRecordedResponse } from "../../../src/services/payments/recordPayment";
+import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
 import {
 	type AccountMemory,
@@ -169,38 +169,38 @@ async function commitPayment(
 	);
 	const recordedIn = newId("audit");
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
-	const committed = send([
-		...(fromMemory
-			? [
-					unchangedSince(ctx, state, {
+	const committed = commit(
+		ctx,
+		{
+			check: fromMemory
+				? unchangedSince(ctx, state, {
 						currency: input.currency,
 						invoices: reached,
 						// Money left over in turn means there is no other open invoice: that is checked too.
 						bounded: Boolean(input.invoice_id) || plan.unapplied === 0,
-					}),
-				]
-			: []),
-		...insertRows(ctx.db, payments, [payment]),
-		...moveAllocations(ctx, payment.id, plan.allocations, 1),
-		...journal.statements,
-		...changeStatements(
-			ctx,
-			{
-				action: "payment.recorded",
-				target: { type: "payment", id: payment.id },
-				before: null,
-				after: recorded,
-				auditId: recordedIn,
-			},
-			...paidInFull.map((a) => ({
-				action: "invoice.paid",
-				target: { type: "invoice", id: a.invoiceId },
-				before: { balance: a.amount },
-				after: { balance: 0, paid_by: payment.id },
-			})),
-		),
-		...(input.key ? [answerKey(ctx.db, input.key, paymentRecordedResponse(recorded), recordedIn)] : []),
-	]);
+					})
+				: undefined,
+			writes: [...insertRows(ctx.db, payments, [payment]), ...moveAllocations(ctx, payment.id, plan.allocations, 1)],
+			journal,
+			changes: [
+				{
+					action: "payment.recorded",
+					target: { type: "payment", id: payment.id },
+					before: null,
+					after: recorded,
+					auditId: recordedIn,
+				},
+				...paidInFull.map((a) => ({
+					action: "invoice.paid",
+					target: { type: "invoice", id: a.invoiceId },
+					before: { balance: a.amount },
+					after: { balance: 0, paid_by: payment.id },
+				})),
+			],
+			answer: input.key && { key: input.key, response: paymentRecordedResponse(recorded), recordedIn },
+		},
+		send,
+	);
 	// Remembered as soon as the batch is sent: the next payment may be prepared on it meanwhile.
 	afterAllocations(state, input.currency, plan.allocations);
 	memory.state = state;

@@ -1,5 +1,4 @@
 import { and, eq } from "drizzle-orm";
-import { runBatch } from "../../../src/db/client";
 import { payments, refunds } from "../../../src/db/schema";
 import { idInTenant } from "../../../src/db/scope";
 import { planReturn } from "../../../src/domain/allocation";
@@ -8,10 +7,10 @@ import type { ServiceContext } from "../../../src/lib/context";
 import { AppError } from "../../../src/lib/errors";
 import { newId } from "../../../src/lib/ids";
 import { presentRefund, type RefundInput, type RefundRow } from "../../../src/schemas/payment";
-import { changeStatements } from "../../../src/services/changeLog";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
 import { loadPaymentRow, loadReopenableAllocations } from "../../../src/services/payments/loadPayment";
 import { moveAllocations } from "../../../src/services/payments/paymentStatements";
+import { commit } from "../commit";
 
 type RefundRequest = RefundInput & { paymentId: string; requestKey: string | null };
 
@@ -78,20 +77,24 @@ export async function commitRefundPayment(ctx: ServiceContext, input: RefundRequ
 		journalEntryId: journal.entryId,
 		createdAt: now,
 	};
-	await runBatch(ctx.db, [
-		...moveAllocations(ctx, payment.id, plan.deallocations, -1),
-		ctx.db
-			.update(payments)
-			.set({ amountRefunded: payment.amountRefunded + amount, updatedAt: now })
-			.where(idInTenant(payments, ctx.tenantId, payment.id)),
-		ctx.db.insert(refunds).values(refund),
-		...journal.statements,
-		...changeStatements(ctx, {
-			action: "payment.refunded",
-			target: { type: "payment", id: payment.id },
-			before: { amount_refunded: payment.amountRefunded },
-			after: presentRefund(refund),
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			...moveAllocations(ctx, payment.id, plan.deallocations, -1),
+			ctx.db
+				.update(payments)
+				.set({ amountRefunded: payment.amountRefunded + amount, updatedAt: now })
+				.where(idInTenant(payments, ctx.tenantId, payment.id)),
+			ctx.db.insert(refunds).values(refund),
+		],
+		journal,
+		changes: [
+			{
+				action: "payment.refunded",
+				target: { type: "payment", id: payment.id },
+				before: { amount_refunded: payment.amountRefunded },
+				after: presentRefund(refund),
+			},
+		],
+	});
 	return presentRefund(refund);
 }

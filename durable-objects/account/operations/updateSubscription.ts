@@ -1,4 +1,3 @@
-import { runBatch } from "../../../src/db/client";
 import { subscriptionPendingItems, subscriptions } from "../../../src/db/schema";
 import { dayBefore } from "../../../src/domain/billingPeriods";
 import { planChange } from "../../../src/domain/proration";
@@ -10,7 +9,6 @@ import {
 	type SubscriptionRow,
 	type SubscriptionUpdateInput,
 } from "../../../src/schemas/subscription";
-import { changeStatements } from "../../../src/services/changeLog";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
 import { commitNewInvoice } from "../../../src/services/invoices/createInvoice";
@@ -23,6 +21,7 @@ import {
 	loadSubscription,
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
+import { commit } from "../commit";
 import { commitCreateCreditNote } from "./creditNotes";
 
 /**
@@ -81,38 +80,42 @@ export async function commitUpdateSubscription(
 			: null;
 	const lastDay = billed ? dayBefore(billed.periodEnd) : "";
 	const chargeText = `${newPlan.name} × ${quantity}, ${today} – ${lastDay} (proration)`;
-	await runBatch(ctx.db, [
-		ctx.db
-			.update(subscriptions)
-			.set({
-				planId: next.planId,
-				quantity,
-				paymentMethodId: next.paymentMethodId,
-				metadata: next.metadata,
-				version: next.version,
-				updatedAt: now,
-			})
-			.where(subscriptionWhere(ctx, sub.id)),
-		...(change && change.charge > 0 && input.proration_behavior === "create_prorations"
-			? [
-					ctx.db.insert(subscriptionPendingItems).values({
-						id: newId("pendingItem"),
-						tenantId: ctx.tenantId,
-						subscriptionId: sub.id,
-						description: chargeText,
-						amount: change.charge,
-						invoiceId: null,
-						createdAt: now,
-					}),
-				]
-			: []),
-		...changeStatements(ctx, {
-			action: "subscription.updated",
-			target: { type: "subscription", id: sub.id },
-			before: presentSubscription(sub),
-			after: { ...presentSubscription(next), proration: change, proration_behavior: input.proration_behavior },
-		}),
-	]);
+	await commit(ctx, {
+		writes: [
+			ctx.db
+				.update(subscriptions)
+				.set({
+					planId: next.planId,
+					quantity,
+					paymentMethodId: next.paymentMethodId,
+					metadata: next.metadata,
+					version: next.version,
+					updatedAt: now,
+				})
+				.where(subscriptionWhere(ctx, sub.id)),
+			...(change && change.charge > 0 && input.proration_behavior === "create_prorations"
+				? [
+						ctx.db.insert(subscriptionPendingItems).values({
+							id: newId("pendingItem"),
+							tenantId: ctx.tenantId,
+							subscriptionId: sub.id,
+							description: chargeText,
+							amount: change.charge,
+							invoiceId: null,
+							createdAt: now,
+						}),
+					]
+				: []),
+		],
+		changes: [
+			{
+				action: "subscription.updated",
+				target: { type: "subscription", id: sub.id },
+				before: presentSubscription(sub),
+				after: { ...presentSubscription(next), proration: change, proration_behavior: input.proration_behavior },
+			},
+		],
+	});
 	if (change && billed && change.credit < 0) {
 		await commitCreateCreditNote(ctx, {
 			invoice_id: billed.invoiceId,

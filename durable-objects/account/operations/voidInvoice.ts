@@ -1,15 +1,14 @@
-import { runBatch } from "../../../src/db/client";
 import { summarizeTaxes } from "../../../src/domain/invoiceTotals";
 import { invoiceVoided } from "../../../src/domain/ledger";
 import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
 import { committedOnVersion } from "../../../src/lib/etag";
 import { presentInvoice } from "../../../src/schemas/invoice";
-import { changeStatements } from "../../../src/services/changeLog";
 import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
 import { updateInvoiceStatement } from "../../../src/services/invoices/invoiceStatements";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
+import { commit } from "../commit";
 
 type VoidInput = { invoiceId: string; reason: string | null };
 
@@ -39,16 +38,18 @@ export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason
 		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
 	};
 	await committedOnVersion("invoice", () =>
-		runBatch(ctx.db, [
-			updateInvoiceStatement(ctx, detail.invoice, changes),
-			...(journal?.statements ?? []),
-			...changeStatements(ctx, {
-				action: "invoice.voided",
-				target: { type: "invoice", id: invoiceId },
-				before: presentInvoice(detail, today),
-				after: presentInvoice(after, today),
-			}),
-		]),
+		commit(ctx, {
+			writes: [updateInvoiceStatement(ctx, detail.invoice, changes)],
+			journal,
+			changes: [
+				{
+					action: "invoice.voided",
+					target: { type: "invoice", id: invoiceId },
+					before: presentInvoice(detail, today),
+					after: presentInvoice(after, today),
+				},
+			],
+		}),
 	);
 	return presentInvoice(after, today);
 }

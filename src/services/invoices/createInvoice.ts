@@ -1,13 +1,13 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { callAccountAnswering } from "../../../durable-objects/account/client";
+import { commitStatements } from "../../../durable-objects/account/commit";
 import { runBatch } from "../../db/client";
 import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation } from "../../lib/dbErrors";
+import { refusalOf } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import {
 	answeringInBatch,
-	answerKey,
 	createdResponse,
 	type KeyTerms,
 	type RequestKey,
@@ -16,7 +16,7 @@ import {
 import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceResource } from "../../schemas/invoice";
 import { type InvoiceDetail, presentInvoice } from "../../schemas/invoice";
-import { type Change, changeStatements } from "../changeLog";
+import type { Change } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
 import { finalizeStatements, type Issuing, insertInvoiceStatements } from "./invoiceStatements";
@@ -131,12 +131,12 @@ export async function commitNewInvoice(
 	// names that audit row. Ids are taken in the changes' order, which is the audit log's.
 	const recorded = changes.map((change) => ({ ...change, auditId: newId("audit") }));
 	const presentedIn = recorded.at(-1)?.auditId;
-	const written = [
-		...(check ? [check] : []),
-		...statements,
-		...changeStatements(ctx, ...recorded),
-		...(key ? [answerKey(ctx.db, key, invoiceCreatedResponse(presented), presentedIn)] : []),
-	];
+	const written = commitStatements(ctx, {
+		check,
+		writes: statements,
+		changes: recorded,
+		answer: key && { key, response: invoiceCreatedResponse(presented), recordedIn: presentedIn },
+	});
 	const results = await runInvoiceBatch(ctx, detail, written);
 	if (!issued) return presented;
 	const [numbered] = results[written.indexOf(issued.issue)] as { number: string | null }[];
@@ -149,7 +149,7 @@ async function runInvoiceBatch(ctx: ServiceContext, detail: InvoiceDetail, state
 		return await runBatch(ctx.db, statements);
 	} catch (error) {
 		const sourceRef = detail.invoice.sourceRef;
-		if (sourceRef !== null && isUniqueViolation(error)) {
+		if (sourceRef !== null && refusalOf(error) === "duplicate") {
 			throw new AppError("conflict", `An invoice from ${sourceRef} exists already.`, {
 				extensions: { source_ref: sourceRef },
 			});
