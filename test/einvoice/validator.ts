@@ -1,4 +1,3 @@
-/// <reference types="node" />
 // The shared offline validator (XSD layer) run on a rendered document. CI has shared/ beside the clone,
 // so the path is relative to the repository root.
 import { execFile } from "node:child_process";
