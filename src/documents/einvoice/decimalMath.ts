@@ -1,6 +1,6 @@
 // Exact arithmetic on decimals for the rule checks, which compare amounts that may arrive from XML
 // with any number of decimals.
-import { type Decimal, pow10, roundHalfAwayFromZero, sumDecimals } from "../../domain/decimal";
+import { type Decimal, formatDecimal, pow10, roundHalfAwayFromZero, sumDecimals } from "../../domain/decimal";
 
 export const ZERO: Decimal = { units: 0n, scale: 0 };
 
@@ -37,12 +37,9 @@ export const percentOf = (value: Decimal, percent: Decimal): Decimal => {
 
 /** The number of decimals as written, trailing zeros ignored. */
 export function decimals(value: Decimal): number {
-	let { units, scale } = value;
-	while (scale > 0 && units % 10n === 0n) {
-		units /= 10n;
-		scale -= 1;
-	}
-	return scale;
+	const text = formatDecimal(value);
+	const point = text.indexOf(".");
+	return point < 0 ? 0 : text.length - point - 1;
 }
 
 /** `a / b` to `places` decimals, half away from zero. */
