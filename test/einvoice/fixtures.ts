@@ -354,6 +354,69 @@ export const kuwaitiDinar: EInvoice = {
 	totals: { lineNetTotal: 30020, taxExclusive: 30020, vatTotal: 0, taxInclusive: 30020, payable: 30020 },
 };
 
+/** DE → AT goods: an intra-community supply (K), with the delivery date and place it requires. */
+export const intraCommunityAustria: EInvoice = {
+	...base,
+	number: "RE-2026-0009",
+	currency: "EUR",
+	buyerReference: "AT-BEST-12",
+	buyer: {
+		name: "Beispiel Handels GmbH",
+		vatId: "ATU12345678",
+		electronicAddress: { scheme: "9914", value: "ATU12345678" },
+		address: { line1: "Mariahilfer Straße 1", city: "Wien", postalCode: "1060", countryCode: "AT" },
+	},
+	delivery: {
+		date: "2026-11-25",
+		address: { line1: "Lagerweg 5", city: "Wien", postalCode: "1110", countryCode: "AT" },
+	},
+	paymentInstructions: { ...sepaTransfer, remittanceInformation: "RE-2026-0009" },
+	lines: [
+		{
+			id: "1",
+			quantity: dec("20"),
+			unitCode: "C62",
+			netAmount: 90000,
+			price: { netPrice: dec("45") },
+			vat: { code: "K", ratePercent: dec("0") },
+			item: { name: "Bondrucker-Papier, Karton" },
+		},
+	],
+	vatBreakdown: [
+		{
+			category: { code: "K", ratePercent: dec("0") },
+			taxableAmount: 90000,
+			taxAmount: 0,
+			exemptionReason: "Intra-community supply",
+			exemptionReasonCode: "VATEX-EU-IC",
+		},
+	],
+	totals: { lineNetTotal: 90000, taxExclusive: 90000, vatTotal: 0, taxInclusive: 90000, payable: 90000 },
+};
+
+/** A zero-rated supply (Z): solar modules under the German 0 % rate, no exemption reason. */
+export const zeroRated: EInvoice = {
+	...base,
+	number: "RE-2026-0010",
+	currency: "EUR",
+	buyerReference: "11-0100000001-28",
+	buyer: germanAuthority,
+	paymentInstructions: { ...sepaTransfer, remittanceInformation: "RE-2026-0010" },
+	lines: [
+		{
+			id: "1",
+			quantity: dec("2"),
+			unitCode: "C62",
+			netAmount: 70000,
+			price: { netPrice: dec("350") },
+			vat: { code: "Z", ratePercent: dec("0") },
+			item: { name: "Photovoltaikmodul 430 Wp" },
+		},
+	],
+	vatBreakdown: [{ category: { code: "Z", ratePercent: dec("0") }, taxableAmount: 70000, taxAmount: 0 }],
+	totals: { lineNetTotal: 70000, taxExclusive: 70000, vatTotal: 0, taxInclusive: 70000, payable: 70000 },
+};
+
 export const fixtures: Record<string, EInvoice> = {
 	"domestic-de-two-rates": domesticTwoRates,
 	"reverse-charge-de-fr": reverseChargeFrance,
@@ -363,4 +426,6 @@ export const fixtures: Record<string, EInvoice> = {
 	"jpy-with-eur-vat": yenWithEuroVat,
 	"credit-note": creditNote,
 	"kwd-three-decimals": kuwaitiDinar,
+	"intra-community-de-at": intraCommunityAustria,
+	"zero-rated-de": zeroRated,
 };

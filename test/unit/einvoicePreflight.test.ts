@@ -12,6 +12,7 @@ import {
 	domesticTwoRates,
 	exportUnitedStates,
 	fixtures,
+	intraCommunityAustria,
 	kuwaitiDinar,
 	reverseChargeFrance,
 } from "../einvoice/fixtures";
@@ -57,6 +58,13 @@ describe("preflight", () => {
 		const noSellerVat = copy(reverseChargeFrance);
 		noSellerVat.seller.vatId = undefined;
 		expect(rules(noSellerVat, "cii")).toEqual(["BR-AE-02"]);
+	});
+
+	test("an intra-community supply needs the delivery date and the deliver-to country", () => {
+		const invoice = copy(intraCommunityAustria);
+		invoice.delivery = undefined;
+		invoice.invoicingPeriod = undefined;
+		expect(rules(invoice, "cii")).toEqual(["BR-IC-11", "BR-IC-12"]);
 	});
 
 	test("exempt and export categories need their exemption reason", () => {
