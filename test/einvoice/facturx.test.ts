@@ -30,7 +30,10 @@ describe("embedFacturX", () => {
 
 	beforeAll(async () => {
 		// poppler-utils brings pdfdetach and pdfinfo; installed on first use like the validator's xmllint.
-		await run("bash", ["-c", "command -v pdfdetach >/dev/null || apt-get install -y -qq poppler-utils >/dev/null"]);
+		await run("bash", [
+			"-c",
+			"command -v pdfdetach >/dev/null || { apt-get update -qq; apt-get install -y -qq --no-install-recommends poppler-utils; } >/dev/null",
+		]);
 		const pdf = await embedFacturX(await invoicePdf(), xml, {
 			title: "Rechnung RE-2026-0001",
 			date: new Date("2026-11-30T09:00:00Z"),
