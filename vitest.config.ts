@@ -24,10 +24,29 @@ export default defineConfig(async () => {
 			}),
 		],
 		test: {
-			include: ["test/**/*.test.ts"],
 			// Integration tests send hundreds of requests; on a loaded 2-core machine 5 s is too tight.
 			testTimeout: 30_000,
-			setupFiles: ["./test/helpers/applyMigrations.ts"],
+			projects: [
+				{
+					extends: true,
+					test: {
+						name: "workers",
+						include: ["test/**/*.test.ts"],
+						exclude: ["test/einvoice/**"],
+						setupFiles: ["./test/helpers/applyMigrations.ts"],
+					},
+				},
+				// E-invoice conformance runs in Node: it reads the official examples from disk and calls the
+				// XSD validator (../shared/validators/en16931/validate.sh) as a child process.
+				{
+					test: {
+						name: "einvoice",
+						environment: "node",
+						include: ["test/einvoice/**/*.test.ts"],
+						testTimeout: 120_000,
+					},
+				},
+			],
 		},
 	};
 });
