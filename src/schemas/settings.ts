@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isTimeZone } from "../domain/billingPeriods";
 import { parseNumberFormat } from "../domain/invoiceNumber";
 import { currencyCode } from "./common";
+import { taxSettingsFields } from "./tax";
 
 export const invoiceNumberFormat = z
 	.string()
@@ -35,6 +36,8 @@ export const settingsSchema = z
 		time_zone: z.string(),
 		erp_webhook_url: z.string().nullable().meta({ description: "Where POST /ledger/sync pushes journals." }),
 		erp_webhook_secret: z.string().optional().meta({ description: "Shown once, when the URL is first set." }),
+		...taxSettingsFields,
+		version: z.number().int().meta({ description: "Moves with every change; send it back as If-Match or `version`." }),
 	})
 	.meta({ id: "Settings" });
 
@@ -45,5 +48,13 @@ export const settingsUpdateBody = z
 		invoice_number_format: invoiceNumberFormat.optional(),
 		time_zone: timeZone.optional(),
 		erp_webhook_url: z.string().min(1).max(2048).nullable().optional(),
+		tax_rounding: taxSettingsFields.tax_rounding.optional(),
+		tax_prices_include_tax: taxSettingsFields.tax_prices_include_tax.optional(),
+		tax_origin_country: taxSettingsFields.tax_origin_country.optional(),
+		tax_origin_region: taxSettingsFields.tax_origin_region.optional(),
+		tax_registrations: taxSettingsFields.tax_registrations.optional(),
+		tax_oss_registered: taxSettingsFields.tax_oss_registered.optional(),
+		tax_eu_distance_sales_above_threshold: taxSettingsFields.tax_eu_distance_sales_above_threshold.optional(),
+		version: z.number().int().min(1).optional().meta({ description: "The version you read; a stale one is refused." }),
 	})
 	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });
