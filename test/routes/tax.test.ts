@@ -450,3 +450,31 @@ describe("GET /v1/billing/compliance/countries", () => {
 		).toEqual(["query:country"]);
 	});
 });
+
+describe("retries and the API document", () => {
+	it("a retried rate creation with the same Idempotency-Key answers the first rate and adds no second one", async () => {
+		const { key } = await newTenant();
+		const body = { country: "US", region: "WA", tax_code: "standard", rate: "6.5", valid_from: "2024-01-01" };
+		const headers = { "Idempotency-Key": "rate-wa-1" };
+		const first = await api("/v1/billing/tax/rates", { key, body, headers });
+		const retry = await api("/v1/billing/tax/rates", { key, body, headers });
+		expect([first.status, retry.status]).toEqual([201, 201]);
+		expect(retry.headers.get("idempotent-replayed")).toBe("true");
+		expect(retry.body.id).toBe(first.body.id);
+		const listed = await api("/v1/billing/tax/rates?country=US&region=WA&date=2025-01-01", { key });
+		expect(listed.body.data).toHaveLength(1);
+	});
+
+	it("documents every tax route", async () => {
+		const doc = (await api("/openapi.json")).body;
+		expect(Object.keys(doc.paths)).toEqual(
+			expect.arrayContaining([
+				"/v1/billing/tax/calculate",
+				"/v1/billing/tax/rates",
+				"/v1/billing/tax-providers",
+				"/v1/billing/compliance/countries",
+			]),
+		);
+		expect(doc.paths["/v1/billing/tax/rates"].post.operationId).toBe("createTaxRate");
+	});
+});
