@@ -71,7 +71,7 @@ export const RATE_SOURCES: readonly RateSource[] = [
 	{
 		id: "in-gst-council-56",
 		title:
-			"India, GST Council 56th meeting (3 September 2025): slabs 5 % and 18 %, 40 % for demerit goods, 12 % and 28 % withdrawn from 22 September 2025",
+			"India, GST Council 56th meeting (3 September 2025), CGST rate notifications of September 2025: slabs 5 % and 18 % and 40 % for luxury and demerit goods from 22 September 2025; the 12 % slab withdrawn; 28 % kept for tobacco products",
 		published: "2025-09-03",
 	},
 	{
@@ -364,7 +364,7 @@ export const BUILT_IN_RATES: readonly BuiltInRate[] = [
 			["reduced", "5"],
 			["super_reduced", "3"],
 			["reduced_2", "12", TABLE_START, "2025-09-21"],
-			["gst_28", "28", TABLE_START, "2025-09-21"],
+			["gst_28", "28"],
 			["gst_40", "40", "2025-09-22"],
 		],
 		"GST",

@@ -217,26 +217,23 @@ const NATIONAL: Record<string, Mandate[]> = {
 			source: "Law 205/2017 (Budget Law 2018), art. 1 c. 909",
 		}),
 	],
-	PL: [
+	PL: (
+		[
+			["receive", "all taxpayers", "2026-02-01"],
+			["issue", "taxpayers with 2024 sales above PLN 200 million", "2026-02-01"],
+			["issue", "all other taxpayers (until 2026-12-31 not for up to PLN 10 000 of sales a month)", "2026-04-01"],
+		] as const
+	).map(([obligation, applies_to, since]) =>
 		m({
 			scope: "B2B",
-			obligation: "issue",
-			applies_to: "taxpayers with 2024 sales above PLN 200 million",
-			since: "2026-02-01",
+			obligation,
+			applies_to,
+			since,
 			formats: ["ksef_fa3"],
 			channel: "KSeF",
-			source: "Polish VAT Act, art. 106ga and 145m (KSeF), as amended in 2025",
+			source: "Polish VAT Act (Ustawa o podatku od towarów i usług), art. 106ga and 145m (KSeF), as amended in 2025",
 		}),
-		m({
-			scope: "B2B",
-			obligation: "issue",
-			applies_to: "all other taxpayers",
-			since: "2026-04-01",
-			formats: ["ksef_fa3"],
-			channel: "KSeF",
-			source: "Polish VAT Act, art. 106ga and 145m (KSeF), as amended in 2025",
-		}),
-	],
+	),
 	RO: [
 		m({
 			scope: "B2B",

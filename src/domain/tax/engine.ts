@@ -201,7 +201,7 @@ function validate(input: TaxCalculationInput, codes: ReadonlySet<string>): strin
 }
 
 /** Decides every line's taxes (jurisdiction, rate, category); amounts come after, by the rounding rule. */
-function componentsOf(input: TaxCalculationInput, taxId: string | null, table: readonly RateRecord[]) {
+function decideTaxes(input: TaxCalculationInput, taxId: string | null, table: readonly RateRecord[]) {
 	const { seller, buyer, supplyDate } = input;
 	const sellerPlace = taxLocation({ country: seller.originCountry, region: seller.originRegion, postalCode: null });
 	const buyerPlace = taxLocation(buyer);
@@ -270,11 +270,11 @@ function componentsOf(input: TaxCalculationInput, taxId: string | null, table: r
 				`has no rate in ${place.region ? `${place.country}-${place.region}` : place.country} on ${supplyDate}; add one with POST /v1/billing/tax/rates`,
 			);
 		}
-		return charged.flatMap((rate) => indianSplit(rate, place, index));
+		return charged.flatMap((rate) => componentsOf(rate, place, index));
 	}
 
-	/** India: CGST + SGST (half each) within the seller's state, IGST across states. */
-	function indianSplit(rate: RateRecord, place: Place, index: number): Component[] {
+	/** A rate as charged: as it is, except in India: CGST + SGST (half each) within the seller's state, IGST across states. */
+	function componentsOf(rate: RateRecord, place: Place, index: number): Component[] {
 		const decimalRate = parseDecimal(rate.rate, RATE_SCALE) as Decimal;
 		const category: TaxCategory = decimalRate.units === 0n ? "Z" : rate.category;
 		const component = {
@@ -388,7 +388,7 @@ function amountsOf(input: TaxCalculationInput, components: Component[][]): { net
 export function calculateTax(input: TaxCalculationInput): TaxCalculation {
 	const table = [...input.builtInRates, ...input.tenantRates];
 	const taxId = validate(input, knownTaxCodes(input.tenantRates));
-	const components = componentsOf(input, taxId, table);
+	const components = decideTaxes(input, taxId, table);
 	const amounts = amountsOf(input, components);
 
 	const items: TaxedItem[] = amounts.map(({ net, taxes }, i) => {
