@@ -216,7 +216,7 @@ export const taxRateListSchema = z
 		next_cursor: z.string().nullable(),
 		limit: z.number().int(),
 		date: z.string(),
-		sources: z.array(z.object({ id: z.string(), title: z.string(), published: z.string() })),
+		sources: z.array(z.object({ id: z.string(), title: z.string(), as_of: z.string() })),
 	})
 	.meta({ id: "TaxRateList" });
 

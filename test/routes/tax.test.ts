@@ -135,7 +135,7 @@ describe("tax rates", () => {
 		const standard = (res: typeof before) => res.body.data.find((r: { tax_code: string }) => r.tax_code === "standard");
 		expect(standard(before)).toMatchObject({ id: null, rate: "24", valid_to: "2024-08-31", source: "fi-vat-2024" });
 		expect(standard(after)).toMatchObject({ rate: "25.5", valid_from: "2024-09-01", valid_to: null });
-		expect(after.body.sources.map((s: { id: string }) => s.id)).toEqual(["fi-vat-2024"]);
+		expect(after.body.sources.map((s: { id: string }) => s.id)).toEqual(["fi-vat-2024", "fi-vat-2026"]);
 		const bc = await api("/v1/billing/tax/rates?country=CA&region=BC&date=2025-01-01", { key });
 		expect(bc.body.data.map((r: { name: string; rate: string }) => [r.name, r.rate])).toEqual([
 			["GST", "5"],

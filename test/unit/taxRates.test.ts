@@ -47,6 +47,15 @@ describe("the built-in rate table", () => {
 		expect([standardOn("RO", "2025-07-31"), standardOn("RO", "2025-08-01")]).toEqual([["19"], ["21"]]);
 		expect([standardOn("CA", "2025-03-31", "NS"), standardOn("CA", "2025-04-01", "NS")]).toEqual([["15"], ["14"]]);
 		expect(standardOn("CH", "2025-01-01")).toEqual(["8.1"]);
+		const finnishReduced = (date: string) =>
+			applicableRates(BUILT_IN_RECORDS, {
+				country: "FI",
+				region: null,
+				postalCode: null,
+				taxCode: "reduced",
+				date,
+			}).map((r) => r.rate);
+		expect([finnishReduced("2025-12-31"), finnishReduced("2026-01-01")]).toEqual([["14"], ["13.5"]]);
 	});
 
 	it("stacks and replaces regional rates", () => {

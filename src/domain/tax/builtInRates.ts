@@ -10,80 +10,86 @@ import type { TaxCategory } from "./categories";
 
 export const TABLE_START = "2024-01-01";
 
-export type RateSource = { id: string; title: string; published: string };
+export type RateSource = { id: string; title: string; as_of: string };
 
-/** Where each row comes from; `published` is the date of the publication (or of the law) cited. */
+/** Where each row comes from; `as_of` is the day whose rates the source states (the newest change it cites). */
 export const RATE_SOURCES: readonly RateSource[] = [
 	{
 		id: "ec-vat-rates-2025",
 		title:
 			"European Commission, DG TAXUD, 'VAT rates applied in the Member States of the European Union', situation at 1 January 2025 (taxation-customs.ec.europa.eu)",
-		published: "2025-01-01",
+		as_of: "2025-01-01",
 	},
 	{
 		id: "fi-vat-2024",
 		title: "Finnish Tax Administration (vero.fi): general VAT rate 25.5 % from 1 September 2024 (Act 2024/396)",
-		published: "2024-06-28",
+		as_of: "2024-09-01",
+	},
+	{
+		id: "fi-vat-2026",
+		title:
+			"Finnish Tax Administration (vero.fi): reduced rate 14 % lowered to 13.5 % from 1 January 2026 (VAT Act 1501/1993 § 85, 2026 state budget)",
+		as_of: "2026-01-01",
 	},
 	{
 		id: "sk-vat-2025",
 		title: "Slovakia, Act No. 278/2024 Coll.: VAT 23 %, reduced 19 % and 5 % from 1 January 2025",
-		published: "2024-10-08",
+		as_of: "2025-01-01",
 	},
 	{
 		id: "ee-vat-2025",
 		title:
 			"Estonia, Value-Added Tax Act amendments (Riigi Teataja): accommodation 13 % and press 9 % from 1 January 2025, standard 24 % from 1 July 2025",
-		published: "2024-07-24",
+		as_of: "2025-07-01",
 	},
 	{
 		id: "ro-vat-2025",
 		title: "Romania, Law No. 141/2025: VAT 21 %, one reduced rate of 11 % from 1 August 2025",
-		published: "2025-07-25",
+		as_of: "2025-08-01",
 	},
 	{
 		id: "gb-hmrc",
 		title: "HMRC, 'VAT rates' (gov.uk/guidance/rates-of-vat-on-different-goods-and-services)",
-		published: "2024-01-01",
+		as_of: "2024-01-01",
 	},
 	{
 		id: "ch-estv-2024",
 		title: "Swiss FTA (ESTV), VAT rates from 1 January 2024: 8.1 %, 2.6 %, 3.8 %",
-		published: "2023-06-14",
+		as_of: "2024-01-01",
 	},
 	{
 		id: "no-skatteetaten",
 		title: "Skatteetaten, 'Merverdiavgift – satser' (25 %, 15 %, 12 %)",
-		published: "2024-01-01",
+		as_of: "2024-01-01",
 	},
 	{
 		id: "au-ato",
 		title: "Australian Taxation Office, GST (A New Tax System (Goods and Services Tax) Act 1999): 10 %",
-		published: "2024-01-01",
+		as_of: "2024-01-01",
 	},
-	{ id: "nz-ird", title: "Inland Revenue NZ, GST: 15 % (since 1 October 2010)", published: "2024-01-01" },
+	{ id: "nz-ird", title: "Inland Revenue NZ, GST: 15 % (since 1 October 2010)", as_of: "2024-01-01" },
 	{
 		id: "jp-nta",
 		title: "National Tax Agency Japan, consumption tax 10 %, reduced 8 % (since 1 October 2019)",
-		published: "2024-01-01",
+		as_of: "2024-01-01",
 	},
-	{ id: "sg-iras-2024", title: "IRAS, GST rate 9 % from 1 January 2024", published: "2023-01-01" },
+	{ id: "sg-iras-2024", title: "IRAS, GST rate 9 % from 1 January 2024", as_of: "2024-01-01" },
 	{
 		id: "in-gst-council-56",
 		title:
 			"India, GST Council 56th meeting (3 September 2025), CGST rate notifications of September 2025: slabs 5 % and 18 % and 40 % for luxury and demerit goods from 22 September 2025; the 12 % slab withdrawn; 28 % kept for tobacco products",
-		published: "2025-09-03",
+		as_of: "2025-09-22",
 	},
 	{
 		id: "ca-cra",
 		title:
 			"Canada Revenue Agency, 'GST/HST rates' (canada.ca): GST 5 %, HST 13 % ON, 15 % NB NL PE, NS 15 % → 14 % on 1 April 2025; provincial PST BC 7 %, MB 7 %, SK 6 %, Revenu Québec QST 9.975 %",
-		published: "2025-04-01",
+		as_of: "2025-04-01",
 	},
 	{
 		id: "es-igic",
 		title: "Gobierno de Canarias, IGIC: general 7 %, reduced 3 % (Ley 4/2012)",
-		published: "2024-01-01",
+		as_of: "2024-01-01",
 	},
 ];
 
@@ -181,8 +187,11 @@ const EU_RATES: BuiltInRate[] = [
 	...vat("FI", "fi-vat-2024", [
 		["standard", "24", TABLE_START, "2024-08-31"],
 		["standard", "25.5", "2024-09-01"],
-		["reduced", "14"],
 		["reduced_2", "10"],
+	]),
+	...vat("FI", "fi-vat-2026", [
+		["reduced", "14", TABLE_START, "2025-12-31"],
+		["reduced", "13.5", "2026-01-01"],
 	]),
 	...vat("FR", EC, [
 		["standard", "20"],
