@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TAX_CATEGORIES } from "../domain/tax/categories";
 import { isCountry } from "../domain/tax/countries";
-import { currencyCode } from "./common";
+import { currencyCode, prefixedId } from "./common";
 import { billingAddress } from "./customer";
 import { percentage } from "./invoice";
 
@@ -80,7 +80,12 @@ export const taxCalculationBody = z
 	.strictObject({
 		currency: currencyCode.optional().meta({ description: "Defaults to the tenant's default currency." }),
 		supply_date: isoDate.optional().meta({ description: "Defaults to today in the tenant's time zone." }),
-		address: billingAddress.meta({ description: "The buyer's address; `state` is its ISO 3166-2 subdivision code." }),
+		customer_id: prefixedId("cus")
+			.optional()
+			.meta({ description: "The buyer: its billing address, tax id and currency unless given here." }),
+		address: billingAddress
+			.optional()
+			.meta({ description: "The buyer's address; `state` is its ISO 3166-2 subdivision code." }),
 		tax_id: z.string().trim().min(1).max(64).optional(),
 		tax_status: z.enum(["taxable", "exempt", "reverse_charge"]).default("taxable"),
 		exemption_reason: z.string().trim().min(1).max(500).optional(),
@@ -103,6 +108,10 @@ export const taxCalculationBody = z
 			)
 			.min(1)
 			.max(500),
+	})
+	.refine((body) => body.address !== undefined || body.customer_id !== undefined, {
+		path: ["address"],
+		message: "is required unless customer_id is given",
 	})
 	.meta({
 		id: "TaxCalculationRequest",

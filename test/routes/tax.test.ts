@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, fieldsOf, newKey, newTenant } from "../helpers/api";
+import { api, expectProblem, fieldsOf, newCustomer, newKey, newTenant } from "../helpers/api";
 
 async function sellerIn(country: string, extra: Record<string, unknown> = {}) {
 	const tenant = await newTenant("EUR");
@@ -109,6 +109,35 @@ describe("POST /v1/billing/tax/calculate", () => {
 			(await calculate(key, { address: { country: "DE" }, supply_date: "2023-06-30", items: [{ amount: 1 }] })).body
 				.detail,
 		).toContain("2024-01-01");
+	});
+
+	it("takes the buyer from a customer of the tenant; another tenant's customer is 404", async () => {
+		const { key } = await sellerIn("DE");
+		const customer = await newCustomer(key, {
+			currency: "EUR",
+			billing_address: { line1: "1 rue de Rivoli", postal_code: "75001", country: "FR" },
+			tax_id: "FR40303265045",
+		});
+		const res = await calculate(key, { customer_id: customer.id, items: [{ amount: 1000, supply_type: "goods" }] });
+		expect(res.status).toBe(200);
+		expect(res.body.buyer).toMatchObject({ country: "FR", postal_code: "75001", tax_id: "FR40303265045" });
+		expect(res.body.lines[0].tax_category).toBe("K");
+		// An address given in the request replaces the customer's; the customer's tax id must still be of its country.
+		const elsewhere = await calculate(key, {
+			customer_id: customer.id,
+			address: { country: "DE" },
+			items: [{ amount: 1000 }],
+		});
+		expect(fieldsOf(expectProblem(elsewhere, 422, "validation_failed"))).toEqual(["body:tax_id"]);
+
+		const withoutAddress = await newCustomer(key);
+		const missing = await calculate(key, { customer_id: withoutAddress.id, items: [{ amount: 1 }] });
+		expect(fieldsOf(expectProblem(missing, 422, "validation_failed"))).toEqual(["body:address"]);
+		const neither = await calculate(key, { items: [{ amount: 1 }] });
+		expect(fieldsOf(expectProblem(neither, 422, "validation_failed"))).toEqual(["body:address"]);
+
+		const other = await sellerIn("DE");
+		expectProblem(await calculate(other.key, { customer_id: customer.id, items: [{ amount: 1 }] }), 404, "not_found");
 	});
 
 	it("needs the tenant's origin country first, and a reader may calculate", async () => {

@@ -4,6 +4,7 @@ import { BUILT_IN_RECORDS } from "../../domain/tax/rates";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import type { taxCalculationBody } from "../../schemas/tax";
+import { loadCustomer } from "../customers/loadCustomer";
 import { loadTenantTaxSetup } from "./tenantTaxSetup";
 
 type CalculationInput = z.infer<typeof taxCalculationBody>;
@@ -31,7 +32,10 @@ function asProblem(error: TaxInputError): AppError {
 	return fieldInvalid("body", REQUEST_FIELDS[error.field] ?? error.field, error.message);
 }
 
-/** Taxes for a preview or a quote: the engine on the tenant's setup and rates. Nothing is stored. */
+/**
+ * Taxes for a preview or a quote: the engine on the tenant's setup and rates, for a buyer given by its
+ * address and tax id or by a customer of the tenant. Nothing is stored.
+ */
 export async function calculateTax({ ctx, input }: { ctx: ServiceContext; input: CalculationInput }) {
 	const setup = await loadTenantTaxSetup(ctx);
 	if (!setup.seller) {
@@ -42,11 +46,14 @@ export async function calculateTax({ ctx, input }: { ctx: ServiceContext; input:
 		);
 	}
 	const supplyDate = input.supply_date ?? setup.today;
+	const customer = input.customer_id === undefined ? null : await loadCustomer(ctx, input.customer_id);
+	const address = input.address ?? customer?.billingAddress;
+	if (!address) throw fieldInvalid("body", "address", "is required: the customer has no billing address");
 	const buyer = {
-		country: input.address.country,
-		region: input.address.state ?? null,
-		postalCode: input.address.postal_code ?? null,
-		taxId: input.tax_id ?? null,
+		country: address.country,
+		region: address.state ?? null,
+		postalCode: address.postal_code ?? null,
+		taxId: input.tax_id ?? customer?.taxId ?? null,
 		taxStatus: input.tax_status,
 		exemptionReason: input.exemption_reason ?? null,
 		exemptionReasonCode: input.exemption_reason_code ?? null,
@@ -74,7 +81,7 @@ export async function calculateTax({ ctx, input }: { ctx: ServiceContext; input:
 	}
 	return {
 		object: "tax_calculation" as const,
-		currency: input.currency ?? setup.defaultCurrency,
+		currency: input.currency ?? customer?.currency ?? setup.defaultCurrency,
 		supply_date: supplyDate,
 		tax_rounding: setup.rounding,
 		buyer: {
