@@ -180,12 +180,21 @@ const NATIONAL: Record<string, Mandate[]> = {
 	],
 	HR: [
 		m({
+			scope: "B2G",
+			obligation: "issue",
+			since: "2019-07-01",
+			formats: ["en16931_ubl", "peppol_bis_3"],
+			channel: "Servis eRačun za državu (FINA)",
+			source:
+				"Act on electronic invoicing in public procurement (Zakon o elektroničkom izdavanju računa u javnoj nabavi, 2018)",
+		}),
+		m({
 			scope: "B2B",
 			obligation: "issue_and_receive",
-			applies_to: "VAT-registered businesses",
+			applies_to: "VAT-registered businesses established in Croatia, for domestic supplies",
 			since: "2026-01-01",
 			formats: ["en16931_ubl", "en16931_cii"],
-			source: "Zakon o fiskalizaciji (2025), Fiskalizacija 2.0",
+			source: "Fiscalization Act (Zakon o fiskalizaciji) of 11 June 2025, Fiskalizacija 2.0",
 		}),
 	],
 	HU: [
