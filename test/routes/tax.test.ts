@@ -302,6 +302,29 @@ describe("tax rates", () => {
 		expect(expectProblem(overlapping, 409, "conflict").conflicting_id).toBe(first.body.id);
 	});
 
+	it("two rates for the same place added at once: one is created, the other is a conflict", async () => {
+		const { key } = await newTenant();
+		const results = await Promise.all(
+			["6.25", "6.5"].map((rate) =>
+				api("/v1/billing/tax/rates", {
+					key,
+					body: { country: "US", region: "TX", tax_code: "standard", rate, valid_from: "2024-01-01" },
+				}),
+			),
+		);
+		expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+		const listed = await api("/v1/billing/tax/rates?country=US&region=TX&date=2025-01-01", { key });
+		expect(listed.body.data).toHaveLength(1);
+		// The database itself refuses an overlapping row, whatever wrote it.
+		const { tenant_id } = (await api("/v1/billing/settings", { key })).body;
+		const overlapping = env.DB.prepare(
+			`insert into tax_rates (id, tenant_id, country, region, postal_prefix, tax_code, jurisdiction, name, rate,
+				category, stacking, valid_from, valid_to, created_at)
+			values ('txr_overlap', ?, 'US', 'TX', null, 'standard', 'US-TX', 'Tax', '7', 'S', 'add', '2030-01-01', null, '')`,
+		).bind(tenant_id);
+		await expect(overlapping.run()).rejects.toThrow(/tax_rate_overlap/);
+	});
+
 	it("needs tax:write to add a rate", async () => {
 		const { key } = await newTenant();
 		const reader = await newKey(key, "billing_reader");

@@ -296,6 +296,29 @@ describe("exports and other areas", () => {
 	});
 });
 
+describe("Ceuta and Melilla", () => {
+	it("take the tenant's IPSI rates with category M; without one, a sale there is refused naming the tax code", () => {
+		const ipsi = tenantRate({
+			country: "ES",
+			region: "CE",
+			jurisdiction: "ES-CE",
+			name: "IPSI",
+			rate: "4",
+			category: "M",
+			stacking: "replace",
+		});
+		const local = {
+			seller: seller({ originCountry: "ES", originRegion: "CE" }),
+			buyer: buyer({ country: "ES", postalCode: "51001" }),
+			items: [item(10000)],
+		};
+		expect(calc({ ...local, tenantRates: [ipsi] }).items[0]?.taxes).toMatchObject([
+			{ jurisdiction: "ES-CE", name: "IPSI", category: "M", rate: "4", amount: 400 },
+		]);
+		expect(fieldOf(() => calc(local))).toBe("items.0.tax_code");
+	});
+});
+
 describe("exempt buyers", () => {
 	it("get E with their reason and VATEX code", () => {
 		const result = calc({

@@ -246,7 +246,11 @@ function decideTaxes(input: TaxCalculationInput, taxId: string | null, table: re
 
 	function ratesAt(place: Place, item: TaxableItem, index: number): Component[] {
 		const taxCode = item.taxCode === "digital_services" ? "standard" : item.taxCode;
-		const found = applicableRates(table, { ...place, taxCode, date: supplyDate });
+		const territory = taxLocation(place).area.startsWith(`${place.country}-`);
+		// A territory outside its country's tax area (Canary Islands, Ceuta, Melilla) has only its own taxes.
+		const found = applicableRates(table, { ...place, taxCode, date: supplyDate }).filter(
+			(rate) => !territory || rate.region === place.region,
+		);
 		// A sub-national tax (US state, PST, QST) is charged only where the seller is registered for it.
 		const charged = found.filter(
 			(rate) => rate.jurisdiction === rate.country || registeredIn(rate.country, rate.region),

@@ -5,6 +5,7 @@ import { taxRates } from "../../db/schema";
 import { formatDecimal } from "../../domain/decimal";
 import { isKnownRegion } from "../../domain/tax/countries";
 import type { ServiceContext } from "../../lib/context";
+import { messageOf } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { taxRateBody } from "../../schemas/tax";
@@ -67,15 +68,26 @@ export async function createTaxRate({ ctx, input }: { ctx: ServiceContext; input
 		);
 	}
 	const presented = presentRate(presentTenantRate(row));
-	await runBatch(ctx.db, [
-		ctx.db.insert(taxRates).values(row),
-		...changeStatements(ctx, {
-			action: "tax_rate.created",
-			target: { type: "tax_rate", id: row.id },
-			before: null,
-			after: presented,
-			event: null,
-		}),
-	]);
+	try {
+		await runBatch(ctx.db, [
+			ctx.db.insert(taxRates).values(row),
+			...changeStatements(ctx, {
+				action: "tax_rate.created",
+				target: { type: "tax_rate", id: row.id },
+				before: null,
+				after: presented,
+				event: null,
+			}),
+		]);
+	} catch (error) {
+		// A rate for the same place added at the same moment: the database refused this one.
+		if (messageOf(error).includes("tax_rate_overlap")) {
+			throw new AppError(
+				"conflict",
+				"Another tax rate of the tenant now covers this place, code, jurisdiction and days.",
+			);
+		}
+		throw error;
+	}
 	return presented;
 }
