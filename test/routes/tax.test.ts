@@ -412,6 +412,19 @@ describe("tax settings", () => {
 		);
 		expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
 	});
+
+	it("two concurrent updates without a version both apply, neither losing the other's field", async () => {
+		const { key } = await newTenant();
+		const results = await Promise.all([
+			api("/v1/billing/settings", { key, method: "PATCH", body: { tax_rounding: "per_line" } }),
+			api("/v1/billing/settings", { key, method: "PATCH", body: { tax_origin_country: "AT" } }),
+		]);
+		expect(results.map((r) => r.status)).toEqual([200, 200]);
+		expect((await api("/v1/billing/settings", { key })).body).toMatchObject({
+			tax_rounding: "per_line",
+			tax_origin_country: "AT",
+		});
+	});
 });
 
 describe("POST /v1/billing/tax-providers", () => {

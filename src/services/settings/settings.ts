@@ -77,16 +77,33 @@ export async function getSettings({ ctx }: { ctx: ServiceContext }) {
 	return presentSettings(await loadTenant(ctx));
 }
 
-/** A new number format applies to invoices finalized from now on; issued numbers never change. */
+type SettingsPatch = Omit<z.infer<typeof settingsUpdateBody>, "version">;
+
+/**
+ * A new number format applies to invoices finalized from now on; issued numbers never change. The patch
+ * applies to the settings as read, and is refused when they moved before it committed: with the version
+ * the client named, that is a conflict; without one, the patch is applied again to what is there now.
+ */
 export async function updateSettings({
 	ctx,
 	patch,
 	expectedVersion,
 }: {
 	ctx: ServiceContext;
-	patch: Omit<z.infer<typeof settingsUpdateBody>, "version">;
+	patch: SettingsPatch;
 	expectedVersion?: number;
 }) {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await applySettingsPatch(ctx, patch, expectedVersion);
+		} catch (error) {
+			const moved = error instanceof AppError && error.code === "version_conflict";
+			if (!moved || expectedVersion !== undefined || attempt === 3) throw error;
+		}
+	}
+}
+
+async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, expectedVersion: number | undefined) {
 	const current = await loadTenant(ctx);
 	const baseVersion = expectedVersion ?? current.settingsVersion;
 	if (baseVersion !== current.settingsVersion) throw staleSettings(current.settingsVersion);
