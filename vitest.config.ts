@@ -19,6 +19,7 @@ export default defineConfig(async () => {
 						ADMIN_TOKEN: TEST_ADMIN_TOKEN,
 						LOG_LEVEL: "error",
 						WEBHOOK_ALLOW_LOCALHOST: "true",
+						SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=",
 					},
 				},
 			}),

@@ -31,6 +31,7 @@ import { refundsRouter } from "./routes/refunds/router";
 import { rolesRouter } from "./routes/roles/router";
 import { settingsRouter } from "./routes/settings/router";
 import { subscriptionsRouter } from "./routes/subscriptions/router";
+import { complianceRouter, taxProvidersRouter, taxRouter } from "./routes/tax/router";
 import { testClocksRouter } from "./routes/testClocks/router";
 import { usageRouter } from "./routes/usage/router";
 import { webhooksRouter } from "./routes/webhooks/router";
@@ -94,6 +95,9 @@ openapi.route("/v1/billing/recurring", recurringRouter);
 openapi.route("/v1/billing/test-clocks", testClocksRouter);
 openapi.route("/v1/billing/billable-metrics", billableMetricsRouter);
 openapi.route("/v1/billing/usage", usageRouter);
+openapi.route("/v1/billing/tax", taxRouter);
+openapi.route("/v1/billing/tax-providers", taxProvidersRouter);
+openapi.route("/v1/billing/compliance", complianceRouter);
 openapi.route("/v1/billing", billingV13Router);
 
 // Problem types are relative URIs; each resolves to a short description of itself.

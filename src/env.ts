@@ -19,6 +19,8 @@ export interface Env {
 	LOG_LEVEL?: string;
 	/** "true" lets webhooks target http://localhost (local development only). */
 	WEBHOOK_ALLOW_LOCALHOST?: string;
+	/** Base64 of 32 random bytes: the AES-256-GCM key that seals stored third-party secrets. */
+	SECRETS_KEY?: string;
 }
 
 const configSchema = z.object({

@@ -33,6 +33,21 @@ export const tenants = sqliteTable("tenants", {
 	// Moved up by triggers whenever what an account operation reads of the tenant changes (number format,
 	// currency, closed books, chart of accounts): an account object's commit checks it still holds.
 	settingsVersion: integer("settings_version").notNull().default(1),
+	// The tenant as a seller for the tax engine (src/domain/tax): where it is established and registered,
+	// and how its taxes round. Changing any of them moves settings_version (a trigger).
+	taxRounding: text("tax_rounding", { enum: ["per_line", "per_invoice"] })
+		.notNull()
+		.default("per_invoice"),
+	taxPricesIncludeTax: integer("tax_prices_include_tax", { mode: "boolean" }).notNull().default(false),
+	taxOriginCountry: text("tax_origin_country"),
+	taxOriginRegion: text("tax_origin_region"),
+	taxRegistrations: json<{ country: string; region: string | null }[]>("tax_registrations")
+		.notNull()
+		.default(sql`'[]'`),
+	taxOssRegistered: integer("tax_oss_registered", { mode: "boolean" }).notNull().default(false),
+	taxEuDistanceSalesAboveThreshold: integer("tax_eu_distance_sales_above_threshold", { mode: "boolean" })
+		.notNull()
+		.default(false),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -1084,4 +1099,50 @@ export const usageRejections = sqliteTable(
 		receivedAt: text("received_at").notNull(),
 	},
 	(t) => [index("usage_rejections_tenant").on(t.tenantId, t.id)],
+);
+
+// A tenant's own tax rates: US sales taxes by state and postal prefix, codes of its own, rates before
+// the built-in table starts, and overrides of built-in rates (same place, code and jurisdiction).
+export const taxRates = sqliteTable(
+	"tax_rates",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		country: text("country").notNull(),
+		region: text("region"),
+		postalPrefix: text("postal_prefix"),
+		taxCode: text("tax_code").notNull(),
+		jurisdiction: text("jurisdiction").notNull(),
+		name: text("name").notNull(),
+		// Percent as an exact decimal string ("8.875").
+		rate: text("rate").notNull(),
+		category: text("category", { enum: ["S", "Z", "E", "L", "M"] }).notNull(),
+		stacking: text("stacking", { enum: ["add", "replace"] }).notNull(),
+		validFrom: text("valid_from").notNull(),
+		validTo: text("valid_to"),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		index("tax_rates_tenant_country").on(t.tenantId, t.country, t.taxCode),
+		check("tax_rates_category", sql`${t.category} in ('S','Z','E','L','M')`),
+		check("tax_rates_stacking", sql`${t.stacking} in ('add','replace')`),
+		check("tax_rates_period", sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+	],
+);
+
+// External tax services (Avalara, TaxJar, a tenant's own) reached by HTTP: the secret is stored
+// encrypted (AES-GCM, src/lib/crypto.ts) and never returned.
+export const taxProviders = sqliteTable(
+	"tax_providers",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		name: text("name").notNull(),
+		endpointUrl: text("endpoint_url").notNull(),
+		secretCiphertext: text("secret_ciphertext").notNull(),
+		// The secret's last four characters, so a user can tell which one is configured.
+		secretHint: text("secret_hint").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("tax_providers_tenant").on(t.tenantId, t.id)],
 );

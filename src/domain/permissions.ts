@@ -20,6 +20,7 @@ const resources = [
 	"settings",
 	"jobs",
 	"metrics",
+	"tax",
 ] as const;
 
 type Resource = (typeof resources)[number];

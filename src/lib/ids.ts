@@ -40,6 +40,8 @@ export const idPrefixes = {
 	usageAdjustment: "uadj",
 	usageCharge: "uc",
 	usageRejection: "urej",
+	taxRate: "txr",
+	taxProvider: "txp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -41,7 +41,7 @@ export const quantity = decimalField({
 	describe: `a decimal greater than 0 and at most 1000000000, with up to ${QUANTITY_SCALE} decimal places`,
 }).meta({ description: "Decimal quantity; fractional quantities are allowed.", example: 1.5 });
 
-const percentage = decimalField({
+export const percentage = decimalField({
 	maxScale: RATE_SCALE,
 	min: decimal(0n),
 	minExclusive: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { randomToken, secretsEqual, sha256Hex } from "../../src/lib/crypto";
+import { openSecret, randomToken, sealSecret, secretsEqual, sha256Hex } from "../../src/lib/crypto";
 
 describe("sha256Hex", () => {
 	it("matches the standard test vectors", async () => {
@@ -32,5 +32,30 @@ describe("secretsEqual", () => {
 		expect(secretsEqual("sk_abc", "sk_ab")).toBe(false);
 		expect(secretsEqual("", "")).toBe(true);
 		expect(secretsEqual("é", "e")).toBe(false);
+	});
+});
+
+describe("sealSecret / openSecret", () => {
+	const key = btoa(String.fromCharCode(...new Uint8Array(32).map((_, i) => i)));
+	const otherKey = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+
+	it("round-trips, with a fresh nonce each time", async () => {
+		const first = await sealSecret(key, "sk_live_provider", "ten_1/txp_1");
+		const second = await sealSecret(key, "sk_live_provider", "ten_1/txp_1");
+		expect(first).toMatch(/^v1\./);
+		expect(first).not.toContain("sk_live_provider");
+		expect(first).not.toBe(second);
+		expect(await openSecret(key, first, "ten_1/txp_1")).toBe("sk_live_provider");
+	});
+
+	it("does not open under another key or another row's context", async () => {
+		const sealed = await sealSecret(key, "secret", "ten_1/txp_1");
+		await expect(openSecret(otherKey, sealed, "ten_1/txp_1")).rejects.toThrow();
+		await expect(openSecret(key, sealed, "ten_2/txp_1")).rejects.toThrow();
+	});
+
+	it("refuses a key that is not 32 bytes of base64", async () => {
+		await expect(sealSecret("c2hvcnQ=", "x", "c")).rejects.toThrow(/32 bytes/);
+		await expect(sealSecret("%%%", "x", "c")).rejects.toThrow(/base64/);
 	});
 });

@@ -1,4 +1,5 @@
 import { type AppContext, tenantContext } from "../../lib/context";
+import { etagFor } from "../../lib/etag";
 import { contentJson } from "../../schemas/common";
 import { settingsSchema } from "../../schemas/settings";
 import { getSettings } from "../../services/settings/settings";
@@ -14,6 +15,7 @@ export class SettingsGet extends ApiRoute {
 	};
 
 	override async handle(c: AppContext) {
-		return c.json(await getSettings({ ctx: tenantContext(c) }));
+		const settings = await getSettings({ ctx: tenantContext(c) });
+		return c.json(settings, 200, { ETag: etagFor(settings.version) });
 	}
 }

@@ -1,0 +1,17 @@
+import { newRouter } from "../router";
+import { ComplianceCountries } from "./complianceCountries";
+import { TaxCalculate } from "./taxCalculate";
+import { TaxProviderCreate, TaxProviderList } from "./taxProviders";
+import { TaxRateCreate, TaxRateList } from "./taxRates";
+
+export const taxRouter = newRouter();
+taxRouter.post("/calculate", TaxCalculate);
+taxRouter.get("/rates", TaxRateList);
+taxRouter.post("/rates", TaxRateCreate);
+
+export const taxProvidersRouter = newRouter();
+taxProvidersRouter.get("/", TaxProviderList);
+taxProvidersRouter.post("/", TaxProviderCreate);
+
+export const complianceRouter = newRouter();
+complianceRouter.get("/countries", ComplianceCountries);
