@@ -116,7 +116,10 @@ app.notFound((c) => {
 			extensions: { allowed_methods: allowed },
 		});
 	}
-	throw new AppError("route_not_found", `No route matches ${c.req.method} ${c.req.path}.`);
+	// Like Stripe, a trailing slash names no route; the problem points at the path without it.
+	const trimmed = c.req.path.replace(/\/+$/, "");
+	const hint = trimmed !== c.req.path && allowedMethods(trimmed).length > 0 ? ` Did you mean ${trimmed}?` : "";
+	throw new AppError("route_not_found", `No route matches ${c.req.method} ${c.req.path}.${hint}`);
 });
 
 let routePatterns: { method: string; pattern: RegExp }[] | undefined;
@@ -127,7 +130,7 @@ function allowedMethods(path: string): string[] {
 		.filter((route) => route.method !== "ALL")
 		.map((route) => ({
 			method: route.method,
-			pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+			pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`),
 		}));
 	return [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];
 }
