@@ -1,12 +1,15 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { copyDocsAssets } from "./scripts/docs-assets.mjs";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
 // Tests run inside workerd against the bindings declared in wrangler.toml: real D1, R2, Durable
 // Objects and Queues, with every migration applied to a fresh database.
 export default defineConfig(async () => {
+	// wrangler.toml's [assets] directory must exist before the Worker starts.
+	copyDocsAssets();
 	const migrations = await readD1Migrations(path.resolve("migrations"));
 	return {
 		plugins: [
@@ -19,6 +22,10 @@ export default defineConfig(async () => {
 						ADMIN_TOKEN: TEST_ADMIN_TOKEN,
 						LOG_LEVEL: "error",
 						WEBHOOK_ALLOW_LOCALHOST: "true",
+						// test/fuzz: how many requests to send, from which seed (`npm run fuzz` sends more).
+						FUZZ_BUDGET: process.env.FUZZ_BUDGET ?? "20000",
+						FUZZ_SEED: process.env.FUZZ_SEED ?? "26",
+						FUZZ_CONCURRENCY: process.env.FUZZ_CONCURRENCY ?? "1",
 					},
 				},
 			}),
@@ -28,6 +35,7 @@ export default defineConfig(async () => {
 			// Integration tests send hundreds of requests; on a loaded 2-core machine 5 s is too tight.
 			testTimeout: 30_000,
 			setupFiles: ["./test/helpers/applyMigrations.ts"],
+			globalSetup: ["./test/webhookReceiver.globalSetup.mjs"],
 		},
 	};
 });

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { billingV13Router } from "./dialects/billingV13/router";
 import type { AppBindings, AppContext } from "./lib/context";
+import { DOCS_PAGE } from "./lib/docsPage";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
 import { bodyGuard } from "./middleware/bodyGuard";
@@ -46,7 +47,8 @@ app.use("/v1/*", bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency
 const openapi = fromHono(app, {
 	openapiVersion: "3.1",
 	openapi_url: "/openapi.json",
-	docs_url: "/docs",
+	// /docs is served below, with Swagger UI's files from the Worker's static assets rather than a CDN.
+	docs_url: null,
 	redoc_url: null,
 	passthroughErrors: true,
 	schema: {
@@ -65,6 +67,8 @@ openapi.registry.registerComponent("securitySchemes", "bearerAuth", {
 	scheme: "bearer",
 	description: "A tenant API key (sk_…), or the operator token for /v1/admin routes.",
 });
+
+app.get("/docs", (c) => c.html(DOCS_PAGE));
 
 openapi.route("/v1/admin", adminRouter);
 openapi.route("/v1/billing", operationsRouter);
