@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyDocsAssets } from "./docs-assets.mjs";
 
 const PORT = process.env.PORT ?? "8787";
 const wrangler = ["node_modules/.bin/wrangler"];
@@ -34,6 +35,7 @@ function run(args) {
 }
 
 run(["d1", "migrations", "apply", "DB", "--local"]);
+copyDocsAssets();
 
 const demoKey = vars.DEMO_API_KEY;
 if (demoKey) {

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { billingV13Router } from "./dialects/billingV13/router";
 import type { AppBindings, AppContext } from "./lib/context";
+import { DOCS_PAGE } from "./lib/docsPage";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
 import { bodyGuard } from "./middleware/bodyGuard";
@@ -46,7 +47,8 @@ app.use("/v1/*", bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency
 const openapi = fromHono(app, {
 	openapiVersion: "3.1",
 	openapi_url: "/openapi.json",
-	docs_url: "/docs",
+	// /docs is served below, with Swagger UI's files from the Worker's static assets rather than a CDN.
+	docs_url: null,
 	redoc_url: null,
 	passthroughErrors: true,
 	schema: {
@@ -65,6 +67,8 @@ openapi.registry.registerComponent("securitySchemes", "bearerAuth", {
 	scheme: "bearer",
 	description: "A tenant API key (sk_…), or the operator token for /v1/admin routes.",
 });
+
+app.get("/docs", (c) => c.html(DOCS_PAGE));
 
 openapi.route("/v1/admin", adminRouter);
 openapi.route("/v1/billing", operationsRouter);
@@ -116,7 +120,10 @@ app.notFound((c) => {
 			extensions: { allowed_methods: allowed },
 		});
 	}
-	throw new AppError("route_not_found", `No route matches ${c.req.method} ${c.req.path}.`);
+	// Like Stripe, a trailing slash names no route; the problem points at the path without it.
+	const trimmed = c.req.path.replace(/\/+$/, "");
+	const hint = trimmed !== c.req.path && allowedMethods(trimmed).length > 0 ? ` Did you mean ${trimmed}?` : "";
+	throw new AppError("route_not_found", `No route matches ${c.req.method} ${c.req.path}.${hint}`);
 });
 
 let routePatterns: { method: string; pattern: RegExp }[] | undefined;
@@ -127,7 +134,7 @@ function allowedMethods(path: string): string[] {
 		.filter((route) => route.method !== "ALL")
 		.map((route) => ({
 			method: route.method,
-			pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+			pattern: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`),
 		}));
 	return [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];
 }

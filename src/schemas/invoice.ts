@@ -284,6 +284,9 @@ export type InvoiceResource = z.infer<typeof invoiceSchema>;
 export const invoiceListQuery = paginationQuery.extend({
 	status: z
 		.string()
+		.regex(new RegExp(`^(${invoiceStatuses.join("|")})( *, *(${invoiceStatuses.join("|")}))*$`), {
+			message: `must be one or more of ${invoiceStatuses.join(", ")}, separated by commas`,
+		})
 		.transform((value) => value.split(",").map((v) => v.trim()))
 		.pipe(z.array(z.enum(invoiceStatuses)).min(1))
 		.optional()

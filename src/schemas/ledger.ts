@@ -196,20 +196,35 @@ export const exportBody = z
 	})
 	.meta({ id: "AccountingExport", example: { format: "xero", date_range: { from: "2026-01-01", to: "2026-01-31" } } });
 
+/** Above any real exchange rate (a bitcoin is about 10^9 Indonesian rupiah), so a typo is refused. */
+const MAX_FX_RATE = 1_000_000_000_000;
+
 export const fxRateBody = z
 	.strictObject({
 		currency: currencyCode,
 		rate: z
 			.union([z.number(), z.string()])
 			.transform((value, ctx) => {
+				// JSON.parse has already rounded an integer beyond 2^53: it is not the number the client sent.
+				if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+					ctx.addIssue({ code: "custom", message: "is not exactly representable as a number; send it as a string" });
+					return z.NEVER;
+				}
 				const text = String(value);
 				if (!/^\d+(\.\d{1,10})?$/.test(text) || Number(text) <= 0) {
 					ctx.addIssue({ code: "custom", message: "must be a positive decimal with up to 10 decimal places" });
 					return z.NEVER;
 				}
+				if (Number(text) > MAX_FX_RATE) {
+					ctx.addIssue({ code: "custom", message: `must be at most ${MAX_FX_RATE}` });
+					return z.NEVER;
+				}
 				return text;
 			})
-			.meta({ description: "Base-currency units per one unit of `currency`.", example: "0.9215" }),
+			.meta({
+				description: `Base-currency units per one unit of \`currency\`, above 0 and at most ${MAX_FX_RATE}; a decimal string keeps every digit.`,
+				example: "0.9215",
+			}),
 		effective_date: z.iso.date(),
 	})
 	.meta({ id: "FxRateCreate", example: { currency: "USD", rate: "0.9215", effective_date: "2026-01-01" } });

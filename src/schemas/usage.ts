@@ -18,7 +18,7 @@ const instant = z.iso
 	// Every instant is counted on its tenant's local day: one outside the calendar has none.
 	.refine((v) => hasLocalDates(Date.parse(v)), "must fall between 0001-01-02 and 9999-12-30 (UTC)")
 	.meta({ description: "RFC 3339 timestamp with offset", example: "2026-11-21T10:00:00Z" });
-const date = z.string().refine(isCalendarDate, "must be a date (YYYY-MM-DD)");
+const date = z.string().refine(isCalendarDate, "must be a date (YYYY-MM-DD)").meta({ format: "date" });
 
 const decimalText = (maxScale: number, what: string, allowNegative = false) =>
 	z.union([z.string(), z.number()]).transform((value, ctx) => {

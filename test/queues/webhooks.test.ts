@@ -12,6 +12,7 @@ import app from "../../src/app";
 import { database } from "../../src/db/client";
 import { dispatchEvents } from "../../src/services/events/events";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { webhookReceiverUrl } from "../helpers/objectFactories";
 
 type Sent = { body: unknown };
 
@@ -59,7 +60,8 @@ async function insertEvent(tenantId: string, type = "test.synthetic", { requestI
 	return id;
 }
 
-async function newEndpoint(key: string, events = ["test.synthetic"], url = "https://hooks.receiver.test/billing") {
+/** Deliveries no test intercepts reach the loopback receiver, never an outside host. */
+async function newEndpoint(key: string, events = ["test.synthetic"], url = webhookReceiverUrl()) {
 	const res = await api("/v1/billing/webhooks", { key, body: { url, events } });
 	if (res.status !== 201) throw new Error(`endpoint creation failed: ${res.status} ${res.text}`);
 	return res.body;

@@ -42,6 +42,19 @@ describe("routing errors", () => {
 		expectProblemDocument(notes, 405, "method_not_allowed");
 		expect(notes.headers.get("allow")?.split(", ").sort()).toEqual(["GET", "POST"]);
 	});
+
+	it("answers a trailing slash with 404, pointing at the path without it (a route, not a wrong method)", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		for (const path of ["/v1/billing/customers/", `/v1/billing/customers/${customer.id}/`]) {
+			const res = await api(path, { key });
+			expect(res.headers.get("allow")).toBeNull();
+			expect(expectProblemDocument(res, 404, "route_not_found", path).detail).toContain(
+				`Did you mean ${path.slice(0, -1)}?`,
+			);
+		}
+		expect((await api("/v1/billing/customers/", { key, body: { name: "x" } })).status).toBe(404);
+	});
 });
 
 describe("body errors", () => {
@@ -200,6 +213,14 @@ describe("validation errors", () => {
 		const { key } = await newTenant();
 		const res = await api("/v1/billing/customers", { key, method: "POST" });
 		expect(fieldsOf(expectProblemDocument(res, 422, "validation_failed"))).toEqual(["body:name"]);
+	});
+
+	it("names the fields of the alternative an anyOf body came closest to", async () => {
+		const { key } = await newTenant();
+		const empty = await api("/v1/billing/recurring/run", { key, body: {} });
+		expect(fieldsOf(expectProblemDocument(empty, 422, "validation_failed"))).toEqual(["body:date"]);
+		const halfRange = await api("/v1/billing/recurring/run", { key, body: { from: "2026-01-01" } });
+		expect(fieldsOf(expectProblemDocument(halfRange, 422, "validation_failed"))).toEqual(["body:to"]);
 	});
 
 	it("reports query and path parameters by their location", async () => {

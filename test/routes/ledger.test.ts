@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { api, expectProblem, fieldsOf, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
 import { pay } from "../helpers/payments";
 
@@ -250,6 +250,23 @@ describe("multi-currency postings", () => {
 		);
 		expectProblem(
 			await api("/v1/billing/fx-rates", { key, body: { currency: "USD", rate: "-1", effective_date: "2026-01-01" } }),
+			422,
+			"validation_failed",
+		);
+		// JSON.parse reads 9007199254740993 as …992: a rate that is not the number sent is refused, as is an absurd one.
+		for (const rate of ["9007199254740993", "1000000000000.5"]) {
+			const refused = await api("/v1/billing/fx-rates", {
+				key,
+				rawBody: `{"currency":"USD","rate":${rate},"effective_date":"2026-01-01"}`,
+				headers: { "content-type": "application/json" },
+			});
+			expect(fieldsOf(expectProblem(refused, 422, "validation_failed"))).toEqual(["body:rate"]);
+		}
+		expectProblem(
+			await api("/v1/billing/fx-rates", {
+				key,
+				body: { currency: "USD", rate: "1000000000001", effective_date: "2026-01-01" },
+			}),
 			422,
 			"validation_failed",
 		);

@@ -456,6 +456,24 @@ describe("usage on subscription invoices", () => {
 		expect(expectProblem(bad, 422, "validation_failed").errors[0].field).toBe("start_date");
 	});
 
+	it("answers 404 for another tenant's customer on every usage read and job, as every other endpoint does", async () => {
+		const { key } = await newTenant();
+		const { key: otherKey } = await newTenant();
+		const stranger = await newCustomer(otherKey);
+		const window = { start_date: "2026-03-01", end_date: "2026-03-31" };
+		expectProblem(
+			await api("/v1/billing/usage/report", { key, body: { ...window, customer_id: stranger.id } }),
+			404,
+			"not_found",
+		);
+		expectProblem(
+			await api("/v1/billing/usage/aggregate", { key, body: { customer_id: stranger.id } }),
+			404,
+			"not_found",
+		);
+		expectProblem(await api(`/v1/billing/usage?customer_id=${stranger.id}&${MARCH}`, { key }), 404, "not_found");
+	});
+
 	it("bills the final usage when a subscription ends, at period end or at once", async () => {
 		const { key, customer, sub, advance } = await meteredSubscription({ model: "per_unit", unit_amount: "2" });
 		await sendUsage(key, { customer_id: customer.id, metric: "api_calls", quantity: 50, timestamp: at(12) });

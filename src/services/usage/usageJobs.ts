@@ -12,6 +12,7 @@ import { isNotNullViolation } from "../../lib/dbErrors";
 import { newId } from "../../lib/ids";
 import { usageEventInput } from "../../schemas/usage";
 import { fieldErrorsOf } from "../../schemas/validation";
+import { loadCustomer } from "../customers/loadCustomer";
 import { finishImport, type ImportSource, importLines, type LineError, startImport } from "../jobs/imports";
 import { enqueueJob, type JobRow, newJob, saveJobProgress } from "../jobs/jobs";
 import { anyLastMetric, loadTenantUsageContext, prepareEvent } from "./prepareUsage";
@@ -20,6 +21,7 @@ import { aggregateStatements, storeUsageStatements } from "./storeUsage";
 export type UsageAggregateInput = { metric?: string; customer_id?: string; from?: string; to?: string };
 
 export async function startUsageAggregation({ ctx, input }: { ctx: ServiceContext; input: UsageAggregateInput }) {
+	if (input.customer_id) await loadCustomer(ctx, input.customer_id);
 	const { row, statements } = newJob(ctx, "usage_aggregate", input);
 	await runBatch(ctx.db, statements);
 	await enqueueJob(ctx.env, row);

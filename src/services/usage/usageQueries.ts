@@ -58,6 +58,7 @@ export async function listUsage({
 	dimensions: Record<string, string>;
 }) {
 	const window = await windowOf(ctx, query.from, query.to);
+	if (query.customer_id) await loadCustomer(ctx, query.customer_id);
 	let customerId = query.customer_id;
 	let subscriptionKeys: string[] | undefined;
 	if (query.subscription_id) {
@@ -106,6 +107,7 @@ export async function previewUsageInvoice({
 
 /** Seed 001's usage report: each customer's usage per metric in the window, with its cost at their plan's prices. */
 export async function usageReport({ ctx, input }: { ctx: ServiceContext; input: Input<typeof usageReportBody> }) {
+	if (input.customer_id) await loadCustomer(ctx, input.customer_id);
 	const window = await windowOf(ctx, input.start_date, input.end_date);
 	const metrics = await metricsByCode(ctx, input.metric ? [input.metric] : undefined);
 	const usage = [];

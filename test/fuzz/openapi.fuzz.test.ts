@@ -1,0 +1,335 @@
+import { env, SELF } from "cloudflare:test";
+import fc from "fast-check";
+import { expect, it } from "vitest";
+import { adminToken, api, newKey, newTenant } from "../helpers/api";
+import { objectFactories, objectWorld } from "../helpers/objectFactories";
+import { type JsonSchema, type Mutation, SchemaArbitraries, serializeBody } from "./schemaArbitraries";
+
+// Every operation of the OpenAPI document the app serves, sent generated valid and hostile requests:
+// no 5xx, every 4xx in the operation's declared error shape naming the field at fault, and requests
+// the schema accepts are not refused by validation. A route added to the app is fuzzed without any
+// change here. FUZZ_BUDGET (requests) and FUZZ_SEED make a run bounded and repeatable (`npm run fuzz`).
+
+const BUDGET = Number(env.FUZZ_BUDGET ?? 1_000);
+const SEED = Number(env.FUZZ_SEED ?? 26);
+/** Below the rate limit of 600 a minute per key. */
+const REQUESTS_PER_KEY = 500;
+const REQUESTS_PER_TENANT = 1_500;
+/** Requests in flight at once (vitest.config.ts explains the default of 1). */
+const CONCURRENCY = Number(env.FUZZ_CONCURRENCY ?? 1);
+/** A request still unanswered after this long is a hang, reported as a violation. */
+const ANSWER_WITHIN_MS = 10_000;
+const timeout = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+/** What a zod schema check says (as opposed to a business rule naming a field). */
+const SCHEMA_REFUSAL =
+	/^(Invalid input|Too (big|small)|Invalid (option|string|format|email|url|ISO|date|datetime|literal)|is required$|is not a recognized field$)/i;
+
+type Operation = {
+	method: string;
+	template: string;
+	parameters: { name: string; in: string; required?: boolean; schema: JsonSchema }[];
+	body?: JsonSchema;
+	bodyTypes: string[];
+	responses: Record<string, { content?: Record<string, unknown> }>;
+	operator: boolean;
+};
+
+type Expectation = { valid: boolean; refused: boolean; location?: string; field?: string; kind: string };
+
+type FuzzRequest = {
+	method: string;
+	path: string;
+	query: string;
+	headers: Record<string, string>;
+	body?: string;
+	expect: Expectation;
+};
+
+const RAW_QUERY_VALUES = [
+	"",
+	"%00",
+	"%ED%A0%80",
+	"%FF",
+	"-1",
+	"0",
+	"1.5",
+	"9007199254740993",
+	"1e308",
+	"a".repeat(6_000),
+];
+const RAW_PATH_IDS = [
+	"not-an-id",
+	"%00",
+	"%ED%A0%80",
+	"null",
+	"-1",
+	"x".repeat(2_000),
+	"cus_0000000000000000000000000!",
+];
+
+function operationsOf(doc: any): Operation[] {
+	return Object.entries<any>(doc.paths).flatMap(([template, item]) =>
+		METHODS.filter((method) => item[method]).map((method) => {
+			const op = item[method];
+			const content = op.requestBody?.content ?? {};
+			return {
+				method: method.toUpperCase(),
+				template,
+				parameters: op.parameters ?? [],
+				body: content["application/json"]?.schema,
+				bodyTypes: Object.keys(content),
+				responses: op.responses ?? {},
+				operator: template.startsWith("/v1/admin"),
+			};
+		}),
+	);
+}
+
+function requestsFor(op: Operation, arbs: SchemaArbitraries): fc.Arbitrary<FuzzRequest> {
+	const pathParams = op.parameters.filter((p) => p.in === "path");
+	const queryParams = op.parameters.filter((p) => p.in === "query");
+	const validPath = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, arbs.valid(p.schema, p.name)])));
+	const validQuery = fc.record(
+		Object.fromEntries(queryParams.map((p) => [p.name, arbs.validQueryValue(p.schema, p.name)])),
+		{ requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) },
+	);
+	const validBody = op.body ? arbs.valid(op.body).map((value) => ({ value })) : fc.constant(undefined);
+	const build = (
+		path: Record<string, unknown>,
+		query: Record<string, string | undefined> | string,
+		body: { value: unknown } | undefined,
+		expectation: Expectation,
+		headers: Record<string, string> = {},
+		rawBody?: string,
+	): FuzzRequest => ({
+		method: op.method,
+		path: op.template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(path[name]))),
+		query:
+			typeof query === "string"
+				? query
+				: new URLSearchParams(
+						Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+					).toString(),
+		headers: body || rawBody !== undefined ? { "content-type": "application/json", ...headers } : headers,
+		body: rawBody ?? (body ? serializeBody(body.value) : undefined),
+		expect: expectation,
+	});
+	const valid = fc
+		.tuple(validPath, validQuery, validBody)
+		.map(([path, query, body]) => build(path, query, body, { valid: true, refused: false, kind: "valid" }));
+
+	const variants: fc.Arbitrary<FuzzRequest>[] = [valid];
+	if (op.body) {
+		variants.push(
+			fc.tuple(validPath, validQuery, validBody).chain(([path, query, body]) => {
+				const mutations = arbs.mutations(op.body, body?.value);
+				return mutations.length === 0
+					? fc.constant(build(path, query, body, { valid: true, refused: false, kind: "valid" }))
+					: fc
+							.constantFrom(...mutations)
+							.map((m: Mutation) => build(path, query, { value: m.value }, { valid: false, location: "body", ...m }));
+			}),
+			fc.tuple(validPath, validQuery).chain(([path, query]) =>
+				fc
+					.constantFrom<[string, string, boolean]>(
+						["text/plain", "{}", true],
+						["application/json", "{", true],
+						["application/json", "[1,2]", true],
+						["application/json", '"text"', true],
+						["application/json", "null", true],
+						["application/json", `${"[".repeat(100_000)}${"]".repeat(100_000)}`, true],
+						["application/json", `{"a":"${"x".repeat(1_100_000)}"}`, true],
+						["application/xml", "<a/>", true],
+					)
+					.map(([contentType, raw, refused]) =>
+						build(
+							path,
+							query,
+							undefined,
+							{ valid: false, refused, location: "body", kind: `envelope ${contentType}` },
+							{
+								"content-type": contentType,
+							},
+							raw,
+						),
+					),
+			),
+		);
+	}
+	if (queryParams.length > 0) {
+		variants.push(
+			fc
+				.tuple(validPath, validBody, fc.constantFrom(...queryParams), fc.constantFrom(...RAW_QUERY_VALUES))
+				.map(([path, body, param, raw]) =>
+					build(path, `${param.name}=${raw}&unexpected_param=1`, body, {
+						valid: false,
+						// Whether a raw value breaks the schema depends on it: only the field named is checked.
+						refused: false,
+						location: "query",
+						field: param.name,
+						kind: "query value",
+					}),
+				),
+		);
+	}
+	if (pathParams.length > 0) {
+		variants.push(
+			fc
+				.tuple(validPath, validQuery, validBody, fc.constantFrom(...pathParams), fc.constantFrom(...RAW_PATH_IDS))
+				.map(([path, query, body, param, raw]) => {
+					const request = build(path, query, body, {
+						valid: false,
+						refused: true,
+						location: "path",
+						field: param.name,
+						kind: "path id",
+					});
+					request.path = op.template.replace(/\{(\w+)\}/g, (_, name) =>
+						name === param.name ? raw : encodeURIComponent(String(path[name])),
+					);
+					return request;
+				}),
+		);
+	}
+	if (op.method !== "GET") {
+		variants.push(
+			fc.tuple(valid, fc.constantFrom("", "x".repeat(300), "key with spaces", "tab\there")).map(([request, key]) => {
+				request.headers["idempotency-key"] = key;
+				request.expect = { valid: false, refused: true, location: "header", field: "Idempotency-Key", kind: "key" };
+				return request;
+			}),
+		);
+	}
+	const retryKey = fc.option(fc.constantFrom("fuzz-retry-1", "fuzz-retry-2"), { freq: 4 });
+	return fc.tuple(fc.oneof(...variants), retryKey).map(([request, key]) => {
+		if (key !== null && op.method !== "GET") request.headers["idempotency-key"] ??= key;
+		return request;
+	});
+}
+
+/** Why a response breaks the API's promises, or undefined when it keeps them. */
+function violation(op: Operation, request: FuzzRequest, status: number, contentType: string, body: any) {
+	if (status >= 500) return `answered ${status}`;
+	const ex = request.expect;
+	if (ex.refused && status < 300) return `accepted a request its schema refuses (${ex.kind} at ${ex.field})`;
+	if (status < 400) return undefined;
+	const declared = op.responses[String(status)]?.content;
+	const expectedType = declared ? Object.keys(declared)[0] : "application/problem+json";
+	if (!contentType.startsWith(expectedType ?? "")) return `a ${status} as ${contentType}, declared ${expectedType}`;
+	if (!expectedType?.endsWith("problem+json")) return undefined;
+	if (body?.status !== status || typeof body.type !== "string" || typeof body.title !== "string" || !body.code) {
+		return `a ${status} that is not a problem document`;
+	}
+	const validation = status === 422 || (status === 400 && Array.isArray(body.errors));
+	if (!validation || body.code === "malformed_json" || body.code === "idempotency_key_reused") return undefined;
+	const errors: { location?: string; field?: string; message?: string }[] = body.errors ?? [];
+	if (errors.length === 0) return `a ${status} ${body.code} naming no field`;
+	if (errors.some((e) => typeof e.location !== "string" || typeof e.field !== "string")) {
+		return "an error entry without location and field";
+	}
+	if (ex.valid) {
+		const refusal = errors.find((e) => SCHEMA_REFUSAL.test(e.message ?? ""));
+		if (refusal) return `refused a valid request: ${refusal.location}:${refusal.field} ${refusal.message}`;
+	} else if (ex.refused && ex.location && ex.field !== undefined) {
+		const wanted = ex.field;
+		const named = errors.some(
+			(e) =>
+				e.location === ex.location &&
+				(wanted === "" ||
+					e.field === wanted ||
+					e.field?.startsWith(`${wanted}.`) ||
+					(e.field !== "" && wanted.startsWith(`${e.field}.`))),
+		);
+		if (!named) return `did not name ${ex.location}:${wanted} (${ex.kind}); named ${JSON.stringify(errors)}`;
+	}
+	return undefined;
+}
+
+it(`answers ${BUDGET} generated requests over every operation without a 5xx, naming the field at fault`, {
+	timeout: 60_000 + BUDGET * 400,
+}, async () => {
+	const doc = (await api("/openapi.json")).body;
+	const operations = operationsOf(doc);
+	expect(operations.length).toBeGreaterThan(100);
+
+	const components = doc.components?.schemas ?? {};
+	/**
+	 * A fresh tenant with one object of every kind, so valid requests reach past "not found". Tenants are
+	 * changed as requests accumulate: what a tenant gathers (webhook endpoints fanning out every event,
+	 * jobs) would otherwise slow each later request.
+	 */
+	const fuzzTenant = async () => {
+		const { key } = await newTenant();
+		const world = objectWorld(key);
+		const existing = new Map<string, string>();
+		for (const kind of Object.keys(objectFactories)) existing.set(kind, await world.get(kind));
+		return { adminKey: key, arbs: new SchemaArbitraries(components, (kind) => existing.get(kind)) };
+	};
+	let { adminKey, arbs } = await fuzzTenant();
+	let sentInTenant = 0;
+
+	let keySecret = adminKey;
+	let sentWithKey = 0;
+	const counts = new Map<number, number>();
+	const failures: string[] = [];
+	const perOperation = Math.max(1, Math.round(BUDGET / operations.length));
+
+	for (const [index, op] of operations.entries()) {
+		if (sentInTenant >= REQUESTS_PER_TENANT) {
+			({ adminKey, arbs } = await fuzzTenant());
+			keySecret = adminKey;
+			sentWithKey = 0;
+			sentInTenant = 0;
+		}
+		sentInTenant += perOperation;
+		const requests = fc.sample(requestsFor(op, arbs), { seed: SEED + index, numRuns: perOperation });
+		for (let start = 0; start < requests.length; start += CONCURRENCY) {
+			if (sentWithKey >= REQUESTS_PER_KEY) {
+				keySecret = (await newKey(adminKey, "billing_admin")).secret;
+				sentWithKey = 0;
+			}
+			sentWithKey += CONCURRENCY;
+			const batch = requests.slice(start, start + CONCURRENCY);
+			await Promise.all(
+				batch.map(async (request) => {
+					const url = `https://billing.test${request.path}${request.query ? `?${request.query}` : ""}`;
+					const sent = `${request.method} ${request.path.slice(0, 200)}?${request.query.slice(0, 200)} ${(request.body ?? "").slice(0, 300)}`;
+					const answered = (async () => {
+						const response = await SELF.fetch(url, {
+							method: request.method,
+							headers: { authorization: `Bearer ${op.operator ? adminToken() : keySecret}`, ...request.headers },
+							body: request.body,
+						});
+						return { response, text: await response.text() };
+					})();
+					const outcome = await Promise.race([answered, timeout(ANSWER_WITHIN_MS)]);
+					if (!outcome) {
+						failures.push(`${op.method} ${op.template}: no answer within ${ANSWER_WITHIN_MS} ms\n    sent ${sent}`);
+						return;
+					}
+					const { response, text } = outcome;
+					const contentType = response.headers.get("content-type") ?? "";
+					counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
+					let parsed: unknown;
+					try {
+						parsed = contentType.includes("json") && text ? JSON.parse(text) : text;
+					} catch {
+						parsed = text;
+					}
+					const problem = violation(op, request, response.status, contentType, parsed);
+					if (problem) {
+						failures.push(
+							`${op.method} ${op.template}: ${problem}\n    sent ${sent}\n    got ${response.status} ${text.slice(0, 300)}`,
+						);
+					}
+				}),
+			);
+		}
+	}
+	const total = [...counts.values()].reduce((a, b) => a + b, 0);
+	const byStatus = [...counts].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`);
+	console.log(`fuzz: ${total} requests over ${operations.length} operations, seed ${SEED}; ${byStatus.join(", ")}`);
+	expect(failures.slice(0, 25), `${failures.length} violations; the first 25:`).toEqual([]);
+});
