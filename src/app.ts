@@ -2,6 +2,9 @@ import { fromHono } from "chanfana";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { billingV13Router } from "./dialects/billingV13/router";
+import { INVOICE_ME_PREFIXES, invoiceMeErrors } from "./dialects/invoiceMe/base";
+import { invoiceMeRouter } from "./dialects/invoiceMe/router";
+import { simpleInvoicesErrors } from "./dialects/simpleInvoices/errors";
 import type { AppBindings, AppContext } from "./lib/context";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
@@ -38,10 +41,16 @@ import { webhooksRouter } from "./routes/webhooks/router";
 
 const app = new Hono<AppBindings>();
 
+/** Other seeds' surfaces that show errors their own way. */
+const errorSurfaces = [invoiceMeErrors, simpleInvoicesErrors];
+
 // request id → problem errors → body guard → auth/tenant → rate limit → (event dispatch after) → idempotency → route
 app.use("*", requestContext);
 app.onError((error, c) => problemFor(error, c));
 app.use("/v1/*", bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency);
+for (const prefix of INVOICE_ME_PREFIXES) {
+	app.use(`${prefix}/*`, bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency);
+}
 
 const openapi = fromHono(app, {
 	openapiVersion: "3.1",
@@ -63,7 +72,8 @@ const openapi = fromHono(app, {
 openapi.registry.registerComponent("securitySchemes", "bearerAuth", {
 	type: "http",
 	scheme: "bearer",
-	description: "A tenant API key (sk_…), or the operator token for /v1/admin routes.",
+	description:
+		"A tenant API key (sk_…), a user's token (JWT from /api/v1/auth/login), or the operator token for /v1/admin routes.",
 });
 
 openapi.route("/v1/admin", adminRouter);
@@ -96,6 +106,7 @@ openapi.route("/v1/billing/test-clocks", testClocksRouter);
 openapi.route("/v1/billing/billable-metrics", billableMetricsRouter);
 openapi.route("/v1/billing/usage", usageRouter);
 openapi.route("/v1/billing", billingV13Router);
+openapi.route("/api/v1", invoiceMeRouter);
 
 // Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".
 app.route("/__bench", benchRoutes);
@@ -138,7 +149,11 @@ function problemFor(error: unknown, c: AppContext): Response {
 	const appError = toAppError(error, c);
 	c.set("errorCode", appError.code);
 	const requestId = c.get("requestId") ?? "unknown";
-	return problemResponse(toProblem(appError, c.req.path, requestId), {
+	const surface = errorSurfaces.find((s) => s.matches(c.req.path));
+	const problem = surface
+		? surface.render(appError, c.req.path, requestId)
+		: toProblem(appError, c.req.path, requestId);
+	return problemResponse(problem, {
 		...appError.headers,
 		"X-Request-Id": requestId,
 	});

@@ -40,6 +40,7 @@ export const idPrefixes = {
 	usageAdjustment: "uadj",
 	usageCharge: "uc",
 	usageRejection: "urej",
+	user: "usr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

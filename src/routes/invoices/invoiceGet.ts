@@ -4,10 +4,11 @@ import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { invoiceSchema } from "../../schemas/invoice";
 import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
 import { presentInvoice, todayOf } from "../../services/invoices/presentInvoice";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 export class InvoiceGet extends ApiRoute {
 	readonly access = "invoices:read";
+	protected override readonly ownership: CustomerOwnership = { in: "params", field: "id", of: "invoice" };
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Retrieve an invoice",
