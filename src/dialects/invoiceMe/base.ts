@@ -1,7 +1,7 @@
 // Seed 004 (InvoiceMe): what every endpoint of its surface shares — the roles the seed lists per
 // endpoint, RFC 7807 errors with a timestamp, Spring Data pages, decimal money.
 import { z } from "zod";
-import { formatMinorUnits, parseMinorUnits } from "../../domain/currency";
+import { currencyExponent, formatMinorUnits, parseMinorUnits } from "../../domain/currency";
 import type { UserRole } from "../../domain/permissions";
 import type { AppContext } from "../../lib/context";
 import { AppError, type ErrorSurface, errorCatalog, fieldInvalid } from "../../lib/errors";
@@ -83,8 +83,11 @@ export type DecimalInput = z.infer<typeof decimalInput>;
 /** The amount in minor units of `currency`, or a 400 naming `field` when it has too many decimal places. */
 export function minorUnits(value: DecimalInput, currency: string, field: string): number {
 	const units = parseMinorUnits(value, currency);
-	if (units === null)
-		throw fieldInvalid("body", field, `must be a decimal with at most the decimal places of ${currency}`);
+	if (units === null) {
+		const places = currencyExponent(currency);
+		throw fieldInvalid("body", field, `must be a decimal with at most ${places} decimal places (${currency})`);
+	}
+	if (units < 0) throw fieldInvalid("body", field, "must not be negative");
 	return units;
 }
 
