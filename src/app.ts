@@ -5,6 +5,7 @@ import { billingV13Router } from "./dialects/billingV13/router";
 import { INVOICE_ME_PREFIXES, invoiceMeErrors } from "./dialects/invoiceMe/base";
 import { invoiceMeRouter } from "./dialects/invoiceMe/router";
 import { simpleInvoicesErrors } from "./dialects/simpleInvoices/errors";
+import { simpleInvoicesRouter } from "./dialects/simpleInvoices/router";
 import type { AppBindings, AppContext } from "./lib/context";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
 import { authenticate } from "./middleware/authenticate";
@@ -107,6 +108,7 @@ openapi.route("/v1/billing/billable-metrics", billableMetricsRouter);
 openapi.route("/v1/billing/usage", usageRouter);
 openapi.route("/v1/billing", billingV13Router);
 openapi.route("/api/v1", invoiceMeRouter);
+openapi.route("/v1", simpleInvoicesRouter);
 
 // Benchmark baselines (bench/): plain Hono, outside the OpenAPI document; 404 unless BENCH_BASELINES is "true".
 app.route("/__bench", benchRoutes);

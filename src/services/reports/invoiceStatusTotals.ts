@@ -3,11 +3,11 @@ import { invoices } from "../../db/schema";
 import type { InvoiceStatus } from "../../domain/invoiceStatus";
 import type { ServiceContext } from "../../lib/context";
 import { todayOf } from "../invoices/presentInvoice";
-import { reportCurrency } from "./reportCurrency";
+import { defaultCurrency } from "../tenants/defaultCurrency";
 
 /** How many invoices there are, and their totals, per status and whether past due (open ones only). */
 export async function invoiceStatusTotals({ ctx }: { ctx: ServiceContext }) {
-	const currency = await reportCurrency(ctx);
+	const currency = await defaultCurrency(ctx);
 	const today = todayOf(ctx.clock.now());
 	const overdue = sql<number>`(${invoices.status} in ('issued', 'partially_paid') and coalesce(${invoices.dueDate} < ${today}, 0))`;
 	const rows = await ctx.db

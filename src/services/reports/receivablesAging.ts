@@ -3,11 +3,11 @@ import { invoices } from "../../db/schema";
 import { type AgingBuckets, bucketFor } from "../../domain/aging";
 import type { ServiceContext } from "../../lib/context";
 import { todayOf } from "../invoices/presentInvoice";
-import { reportCurrency } from "./reportCurrency";
+import { defaultCurrency } from "../tenants/defaultCurrency";
 
 /** Open receivables by days past due (domain/aging.ts buckets): how many invoices, and what they owe. */
 export async function receivablesAging({ ctx }: { ctx: ServiceContext }) {
-	const currency = await reportCurrency(ctx);
+	const currency = await defaultCurrency(ctx);
 	const today = todayOf(ctx.clock.now());
 	const open = await ctx.db
 		.select({ dueDate: invoices.dueDate, balance: invoices.balance })

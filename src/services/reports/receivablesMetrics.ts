@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { customers, invoices, paymentAllocations } from "../../db/schema";
 import { daysPastDue } from "../../domain/aging";
 import type { ServiceContext } from "../../lib/context";
-import { reportCurrency } from "./reportCurrency";
+import { defaultCurrency } from "../tenants/defaultCurrency";
 
 /**
  * This month so far (UTC), in the tenant's currency: money applied to invoices (refunds taken back off
@@ -10,7 +10,7 @@ import { reportCurrency } from "./reportCurrency";
  * average days from issue to payment of those paid.
  */
 export async function receivablesMetrics({ ctx }: { ctx: ServiceContext }) {
-	const currency = await reportCurrency(ctx);
+	const currency = await defaultCurrency(ctx);
 	const monthStart = `${ctx.clock.now().toISOString().slice(0, 7)}-01`;
 	const ofTenant = and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.currency, currency));
 	const [[collected], [outstanding], [active], [issued], paid] = await ctx.db.batch([

@@ -1,11 +1,11 @@
 import { and, eq, gte, sql } from "drizzle-orm";
 import { invoices, paymentAllocations } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
-import { monthOf, reportCurrency } from "./reportCurrency";
+import { defaultCurrency, monthOf } from "../tenants/defaultCurrency";
 
 /** The last `months` months (oldest first, this one last): money applied to invoices and invoices issued in each. */
 export async function revenueTrend({ ctx, months }: { ctx: ServiceContext; months: number }) {
-	const currency = await reportCurrency(ctx);
+	const currency = await defaultCurrency(ctx);
 	const now = ctx.clock.now();
 	const monthList = Array.from({ length: months }, (_, i) => {
 		const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1 - i), 1));

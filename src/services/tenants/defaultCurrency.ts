@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { tenants } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 
-/** Reports add money up in one currency: the tenant's default one (invoices in others are left out). */
-export async function reportCurrency(ctx: ServiceContext): Promise<string> {
+/** The tenant's default currency: reports add money up in it, seed 001's amounts are in it. */
+export async function defaultCurrency(ctx: ServiceContext): Promise<string> {
 	const tenant = await ctx.db
 		.select({ currency: tenants.defaultCurrency })
 		.from(tenants)
