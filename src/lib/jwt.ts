@@ -13,7 +13,9 @@ export function parseSigningKeys(value: string | undefined): SigningKey[] | null
 	if (!value) return null;
 	const keys = value.split(",").map((entry) => {
 		const colon = entry.indexOf(":");
-		return { kid: entry.slice(0, colon).trim(), secret: entry.slice(colon + 1).trim() };
+		return colon < 0
+			? { kid: "", secret: "" }
+			: { kid: entry.slice(0, colon).trim(), secret: entry.slice(colon + 1).trim() };
 	});
 	const valid = keys.every((k) => /^[\w.-]{1,64}$/.test(k.kid) && k.secret.length >= MIN_SECRET_LENGTH);
 	return valid && keys.length > 0 ? keys : null;
