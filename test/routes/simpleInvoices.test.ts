@@ -57,6 +57,16 @@ describe("seed 001 invoices at /v1/invoices", () => {
 		expect((await api("/v1/invoices", { key: b.key })).body).toEqual([]);
 	});
 
+	it("gives concurrent creations distinct, consecutive numbers", async () => {
+		const { key } = await newTenant();
+		const customer = await newCustomer(key);
+		const created = await Promise.all(
+			Array.from({ length: 6 }, () => api("/v1/invoices", { key, body: body(customer.id) })),
+		);
+		expect(created.map((r) => r.status)).toEqual(Array(6).fill(201));
+		expect(created.map((r) => r.body.id).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+
 	it("answers bad input with 400 and unknown ids with 404", async () => {
 		const { key } = await newTenant("JPY");
 		const customer = await newCustomer(key);
