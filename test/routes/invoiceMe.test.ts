@@ -313,6 +313,31 @@ describe("payments and refunds", () => {
 		expectProblem(await api("/api/v1/payments/pay_missing", { key: admin.token }), 404);
 	});
 
+	it("record a retried payment (same Idempotency-Key) once", async () => {
+		const { admin } = await newUserTenant();
+		const customer = await newCustomer(admin.token);
+		const invoice = await newInvoice(admin.token, customer.id);
+		await send(admin.token, invoice.id);
+		const paying = () =>
+			api("/api/v1/payments", {
+				key: admin.token,
+				headers: { "idempotency-key": `pay-${invoice.id}` },
+				body: {
+					invoiceId: invoice.id,
+					amount: "40.00",
+					paymentMethod: "CREDIT_CARD",
+					paymentDate: new Date().toISOString().slice(0, 10),
+				},
+			});
+		const first = ok(await paying(), 201);
+		const again = await paying();
+		expect(again.status).toBe(201);
+		expect(again.body.id).toBe(first.id);
+		const listed = ok(await api(`/api/v1/payments?invoiceId=${invoice.id}`, { key: admin.token }));
+		expect(listed.totalElements).toBe(1);
+		expect(ok(await api(`/api/v1/invoices/${invoice.id}`, { key: admin.token })).balanceDue).toBe("59.00");
+	});
+
 	it("refund only PAID invoices, at most what was paid, and can turn the money into credit", async () => {
 		const { admin } = await newUserTenant();
 		const customer = await newCustomer(admin.token);
