@@ -155,3 +155,26 @@ describe("seed 001 usage report at /v1/usage-report", () => {
 		expect(bad.body.errors[0].field).toBe("start_date");
 	});
 });
+
+describe("the OpenAPI document", () => {
+	it("lists both doors' paths next to the canonical API", async () => {
+		const doc = await api("/openapi.json");
+		expect(doc.status).toBe(200);
+		const paths = Object.keys(doc.body.paths);
+		for (const path of [
+			"/v1/invoices",
+			"/v1/invoices/{id}",
+			"/v1/usage-report",
+			"/api/v1/auth/login",
+			"/api/v1/invoices/{id}/mark-as-sent",
+			"/api/v1/dashboard/aging-report",
+			"/v1/admin/tenants/{id}/users",
+		]) {
+			expect(paths).toContain(path);
+		}
+		const operationIds = Object.values(doc.body.paths).flatMap((ops) =>
+			Object.values(ops as Record<string, { operationId?: string }>).map((op) => op.operationId),
+		);
+		expect(new Set(operationIds).size).toBe(operationIds.length);
+	});
+});
