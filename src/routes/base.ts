@@ -9,9 +9,9 @@ import { fieldErrorsOf } from "../schemas/validation";
 import { type OwnedResource, ownerOf } from "../services/users/ownership";
 
 /**
- * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant API key holding a permission.
- * Every route declares it; the check runs before validation so a caller without access learns nothing
- * about the request shape.
+ * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant's API key or user token whose
+ * role holds a permission. Every route declares it; the check runs before validation so a caller
+ * without access learns nothing about the request shape.
  */
 export type Access = "public" | "operator" | Permission;
 
