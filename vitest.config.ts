@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 import { copyDocsAssets } from "./scripts/docs-assets.mjs";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+/** Two signing keys: the first signs, both verify (as during a rotation). */
+export const TEST_JWT_SIGNING_KEYS =
+	"test-2:test-jwt-secret-two-0123456789abcdef0123456789,test-1:test-jwt-secret-one-0123456789abcdef0123456789";
 
 // Tests run inside workerd against the bindings declared in wrangler.toml: real D1, R2, Durable
 // Objects and Queues, with every migration applied to a fresh database.
@@ -20,6 +23,7 @@ export default defineConfig(async () => {
 						TEST_MIGRATIONS: migrations,
 						ENVIRONMENT: "test",
 						ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+						JWT_SIGNING_KEYS: TEST_JWT_SIGNING_KEYS,
 						LOG_LEVEL: "error",
 						WEBHOOK_ALLOW_LOCALHOST: "true",
 						SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=",

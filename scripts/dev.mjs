@@ -3,10 +3,10 @@
 // Durable Objects and Queues (no Cloudflare account, no network):
 //   1. creates .dev.vars from .dev.vars.example on first run,
 //   2. applies the D1 migrations to the local database,
-//   3. makes sure the demo tenant and its API key exist, and prints the key,
+//   3. makes sure the demo tenant, its API key and its SYSADMIN user exist, and prints their credentials,
 //   4. starts `wrangler dev` and stops it when this process is stopped.
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { copyDocsAssets } from "./docs-assets.mjs";
 
@@ -55,10 +55,31 @@ if (demoKey) {
 	]);
 }
 
+const demoEmail = vars.DEMO_ADMIN_EMAIL;
+const demoPassword = vars.DEMO_ADMIN_PASSWORD;
+if (demoKey && demoEmail && demoPassword) {
+	// The same form as src/lib/password.ts writes: pbkdf2-sha256$<iterations>$<salt>$<hash>.
+	const salt = randomBytes(16);
+	const hash = pbkdf2Sync(demoPassword, salt, 100_000, 32, "sha256");
+	const passwordHash = `pbkdf2-sha256$100000$${salt.toString("base64")}$${hash.toString("base64")}`;
+	const now = new Date().toISOString();
+	run([
+		"d1",
+		"execute",
+		"DB",
+		"--local",
+		"--command",
+		`INSERT OR IGNORE INTO users (id, tenant_id, email, full_name, role, status, password_hash, created_at, updated_at, decided_at)
+		 VALUES ('usr_0000000000000000000000DEM0', 'ten_0000000000000000000000DEM0', '${demoEmail.toLowerCase()}', 'Demo admin',
+		 'SYSADMIN', 'ACTIVE', '${passwordHash}', '${now}', '${now}', '${now}');`,
+	]);
+}
+
 console.log(`
   Billing API  http://127.0.0.1:${PORT}
   API docs     http://127.0.0.1:${PORT}/docs   (OpenAPI: /openapi.json)
   Demo API key ${demoKey ?? "(set DEMO_API_KEY in .dev.vars)"}
+  SYSADMIN     ${demoEmail && demoPassword ? `${demoEmail} / ${demoPassword}  (POST /api/v1/auth/login)` : "(set DEMO_ADMIN_EMAIL and DEMO_ADMIN_PASSWORD in .dev.vars)"}
   Operator     ${vars.ADMIN_TOKEN ? "ADMIN_TOKEN from .dev.vars, for POST /v1/admin/tenants" : "(set ADMIN_TOKEN in .dev.vars)"}
 
   curl -H "Authorization: Bearer ${demoKey}" http://127.0.0.1:${PORT}/v1/billing/customers

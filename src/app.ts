@@ -2,6 +2,10 @@ import { fromHono } from "chanfana";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { billingV13Router } from "./dialects/billingV13/router";
+import { INVOICE_ME_PREFIXES, invoiceMeErrors } from "./dialects/invoiceMe/base";
+import { invoiceMeRouter } from "./dialects/invoiceMe/router";
+import { simpleInvoicesErrors } from "./dialects/simpleInvoices/errors";
+import { simpleInvoicesRouter } from "./dialects/simpleInvoices/router";
 import type { AppBindings, AppContext } from "./lib/context";
 import { DOCS_PAGE } from "./lib/docsPage";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
@@ -39,10 +43,16 @@ import { webhooksRouter } from "./routes/webhooks/router";
 
 const app = new Hono<AppBindings>();
 
+/** Other seeds' surfaces that show errors their own way. */
+const errorSurfaces = [invoiceMeErrors, simpleInvoicesErrors];
+
 // request id → problem errors → body guard → auth/tenant → rate limit → (event dispatch after) → idempotency → route
 app.use("*", requestContext);
 app.onError((error, c) => problemFor(error, c));
 app.use("/v1/*", bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency);
+for (const prefix of INVOICE_ME_PREFIXES) {
+	app.use(`${prefix}/*`, bodyGuard, authenticate, rateLimit, dispatchOutbox, idempotency);
+}
 
 const openapi = fromHono(app, {
 	openapiVersion: "3.1",
@@ -65,7 +75,8 @@ const openapi = fromHono(app, {
 openapi.registry.registerComponent("securitySchemes", "bearerAuth", {
 	type: "http",
 	scheme: "bearer",
-	description: "A tenant API key (sk_…), or the operator token for /v1/admin routes.",
+	description:
+		"A tenant API key (sk_…), a user's token (JWT from /api/v1/auth/login), or the operator token for /v1/admin routes.",
 });
 
 app.get("/docs", (c) => c.html(DOCS_PAGE));
@@ -103,6 +114,8 @@ openapi.route("/v1/billing/tax", taxRouter);
 openapi.route("/v1/billing/tax-providers", taxProvidersRouter);
 openapi.route("/v1/billing/compliance", complianceRouter);
 openapi.route("/v1/billing", billingV13Router);
+openapi.route("/api/v1", invoiceMeRouter);
+openapi.route("/v1", simpleInvoicesRouter);
 
 // Problem types are relative URIs; each resolves to a short description of itself.
 app.get("/problems/:code", (c) => {
@@ -145,7 +158,11 @@ function problemFor(error: unknown, c: AppContext): Response {
 	const appError = toAppError(error, c);
 	c.set("errorCode", appError.code);
 	const requestId = c.get("requestId") ?? "unknown";
-	return problemResponse(toProblem(appError, c.req.path, requestId), {
+	const surface = errorSurfaces.find((s) => s.matches(c.req.path));
+	const problem = surface
+		? surface.render(appError, c.req.path, requestId)
+		: toProblem(appError, c.req.path, requestId);
+	return problemResponse(problem, {
 		...appError.headers,
 		"X-Request-Id": requestId,
 	});

@@ -17,6 +17,8 @@ export interface Env {
 	RATE_LIMIT_PER_MINUTE?: string;
 	MAX_BODY_BYTES?: string;
 	LOG_LEVEL?: string;
+	/** Secret: "kid:secret[,kid:secret…]" — the first signs users' tokens, every one verifies (rotation). */
+	JWT_SIGNING_KEYS?: string;
 	/** "true" lets webhooks target http://localhost (local development only). */
 	WEBHOOK_ALLOW_LOCALHOST?: string;
 	/** Base64 of 32 random bytes: the AES-256-GCM key that seals stored third-party secrets. */

@@ -118,7 +118,7 @@ export const auditLog = sqliteTable(
 	{
 		id: text("id").primaryKey(),
 		tenantId: text("tenant_id").notNull(),
-		actorType: text("actor_type", { enum: ["api_key", "admin", "system"] }).notNull(),
+		actorType: text("actor_type", { enum: ["api_key", "user", "admin", "system"] }).notNull(),
 		actorId: text("actor_id").notNull(),
 		action: text("action").notNull(),
 		targetType: text("target_type").notNull(),
@@ -1145,4 +1145,58 @@ export const taxProviders = sqliteTable(
 		createdAt: text("created_at").notNull(),
 	},
 	(t) => [index("tax_providers_tenant").on(t.tenantId, t.id)],
+);
+
+// People who sign in with email and password (seed 004's users). A CUSTOMER user is bound to one
+// customer and sees only its data; the others act for the whole tenant by their role.
+export const users = sqliteTable(
+	"users",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id")
+			.notNull()
+			.references(() => tenants.id),
+		email: text("email").notNull(),
+		fullName: text("full_name").notNull(),
+		role: text("role", { enum: ["SYSADMIN", "ACCOUNTANT", "SALES", "CUSTOMER"] }).notNull(),
+		status: text("status", { enum: ["PENDING", "ACTIVE", "REJECTED"] }).notNull(),
+		// `pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>`: the parameters travel with the hash.
+		passwordHash: text("password_hash").notNull(),
+		customerId: text("customer_id").references(() => customers.id),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+		decidedAt: text("decided_at"),
+	},
+	(t) => [
+		uniqueIndex("users_tenant_email").on(t.tenantId, t.email),
+		index("users_tenant_status").on(t.tenantId, t.status, t.id),
+		index("users_role_created").on(t.role, t.createdAt),
+		check("users_role", sql`${t.role} in ('SYSADMIN','ACCOUNTANT','SALES','CUSTOMER')`),
+		check("users_status", sql`${t.status} in ('PENDING','ACTIVE','REJECTED')`),
+		check("users_customer_bound", sql`(${t.role} = 'CUSTOMER') or (${t.customerId} is null)`),
+	],
+);
+
+// Failed sign-ins counted per subject (`email:<tenant>:<email>` or `ip:<address>`) in a fixed window:
+// in D1, so every isolate sees the same count.
+export const loginFailures = sqliteTable("login_failures", {
+	subject: text("subject").primaryKey(),
+	failures: integer("failures").notNull(),
+	windowStartedAt: text("window_started_at").notNull(),
+});
+
+// Seed 001's numeric ids: a per-tenant sequence mapped onto this service's ids.
+export const numericIds = sqliteTable(
+	"numeric_ids",
+	{
+		tenantId: text("tenant_id").notNull(),
+		kind: text("kind", { enum: ["invoice", "customer"] }).notNull(),
+		number: integer("number").notNull(),
+		targetId: text("target_id").notNull(),
+	},
+	(t) => [
+		primaryKey({ columns: [t.tenantId, t.kind, t.number] }),
+		uniqueIndex("numeric_ids_target").on(t.tenantId, t.kind, t.targetId),
+		check("numeric_ids_positive", sql`${t.number} >= 1`),
+	],
 );

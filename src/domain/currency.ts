@@ -1,6 +1,8 @@
 // ISO 4217 currencies and their minor-unit exponents. Money is always an integer count of minor
 // units; the exponent says how many of them make one major unit (JPY 0, EUR 2, KWD 3).
 
+import { parseDecimal, pow10 } from "./decimal";
+
 const ACTIVE_CODES = `AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
 BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
 GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD
@@ -57,4 +59,16 @@ export function formatMinorUnits(amount: number, code: string): string {
 	const digits = String(Math.abs(amount)).padStart(exponent + 1, "0");
 	if (exponent === 0) return sign + digits;
 	return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/**
+ * A decimal amount (`"12.50"`, `12.5`) as minor units of `code`: null when it has more decimal places
+ * than the currency has, or exceeds the largest exact integer.
+ */
+export function parseMinorUnits(value: string | number, code: string): number | null {
+	const exponent = currencyExponent(code);
+	const parsed = parseDecimal(value, exponent);
+	if (!parsed) return null;
+	const units = parsed.units * pow10(exponent - parsed.scale);
+	return units <= BigInt(Number.MAX_SAFE_INTEGER) && units >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(units) : null;
 }

@@ -21,6 +21,7 @@ const resources = [
 	"jobs",
 	"metrics",
 	"tax",
+	"users",
 ] as const;
 
 type Resource = (typeof resources)[number];
@@ -54,7 +55,7 @@ export const builtInRoles = {
 	collections_agent: {
 		description: "Works receivables: reads accounts, records payments, sends reminders, manages collections.",
 		permissions: [
-			...readPermissions.filter((p) => !["keys:read", "roles:read", "settings:read"].includes(p)),
+			...readPermissions.filter((p) => !["keys:read", "roles:read", "settings:read", "users:read"].includes(p)),
 			"payments:write",
 			"collections:write",
 			"customer_notes:write",
@@ -64,6 +65,33 @@ export const builtInRoles = {
 } as const satisfies Record<string, { description: string; permissions: readonly Permission[] }>;
 
 export type BuiltInRoleName = keyof typeof builtInRoles;
+
+/**
+ * The roles of people who sign in (seed 004) as permissions: SYSADMIN has full access; ACCOUNTANT works
+ * customers, invoices, payments and the dashboard; SALES customers and invoices, reading payments;
+ * CUSTOMER reads its own invoices and pays them (kept to its own customer by the routes).
+ */
+export const userRoles = {
+	SYSADMIN: builtInRoles.billing_admin.permissions,
+	ACCOUNTANT: [
+		"customers:read",
+		"customers:write",
+		"customer_notes:write",
+		"invoices:read",
+		"invoices:write",
+		"invoices:remind",
+		"payments:read",
+		"payments:write",
+		"credit_notes:read",
+		"reports:read",
+	],
+	SALES: ["customers:read", "customers:write", "invoices:read", "invoices:write", "payments:read"],
+	CUSTOMER: ["customers:read", "invoices:read", "payments:read", "payments:write"],
+} as const satisfies Record<string, readonly Permission[]>;
+
+export type UserRole = keyof typeof userRoles;
+
+export const userRoleNames = Object.keys(userRoles) as UserRole[];
 
 export const isBuiltInRole = (name: string): name is BuiltInRoleName => Object.hasOwn(builtInRoles, name);
 

@@ -1,2 +1,2 @@
 /** Who a change is made by, as the audit log and the events record it. */
-export type Actor = { type: "api_key" | "admin" | "system"; id: string };
+export type Actor = { type: "api_key" | "user" | "admin" | "system"; id: string };

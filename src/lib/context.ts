@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Database } from "../db/client";
-import type { Permission } from "../domain/permissions";
+import type { Permission, UserRole } from "../domain/permissions";
 import type { Env } from "../env";
 import type { Actor } from "./actor";
 import type { Clock } from "./clock";
@@ -16,9 +16,28 @@ export type ApiKeyAuth = {
 	permissions: ReadonlySet<Permission>;
 };
 
+/** A person signed in with a JWT; a CUSTOMER user is bound to one customer and sees only its data. */
+export type UserAuth = {
+	kind: "user";
+	tenantId: string;
+	userId: string;
+	role: UserRole;
+	permissions: ReadonlySet<Permission>;
+	customerId: string | null;
+};
+
+/** A credential that acts inside one tenant. */
+export type TenantAuth = ApiKeyAuth | UserAuth;
+
 export type OperatorAuth = { kind: "operator" };
 
-export type Auth = ApiKeyAuth | OperatorAuth;
+export type Auth = TenantAuth | OperatorAuth;
+
+export const isTenantAuth = (auth: Auth | undefined): auth is TenantAuth =>
+	auth?.kind === "api_key" || auth?.kind === "user";
+
+/** Who a credential is, for rate limits and audit rows. */
+export const principalOf = (auth: TenantAuth) => (auth.kind === "api_key" ? auth.keyId : auth.userId);
 
 export type AppBindings = {
 	Bindings: Env;
@@ -57,12 +76,18 @@ export type ServiceContext = {
 
 export function tenantContext(c: AppContext): ServiceContext {
 	const auth = c.get("auth");
-	if (auth?.kind !== "api_key") throw new AppError("unauthenticated", "This operation needs a tenant API key.");
+	if (!isTenantAuth(auth))
+		throw new AppError("unauthenticated", "This operation needs a tenant API key or a user's token.");
+	return actingIn(c, auth.tenantId, { type: auth.kind, id: principalOf(auth) });
+}
+
+/** A service context for `actor` in `tenantId`, where the request itself carries no tenant credential. */
+export function actingIn(c: AppContext, tenantId: string, actor: Actor): ServiceContext {
 	return {
 		db: c.get("db"),
 		env: c.env,
-		tenantId: auth.tenantId,
-		actor: { type: "api_key", id: auth.keyId },
+		tenantId,
+		actor,
 		requestId: c.get("requestId"),
 		clock: c.get("clock"),
 		logger: c.get("logger"),

@@ -91,7 +91,16 @@ export function toProblem(error: AppError, instance: string, requestId: string):
 	};
 }
 
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+/**
+ * A surface with its own error conventions (another seed's dialect): the paths it serves, and the
+ * status and body it gives an error there instead of the canonical problem document.
+ */
+export type ErrorSurface = {
+	matches: (path: string) => boolean;
+	render: (error: AppError, instance: string, requestId: string) => { status: number } & Record<string, unknown>;
+};
+
+export function problemResponse(problem: { status: number }, headers: Record<string, string> = {}): Response {
 	return new Response(JSON.stringify(problem), {
 		status: problem.status,
 		headers: { "content-type": "application/problem+json", ...headers },

@@ -42,6 +42,7 @@ export const idPrefixes = {
 	usageRejection: "urej",
 	taxRate: "txr",
 	taxProvider: "txp",
+	user: "usr",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppBindings } from "../lib/context";
+import { type AppBindings, isTenantAuth } from "../lib/context";
 import { isMutation } from "../lib/http";
 import { announceEvents } from "../services/events/events";
 import { tenantListens } from "../services/webhooks/listeners";
@@ -12,7 +12,7 @@ import { tenantListens } from "../services/webhooks/listeners";
 export const dispatchOutbox: MiddlewareHandler<AppBindings> = async (c, next) => {
 	await next();
 	const auth = c.get("auth");
-	if (!isMutation(c.req.method) || c.res.status >= 400 || auth?.kind !== "api_key" || c.get("writesNoEvents")) return;
+	if (!isMutation(c.req.method) || c.res.status >= 400 || !isTenantAuth(auth) || c.get("writesNoEvents")) return;
 	const { tenantId } = auth;
 	const dispatch = tenantListens(c.get("db"), tenantId)
 		.then((listens) => (listens ? announceEvents(c.env, tenantId, c.get("requestId")) : undefined))

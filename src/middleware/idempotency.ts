@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { runBatch } from "../db/client";
 import { addSeconds } from "../lib/clock";
-import type { AppBindings } from "../lib/context";
+import { type AppBindings, isTenantAuth } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { type ErrorCode, fieldInvalid } from "../lib/errors";
 import { isMutation } from "../lib/http";
@@ -38,7 +38,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const url = new URL(c.req.url);
 	const now = c.get("clock").now().toISOString();
 	const requestKey: RequestKey = {
-		scope: auth.kind === "api_key" ? auth.tenantId : "operator",
+		scope: isTenantAuth(auth) ? auth.tenantId : "operator",
 		key,
 		requestHash: await sha256Hex(`${c.req.method} ${url.pathname}${url.search}\n${c.get("rawBody") ?? ""}`),
 		now,

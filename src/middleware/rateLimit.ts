@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { config } from "../env";
-import type { AppBindings } from "../lib/context";
+import { type AppBindings, isTenantAuth, principalOf } from "../lib/context";
 import { AppError } from "../lib/errors";
 
 const WINDOW_SECONDS = 60;
@@ -9,7 +9,7 @@ const WINDOW_SECONDS = 60;
 export const rateLimit: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const auth = c.get("auth");
 	if (!auth) return next();
-	const key = auth.kind === "api_key" ? auth.keyId : "operator";
+	const key = isTenantAuth(auth) ? principalOf(auth) : "operator";
 	const { success } = await c.env.RATE_LIMITER.limit({ key });
 	if (!success) {
 		throw new AppError("rate_limited", `Rate limit exceeded; retry after ${WINDOW_SECONDS} seconds.`, {

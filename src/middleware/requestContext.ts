@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { database } from "../db/client";
 import { config } from "../env";
 import { systemClock } from "../lib/clock";
-import type { AppBindings } from "../lib/context";
+import { type AppBindings, isTenantAuth } from "../lib/context";
 import { newId } from "../lib/ids";
 import { createLogger } from "../lib/logger";
 import { recordRequest } from "../services/operations/requestMetrics";
@@ -22,7 +22,7 @@ export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) =>
 	await next();
 	c.res.headers.set("X-Request-Id", requestId);
 	const auth = c.get("auth");
-	const tenantId = auth?.kind === "api_key" ? auth.tenantId : undefined;
+	const tenantId = isTenantAuth(auth) ? auth.tenantId : undefined;
 	const durationMs = performance.now() - started;
 	recordRequest({ method: c.req.method, route: c.req.routePath, status: c.res.status, durationMs, tenantId });
 	logger.info("request", {

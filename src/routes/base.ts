@@ -1,18 +1,27 @@
 import { coerceInputs, OpenAPIRoute, type OpenAPIRouteSchema } from "chanfana";
 import { z } from "zod";
 import type { Permission } from "../domain/permissions";
-import type { AppContext } from "../lib/context";
-import { AppError } from "../lib/errors";
+import { type AppContext, isTenantAuth, tenantContext } from "../lib/context";
+import { AppError, notFound } from "../lib/errors";
 import { holdKey } from "../lib/idempotency";
 import { problemResponse } from "../schemas/common";
 import { fieldErrorsOf } from "../schemas/validation";
+import { type OwnedResource, ownerOf } from "../services/users/ownership";
 
 /**
- * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant API key holding a permission.
- * Every route declares it; the check runs before validation so a caller without access learns nothing
- * about the request shape.
+ * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant's API key or user token whose
+ * role holds a permission. Every route declares it; the check runs before validation so a caller
+ * without access learns nothing about the request shape.
  */
 export type Access = "public" | "operator" | Permission;
+
+/**
+ * Where a route finds the customer a request touches, so that a caller bound to one customer (a
+ * CUSTOMER user) reaches only its own: anything else answers 404, as another tenant's would. A list
+ * filtered by a customer query field gets the caller's customer when the field is not sent. Routes
+ * that declare none refuse such callers.
+ */
+export type CustomerOwnership = { in: "params" | "query" | "body"; field: string; of: OwnedResource };
 
 const sharedErrorResponses = {
 	"401": problemResponse("Missing, unknown, revoked or expired credential"),
@@ -36,6 +45,7 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	 * so the key is not claimed first: one D1 round trip less.
 	 */
 	protected readonly answersKeyInCommit: boolean = false;
+	protected readonly ownership?: CustomerOwnership;
 
 	override getSchema(): OpenAPIRouteSchema {
 		let schema = schemasByRoute.get(this.constructor);
@@ -67,15 +77,37 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 
 	override async execute(c: AppContext) {
 		authorize(c, this.access);
+		const auth = c.get("auth");
+		if (auth?.kind === "user" && auth.customerId !== null) await this.keepToOwnCustomer(c, auth.customerId);
 		const requestKey = c.get("idempotencyKey");
 		if (requestKey && !this.answersKeyInCommit) await holdKey(c.get("db"), requestKey);
 		return super.execute(c);
 	}
 
+	/** The customer a list is kept to when its caller did not name one (see `ownership`). */
+	#ownCustomerFilter: string | undefined;
+
+	private async keepToOwnCustomer(c: AppContext, ownCustomerId: string) {
+		if (!this.ownership) throw new AppError("forbidden", "This route is not open to customer users.");
+		const { in: location, field, of } = this.ownership;
+		const sent =
+			location === "params"
+				? c.req.param(field)
+				: location === "query"
+					? c.req.query(field)
+					: (c.get("jsonBody") as Record<string, unknown> | undefined)?.[field];
+		if (location === "query" && of === "customer" && !sent) {
+			this.#ownCustomerFilter = ownCustomerId;
+			return;
+		}
+		const id = typeof sent === "string" ? sent : "";
+		if ((await ownerOf(tenantContext(c), of, id)) !== ownCustomerId) throw notFound(of, id);
+	}
+
 	/**
 	 * The request's parts as sent, before validation (chanfana's form, with the same coercions). The body is
 	 * the one bodyGuard read and parsed: chanfana's own version would read the request stream a second time.
-	 * So every route's path is under /v1, where bodyGuard runs (app.ts).
+	 * So every route's path is one where bodyGuard runs (app.ts).
 	 */
 	override async getUnvalidatedData() {
 		if (this.unvalidatedData !== undefined) return this.unvalidatedData;
@@ -86,6 +118,9 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		if (request?.query) {
 			const query = new URL(c.req.url).searchParams as unknown as Record<string, string>;
 			data.query = coerceInputs(query, request.query) ?? {};
+			if (this.#ownCustomerFilter && this.ownership) {
+				data.query = { ...(data.query as object), [this.ownership.field]: this.#ownCustomerFilter };
+			}
 		}
 		if (request?.headers instanceof z.ZodObject) {
 			const sent = Object.keys(request.headers.shape).flatMap((name) => {
@@ -144,9 +179,10 @@ function authorize(c: AppContext, access: Access): void {
 		if (auth.kind !== "operator") throw new AppError("forbidden", "This route needs the operator token.");
 		return;
 	}
-	if (auth.kind !== "api_key") throw new AppError("forbidden", "This route needs a tenant API key.");
+	if (!isTenantAuth(auth)) throw new AppError("forbidden", "This route needs a tenant API key or a user's token.");
 	if (!auth.permissions.has(access)) {
-		throw new AppError("forbidden", `The API key's role '${auth.role}' lacks the permission '${access}'.`, {
+		const holder = auth.kind === "user" ? "user's" : "API key's";
+		throw new AppError("forbidden", `The ${holder} role '${auth.role}' lacks the permission '${access}'.`, {
 			extensions: { required_permission: access },
 		});
 	}

@@ -6,7 +6,7 @@ export const auditEntrySchema = z
 	.object({
 		id: z.string(),
 		object: z.literal("audit_entry"),
-		actor_type: z.enum(["api_key", "admin", "system"]),
+		actor_type: z.enum(["api_key", "user", "admin", "system"]),
 		actor_id: z.string(),
 		action: z.string().meta({ example: "customer.updated" }),
 		target_type: z.string(),

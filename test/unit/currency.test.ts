@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { currencyExponent, formatMinorUnits, isCurrency } from "../../src/domain/currency";
+import { currencyExponent, formatMinorUnits, isCurrency, parseMinorUnits } from "../../src/domain/currency";
 
 describe("isCurrency", () => {
 	it.each(["EUR", "USD", "JPY", "KWD", "CHF", "GBP", "CLF", "UYW", "XOF", "ZWG", "VED", "SLE"])("knows %s", (code) => {
@@ -79,6 +79,32 @@ describe("formatMinorUnits", () => {
 				expect(BigInt(text.replace(".", ""))).toBe(BigInt(amount));
 				// No "-0.00": zero has no sign.
 				if (amount === 0) expect(text.startsWith("-")).toBe(false);
+			}),
+		);
+	});
+});
+
+describe("parseMinorUnits", () => {
+	it("turns decimals into minor units of the currency, refusing extra places", () => {
+		expect(parseMinorUnits("12.50", "EUR")).toBe(1250);
+		expect(parseMinorUnits(12.5, "EUR")).toBe(1250);
+		expect(parseMinorUnits("0.1", "EUR")).toBe(10);
+		expect(parseMinorUnits("100", "JPY")).toBe(100);
+		expect(parseMinorUnits("1.234", "KWD")).toBe(1234);
+		expect(parseMinorUnits("12.500", "EUR")).toBe(1250);
+		expect(parseMinorUnits("12.505", "EUR")).toBeNull();
+		expect(parseMinorUnits("1.5", "JPY")).toBeNull();
+		expect(parseMinorUnits("abc", "EUR")).toBeNull();
+		expect(parseMinorUnits("1e3", "EUR")).toBeNull();
+		expect(parseMinorUnits("-1.00", "EUR")).toBe(-100);
+		expect(parseMinorUnits("90071992547409.91", "EUR")).toBe(9007199254740991);
+		expect(parseMinorUnits("90071992547409.92", "EUR")).toBeNull();
+	});
+
+	it("round-trips with formatMinorUnits for every amount and exponent", () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 10 ** 12 }), fc.constantFrom("EUR", "JPY", "KWD"), (amount, code) => {
+				expect(parseMinorUnits(formatMinorUnits(amount, code), code)).toBe(amount);
 			}),
 		);
 	});

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { customerBalance } from "../../services/customers/customerBalance";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 const money = z.number().int();
 const balanceSchema = z
@@ -30,6 +30,7 @@ const balanceSchema = z
 
 export class CustomerBalance extends ApiRoute {
 	readonly access = "customers:read";
+	protected override readonly ownership: CustomerOwnership = { in: "params", field: "id", of: "customer" };
 	override schema = {
 		tags: ["Customers"],
 		summary: "Outstanding balance, credit and aging",

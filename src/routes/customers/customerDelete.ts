@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AppContext, tenantContext } from "../../lib/context";
+import { type AppContext, isTenantAuth, tenantContext } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { customerSchema, presentCustomer } from "../../schemas/customer";
@@ -35,7 +35,7 @@ export class CustomerDelete extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { params, query } = await this.getValidatedData<typeof this.schema>();
 		const auth = c.get("auth");
-		if (query.hard && !(auth?.kind === "api_key" && auth.permissions.has("customers:delete"))) {
+		if (query.hard && !(isTenantAuth(auth) && auth.permissions.has("customers:delete"))) {
 			throw new AppError("forbidden", "Hard deletion needs the permission 'customers:delete'.", {
 				extensions: { required_permission: "customers:delete" },
 			});

@@ -3,10 +3,11 @@ import { etagFor } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { customerSchema, presentCustomer } from "../../schemas/customer";
 import { loadCustomer } from "../../services/customers/loadCustomer";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 export class CustomerGet extends ApiRoute {
 	readonly access = "customers:read";
+	protected override readonly ownership: CustomerOwnership = { in: "params", field: "id", of: "customer" };
 	override schema = {
 		tags: ["Customers"],
 		summary: "Retrieve a billing account",

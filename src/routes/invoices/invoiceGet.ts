@@ -4,10 +4,11 @@ import { etagFor } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { invoiceSchema, presentInvoice } from "../../schemas/invoice";
 import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 export class InvoiceGet extends ApiRoute {
 	readonly access = "invoices:read";
+	protected override readonly ownership: CustomerOwnership = { in: "params", field: "id", of: "invoice" };
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Retrieve an invoice",

@@ -2,10 +2,11 @@ import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, listEnvelope } from "../../schemas/common";
 import { invoiceListQuery, invoiceSchema } from "../../schemas/invoice";
 import { listInvoices } from "../../services/invoices/listInvoices";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 export class InvoiceList extends ApiRoute {
 	readonly access = "invoices:read";
+	protected override readonly ownership: CustomerOwnership = { in: "query", field: "customer_id", of: "customer" };
 	override schema = {
 		tags: ["Invoices"],
 		summary: "List invoices",

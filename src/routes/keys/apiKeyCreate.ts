@@ -1,4 +1,4 @@
-import { type AppContext, tenantContext } from "../../lib/context";
+import { type AppContext, isTenantAuth, tenantContext } from "../../lib/context";
 import { apiKeyCreateBody, apiKeyWithSecretSchema } from "../../schemas/apiKey";
 import { contentJson } from "../../schemas/common";
 import { createApiKey } from "../../services/keys/createApiKey";
@@ -18,7 +18,7 @@ export class ApiKeyCreate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		const auth = c.get("auth");
-		const creatorPermissions = auth?.kind === "api_key" ? auth.permissions : new Set<never>();
+		const creatorPermissions = isTenantAuth(auth) ? auth.permissions : new Set<never>();
 		return c.json(await createApiKey({ ctx: tenantContext(c), input: body, creatorPermissions }), 201);
 	}
 }

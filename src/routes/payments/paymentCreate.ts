@@ -3,10 +3,11 @@ import { responseOf } from "../../lib/idempotency";
 import { contentJson, problemResponse } from "../../schemas/common";
 import { paymentCreateBody, paymentSchema } from "../../schemas/payment";
 import { paymentRecordedResponse, recordPayment } from "../../services/payments/recordPayment";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 export class PaymentCreate extends ApiRoute {
 	readonly access = "payments:write";
+	protected override readonly ownership: CustomerOwnership = { in: "body", field: "customer_id", of: "customer" };
 	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Payments"],

@@ -2,10 +2,11 @@ import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { paymentSchema } from "../../schemas/payment";
 import { presentPaymentById } from "../../services/payments/loadPayment";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 
 export class PaymentGet extends ApiRoute {
 	readonly access = "payments:read";
+	protected override readonly ownership: CustomerOwnership = { in: "params", field: "id", of: "payment" };
 	override schema = {
 		tags: ["Payments"],
 		summary: "Retrieve a payment and its allocations",

@@ -1,0 +1,34 @@
+import { newRouter } from "../../routes/router";
+import { Login, Register } from "./auth";
+import { CustomerCreate, CustomerDelete, CustomerGet, CustomerList, CustomerUpdate } from "./customers";
+import { DashboardAging, DashboardInvoiceStatus, DashboardMetrics, DashboardRevenueTrend } from "./dashboard";
+import { InvoiceCancel, InvoiceCreate, InvoiceGet, InvoiceList, InvoiceMarkAsSent, InvoiceUpdate } from "./invoices";
+import { PaymentCreate, PaymentGet, PaymentList, RefundCreate } from "./payments";
+import { ApproveUser, PendingUsers, RejectUser } from "./users";
+
+/** Seed 004 (InvoiceMe) under /api/v1. */
+export const invoiceMeRouter = newRouter();
+invoiceMeRouter.post("/auth/register", Register);
+invoiceMeRouter.post("/auth/login", Login);
+invoiceMeRouter.post("/customers", CustomerCreate);
+invoiceMeRouter.get("/customers", CustomerList);
+invoiceMeRouter.get("/customers/:id", CustomerGet);
+invoiceMeRouter.put("/customers/:id", CustomerUpdate);
+invoiceMeRouter.delete("/customers/:id", CustomerDelete);
+invoiceMeRouter.post("/invoices", InvoiceCreate);
+invoiceMeRouter.get("/invoices", InvoiceList);
+invoiceMeRouter.get("/invoices/:id", InvoiceGet);
+invoiceMeRouter.put("/invoices/:id", InvoiceUpdate);
+invoiceMeRouter.patch("/invoices/:id/mark-as-sent", InvoiceMarkAsSent);
+invoiceMeRouter.delete("/invoices/:id", InvoiceCancel);
+invoiceMeRouter.post("/payments", PaymentCreate);
+invoiceMeRouter.get("/payments", PaymentList);
+invoiceMeRouter.get("/payments/:id", PaymentGet);
+invoiceMeRouter.post("/refunds", RefundCreate);
+invoiceMeRouter.get("/dashboard/metrics", DashboardMetrics);
+invoiceMeRouter.get("/dashboard/revenue-trend", DashboardRevenueTrend);
+invoiceMeRouter.get("/dashboard/invoice-status", DashboardInvoiceStatus);
+invoiceMeRouter.get("/dashboard/aging-report", DashboardAging);
+invoiceMeRouter.get("/users/pending", PendingUsers);
+invoiceMeRouter.patch("/users/:id/approve", ApproveUser);
+invoiceMeRouter.patch("/users/:id/reject", RejectUser);
