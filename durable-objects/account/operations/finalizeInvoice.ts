@@ -4,7 +4,11 @@ import { committedOnVersion } from "../../../src/lib/etag";
 import { presentInvoice } from "../../../src/schemas/invoice";
 import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
 import { finalizeStatements } from "../../../src/services/invoices/invoiceStatements";
-import { invoiceDetailFromBatch, invoiceDetailQueries, loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
+import {
+	invoiceDetailFromBatch,
+	invoiceDetailQueries,
+	loadInvoiceDetail,
+} from "../../../src/services/invoices/loadInvoice";
 import { commit } from "../commit";
 
 /** Inside the account object: number and issue the draft, with its audit and events, in one batch. */
