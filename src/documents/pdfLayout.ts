@@ -46,10 +46,10 @@ export class PageWriter {
 
 	static async open(doc: PDFDocument): Promise<PageWriter> {
 		doc.registerFontkit(fontkit);
-		const [regular, bold] = await Promise.all([
-			doc.embedFont(regularFontBytes, { subset: true }),
-			doc.embedFont(boldFontBytes, { subset: true }),
-		]);
+		// The fonts are subset ahead of time (scripts/subset-fonts.sh) and embedded whole: pdf-lib's own
+		// subsetting runs through fontkit's stream shim, whose one module-wide tick queue would let one
+		// request's rendering resume inside another's, which workerd refuses.
+		const [regular, bold] = await Promise.all([doc.embedFont(regularFontBytes), doc.embedFont(boldFontBytes)]);
 		return new PageWriter(doc, { regular, bold });
 	}
 

@@ -40,6 +40,9 @@ export const idPrefixes = {
 	usageAdjustment: "uadj",
 	usageCharge: "uc",
 	usageRejection: "urej",
+	document: "doc",
+	statement: "stmt",
+	template: "tmpl",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

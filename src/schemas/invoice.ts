@@ -166,9 +166,27 @@ const deliverySchema = z.object({
 	id: z.string(),
 	kind: z.enum(["invoice", "reminder"]),
 	channel: z.enum(["email", "erp", "sftp"]),
-	status: z.enum(["sent", "undeliverable"]),
+	status: z.enum(["queued", "sent", "undeliverable", "failed"]).meta({
+		description:
+			"queued: waiting for its next attempt on the jobs queue; sent: the provider accepted it; undeliverable: " +
+			"no attempt can succeed (no address, no transport); failed: every attempt was refused.",
+	}),
 	recipient: z.string().nullable(),
-	reason: z.string().nullable(),
+	reason: z.string().nullable().meta({ description: "Why the last attempt failed." }),
+	provider_message_id: z.string().nullable(),
+	attempts: z.number().int(),
+	template_id: z.string().nullable(),
+	created_at: timestamp,
+	updated_at: timestamp.nullable(),
+});
+
+export const attachmentSchema = z.object({
+	id: z.string(),
+	kind: z.string().meta({ example: "invoice_pdf" }),
+	content_type: z.string(),
+	size: z.number().int(),
+	sha256: z.string(),
+	url: z.string(),
 	created_at: timestamp,
 });
 
@@ -200,7 +218,9 @@ export const invoiceSchema = z
 		tax_lines: z.array(taxLineSchema),
 		payments: z.array(z.object({ payment_id: z.string(), amount: money, applied_at: timestamp })),
 		credit_notes: z.array(z.object({ credit_note_id: z.string(), amount: money })),
-		attachments: z.array(z.object({ id: z.string(), kind: z.string(), url: z.string() })),
+		attachments: z
+			.array(attachmentSchema)
+			.meta({ description: "The issued PDF once stored (listed on a single invoice's read)." }),
 		deliveries: z.array(deliverySchema),
 		metadata: z.record(z.string(), z.string()),
 		memo: z.string().nullable(),

@@ -16,6 +16,7 @@ import {
 } from "../../schemas/creditNote";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { requestIssuedDocument } from "../documents/issuedDocuments";
 import { refreshSettlementStatement } from "../invoices/invoiceStatements";
 import { loadInvoiceDetail, loadInvoiceRow } from "../invoices/loadInvoice";
 import { journalStatements } from "../ledger/journalStatements";
@@ -62,10 +63,12 @@ export async function createCreditNote({
 	if (!invoice || (input.customer_id && input.customer_id !== invoice.customerId)) {
 		throw fieldInvalid("body", "invoice_id", `no invoice '${input.invoice_id}' of this customer exists`);
 	}
-	return callAccount(ctx, invoice.customerId, (account, request) => account.createCreditNote(request), {
+	const note = await callAccount(ctx, invoice.customerId, (account, request) => account.createCreditNote(request), {
 		...input,
 		requestKey,
 	});
+	await requestIssuedDocument(ctx, "credit_note", note.id);
+	return note;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
 } from "../accounts/accountState";
 import { type Change, changeStatements } from "../changeLog";
 import { customerRowQuery } from "../customers/loadCustomer";
+import { requestIssuedDocument } from "../documents/issuedDocuments";
 import { buildDraft } from "./buildInvoice";
 import { finalizeStatements, type Issuing, insertInvoiceStatements, issuingWith } from "./invoiceStatements";
 import type { InvoiceDetail } from "./loadInvoice";
@@ -59,13 +60,15 @@ export async function createInvoice({
 }) {
 	if (input.finalize) {
 		// The account object reads the customer with what issuing needs: no round trip of its own here.
-		return callAccountAnswering(
+		const invoice = await callAccountAnswering(
 			ctx,
 			input.customer_id,
 			(account, request) => account.createFinalizedInvoice(request),
 			{ input, sourceRef },
 			idempotencyKey,
 		);
+		if (invoice.id) await requestIssuedDocument(ctx, "invoice", invoice.id);
+		return invoice;
 	}
 	const { customer_id, finalize, ...fields } = input;
 	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {

@@ -101,6 +101,11 @@ export async function deliverInvoice({
 			kind,
 			channel,
 			createdAt: now,
+			updatedAt: now,
+			providerMessageId: null,
+			attempts: 1,
+			templateId: null,
+			requestKey: null,
 			...outcome,
 		});
 	}

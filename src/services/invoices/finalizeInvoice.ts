@@ -2,6 +2,7 @@ import { runBatch } from "../../db/client";
 import type { ServiceContext } from "../../lib/context";
 import { callAccount } from "../accounts/accountClient";
 import { changeStatements } from "../changeLog";
+import { requestIssuedDocument } from "../documents/issuedDocuments";
 import { commitVersioned, requireTransition } from "./invoiceErrors";
 import { finalizeStatements } from "./invoiceStatements";
 import { invoiceDetailFromBatch, invoiceDetailQueries, loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
@@ -9,7 +10,11 @@ import { presentInvoice, todayOf } from "./presentInvoice";
 
 export async function finalizeInvoice({ ctx, id }: { ctx: ServiceContext; id: string }) {
 	const { customerId } = await loadInvoiceRow(ctx, id);
-	return callAccount(ctx, customerId, (account, request) => account.finalizeInvoice(request), { invoiceId: id });
+	const invoice = await callAccount(ctx, customerId, (account, request) => account.finalizeInvoice(request), {
+		invoiceId: id,
+	});
+	await requestIssuedDocument(ctx, "invoice", id);
+	return invoice;
 }
 
 /** Inside the account object: number and issue the draft, with its audit and events, in one batch. */

@@ -5,6 +5,7 @@ import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paym
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { groupBy } from "../../lib/groupBy";
+import type { DocumentRow } from "../documents/storedDocuments";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
@@ -18,6 +19,8 @@ export type InvoiceDetail = {
 	lines: InvoiceLineRow[];
 	deliveries: InvoiceDeliveryRow[];
 	settlements?: InvoiceSettlements;
+	/** The stored PDF, where the reader asked for it. */
+	documents?: DocumentRow[];
 };
 
 const tenant = sql.placeholder("tenantId");

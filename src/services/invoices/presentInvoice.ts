@@ -2,6 +2,7 @@ import { formatMinorUnits } from "../../domain/currency";
 import { isOverdue } from "../../domain/invoiceStatus";
 import { summarizeTaxes } from "../../domain/invoiceTotals";
 import type { InvoiceResource } from "../../schemas/invoice";
+import { presentAttachment } from "../documents/storedDocuments";
 import type { InvoiceDetail } from "./loadInvoice";
 
 const MONEY_FIELDS = [
@@ -17,7 +18,7 @@ const MONEY_FIELDS = [
 
 /** The canonical invoice resource (seed 000 §17); `today` decides whether it is overdue. */
 export function presentInvoice(
-	{ invoice, lines, deliveries, settlements }: InvoiceDetail,
+	{ invoice, lines, deliveries, settlements, documents }: InvoiceDetail,
 	today: string,
 	preview = false,
 ): InvoiceResource {
@@ -71,7 +72,7 @@ export function presentInvoice(
 			applied_at: p.appliedAt,
 		})),
 		credit_notes: (settlements?.creditNotes ?? []).map((n) => ({ credit_note_id: n.creditNoteId, amount: n.amount })),
-		attachments: [],
+		attachments: (documents ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}/pdf`)),
 		deliveries: deliveries.map((d) => ({
 			id: d.id,
 			kind: d.kind,
@@ -79,7 +80,11 @@ export function presentInvoice(
 			status: d.status,
 			recipient: d.recipient,
 			reason: d.reason,
+			provider_message_id: d.providerMessageId,
+			attempts: d.attempts,
+			template_id: d.templateId,
 			created_at: d.createdAt,
+			updated_at: d.updatedAt,
 		})),
 		metadata: invoice.metadata,
 		memo: invoice.memo,
