@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { consumeJobs } from "../../queues/jobs";
-import { api, newCustomer, newTenant } from "../helpers/api";
+import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
 import { pdfPages } from "../helpers/pdfText";
 
@@ -140,5 +140,89 @@ describe("the render_document job", () => {
 		const missing = await consume({ ...message, source_id: "inv_missing" });
 		expect(missing.explicitAcks).toEqual(["m1"]);
 		expect(missing.retryMessages).toEqual([]);
+	});
+});
+
+const PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const LEGAL_PROFILE = {
+	legal_name: "Ørsted Łódź Software GmbH",
+	address_lines: ["Müllerstraße 1", "10115 Berlin", "Germany"],
+	tax_id: "DE123456789",
+	registration: "Amtsgericht Berlin HRB 12345",
+	iban: "DE89 3704 0044 0532 0130 00",
+	bic: "COBADEFFXXX",
+	locale: "de-DE",
+	email_from: "billing@example.com",
+};
+
+describe("the seller's legal profile and logo", () => {
+	it("prints the legal profile, the logo, the tax breakdown, the notes and the payment instructions", async () => {
+		const { key } = await newTenant();
+		const settings = await api("/v1/billing/settings", {
+			key,
+			method: "PATCH",
+			body: { legal_profile: LEGAL_PROFILE, logo: { content_type: "image/png", data: PNG_1X1 } },
+		});
+		expect(settings.status).toBe(200);
+		expect(settings.body.legal_profile).toEqual(LEGAL_PROFILE);
+		expect(settings.body.logo).toEqual({ content_type: "image/png", size: 70 });
+
+		const customer = await newCustomer(key, { name: "Ελλάδα Москва AE", tax_id: "EL987654321" });
+		const invoice = await newInvoice(key, customer.id, {
+			finalize: true,
+			memo: "Reverse charge: VAT to be accounted for by the recipient.",
+		});
+		const { bytes } = await download(`/v1/billing/invoices/${invoice.id}/pdf`, key);
+		const text = (await pdfPages(bytes)).join("\n");
+		for (const expected of [
+			"Ørsted Łódź Software GmbH",
+			"Müllerstraße 1",
+			"Tax ID: DE123456789",
+			"Amtsgericht Berlin HRB 12345",
+			"Ελλάδα Москва AE",
+			"Tax ID: EL987654321",
+			"DE 19%",
+			"Taxable amount",
+			"Reverse charge",
+			"IBAN: DE89 3704 0044 0532 0130 00",
+			"BIC: COBADEFFXXX",
+			`quoting ${invoice.number}`,
+		]) {
+			expect(text).toContain(expected);
+		}
+		// 2.5 × 120.00 − 10 % + 1 × 50.00 = 320.00 net, 60.80 tax, 380.80 total, in de-DE.
+		expect(text).toContain("320,00 €");
+		expect(text).toContain("60,80 €");
+		expect(text).toContain("380,80 €");
+		expect(new TextDecoder("latin1").decode(bytes)).toContain("/Subtype /Image");
+	});
+
+	it("refuses a logo that is not PNG or JPEG, or over 512 KB, naming the field", async () => {
+		const { key } = await newTenant();
+		const gif = btoa("GIF89a\u0001\u0000\u0001\u0000");
+		const notImage = await api("/v1/billing/settings", {
+			key,
+			method: "PATCH",
+			body: { logo: { content_type: "image/png", data: gif } },
+		});
+		expect(expectProblem(notImage, 422, "validation_failed").errors[0].field).toBe("logo.data");
+
+		const big = new Uint8Array(512 * 1024 + 1);
+		big.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+		let binary = "";
+		for (const byte of big) binary += String.fromCharCode(byte);
+		const tooBig = await api("/v1/billing/settings", {
+			key,
+			method: "PATCH",
+			body: { logo: { content_type: "image/png", data: btoa(binary) } },
+		});
+		expect(expectProblem(tooBig, 422, "validation_failed").errors[0].field).toBe("logo.data");
+
+		const wrongType = await api("/v1/billing/settings", {
+			key,
+			method: "PATCH",
+			body: { logo: { content_type: "image/gif", data: PNG_1X1 } },
+		});
+		expect(wrongType.status).toBe(422);
 	});
 });

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
-import { tenants } from "../../db/schema";
+import { type TenantLogo, tenants } from "../../db/schema";
+import { logoType, MAX_LOGO_BYTES } from "../../documents/logo";
 import { localDate } from "../../domain/billingPeriods";
 import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
+import { sha256Hex } from "../../lib/crypto";
 import { fieldInvalid, notFound } from "../../lib/errors";
 import { newWebhookSecret } from "../../lib/webhookSignature";
 import type { settingsUpdateBody } from "../../schemas/settings";
@@ -22,7 +24,23 @@ const presentSettings = (row: TenantRow, withSecret = false) => ({
 	time_zone: row.timeZone,
 	erp_webhook_url: row.erpWebhookUrl,
 	...(withSecret && row.erpWebhookSecret ? { erp_webhook_secret: row.erpWebhookSecret } : {}),
+	legal_profile: row.legalProfile,
+	logo: row.logo ? { content_type: row.logo.content_type, size: row.logo.size } : null,
 });
+
+/** Checks an uploaded logo and stores it under a key of its own, so documents already issued keep theirs. */
+async function storeLogo(ctx: ServiceContext, upload: { content_type: string; data: string }): Promise<TenantLogo> {
+	const bytes = Uint8Array.from(atob(upload.data), (c) => c.charCodeAt(0));
+	if (bytes.byteLength > MAX_LOGO_BYTES) {
+		throw fieldInvalid("body", "logo.data", `is ${bytes.byteLength} bytes; a logo may have at most ${MAX_LOGO_BYTES}`);
+	}
+	const type = logoType(bytes);
+	if (type === null) throw fieldInvalid("body", "logo.data", "is neither a PNG nor a JPEG image");
+	if (type !== upload.content_type) throw fieldInvalid("body", "logo.content_type", `the image is ${type}`);
+	const key = `tenants/${ctx.tenantId}/logos/${await sha256Hex(bytes)}`;
+	await ctx.env.FILES.put(key, bytes, { httpMetadata: { contentType: type } });
+	return { key, content_type: type, size: bytes.byteLength };
+}
 
 async function loadTenant(ctx: ServiceContext) {
 	const row = await ctx.db.select().from(tenants).where(eq(tenants.id, ctx.tenantId)).get();
@@ -63,6 +81,7 @@ export async function updateSettings({
 		erpWebhookUrl = target ? target.url.toString() : null;
 	}
 	const newSecret = erpWebhookUrl !== null && current.erpWebhookSecret === null;
+	const logo = patch.logo ? await storeLogo(ctx, patch.logo) : patch.logo === null ? null : current.logo;
 	const next: TenantRow = {
 		...current,
 		name: patch.name ?? current.name,
@@ -71,6 +90,8 @@ export async function updateSettings({
 		timeZone: patch.time_zone ?? current.timeZone,
 		erpWebhookUrl,
 		erpWebhookSecret: newSecret ? newWebhookSecret() : current.erpWebhookSecret,
+		legalProfile: patch.legal_profile === undefined ? current.legalProfile : patch.legal_profile,
+		logo,
 	};
 	await runBatch(ctx.db, [
 		ctx.db
@@ -82,6 +103,8 @@ export async function updateSettings({
 				timeZone: next.timeZone,
 				erpWebhookUrl: next.erpWebhookUrl,
 				erpWebhookSecret: next.erpWebhookSecret,
+				legalProfile: next.legalProfile,
+				logo: next.logo,
 			})
 			.where(eq(tenants.id, ctx.tenantId)),
 		...changeStatements(ctx, {
