@@ -167,8 +167,9 @@ export class PageWriter {
 			const wrapped = this.wrap(row[0] ?? "", first.width - 6);
 			const height = wrapped.length * this.lineHeight() + 3;
 			if (this.ensure(height)) this.tableHeader(columns);
+			const firstX = first.align === "right" ? LEFT + first.width - 3 : LEFT + 3;
 			wrapped.forEach((line, i) => {
-				this.textAt(line, LEFT + 3, this.y - i * this.lineHeight());
+				this.textAt(line, firstX, this.y - i * this.lineHeight(), {}, first.align);
 			});
 			let x = LEFT + first.width;
 			for (const [index, column] of columns.entries()) {
