@@ -19,6 +19,8 @@ export default defineConfig(async () => {
 						ADMIN_TOKEN: TEST_ADMIN_TOKEN,
 						LOG_LEVEL: "error",
 						WEBHOOK_ALLOW_LOCALHOST: "true",
+						EMAIL_FROM: "billing@example.com",
+						SECRETS_KEY: "test-secrets-key",
 					},
 				},
 			}),
@@ -28,6 +30,8 @@ export default defineConfig(async () => {
 			// Integration tests send hundreds of requests; on a loaded 2-core machine 5 s is too tight.
 			testTimeout: 30_000,
 			setupFiles: ["./test/helpers/applyMigrations.ts"],
+			// A fake HTTP email API on loopback for the email transport's tests (its port is `inject`ed).
+			globalSetup: ["./test/helpers/fakeEmailApi.mjs"],
 		},
 	};
 });

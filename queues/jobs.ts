@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../src/lib/logger";
 import { type JobMessage, type JobType, jobMessage } from "../src/schemas/job";
 import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments";
 import { announceEvents } from "../src/services/events/events";
+import { attemptDelivery } from "../src/services/invoices/deliverInvoice";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
@@ -50,6 +51,28 @@ async function renderDocument(
 	}
 }
 
+/** Another attempt at a queued email; the attempt itself queues the next one when it fails again. */
+async function deliverEmail(
+	message: Message,
+	env: Env,
+	db: Database,
+	logger: Logger,
+	{ tenant_id, delivery_id }: Extract<JobMessage, { kind: "deliver_email" }>,
+) {
+	try {
+		await attemptDelivery(systemContext(env, db, tenant_id, logger), delivery_id);
+		message.ack();
+	} catch (error) {
+		if (error instanceof AppError && error.status < 500) {
+			logger.warn("delivery not attempted", { delivery_id, error: error.message });
+			message.ack();
+			return;
+		}
+		logger.error("delivery attempt failed; retrying", { delivery_id, error: (error as Error).message });
+		message.retry({ delaySeconds: retryDelay(message) });
+	}
+}
+
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
 	invoice_import: runInvoiceImport,
 	payment_reconciliation: runReconciliation,
@@ -84,6 +107,9 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 	}
 	if ("kind" in parsed.data && parsed.data.kind === "render_document") {
 		return renderDocument(message, env, db, logger, parsed.data);
+	}
+	if ("kind" in parsed.data && parsed.data.kind === "deliver_email") {
+		return deliverEmail(message, env, db, logger, parsed.data);
 	}
 	const { job_id, tenant_id } = parsed.data;
 	try {

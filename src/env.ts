@@ -9,9 +9,11 @@ export interface Env {
 	USAGE_EVENTS: Queue;
 	WEBHOOKS: Queue;
 	JOBS: Queue;
-	/** Optional `send_email` binding and sender address for invoice emails. */
+	/** The `send_email` binding, and the sender address used when a tenant's legal profile names none. */
 	EMAIL?: SendEmail;
 	EMAIL_FROM?: string;
+	/** Secret (`wrangler secret put SECRETS_KEY`) that tenants' email API tokens are encrypted with. */
+	SECRETS_KEY?: string;
 	ENVIRONMENT: string;
 	ADMIN_TOKEN?: string;
 	RATE_LIMIT_PER_MINUTE?: string;

@@ -8,3 +8,10 @@ declare global {
 		}
 	}
 }
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		/** The port of the fake HTTP email API on 127.0.0.1 (test/helpers/fakeEmailApi.mjs). */
+		emailApiPort: number;
+	}
+}

@@ -346,6 +346,11 @@ export const sendBody = z
 export const remindBody = z
 	.strictObject({
 		channels: z.array(z.literal("email")).min(1).max(1).default(["email"]),
+		template_id: z
+			.string()
+			.max(100)
+			.optional()
+			.meta({ description: "A reminder template; the tenant's default otherwise." }),
 		to: z.email().optional(),
 	})
 	.meta({ id: "InvoiceRemind" });

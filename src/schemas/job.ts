@@ -83,6 +83,8 @@ export const jobMessage = z.union([
 		document: z.enum(["invoice", "credit_note"]),
 		source_id: z.string(),
 	}),
+	// Another attempt at an invoice email that could not be sent yet.
+	z.object({ v: z.literal(1), kind: z.literal("deliver_email"), tenant_id: z.string(), delivery_id: z.string() }),
 	z.object({ v: z.literal(1), job_id: z.string(), tenant_id: z.string() }),
 ]);
 export type JobMessage = z.infer<typeof jobMessage>;

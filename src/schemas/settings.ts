@@ -82,6 +82,9 @@ export const settingsSchema = z
 			.object({ content_type: z.enum(["image/png", "image/jpeg"]), size: z.number().int() })
 			.nullable()
 			.meta({ description: "The logo documents print." }),
+		email_transport: z
+			.object({ provider: z.enum(["send_email", "http"]), endpoint: z.string().nullable() })
+			.meta({ description: "How the tenant's emails leave; the API token is stored encrypted and never shown." }),
 	})
 	.meta({ id: "Settings" });
 
@@ -101,5 +104,22 @@ export const settingsUpdateBody = z
 			.nullable()
 			.optional()
 			.meta({ description: "A PNG or JPEG logo for the tenant's documents; null removes it." }),
+		email_transport: z
+			.discriminatedUnion("provider", [
+				z.strictObject({ provider: z.literal("send_email") }),
+				z.strictObject({
+					provider: z.literal("http"),
+					endpoint: z
+						.url()
+						.max(2048)
+						.meta({ description: "A Postmark-style send endpoint, e.g. https://api.postmarkapp.com/email." }),
+					token: z.string().min(1).max(500).meta({ description: "The server token; stored encrypted." }),
+				}),
+			])
+			.optional()
+			.meta({
+				description:
+					"send_email: the deployment's Cloudflare Email binding (the default); http: the tenant's own email API.",
+			}),
 	})
 	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { randomToken, secretsEqual, sha256Hex } from "../../src/lib/crypto";
+import { decryptSecret, encryptSecret, randomToken, secretsEqual, sha256Hex } from "../../src/lib/crypto";
 
 describe("sha256Hex", () => {
 	it("matches the standard test vectors", async () => {
@@ -32,5 +32,17 @@ describe("secretsEqual", () => {
 		expect(secretsEqual("sk_abc", "sk_ab")).toBe(false);
 		expect(secretsEqual("", "")).toBe(true);
 		expect(secretsEqual("é", "e")).toBe(false);
+	});
+});
+
+describe("encryptSecret", () => {
+	it("round-trips, never twice the same, and refuses another key or altered text", async () => {
+		const first = await encryptSecret("pm-token-123", "deployment secret");
+		const second = await encryptSecret("pm-token-123", "deployment secret");
+		expect(first).not.toBe(second);
+		expect(first).not.toContain("pm-token-123");
+		expect(await decryptSecret(first, "deployment secret")).toBe("pm-token-123");
+		await expect(decryptSecret(first, "another secret")).rejects.toThrow();
+		await expect(decryptSecret(`${first.slice(0, -4)}AAAA`, "deployment secret")).rejects.toThrow();
 	});
 });

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
-import { type TenantLogo, tenants } from "../../db/schema";
+import { type EmailTransportSetting, type TenantLogo, tenants } from "../../db/schema";
 import { logoType, MAX_LOGO_BYTES } from "../../documents/logo";
 import { localDate } from "../../domain/billingPeriods";
 import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
-import { sha256Hex } from "../../lib/crypto";
+import { encryptSecret, sha256Hex } from "../../lib/crypto";
 import { fieldInvalid, notFound } from "../../lib/errors";
 import { newWebhookSecret } from "../../lib/webhookSignature";
 import type { settingsUpdateBody } from "../../schemas/settings";
@@ -26,7 +26,29 @@ const presentSettings = (row: TenantRow, withSecret = false) => ({
 	...(withSecret && row.erpWebhookSecret ? { erp_webhook_secret: row.erpWebhookSecret } : {}),
 	legal_profile: row.legalProfile,
 	logo: row.logo ? { content_type: row.logo.content_type, size: row.logo.size } : null,
+	email_transport:
+		row.emailTransport?.provider === "http"
+			? { provider: "http" as const, endpoint: row.emailTransport.endpoint }
+			: { provider: "send_email" as const, endpoint: null },
 });
+
+/** The tenant's email transport as stored: an HTTP API's endpoint checked like a webhook's, its token encrypted. */
+async function emailTransportSetting(
+	ctx: ServiceContext,
+	input: NonNullable<z.infer<typeof settingsUpdateBody>["email_transport"]>,
+): Promise<EmailTransportSetting> {
+	if (input.provider === "send_email") return input;
+	const target = checkWebhookTarget(input.endpoint, { allowLocalhost: config(ctx.env).webhookAllowLocalhost });
+	if (!target.ok) throw fieldInvalid("body", "email_transport.endpoint", target.reason);
+	if (!ctx.env.SECRETS_KEY) {
+		throw fieldInvalid("body", "email_transport.token", "cannot be stored: the deployment has no SECRETS_KEY");
+	}
+	return {
+		provider: "http",
+		endpoint: target.url.toString(),
+		token_ciphertext: await encryptSecret(input.token, ctx.env.SECRETS_KEY),
+	};
+}
 
 /** Checks an uploaded logo and stores it under a key of its own, so documents already issued keep theirs. */
 async function storeLogo(ctx: ServiceContext, upload: { content_type: string; data: string }): Promise<TenantLogo> {
@@ -92,6 +114,9 @@ export async function updateSettings({
 		erpWebhookSecret: newSecret ? newWebhookSecret() : current.erpWebhookSecret,
 		legalProfile: patch.legal_profile === undefined ? current.legalProfile : patch.legal_profile,
 		logo,
+		emailTransport: patch.email_transport
+			? await emailTransportSetting(ctx, patch.email_transport)
+			: current.emailTransport,
 	};
 	await runBatch(ctx.db, [
 		ctx.db
@@ -105,6 +130,7 @@ export async function updateSettings({
 				erpWebhookSecret: next.erpWebhookSecret,
 				legalProfile: next.legalProfile,
 				logo: next.logo,
+				emailTransport: next.emailTransport,
 			})
 			.where(eq(tenants.id, ctx.tenantId)),
 		...changeStatements(ctx, {

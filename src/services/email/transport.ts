@@ -1,0 +1,63 @@
+import { eq } from "drizzle-orm";
+import { tenants } from "../../db/schema";
+import type { Env } from "../../env";
+import type { ServiceContext } from "../../lib/context";
+import { decryptSecret } from "../../lib/crypto";
+import { httpEmailTransport } from "./httpEmailTransport";
+import { sendEmailTransport } from "./sendEmailTransport";
+
+export type MailAttachment = { filename: string; contentType: string; bytes: Uint8Array };
+
+export type OutgoingMail = {
+	from: string;
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	attachments: MailAttachment[];
+};
+
+/** How one message leaves: resolves with the provider's message id, or throws a MailError. */
+export interface MailTransport {
+	readonly name: string;
+	send(mail: OutgoingMail): Promise<{ providerMessageId: string }>;
+}
+
+/** A refused message; `permanent` when sending it again cannot help (a bad address, a rejected token). */
+export class MailError extends Error {
+	constructor(
+		message: string,
+		readonly permanent: boolean,
+	) {
+		super(message);
+		this.name = "MailError";
+	}
+}
+
+/** The transport the tenant chose: its HTTP email API when configured, else the deployment's send_email binding. */
+export async function tenantTransport(ctx: ServiceContext): Promise<MailTransport> {
+	const row = await ctx.db
+		.select({ emailTransport: tenants.emailTransport })
+		.from(tenants)
+		.where(eq(tenants.id, ctx.tenantId))
+		.get();
+	const setting = row?.emailTransport;
+	if (setting?.provider === "http") {
+		const token = await decryptSecret(setting.token_ciphertext, requireSecretsKey(ctx.env));
+		return httpEmailTransport(setting.endpoint, token);
+	}
+	if (!ctx.env.EMAIL) throw new MailError("this deployment has no send_email binding", true);
+	return sendEmailTransport(ctx.env.EMAIL);
+}
+
+export function requireSecretsKey(env: Env): string {
+	if (!env.SECRETS_KEY) throw new MailError("this deployment has no SECRETS_KEY to decrypt email API tokens", true);
+	return env.SECRETS_KEY;
+}
+
+/** Base64 in lines of 76 characters, as MIME bodies carry it (RFC 2045). */
+export function base64Lines(bytes: Uint8Array): string {
+	let binary = "";
+	for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	return (btoa(binary).match(/.{1,76}/g) ?? []).join("\r\n");
+}
