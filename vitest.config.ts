@@ -26,6 +26,7 @@ export default defineConfig(async () => {
 						JWT_SIGNING_KEYS: TEST_JWT_SIGNING_KEYS,
 						LOG_LEVEL: "error",
 						WEBHOOK_ALLOW_LOCALHOST: "true",
+						EMAIL_FROM: "billing@example.com",
 						SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=",
 						// test/fuzz: how many requests, from which seed, how many at once. 1,000 in the suite: 7 to 17
 						// requests a second were measured on 2 shared cores, so one to two and a half minutes;
@@ -48,7 +49,11 @@ export default defineConfig(async () => {
 						include: ["test/**/*.test.ts"],
 						exclude: ["test/einvoice/**"],
 						setupFiles: ["./test/helpers/applyMigrations.ts"],
-						globalSetup: ["./test/webhookReceiver.globalSetup.mjs"],
+						globalSetup: [
+							"./test/webhookReceiver.globalSetup.mjs",
+							// A fake HTTP email API on loopback for the email transport's tests (its port is `inject`ed).
+							"./test/helpers/fakeEmailApi.mjs",
+						],
 					},
 				},
 				// E-invoice conformance runs in Node: it reads the official examples from disk and calls the

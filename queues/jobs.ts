@@ -2,16 +2,76 @@ import { type Database, database } from "../src/db/client";
 import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import type { ServiceContext } from "../src/lib/context";
+import { AppError } from "../src/lib/errors";
 import { newId } from "../src/lib/ids";
-import { createLogger } from "../src/lib/logger";
-import { type JobType, jobMessage } from "../src/schemas/job";
+import { createLogger, type Logger } from "../src/lib/logger";
+import { type JobMessage, type JobType, jobMessage } from "../src/schemas/job";
+import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments";
 import { announceEvents } from "../src/services/events/events";
+import { attemptDelivery } from "../src/services/invoices/deliverInvoice";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 import { billAccounts, runRecurringRun } from "../src/services/subscriptions/recurringRun";
 import { runUsageAggregation, runUsageImport } from "../src/services/usage/usageJobs";
+
+const retryDelay = (message: Message) => Math.min(2 ** message.attempts, 300);
+
+/** A context for work the queue does on a tenant's behalf, outside any request. */
+const systemContext = (env: Env, db: Database, tenantId: string, logger: Logger): ServiceContext => ({
+	db,
+	env,
+	tenantId,
+	actor: { type: "api_key", id: "system" },
+	requestId: newId("request"),
+	clock: systemClock,
+	logger,
+});
+
+/** Stores an issued document's PDF; a source that is gone (or still a draft) has nothing to store. */
+async function renderDocument(
+	message: Message,
+	env: Env,
+	db: Database,
+	logger: Logger,
+	{ tenant_id, document, source_id }: Extract<JobMessage, { kind: "render_document" }>,
+) {
+	try {
+		await ensureIssuedDocument(systemContext(env, db, tenant_id, logger), document, source_id);
+		message.ack();
+	} catch (error) {
+		if (error instanceof AppError && error.status < 500) {
+			logger.warn("document not rendered", { document, source_id, error: error.message });
+			message.ack();
+			return;
+		}
+		logger.error("document render failed; retrying", { document, source_id, error: (error as Error).message });
+		message.retry({ delaySeconds: retryDelay(message) });
+	}
+}
+
+/** Another attempt at a queued email; the attempt itself queues the next one when it fails again. */
+async function deliverEmail(
+	message: Message,
+	env: Env,
+	db: Database,
+	logger: Logger,
+	{ tenant_id, delivery_id }: Extract<JobMessage, { kind: "deliver_email" }>,
+) {
+	try {
+		await attemptDelivery(systemContext(env, db, tenant_id, logger), delivery_id);
+		message.ack();
+	} catch (error) {
+		if (error instanceof AppError && error.status < 500) {
+			logger.warn("delivery not attempted", { delivery_id, error: error.message });
+			message.ack();
+			return;
+		}
+		logger.error("delivery attempt failed; retrying", { delivery_id, error: (error as Error).message });
+		message.retry({ delaySeconds: retryDelay(message) });
+	}
+}
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
 	invoice_import: runInvoiceImport,
@@ -45,6 +105,12 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 		message.retry({ delaySeconds: 0 });
 		return;
 	}
+	if ("kind" in parsed.data && parsed.data.kind === "render_document") {
+		return renderDocument(message, env, db, logger, parsed.data);
+	}
+	if ("kind" in parsed.data && parsed.data.kind === "deliver_email") {
+		return deliverEmail(message, env, db, logger, parsed.data);
+	}
 	const { job_id, tenant_id } = parsed.data;
 	try {
 		const job = await loadJob({ db, tenantId: tenant_id }, job_id);
@@ -72,6 +138,6 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 		message.ack();
 	} catch (error) {
 		logger.error("job failed; retrying", { job_id, error: (error as Error).message, attempts: message.attempts });
-		message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+		message.retry({ delaySeconds: retryDelay(message) });
 	}
 }

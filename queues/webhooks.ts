@@ -3,6 +3,7 @@ import type { Env } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import { createLogger } from "../src/lib/logger";
 import { webhookMessage } from "../src/schemas/event";
+import { requestIssuedDocuments } from "../src/services/documents/issuedDocuments";
 import { markDispatched, markUndispatched, pendingEventsOfRequests } from "../src/services/events/events";
 import { attemptDelivery, markDeadLettered } from "../src/services/webhooks/deliver";
 import { fanOut, fanOutEvents } from "../src/services/webhooks/fanOut";
@@ -55,6 +56,7 @@ export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<vo
 	try {
 		const events = await pendingEventsOfRequests(db, requests);
 		await fanOutEvents(env, db, events, systemClock.now());
+		await requestIssuedDocuments(env, events);
 		await markDispatched(
 			db,
 			events.map((e) => e.id),

@@ -9,7 +9,7 @@ export interface Env {
 	USAGE_EVENTS: Queue;
 	WEBHOOKS: Queue;
 	JOBS: Queue;
-	/** Optional `send_email` binding and sender address for invoice emails. */
+	/** The `send_email` binding, and the sender address used when a tenant's legal profile names none. */
 	EMAIL?: SendEmail;
 	EMAIL_FROM?: string;
 	ENVIRONMENT: string;
@@ -21,7 +21,7 @@ export interface Env {
 	JWT_SIGNING_KEYS?: string;
 	/** "true" lets webhooks target http://localhost (local development only). */
 	WEBHOOK_ALLOW_LOCALHOST?: string;
-	/** Base64 of 32 random bytes: the AES-256-GCM key that seals stored third-party secrets. */
+	/** Base64 of 32 random bytes: the AES-256-GCM key that seals stored third-party secrets (tax providers, email API tokens). */
 	SECRETS_KEY?: string;
 }
 

@@ -18,5 +18,7 @@ declare module "vitest" {
 	export interface ProvidedContext {
 		/** test/webhookReceiver.globalSetup.mjs: a loopback URL answering 204 to every request. */
 		webhookReceiverUrl: string;
+		/** The port of the fake HTTP email API on 127.0.0.1 (test/helpers/fakeEmailApi.mjs). */
+		emailApiPort: number;
 	}
 }

@@ -17,6 +17,28 @@ export type PlanCharge = {
 	tiers?: { up_to: string | null; unit_amount: string; flat_amount: number }[];
 };
 
+/** What the tenant's documents print about it: its legal identity and where to pay. */
+export type LegalProfile = {
+	legal_name: string;
+	address_lines: string[];
+	tax_id: string | null;
+	registration: string | null;
+	iban: string | null;
+	bic: string | null;
+	/** BCP 47 tag that amounts and dates are formatted in, e.g. "de-DE". */
+	locale: string;
+	/** The sender address of the tenant's emails. */
+	email_from: string | null;
+};
+
+/** The logo documents print, stored in R2. */
+export type TenantLogo = { key: string; content_type: "image/png" | "image/jpeg"; size: number };
+
+/** How the tenant's emails leave: the deployment's send_email binding, or an HTTP email API with its token. */
+export type EmailTransportSetting =
+	| { provider: "send_email" }
+	| { provider: "http"; endpoint: string; token_ciphertext: string };
+
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
@@ -48,6 +70,9 @@ export const tenants = sqliteTable("tenants", {
 	taxEuDistanceSalesAboveThreshold: integer("tax_eu_distance_sales_above_threshold", { mode: "boolean" })
 		.notNull()
 		.default(false),
+	legalProfile: json<LegalProfile | null>("legal_profile"),
+	logo: json<TenantLogo | null>("logo"),
+	emailTransport: json<EmailTransportSetting | null>("email_transport"),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -365,12 +390,88 @@ export const invoiceDeliveries = sqliteTable(
 			.references(() => invoices.id, { onDelete: "cascade" }),
 		kind: text("kind", { enum: ["invoice", "reminder"] }).notNull(),
 		channel: text("channel", { enum: ["email", "erp", "sftp"] }).notNull(),
-		status: text("status", { enum: ["sent", "undeliverable"] }).notNull(),
+		// queued: waiting for (another) attempt on the jobs queue; failed: out of attempts.
+		status: text("status", { enum: ["queued", "sent", "undeliverable", "failed"] }).notNull(),
 		recipient: text("recipient"),
 		reason: text("reason"),
+		providerMessageId: text("provider_message_id"),
+		attempts: integer("attempts").notNull().default(0),
+		templateId: text("template_id"),
+		// The send's Idempotency-Key: one delivery per (invoice, kind, channel, key).
+		requestKey: text("request_key"),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at"),
+	},
+	(t) => [
+		index("invoice_deliveries_invoice").on(t.tenantId, t.invoiceId, t.id),
+		uniqueIndex("invoice_deliveries_request_key").on(t.tenantId, t.invoiceId, t.kind, t.channel, t.requestKey),
+	],
+);
+
+// Issued documents' files in R2 (immutable: one per source, never rewritten).
+export const documents = sqliteTable(
+	"documents",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		kind: text("kind", { enum: ["invoice", "credit_note", "statement"] }).notNull(),
+		sourceId: text("source_id").notNull(),
+		r2Key: text("r2_key").notNull(),
+		contentType: text("content_type").notNull(),
+		size: integer("size").notNull(),
+		sha256: text("sha256").notNull(),
 		createdAt: text("created_at").notNull(),
 	},
-	(t) => [index("invoice_deliveries_invoice").on(t.tenantId, t.invoiceId, t.id)],
+	(t) => [uniqueIndex("documents_source").on(t.tenantId, t.kind, t.sourceId)],
+);
+
+export type StatementEntryRow = {
+	date: string;
+	type: "invoice" | "payment" | "credit_note" | "refund" | "write_off" | "void";
+	source_id: string;
+	reference: string;
+	debit: number;
+	credit: number;
+	balance: number;
+};
+
+// Statements of account: what a customer owed at the start of a period, every movement in it, and after.
+export const statements = sqliteTable(
+	"statements",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		currency: text("currency").notNull(),
+		periodFrom: text("period_from").notNull(),
+		periodTo: text("period_to").notNull(),
+		openingBalance: integer("opening_balance").notNull(),
+		closingBalance: integer("closing_balance").notNull(),
+		entries: json<StatementEntryRow[]>("entries").notNull(),
+		aging: json<Record<string, number>>("aging").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [index("statements_customer").on(t.tenantId, t.customerId, t.id)],
+);
+
+// Email subjects and bodies (and the PDF footer) per tenant, kind and locale, with {{placeholders}}.
+export const documentTemplates = sqliteTable(
+	"document_templates",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		kind: text("kind", { enum: ["invoice", "reminder", "credit_note", "statement"] }).notNull(),
+		locale: text("locale").notNull(),
+		subject: text("subject").notNull(),
+		body: text("body").notNull(),
+		pdfFooter: text("pdf_footer"),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [index("document_templates_kind").on(t.tenantId, t.kind, t.locale, t.id)],
 );
 
 // Asynchronous work (bulk imports, runs, exports): status and progress that clients poll.

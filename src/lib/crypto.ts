@@ -2,8 +2,9 @@ const encoder = new TextEncoder();
 // Every request hashes its API key (and a keyed mutation its body): a table beats formatting each byte.
 const HEX_OF_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
-export async function sha256Hex(input: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(input)));
+export async function sha256Hex(input: string | Uint8Array): Promise<string> {
+	const bytes = typeof input === "string" ? encoder.encode(input) : input;
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 	let hex = "";
 	for (const byte of digest) hex += HEX_OF_BYTE[byte];
 	return hex;

@@ -43,6 +43,9 @@ export const idPrefixes = {
 	taxRate: "txr",
 	taxProvider: "txp",
 	user: "usr",
+	document: "doc",
+	statement: "stmt",
+	template: "tmpl",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

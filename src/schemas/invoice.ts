@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { invoiceDeliveries, invoiceLines, invoices } from "../db/schema";
+import type { documents, invoiceDeliveries, invoiceLines, invoices } from "../db/schema";
 import { formatMinorUnits } from "../domain/currency";
 import { type Decimal, parseDecimal } from "../domain/decimal";
 import { invoiceStatuses, isOverdue } from "../domain/invoiceStatus";
@@ -168,9 +168,27 @@ const deliverySchema = z.object({
 	id: z.string(),
 	kind: z.enum(["invoice", "reminder"]),
 	channel: z.enum(["email", "erp", "sftp"]),
-	status: z.enum(["sent", "undeliverable"]),
+	status: z.enum(["queued", "sent", "undeliverable", "failed"]).meta({
+		description:
+			"queued: waiting for its next attempt on the jobs queue; sent: the provider accepted it; undeliverable: " +
+			"no attempt can succeed (no address, no transport); failed: every attempt was refused.",
+	}),
 	recipient: z.string().nullable(),
-	reason: z.string().nullable(),
+	reason: z.string().nullable().meta({ description: "Why the last attempt failed." }),
+	provider_message_id: z.string().nullable(),
+	attempts: z.number().int(),
+	template_id: z.string().nullable(),
+	created_at: timestamp,
+	updated_at: timestamp.nullable(),
+});
+
+export const attachmentSchema = z.object({
+	id: z.string(),
+	kind: z.string().meta({ example: "invoice_pdf" }),
+	content_type: z.string(),
+	size: z.number().int(),
+	sha256: z.string(),
+	url: z.string(),
 	created_at: timestamp,
 });
 
@@ -202,7 +220,9 @@ export const invoiceSchema = z
 		tax_lines: z.array(taxLineSchema),
 		payments: z.array(z.object({ payment_id: z.string(), amount: money, applied_at: timestamp })),
 		credit_notes: z.array(z.object({ credit_note_id: z.string(), amount: money })),
-		attachments: z.array(z.object({ id: z.string(), kind: z.string(), url: z.string() })),
+		attachments: z
+			.array(attachmentSchema)
+			.meta({ description: "The issued PDF once stored (listed on a single invoice's read)." }),
 		deliveries: z.array(deliverySchema),
 		metadata: z.record(z.string(), z.string()),
 		memo: z.string().nullable(),
@@ -331,6 +351,11 @@ export const sendBody = z
 export const remindBody = z
 	.strictObject({
 		channels: z.array(z.literal("email")).min(1).max(1).default(["email"]),
+		template_id: z
+			.string()
+			.max(100)
+			.optional()
+			.meta({ description: "A reminder template; the tenant's default otherwise." }),
 		to: z.email().optional(),
 	})
 	.meta({ id: "InvoiceRemind" });
@@ -347,6 +372,8 @@ export type InvoiceDetail = {
 	lines: InvoiceLineRow[];
 	deliveries: InvoiceDeliveryRow[];
 	settlements?: InvoiceSettlements;
+	/** The stored PDF, where the reader asked for it. */
+	documents?: (typeof documents.$inferSelect)[];
 };
 
 const MONEY_FIELDS = [
@@ -362,7 +389,7 @@ const MONEY_FIELDS = [
 
 /** The canonical invoice resource (seed 000 §17); `today` decides whether it is overdue. */
 export function presentInvoice(
-	{ invoice, lines, deliveries, settlements }: InvoiceDetail,
+	{ invoice, lines, deliveries, settlements, documents: stored }: InvoiceDetail,
 	today: string,
 	preview = false,
 ): InvoiceResource {
@@ -416,7 +443,7 @@ export function presentInvoice(
 			applied_at: p.appliedAt,
 		})),
 		credit_notes: (settlements?.creditNotes ?? []).map((n) => ({ credit_note_id: n.creditNoteId, amount: n.amount })),
-		attachments: [],
+		attachments: (stored ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}/pdf`)),
 		deliveries: deliveries.map((d) => ({
 			id: d.id,
 			kind: d.kind,
@@ -424,7 +451,11 @@ export function presentInvoice(
 			status: d.status,
 			recipient: d.recipient,
 			reason: d.reason,
+			provider_message_id: d.providerMessageId,
+			attempts: d.attempts,
+			template_id: d.templateId,
 			created_at: d.createdAt,
+			updated_at: d.updatedAt,
 		})),
 		metadata: invoice.metadata,
 		memo: invoice.memo,
@@ -442,3 +473,14 @@ export function presentInvoice(
 		written_off_at: invoice.writtenOffAt,
 	};
 }
+
+/** A stored document of an invoice or credit note, as its `attachments` list it. */
+export const presentAttachment = (row: typeof documents.$inferSelect, url: string) => ({
+	id: row.id,
+	kind: `${row.kind}_pdf`,
+	content_type: row.contentType,
+	size: row.size,
+	sha256: row.sha256,
+	url,
+	created_at: row.createdAt,
+});

@@ -75,6 +75,16 @@ export const jobMessage = z.union([
 		customer_id: z.string(),
 		date: z.string(),
 	}),
+	// Render and store an issued invoice's or credit note's PDF (no job row: the first download does it too).
+	z.object({
+		v: z.literal(1),
+		kind: z.literal("render_document"),
+		tenant_id: z.string(),
+		document: z.enum(["invoice", "credit_note"]),
+		source_id: z.string(),
+	}),
+	// Another attempt at an invoice email that could not be sent yet.
+	z.object({ v: z.literal(1), kind: z.literal("deliver_email"), tenant_id: z.string(), delivery_id: z.string() }),
 	z.object({ v: z.literal(1), job_id: z.string(), tenant_id: z.string() }),
 ]);
 export type JobMessage = z.infer<typeof jobMessage>;

@@ -27,6 +27,48 @@ export const timeZone = z
 		example: "Europe/Berlin",
 	});
 
+const legalProfile = z
+	.strictObject({
+		legal_name: z.string().trim().min(1).max(200),
+		address_lines: z.array(z.string().trim().min(1).max(200)).max(6).default([]),
+		tax_id: z.string().trim().min(1).max(50).nullable().default(null),
+		registration: z
+			.string()
+			.trim()
+			.min(1)
+			.max(200)
+			.nullable()
+			.default(null)
+			.meta({ description: "Company register entry, e.g. 'Amtsgericht Berlin HRB 12345'." }),
+		iban: z
+			.string()
+			.trim()
+			.regex(/^[A-Z]{2}[0-9]{2}[A-Z0-9 ]{10,36}$/, "is not an IBAN")
+			.nullable()
+			.default(null),
+		bic: z
+			.string()
+			.trim()
+			.regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, "is not a BIC")
+			.nullable()
+			.default(null),
+		locale: z
+			.string()
+			.refine((tag) => {
+				try {
+					return Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
+				} catch {
+					return false;
+				}
+			}, "is not a supported BCP 47 locale, e.g. de-DE")
+			.default("en-GB"),
+		email_from: z.email().nullable().default(null).meta({ description: "Sender address of the tenant's emails." }),
+	})
+	.meta({
+		id: "LegalProfile",
+		description: "What invoices, credit notes and statements print about the seller, and where to pay.",
+	});
+
 export const settingsSchema = z
 	.object({
 		object: z.literal("settings"),
@@ -37,6 +79,14 @@ export const settingsSchema = z
 		time_zone: z.string(),
 		erp_webhook_url: z.string().nullable().meta({ description: "Where POST /ledger/sync pushes journals." }),
 		erp_webhook_secret: z.string().optional().meta({ description: "Shown once, when the URL is first set." }),
+		legal_profile: legalProfile.nullable(),
+		logo: z
+			.object({ content_type: z.enum(["image/png", "image/jpeg"]), size: z.number().int() })
+			.nullable()
+			.meta({ description: "The logo documents print." }),
+		email_transport: z
+			.object({ provider: z.enum(["send_email", "http"]), endpoint: z.string().nullable() })
+			.meta({ description: "How the tenant's emails leave; the API token is stored encrypted and never shown." }),
 		...taxSettingsFields,
 		version: z.number().int().meta({ description: "Moves with every change; send it back as If-Match or `version`." }),
 	})
@@ -49,6 +99,32 @@ export const settingsUpdateBody = z
 		invoice_number_format: invoiceNumberFormat.optional(),
 		time_zone: timeZone.optional(),
 		erp_webhook_url: z.string().min(1).max(2048).nullable().optional(),
+		legal_profile: legalProfile.nullable().optional(),
+		logo: z
+			.strictObject({
+				content_type: z.enum(["image/png", "image/jpeg"]),
+				data: z.base64().meta({ description: "The image, base64-encoded; at most 512 KB decoded." }),
+			})
+			.nullable()
+			.optional()
+			.meta({ description: "A PNG or JPEG logo for the tenant's documents; null removes it." }),
+		email_transport: z
+			.discriminatedUnion("provider", [
+				z.strictObject({ provider: z.literal("send_email") }),
+				z.strictObject({
+					provider: z.literal("http"),
+					endpoint: z
+						.url()
+						.max(2048)
+						.meta({ description: "A Postmark-style send endpoint, e.g. https://api.postmarkapp.com/email." }),
+					token: z.string().min(1).max(500).meta({ description: "The server token; stored encrypted." }),
+				}),
+			])
+			.optional()
+			.meta({
+				description:
+					"send_email: the deployment's Cloudflare Email binding (the default); http: the tenant's own email API.",
+			}),
 		tax_rounding: taxSettingsFields.tax_rounding.optional(),
 		tax_prices_include_tax: taxSettingsFields.tax_prices_include_tax.optional(),
 		tax_origin_country: taxSettingsFields.tax_origin_country.optional(),
@@ -76,5 +152,11 @@ export const presentSettings = (row: typeof tenants.$inferSelect, withSecret = f
 	tax_registrations: row.taxRegistrations,
 	tax_oss_registered: row.taxOssRegistered,
 	tax_eu_distance_sales_above_threshold: row.taxEuDistanceSalesAboveThreshold,
+	legal_profile: row.legalProfile,
+	logo: row.logo ? { content_type: row.logo.content_type, size: row.logo.size } : null,
+	email_transport:
+		row.emailTransport?.provider === "http"
+			? { provider: "http" as const, endpoint: row.emailTransport.endpoint }
+			: { provider: "send_email" as const, endpoint: null },
 	version: row.settingsVersion,
 });

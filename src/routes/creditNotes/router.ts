@@ -3,11 +3,13 @@ import { CreditNoteApply } from "./creditNoteApply";
 import { CreditNoteCreate } from "./creditNoteCreate";
 import { CreditNoteGet } from "./creditNoteGet";
 import { CreditNoteList } from "./creditNoteList";
+import { CreditNotePdf } from "./creditNotePdf";
 import { CreditNoteVoid } from "./creditNoteVoid";
 
 export const creditNotesRouter = newRouter();
 creditNotesRouter.get("/", CreditNoteList);
 creditNotesRouter.post("/", CreditNoteCreate);
 creditNotesRouter.get("/:id", CreditNoteGet);
+creditNotesRouter.get("/:id/pdf", CreditNotePdf);
 creditNotesRouter.post("/:id/apply", CreditNoteApply);
 creditNotesRouter.post("/:id/void", CreditNoteVoid);

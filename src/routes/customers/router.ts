@@ -8,6 +8,8 @@ import { CustomerNoteCreate } from "./customerNoteCreate";
 import { CustomerNoteList } from "./customerNoteList";
 import { CustomerUpdate } from "./customerUpdate";
 import { PaymentMethodCreate, PaymentMethodDelete, PaymentMethodList } from "./paymentMethods";
+import { StatementCreate } from "./statementCreate";
+import { StatementList } from "./statementList";
 
 export const customersRouter = newRouter();
 customersRouter.get("/", CustomerList);
@@ -18,6 +20,8 @@ customersRouter.delete("/:id", CustomerDelete);
 customersRouter.post("/:id/notes", CustomerNoteCreate);
 customersRouter.get("/:id/notes", CustomerNoteList);
 customersRouter.get("/:id/balance", CustomerBalance);
+customersRouter.post("/:id/statement", StatementCreate);
+customersRouter.get("/:id/statements", StatementList);
 customersRouter.get("/:id/payment-methods", PaymentMethodList);
 customersRouter.post("/:id/payment-methods", PaymentMethodCreate);
 customersRouter.delete("/:id/payment-methods/:pmId", PaymentMethodDelete);

@@ -3,6 +3,7 @@ import { type AppContext, tenantContext } from "../../lib/context";
 import { etagFor } from "../../lib/etag";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { invoiceSchema, presentInvoice } from "../../schemas/invoice";
+import { documentsOf } from "../../services/documents/storedDocuments";
 import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
 import { ApiRoute, type CustomerOwnership } from "../base";
 
@@ -23,7 +24,11 @@ export class InvoiceGet extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { params } = await this.getValidatedData<typeof this.schema>();
 		const ctx = tenantContext(c);
-		const invoice = presentInvoice(await loadInvoiceDetail(ctx, params.id), todayOf(ctx.clock.now()));
+		const [detail, documents] = await Promise.all([
+			loadInvoiceDetail(ctx, params.id),
+			documentsOf(ctx, "invoice", [params.id]),
+		]);
+		const invoice = presentInvoice({ ...detail, documents }, todayOf(ctx.clock.now()));
 		return c.json(invoice, 200, { ETag: etagFor(invoice.version) });
 	}
 }

@@ -15,6 +15,7 @@ export class InvoiceRemind extends ApiRoute {
 			"200": { description: "The invoice with its deliveries", content: contentJson(invoiceSchema) },
 			"404": problemResponse("No such invoice for this tenant"),
 			"409": problemResponse("Nothing is owed on the invoice"),
+			"422": problemResponse("No email address for the customer and none in `to`, or an unknown `template_id`"),
 		},
 	};
 
@@ -27,6 +28,8 @@ export class InvoiceRemind extends ApiRoute {
 				kind: "reminder",
 				channels: ["email"],
 				to: body?.to,
+				templateId: body?.template_id,
+				requestKey: c.req.header("idempotency-key") ?? null,
 			}),
 		);
 	}

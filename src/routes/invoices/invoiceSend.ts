@@ -10,15 +10,18 @@ export class InvoiceSend extends ApiRoute {
 		tags: ["Invoices"],
 		summary: "Send an invoice",
 		description:
-			"Delivers on each channel and records every attempt in `deliveries`. Email goes through the deployment's " +
-			"send_email binding; without one (or without a connector for erp/sftp) the delivery is recorded as " +
-			"undeliverable with the reason.",
+			"Delivers on each channel and records each delivery in `deliveries` (status, attempts, provider message id, " +
+			"last error). Email carries the invoice PDF and goes through the tenant's transport: its HTTP email API " +
+			"when configured in the settings, else the deployment's send_email binding; what fails for now is retried " +
+			"on the jobs queue with backoff. One delivery per invoice, channel and Idempotency-Key. erp and sftp are " +
+			"recorded as undeliverable until a connector exists.",
 		operationId: "sendInvoice",
 		request: { params: idParam("inv"), body: { content: contentJson(sendBody), required: false } },
 		responses: {
 			"200": { description: "The invoice with its deliveries", content: contentJson(invoiceSchema) },
 			"404": problemResponse("No such invoice for this tenant"),
 			"409": problemResponse("A draft or voided invoice cannot be sent"),
+			"422": problemResponse("No email address for the customer and none in `to`, or an unknown `template_id`"),
 		},
 	};
 
@@ -32,6 +35,8 @@ export class InvoiceSend extends ApiRoute {
 				kind: "invoice",
 				channels: options.channels,
 				to: options.to,
+				templateId: options.template_id,
+				requestKey: c.req.header("idempotency-key") ?? null,
 			}),
 		);
 	}

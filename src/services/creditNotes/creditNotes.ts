@@ -42,10 +42,7 @@ export async function createCreditNote({
 	if (!invoice || (input.customer_id && input.customer_id !== invoice.customerId)) {
 		throw fieldInvalid("body", "invoice_id", `no invoice '${input.invoice_id}' of this customer exists`);
 	}
-	return callAccount(ctx, invoice.customerId, "createCreditNote", {
-		...input,
-		requestKey,
-	});
+	return callAccount(ctx, invoice.customerId, "createCreditNote", { ...input, requestKey });
 }
 
 export async function applyCreditNote({

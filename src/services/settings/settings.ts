@@ -1,12 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { rawStatement, runBatch } from "../../db/client";
-import { tenants } from "../../db/schema";
+import { type EmailTransportSetting, type TenantLogo, tenants } from "../../db/schema";
+import { logoType, MAX_LOGO_BYTES } from "../../documents/logo";
 import { localDate } from "../../domain/billingPeriods";
 import { isKnownRegion } from "../../domain/tax/countries";
 import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
+import { sealSecret, sha256Hex } from "../../lib/crypto";
 import { refusalOf } from "../../lib/dbErrors";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { requireVersion, staleVersion } from "../../lib/etag";
@@ -21,6 +23,38 @@ type TenantRow = typeof tenants.$inferSelect;
 function auditSnapshot(row: TenantRow) {
 	const { version: _version, ...settings } = presentSettings(row);
 	return settings;
+}
+
+/** The tenant's email transport as stored: an HTTP API's endpoint checked like a webhook's, its token encrypted. */
+async function emailTransportSetting(
+	ctx: ServiceContext,
+	input: NonNullable<z.infer<typeof settingsUpdateBody>["email_transport"]>,
+): Promise<EmailTransportSetting> {
+	if (input.provider === "send_email") return input;
+	const target = checkWebhookTarget(input.endpoint, { allowLocalhost: config(ctx.env).webhookAllowLocalhost });
+	if (!target.ok) throw fieldInvalid("body", "email_transport.endpoint", target.reason);
+	if (!ctx.env.SECRETS_KEY) {
+		throw fieldInvalid("body", "email_transport.token", "cannot be stored: the deployment has no SECRETS_KEY");
+	}
+	return {
+		provider: "http",
+		endpoint: target.url.toString(),
+		token_ciphertext: await sealSecret(ctx.env.SECRETS_KEY, input.token, emailTokenContext(ctx.tenantId)),
+	};
+}
+
+/** Checks an uploaded logo and stores it under a key of its own, so documents already issued keep theirs. */
+async function storeLogo(ctx: ServiceContext, upload: { content_type: string; data: string }): Promise<TenantLogo> {
+	const bytes = Uint8Array.from(atob(upload.data), (c) => c.charCodeAt(0));
+	if (bytes.byteLength > MAX_LOGO_BYTES) {
+		throw fieldInvalid("body", "logo.data", `is ${bytes.byteLength} bytes; a logo may have at most ${MAX_LOGO_BYTES}`);
+	}
+	const type = logoType(bytes);
+	if (type === null) throw fieldInvalid("body", "logo.data", "is neither a PNG nor a JPEG image");
+	if (type !== upload.content_type) throw fieldInvalid("body", "logo.content_type", `the image is ${type}`);
+	const key = `tenants/${ctx.tenantId}/logos/${await sha256Hex(bytes)}`;
+	await ctx.env.FILES.put(key, bytes, { httpMetadata: { contentType: type } });
+	return { key, content_type: type, size: bytes.byteLength };
 }
 
 async function loadTenant(ctx: ServiceContext) {
@@ -99,6 +133,7 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 		erpWebhookUrl = target ? target.url.toString() : null;
 	}
 	const newSecret = erpWebhookUrl !== null && current.erpWebhookSecret === null;
+	const logo = patch.logo ? await storeLogo(ctx, patch.logo) : patch.logo === null ? null : current.logo;
 	const next: TenantRow = {
 		...current,
 		name: patch.name ?? current.name,
@@ -107,6 +142,11 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 		timeZone: patch.time_zone ?? current.timeZone,
 		erpWebhookUrl,
 		erpWebhookSecret: newSecret ? newWebhookSecret() : current.erpWebhookSecret,
+		legalProfile: patch.legal_profile === undefined ? current.legalProfile : patch.legal_profile,
+		logo,
+		emailTransport: patch.email_transport
+			? await emailTransportSetting(ctx, patch.email_transport)
+			: current.emailTransport,
 		taxRounding: patch.tax_rounding ?? current.taxRounding,
 		taxPricesIncludeTax: patch.tax_prices_include_tax ?? current.taxPricesIncludeTax,
 		taxOriginCountry: patch.tax_origin_country === undefined ? current.taxOriginCountry : patch.tax_origin_country,
@@ -132,6 +172,9 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 				timeZone: next.timeZone,
 				erpWebhookUrl: next.erpWebhookUrl,
 				erpWebhookSecret: next.erpWebhookSecret,
+				legalProfile: next.legalProfile,
+				logo: next.logo,
+				emailTransport: next.emailTransport,
 				taxRounding: next.taxRounding,
 				taxPricesIncludeTax: next.taxPricesIncludeTax,
 				taxOriginCountry: next.taxOriginCountry,
@@ -158,3 +201,6 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 	// Triggers move the version whenever settings an account operation reads change.
 	return presentSettings(await loadTenant(ctx), newSecret);
 }
+
+/** What a tenant's sealed email API token is bound to: it opens for that tenant's transport alone. */
+export const emailTokenContext = (tenantId: string) => `${tenantId}/email_transport`;

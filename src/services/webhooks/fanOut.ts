@@ -9,8 +9,13 @@ import { newId } from "../../lib/ids";
 import type { WebhookMessage } from "../../schemas/event";
 
 /** What fan-out needs of an event: not its payload, which a delivery reads when it is attempted. */
-export const fannedOutColumns = { id: outboxEvents.id, tenantId: outboxEvents.tenantId, type: outboxEvents.type };
-type FannedOutEvent = { id: string; tenantId: string; type: string };
+export const fannedOutColumns = {
+	id: outboxEvents.id,
+	tenantId: outboxEvents.tenantId,
+	type: outboxEvents.type,
+	resourceId: outboxEvents.resourceId,
+};
+export type FannedOutEvent = { id: string; tenantId: string; type: string; resourceId: string };
 
 /** Queues take at most 100 messages per sendBatch; delivery rows are written in batches as large. */
 const CHUNK = 100;
