@@ -80,14 +80,19 @@ export class SchemaArbitraries {
 		}
 	}
 
-	/** A query parameter's value as sent: a list as one of its items, a nullable one left out when null. */
+	/**
+	 * A query parameter's value as sent: a list as one of its items, left out when null or empty (the API
+	 * reads `name=` as null, which only the query mutations probe).
+	 */
 	validQueryValue(input: JsonSchema, name: string): fc.Arbitrary<string | undefined> {
 		const schema = this.resolve(input);
 		const single = schema.type === "array" ? this.resolve(schema.items) : schema;
 		// A parameter whose schema states no type (a transformed one) is still text on the wire: a word.
 		const typed = single.type !== undefined || single.enum || "const" in single || this.alternatives(single);
 		if (!typed) return fc.stringMatching(/^[a-z]{1,12}$/);
-		return this.valid(single, name).map((value) => (value === null || value === undefined ? undefined : String(value)));
+		return this.valid(single, name).map((value) =>
+			value === null || value === undefined || value === "" ? undefined : String(value),
+		);
 	}
 
 	private integerRange(schema: JsonSchema) {
