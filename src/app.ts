@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { billingV13Router } from "./dialects/billingV13/router";
 import type { AppBindings, AppContext } from "./lib/context";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
+import { routedPath } from "./lib/tenantPath";
 import { authenticate } from "./middleware/authenticate";
 import { bodyGuard } from "./middleware/bodyGuard";
 import { dispatchOutbox } from "./middleware/dispatchOutbox";
@@ -35,7 +36,7 @@ import { testClocksRouter } from "./routes/testClocks/router";
 import { usageRouter } from "./routes/usage/router";
 import { webhooksRouter } from "./routes/webhooks/router";
 
-const app = new Hono<AppBindings>();
+const app = new Hono<AppBindings>({ getPath: routedPath });
 
 // request id → problem errors → body guard → auth/tenant → rate limit → (event dispatch after) → idempotency → route
 app.use("*", requestContext);
