@@ -10,7 +10,7 @@ import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments"
 import { announceEvents } from "../src/services/events/events";
 import { attemptDelivery } from "../src/services/invoices/deliverInvoice";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
-import { type JobRow, loadJob } from "../src/services/jobs/jobs";
+import { JobCanceled, type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 import { billAccounts, runRecurringRun } from "../src/services/subscriptions/recurringRun";
@@ -126,11 +126,19 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 				clock: systemClock,
 				logger: logger.child({ job_id, tenant_id, request_id: requestId }),
 			};
-			if ("kind" in parsed.data) {
-				const { kind, date } = parsed.data;
-				const customerIds = kind === "bill_accounts" ? parsed.data.customer_ids : [parsed.data.customer_id];
-				await billAccounts(ctx, { job_id, customer_ids: customerIds, date });
-			} else await runners[job.type as JobType](ctx, job);
+			const run =
+				"kind" in parsed.data
+					? billAccounts(ctx, {
+							job_id,
+							customer_ids: parsed.data.kind === "bill_accounts" ? parsed.data.customer_ids : [parsed.data.customer_id],
+							date: parsed.data.date,
+						})
+					: runners[job.type as JobType](ctx, job);
+			// A job canceled while it ran stops at its checkpoint: done, not failed, and not retried.
+			await run.catch((error) => {
+				if (!(error instanceof JobCanceled)) throw error;
+				ctx.logger.info("job canceled; stopped at its checkpoint");
+			});
 			await announceEvents(env, tenant_id, requestId).catch((error) =>
 				ctx.logger.warn("event dispatch failed; the outbox sweep will retry", { error: (error as Error).message }),
 			);

@@ -9,6 +9,7 @@ import { simpleInvoicesRouter } from "./dialects/simpleInvoices/router";
 import type { AppBindings, AppContext } from "./lib/context";
 import { DOCS_PAGE } from "./lib/docsPage";
 import { AppError, type ErrorCode, errorCatalog, problemResponse, toProblem } from "./lib/errors";
+import { routedPath } from "./lib/tenantPath";
 import { authenticate } from "./middleware/authenticate";
 import { bodyGuard } from "./middleware/bodyGuard";
 import { dispatchOutbox } from "./middleware/dispatchOutbox";
@@ -43,7 +44,7 @@ import { testClocksRouter } from "./routes/testClocks/router";
 import { usageRouter } from "./routes/usage/router";
 import { webhooksRouter } from "./routes/webhooks/router";
 
-const app = new Hono<AppBindings>();
+const app = new Hono<AppBindings>({ getPath: routedPath });
 
 /** Other seeds' surfaces that show errors their own way. */
 const errorSurfaces = [invoiceMeErrors, simpleInvoicesErrors];

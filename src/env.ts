@@ -36,21 +36,57 @@ const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-const cache = new WeakMap<Env, Config>();
+/** The deployment variable behind each parsed setting, so a configuration error names what to fix. */
+const variableOf: Record<keyof Config, string> = {
+	environment: "ENVIRONMENT",
+	adminToken: "ADMIN_TOKEN",
+	rateLimitPerMinute: "RATE_LIMIT_PER_MINUTE",
+	maxBodyBytes: "MAX_BODY_BYTES",
+	logLevel: "LOG_LEVEL",
+	webhookAllowLocalhost: "WEBHOOK_ALLOW_LOCALHOST",
+};
 
-/** Parses the plain-string vars once per env object; a misconfigured deployment fails loudly. */
-export function config(env: Env): Config {
+/** A deployment variable that does not parse: its name and what is wrong, never its value. */
+export type ConfigError = { setting: string; problem: string };
+
+const cache = new WeakMap<Env, { config: Config } | { error: ConfigError }>();
+
+function parseConfig(env: Env): { config: Config } | { error: ConfigError } {
 	let parsed = cache.get(env);
 	if (!parsed) {
-		parsed = configSchema.parse({
-			environment: env.ENVIRONMENT,
-			adminToken: env.ADMIN_TOKEN || undefined,
-			rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? "600",
-			maxBodyBytes: env.MAX_BODY_BYTES ?? "1048576",
-			logLevel: env.LOG_LEVEL ?? "info",
-			webhookAllowLocalhost: env.WEBHOOK_ALLOW_LOCALHOST === "true" && env.ENVIRONMENT !== "production",
-		});
+		const result = configSchema.safeParse(
+			{
+				environment: env.ENVIRONMENT,
+				adminToken: env.ADMIN_TOKEN || undefined,
+				rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE ?? "600",
+				maxBodyBytes: env.MAX_BODY_BYTES ?? "1048576",
+				logLevel: env.LOG_LEVEL ?? "info",
+				webhookAllowLocalhost: env.WEBHOOK_ALLOW_LOCALHOST === "true" && env.ENVIRONMENT !== "production",
+			},
+			{ reportInput: false },
+		);
+		if (result.success) parsed = { config: result.data };
+		else {
+			const issue = result.error.issues[0];
+			const key = issue?.path[0] as keyof Config | undefined;
+			parsed = {
+				error: { setting: key ? variableOf[key] : "configuration", problem: issue?.message ?? "does not parse" },
+			};
+		}
 		cache.set(env, parsed);
 	}
 	return parsed;
+}
+
+/** Why the deployment's variables do not parse, or undefined when they do. */
+export function configError(env: Env): ConfigError | undefined {
+	const parsed = parseConfig(env);
+	return "error" in parsed ? parsed.error : undefined;
+}
+
+/** The parsed plain-string vars, once per env object; requests never get here with a misconfigured env. */
+export function config(env: Env): Config {
+	const parsed = parseConfig(env);
+	if ("error" in parsed) throw new Error(`${parsed.error.setting}: ${parsed.error.problem}`);
+	return parsed.config;
 }

@@ -3,6 +3,7 @@ import { config } from "../env";
 import type { AppBindings } from "../lib/context";
 import { secretsEqual } from "../lib/crypto";
 import { AppError } from "../lib/errors";
+import { tenantOfPath } from "../lib/tenantPath";
 import { resolveApiKey } from "../services/keys/resolveApiKey";
 import { resolveUserToken } from "../services/users/resolveUserToken";
 
@@ -44,6 +45,10 @@ export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const claimedTenant = c.req.header("x-tenant-id");
 	if (claimedTenant !== undefined && claimedTenant !== auth.tenantId) {
 		throw new AppError("forbidden", "X-Tenant-ID does not match the tenant of the credential.");
+	}
+	const pathTenant = tenantOfPath(c.req.raw);
+	if (pathTenant !== undefined && pathTenant !== auth.tenantId) {
+		throw new AppError("forbidden", "The tenant in the path does not match the tenant of the API key.");
 	}
 	c.set("auth", auth);
 	return next();

@@ -1,22 +1,41 @@
 import type { MiddlewareHandler } from "hono";
 import { database } from "../db/client";
-import { config } from "../env";
+import { type ConfigError, config, configError } from "../env";
 import { systemClock } from "../lib/clock";
 import { type AppBindings, isTenantAuth } from "../lib/context";
+import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { createLogger } from "../lib/logger";
+import { createLogger, type Logger } from "../lib/logger";
 import { recordRequest } from "../services/operations/requestMetrics";
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+let configErrorLogged = false;
+
+/**
+ * A misconfigured deployment answers every request 503 naming the setting to fix (never its value), and
+ * says so in the log once per isolate rather than once per request.
+ */
+function refuseMisconfigured(error: ConfigError, logger: Logger): never {
+	if (!configErrorLogged) {
+		configErrorLogged = true;
+		logger.error("configuration error", { setting: error.setting, problem: error.problem });
+	}
+	throw new AppError("service_unavailable", `The deployment is misconfigured: ${error.setting}: ${error.problem}`, {
+		extensions: { setting: error.setting },
+	});
+}
 
 /** First in the chain: a request id (echoed when the client sent a usable one), logger, clock, db. */
 export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const started = performance.now();
 	const sent = c.req.header("x-request-id");
 	const requestId = sent && CLIENT_REQUEST_ID.test(sent) ? sent : newId("request");
-	const logger = createLogger({ request_id: requestId }, config(c.env).logLevel);
+	const misconfigured = configError(c.env);
+	const logger = createLogger({ request_id: requestId }, misconfigured ? "info" : config(c.env).logLevel);
 	c.set("requestId", requestId);
 	c.set("logger", logger);
+	if (misconfigured) refuseMisconfigured(misconfigured, logger);
 	c.set("clock", systemClock);
 	c.set("db", database(c.env.DB));
 	await next();

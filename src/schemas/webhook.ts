@@ -1,12 +1,17 @@
 import { z } from "zod";
 import type { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { eventAliases, subscribableEventNames } from "../domain/eventCatalog";
 import { isWebhookSecret } from "../lib/webhookSignature";
 import { paginationQuery, timestamp } from "./common";
 
 const eventType = z
-	.string()
-	.regex(/^(\*|[a-z_]+\.[a-z_.]+)$/, "must be an event type such as invoice.paid, or *")
-	.meta({ example: "invoice.paid" });
+	.enum(subscribableEventNames, { error: "must be an event type of the catalog (see the enum), or *" })
+	.meta({
+		example: "invoice.paid",
+		description: `An event type, or \`*\` for every event. Aliases: ${Object.entries(eventAliases)
+			.map(([alias, type]) => `\`${alias}\` subscribes to \`${type}\``)
+			.join(", ")}.`,
+	});
 
 export const webhookCreateBody = z
 	.strictObject({

@@ -43,7 +43,8 @@ export type SortBy<Row> = { expression: SQL; value: (row: Row) => SortKey; order
  * more follow.
  */
 export async function paginate<Row extends { id: string }, Out>(options: {
-	query: PaginationQuery;
+	/** `offset` skips that many rows instead of whole pages (seed 002's offset/limit surface). */
+	query: PaginationQuery & { offset?: number };
 	idColumn: SQLiteColumn;
 	sortBy?: SortBy<Row>;
 	run: (page: PageQuery) => Promise<Row[]>;
@@ -75,7 +76,7 @@ export async function paginate<Row extends { id: string }, Out>(options: {
 		where,
 		orderBy: sortBy ? [direction(sortBy.expression), direction(idColumn)] : [direction(idColumn)],
 		limit: query.limit + 1,
-		offset: query.page === undefined ? 0 : (query.page - 1) * query.limit,
+		offset: query.offset ?? (query.page === undefined ? 0 : (query.page - 1) * query.limit),
 	});
 	const hasMore = rows.length > query.limit;
 	const data = rows.slice(0, query.limit);

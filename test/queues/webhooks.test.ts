@@ -41,7 +41,7 @@ async function consume(bodies: unknown[], attempts = 1, targetEnv = env) {
  * A synthetic event in the tenant's outbox, marked dispatched (unless told otherwise) so the automatic
  * pipeline leaves it alone; no queue message announces it.
  */
-async function insertEvent(tenantId: string, type = "test.synthetic", { requestId = "req_x", dispatched = true } = {}) {
+async function insertEvent(tenantId: string, type = "usage.adjusted", { requestId = "req_x", dispatched = true } = {}) {
 	const id = `evt_01TEST${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(20, "0")}`.slice(0, 30);
 	const now = new Date().toISOString();
 	await env.DB.prepare(
@@ -61,7 +61,7 @@ async function insertEvent(tenantId: string, type = "test.synthetic", { requestI
 }
 
 /** Deliveries no test intercepts reach the loopback receiver, never an outside host. */
-async function newEndpoint(key: string, events = ["test.synthetic"], url = webhookReceiverUrl()) {
+async function newEndpoint(key: string, events = ["usage.adjusted"], url = webhookReceiverUrl()) {
 	const res = await api("/v1/billing/webhooks", { key, body: { url, events } });
 	if (res.status !== 201) throw new Error(`endpoint creation failed: ${res.status} ${res.text}`);
 	return res.body;
@@ -335,7 +335,7 @@ describe("the transactional outbox", () => {
 		await env.DB.prepare("update outbox_events set data = null, audit_id = ? where id = ?")
 			.bind(auditId, eventId)
 			.run();
-		const events = await api("/v1/billing/events?type=test.synthetic", { key: b.key });
+		const events = await api("/v1/billing/events?type=usage.adjusted", { key: b.key });
 		expect(events.body.data.map((event: { id: string; data: unknown }) => [event.id, event.data])).toEqual([
 			[eventId, { object: null, previous: null }],
 		]);
@@ -411,7 +411,7 @@ describe("the transactional outbox", () => {
 		const { key, tenantId } = await newTenant();
 		await newEndpoint(key);
 		const requestId = "req_failing_fan_out";
-		await insertEvent(tenantId, "test.synthetic", { requestId, dispatched: false });
+		await insertEvent(tenantId, "usage.adjusted", { requestId, dispatched: false });
 		const failing = { ...env, WEBHOOKS: { sendBatch: () => Promise.reject(new Error("queue down")) } };
 		const result = await consume(
 			[{ v: 1, kind: "request", tenant_id: tenantId, request_id: requestId }],
@@ -427,9 +427,9 @@ describe("the transactional outbox", () => {
 
 	it("the sweep clears a backlog larger than one queue batch", async () => {
 		const { key, tenantId } = await newTenant();
-		await newEndpoint(key, ["test.backlog"]);
+		await newEndpoint(key, ["plan.archived"]);
 		const stmt = env.DB.prepare(
-			"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at) values (?, ?, 'test.backlog', 'customer', 'cus_x', '{}', 'req_backlog', ?)",
+			"insert into outbox_events (id, tenant_id, type, resource_type, resource_id, data, request_id, created_at) values (?, ?, 'plan.archived', 'customer', 'cus_x', '{}', 'req_backlog', ?)",
 		);
 		await env.DB.batch(
 			Array.from({ length: 150 }, (_, i) =>

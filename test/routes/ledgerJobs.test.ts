@@ -144,8 +144,12 @@ describe("accounting exports", () => {
 describe("ledger sync", () => {
 	it("pushes unsynced journals in signed batches, once each, resuming after a failure", async () => {
 		const { key } = await newTenant();
-		const notConfigured = await start(key, "/v1/billing/ledger/sync");
-		expect(notConfigured.status).toBe("failed");
+		const notConfigured = await api("/v1/billing/ledger/sync", { key, method: "POST" });
+		const refusal = expectProblem(notConfigured, 409, "invalid_state");
+		expect(refusal).toMatchObject({ setting: "erp_webhook_url", detail: expect.stringContaining("erp_webhook_url") });
+		const jobs = await api("/v1/billing/jobs?type=ledger_sync", { key });
+		expect(jobs.status).toBe(200);
+		expect(jobs.body.data).toEqual([]);
 		const settings = await api("/v1/billing/settings", {
 			key,
 			method: "PATCH",

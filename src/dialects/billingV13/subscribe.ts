@@ -1,12 +1,15 @@
 // Seed 002's surface (Billing API v1.3.0): POST /v1/billing/subscribe. A thin translation onto the
 // canonical subscription service: its field names, its response shape, and its error statuses —
 // 400 for invalid parameters, 402 when the payment method cannot be validated, 404 for unknown ids.
+// Its example ids work: a plan by its code (`plan_pro_monthly`), a payment method by the gateway's token.
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
 import { ApiRoute } from "../../routes/base";
 import { contentJson, problemResponse } from "../../schemas/common";
+import { paymentMethodIdFor } from "../../services/paymentMethods/paymentMethods";
+import { planIdFor } from "../../services/plans/plans";
 import { createSubscription } from "../../services/subscriptions/createSubscription";
+import { withV13Statuses } from "./errors";
 
 const subscribeBody = z
 	.strictObject({
@@ -56,12 +59,19 @@ export class SubscribeV13 extends ApiRoute {
 		},
 	};
 
-	override async handle(c: AppContext) {
-		try {
+	override handle(c: AppContext) {
+		return withV13Statuses(async () => {
 			const { body } = await this.getValidatedData<typeof this.schema>();
+			const ctx = tenantContext(c);
 			const sub = await createSubscription({
-				ctx: tenantContext(c),
-				input: { ...body, quantity: 1, trial_days: body.trial_days },
+				ctx,
+				input: {
+					...body,
+					plan_id: await planIdFor(ctx, body.plan_id),
+					payment_method_id: await paymentMethodIdFor(ctx, body.customer_id, body.payment_method_id),
+					quantity: 1,
+					trial_days: body.trial_days,
+				},
 				missingAs: "not_found",
 			});
 			return c.json(
@@ -77,12 +87,6 @@ export class SubscribeV13 extends ApiRoute {
 				},
 				201,
 			);
-		} catch (error) {
-			// This surface answers invalid parameters with 400, where the canonical API uses 422.
-			if (error instanceof AppError && error.code === "validation_failed") {
-				throw new AppError("invalid_request", error.message, { errors: error.errors });
-			}
-			throw error;
-		}
+		});
 	}
 }

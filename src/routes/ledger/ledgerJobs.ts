@@ -4,6 +4,7 @@ import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { jobSchema, presentJob } from "../../schemas/job";
 import { exportBody } from "../../schemas/ledger";
 import { loadJob, startJob } from "../../services/jobs/jobs";
+import { startLedgerSync } from "../../services/ledger/ledgerJobs";
 import { ApiRoute } from "../base";
 
 const accepted = { "202": { description: "The job; poll GET /v1/billing/jobs/{id}", content: contentJson(jobSchema) } };
@@ -80,11 +81,14 @@ export class LedgerSync extends ApiRoute {
 		description:
 			"Idempotent: each run sends only what the ERP has not accepted yet, in signed batches to the settings' erp_webhook_url.",
 		operationId: "syncLedger",
-		responses: accepted,
+		responses: {
+			...accepted,
+			"409": problemResponse("No ERP is configured: set erp_webhook_url in settings first"),
+		},
 	};
 
 	override async handle(c: AppContext) {
-		const job = await startJob(tenantContext(c), "ledger_sync", {});
+		const job = await startLedgerSync(tenantContext(c));
 		return c.json(presentJob(job), 202, { Location: `/v1/billing/jobs/${job.id}` });
 	}
 }

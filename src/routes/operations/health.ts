@@ -26,7 +26,11 @@ export class Health extends ApiRoute {
 		operationId: "getHealth",
 		responses: {
 			"200": { description: "Every subsystem answers", content: contentJson(healthSchema) },
-			"503": { description: "At least one subsystem failed", content: contentJson(healthSchema) },
+			"503": {
+				description:
+					"At least one subsystem failed; or, as a problem document naming the `setting`, the deployment is misconfigured",
+				content: contentJson(healthSchema),
+			},
 		},
 	};
 

@@ -11,7 +11,8 @@ export class WebhookCreate extends ApiRoute {
 		summary: "Register a webhook endpoint",
 		description:
 			"Deliveries are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature) with the " +
-			"endpoint's secret, shown once. Only https URLs to public hosts are accepted.",
+			"endpoint's secret, shown once. Only https URLs to public hosts are accepted. `events` names types of the " +
+			"event catalog (the enum) or `*`; an alias is stored as the catalog's spelling.",
 		operationId: "createWebhookEndpoint",
 		request: { body: { content: contentJson(webhookCreateBody), required: true } },
 		responses: { "201": { description: "The endpoint, with its secret", content: contentJson(webhookEndpointSchema) } },

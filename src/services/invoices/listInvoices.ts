@@ -27,7 +27,13 @@ function sortFor(sort: InvoiceListQuery["sort"]): SortBy<InvoiceRow> | undefined
 }
 
 /** A page of invoices with their lines, deliveries and settlements: two round trips, whatever the page size. */
-export async function listInvoices({ ctx, query }: { ctx: ServiceContext; query: InvoiceListQuery }) {
+export async function listInvoices({
+	ctx,
+	query,
+}: {
+	ctx: ServiceContext;
+	query: InvoiceListQuery & { offset?: number };
+}) {
 	const today = todayOf(ctx.clock.now());
 	const filters = and(
 		eq(invoices.tenantId, ctx.tenantId),

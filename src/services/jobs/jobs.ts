@@ -1,4 +1,4 @@
-import { and, eq, lte } from "drizzle-orm";
+import { and, eq, lte, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, runBatch } from "../../db/client";
 import { jobs } from "../../db/schema";
@@ -71,22 +71,46 @@ export async function loadJob(ctx: Pick<ServiceContext, "db" | "tenantId">, id: 
 	return row;
 }
 
+/** Thrown at a canceled job's next checkpoint, so its runner stops there. */
+export class JobCanceled extends Error {
+	constructor(readonly jobId: string) {
+		super(`Job ${jobId} was canceled.`);
+		this.name = "JobCanceled";
+	}
+}
+
+/**
+ * A job's checkpoint. A job canceled meanwhile keeps its status and finish time but still records how
+ * far it got (what was done stays done and is reported), and its runner stops with JobCanceled.
+ */
 export async function saveJobProgress(db: Database, row: JobRow) {
-	await db
-		.update(jobs)
-		.set({
-			status: row.status,
-			total: row.total,
-			processed: row.processed,
-			succeeded: row.succeeded,
-			failed: row.failed,
-			errors: row.errors.slice(0, JOB_ERRORS_KEPT),
-			result: row.result,
-			resultKey: row.resultKey,
-			updatedAt: row.updatedAt,
-			finishedAt: row.finishedAt,
-		})
-		.where(idInTenant(jobs, row.tenantId, row.id));
+	const progress = {
+		total: row.total,
+		processed: row.processed,
+		succeeded: row.succeeded,
+		failed: row.failed,
+		errors: row.errors.slice(0, JOB_ERRORS_KEPT),
+		updatedAt: row.updatedAt,
+	};
+	const job = idInTenant(jobs, row.tenantId, row.id);
+	const [saved] = await db.batch([
+		db
+			.update(jobs)
+			.set({
+				...progress,
+				status: row.status,
+				result: row.result,
+				resultKey: row.resultKey,
+				finishedAt: row.finishedAt,
+			})
+			.where(and(job, ne(jobs.status, "canceled")))
+			.returning({ id: jobs.id }),
+		db
+			.update(jobs)
+			.set(progress)
+			.where(and(job, eq(jobs.status, "canceled"))),
+	]);
+	if (saved.length === 0) throw new JobCanceled(row.id);
 }
 
 export const listJobs = ({ ctx, query }: { ctx: ServiceContext; query: JobListQuery }) =>

@@ -4,7 +4,8 @@ import { invoices, journalEntries, journalLines, tenants } from "../../db/schema
 import { type ExportFormat, renderExport } from "../../domain/accountingExport";
 import { accountCodeFor } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
-import { type JobRow, saveJobProgress } from "../jobs/jobs";
+import { AppError } from "../../lib/errors";
+import { type JobRow, saveJobProgress, startJob } from "../jobs/jobs";
 import { encodeCursor } from "../pagination";
 import { post } from "../webhooks/deliver";
 import { describeAccount, loadChart } from "./chart";
@@ -130,6 +131,21 @@ export async function runAccountingExport(ctx: ServiceContext, job: JobRow): Pro
 
 const SYNC_BATCH = 100;
 
+const ERP_NOT_CONFIGURED = "No ERP webhook URL is configured; set erp_webhook_url in settings.";
+
+/** Starts an ERP sync, refused at once when there is no ERP to send to (rather than a job bound to fail). */
+export async function startLedgerSync(ctx: ServiceContext): Promise<JobRow> {
+	const tenant = await ctx.db
+		.select({ url: tenants.erpWebhookUrl, secret: tenants.erpWebhookSecret })
+		.from(tenants)
+		.where(eq(tenants.id, ctx.tenantId))
+		.get();
+	if (!tenant?.url || !tenant.secret) {
+		throw new AppError("invalid_state", ERP_NOT_CONFIGURED, { extensions: { setting: "erp_webhook_url" } });
+	}
+	return startJob(ctx, "ledger_sync", {});
+}
+
 /**
  * Pushes journals the ERP has not received yet, oldest first, in signed batches. The cursor moves only
  * after the ERP accepted a batch, and a batch sent again carries the same webhook-id, so re-running
@@ -142,7 +158,7 @@ export async function runLedgerSync(ctx: ServiceContext, job: JobRow): Promise<v
 		await saveJobProgress(ctx.db, {
 			...job,
 			status: "failed",
-			errors: [{ code: "invalid_state", detail: "No ERP webhook URL is configured; set erp_webhook_url in settings." }],
+			errors: [{ code: "invalid_state", detail: ERP_NOT_CONFIGURED }],
 			updatedAt: at(),
 			finishedAt: at(),
 		});

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, or } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { paymentMethods } from "../../db/schema";
@@ -106,6 +106,22 @@ export async function removePaymentMethod({
 			event: null,
 		}),
 	]);
+}
+
+/**
+ * The id of the customer's live payment method that `reference` names: its id or the gateway's token
+ * for it (seed 002 passes the gateway's `pm_…`). Unknown references come back unchanged, for the
+ * caller's own refusal.
+ */
+export async function paymentMethodIdFor(ctx: ServiceContext, customerId: string, reference: string): Promise<string> {
+	const matches = await ctx.db
+		.select({ id: paymentMethods.id })
+		.from(paymentMethods)
+		.where(
+			and(liveOf(ctx, customerId), or(eq(paymentMethods.id, reference), eq(paymentMethods.gatewayToken, reference))),
+		)
+		.orderBy(asc(paymentMethods.id));
+	return matches.find((m) => m.id === reference)?.id ?? matches[0]?.id ?? reference;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { plans, subscriptions } from "../../db/schema";
@@ -27,6 +27,21 @@ export async function loadPlan(ctx: Pick<ServiceContext, "db" | "tenantId">, id:
 		.get();
 	if (!row) throw notFound("plan", id);
 	return row;
+}
+
+/**
+ * The id of the tenant's plan that `reference` names: its id, its code, or its code behind a `plan_`
+ * prefix (seed 002 addresses plans as `plan_pro_monthly`). Unknown references come back unchanged, for
+ * the caller's own not-found answer.
+ */
+export async function planIdFor(ctx: Pick<ServiceContext, "db" | "tenantId">, reference: string): Promise<string> {
+	const codes = [reference, reference.replace(/^plan_/, "")];
+	const matches = await ctx.db
+		.select({ id: plans.id, code: plans.code })
+		.from(plans)
+		.where(and(eq(plans.tenantId, ctx.tenantId), or(eq(plans.id, reference), inArray(plans.code, codes))));
+	const rank = (plan: { id: string; code: string }) => (plan.id === reference ? 0 : plan.code === reference ? 1 : 2);
+	return matches.sort((a, b) => rank(a) - rank(b))[0]?.id ?? reference;
 }
 
 export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: PlanCreateInput }) {

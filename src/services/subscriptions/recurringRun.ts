@@ -157,9 +157,11 @@ async function countAccountsBilled(
 				succeeded: sql`${jobs.succeeded} + ${sum((o) => o.billed.length)}` as unknown as number,
 				failed: sql`${jobs.failed} + ${sum((o) => o.errors.length)}` as unknown as number,
 				errors: (failures.length > 0 ? errors : sql`${jobs.errors}`) as unknown as unknown[],
+				// A canceled run stays canceled: its remaining accounts are skipped, what was billed is counted.
 				status:
-					sql`case when ${done} >= ${jobs.total} then 'succeeded' else ${jobs.status} end` as unknown as "running",
-				finishedAt: sql`case when ${done} >= ${jobs.total} then ${now} else null end` as unknown as string,
+					sql`case when ${done} >= ${jobs.total} and ${jobs.status} <> 'canceled' then 'succeeded' else ${jobs.status} end` as unknown as "running",
+				finishedAt:
+					sql`case when ${done} >= ${jobs.total} and ${jobs.status} <> 'canceled' then ${now} else ${jobs.finishedAt} end` as unknown as string,
 				updatedAt: now,
 			})
 			.where(idInTenant(jobs, ctx.tenantId, jobId)),

@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { webhookEndpoints } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
+import { canonicalEventName } from "../../domain/eventCatalog";
 import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
@@ -31,7 +32,7 @@ export async function createEndpoint({ ctx, input }: { ctx: ServiceContext; inpu
 		tenantId: ctx.tenantId,
 		url: target.url.toString(),
 		description: input.description ?? null,
-		events: [...new Set(input.events)],
+		events: [...new Set(input.events.map(canonicalEventName))],
 		secret: input.secret ?? newWebhookSecret(),
 		status: "enabled",
 		disabledReason: null,
