@@ -375,3 +375,21 @@ describe("customer users on InvoiceMe", () => {
 		expect(freshAddress()).toBeTruthy();
 	});
 });
+
+describe("an invoice's PDF URL", () => {
+	it("downloads with the user's token, and a CUSTOMER user's only for its own customer's invoices", async () => {
+		const { tenantId, admin } = await newUserTenant("USD");
+		const mine = await newCustomer(admin.token);
+		const theirs = await newCustomer(admin.token);
+		const own = await send(admin.token, (await newInvoice(admin.token, mine.id)).id);
+		const other = await send(admin.token, (await newInvoice(admin.token, theirs.id)).id);
+		expect(own.pdfUrl).toBe(`/v1/billing/invoices/${own.id}/pdf`);
+		const customer = await newUser(tenantId, "CUSTOMER", { customerId: mine.id });
+		for (const token of [admin.token, customer.token]) {
+			const pdf = await api(own.pdfUrl, { key: token });
+			expect(pdf.status).toBe(200);
+			expect(pdf.headers.get("content-type")).toBe("application/pdf");
+		}
+		expect((await api(other.pdfUrl, { key: customer.token })).status).toBe(404);
+	});
+});

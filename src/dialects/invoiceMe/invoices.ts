@@ -112,7 +112,7 @@ const invoiceSchema = z
 		balanceDue: money,
 		notes: z.string().nullable(),
 		payments: z.array(z.object({ paymentId: z.string(), amount: money, appliedAt: z.string() })),
-		pdfUrl: z.string().nullable(),
+		pdfUrl: z.string(),
 		version: z.number().int(),
 		createdAt: z.string(),
 		updatedAt: z.string(),
@@ -190,8 +190,8 @@ export function presentInvoice(detail: InvoiceDetail, customerName: string, toda
 			amount: out(p.amount),
 			appliedAt: p.appliedAt,
 		})),
-		// No PDF renderer serves invoices yet: the URL appears once one does.
-		pdfUrl: null,
+		// The canonical download: a draft's rendered on request, an issued invoice's the stored file.
+		pdfUrl: `/v1/billing/invoices/${invoice.id}/pdf`,
 		version: invoice.version,
 		createdAt: invoice.createdAt,
 		updatedAt: invoice.updatedAt,

@@ -1,11 +1,12 @@
 import { type AppContext, tenantContext } from "../../lib/context";
 import { idParam, problemResponse } from "../../schemas/common";
 import { invoicePdf } from "../../services/documents/issuedDocuments";
-import { ApiRoute } from "../base";
+import { ApiRoute, type CustomerOwnership } from "../base";
 import { pdfContent, pdfResponse } from "../documents/pdfResponse";
 
 export class InvoicePdf extends ApiRoute {
 	readonly access = "invoices:read";
+	protected override readonly ownership: CustomerOwnership = { in: "params", field: "id", of: "invoice" };
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Download an invoice's PDF",
