@@ -143,6 +143,47 @@ export const objectFactories: Record<string, Factory> = {
 			.id,
 	clock: async (w) =>
 		(await created(w, "/v1/billing/test-clocks", { name: "Clock", frozen_time: "2026-01-01T00:00:00Z" })).id,
+	stmt: async (w) =>
+		(
+			await created(w, `/v1/billing/customers/${await w.get("cus")}/statement`, {
+				from: "2026-01-01",
+				to: "2026-03-31",
+				currency: "EUR",
+			})
+		).id,
+	tmpl: async (w) =>
+		(
+			await created(w, "/v1/billing/templates", {
+				kind: "invoice",
+				locale: "de-DE",
+				subject: "Rechnung {{invoice.number}}",
+				body: "Anbei Ihre Rechnung {{invoice.number}}.",
+			})
+		).id,
+	// Seed 001's invoices, addressed by the numeric id its surface gives them.
+	n: async (w) => {
+		const res = await api("/v1/invoices", {
+			key: w.key,
+			body: { customer_id: await w.get("cus"), amount: 12.5, date: "2026-01-10", due_date: "2026-02-10" },
+		});
+		if (res.status !== 201) throw new Error(`POST /v1/invoices failed: ${res.status} ${res.text}`);
+		return String(res.body.id);
+	},
+	usr: async (w) => {
+		const { tenant_id } = (await api("/v1/billing/settings", { key: w.key })).body;
+		const res = await api("/api/v1/auth/register", {
+			headers: { "x-tenant-id": tenant_id },
+			body: {
+				email: `sales-${unique()}@example.com`,
+				password: "s3cure-passphrase",
+				fullName: "A Seller",
+				role: "SALES",
+			},
+		});
+		if (res.status !== 201) throw new Error(`POST /api/v1/auth/register failed: ${res.status} ${res.text}`);
+		return res.body.id;
+	},
+	ten: async (w) => (await api("/v1/billing/settings", { key: w.key })).body.tenant_id,
 	bm: async (w) =>
 		(await created(w, "/v1/billing/billable-metrics", { code: `m_${unique()}`, name: "Calls", aggregation: "count" }))
 			.id,
@@ -169,7 +210,10 @@ export function objectWorld(key: string): ObjectWorld {
 
 /** The id kind a schema pattern such as `^cus_[0-9A-HJKMNP-TV-Z]{26}$` describes, if it describes one. */
 export const idKindOfPattern = (pattern: string | undefined) =>
-	/^\^([a-z]+)_\[0-9A-HJKMNP-TV-Z\]\{26\}\$$/.exec(pattern ?? "")?.[1];
+	pattern === NUMERIC_ID ? "n" : /^\^([a-z]+)_\[0-9A-HJKMNP-TV-Z\]\{26\}\$$/.exec(pattern ?? "")?.[1];
+
+/** The pattern of seed 001's numeric ids, the one surface that takes them in a path (its invoices). */
+const NUMERIC_ID = "^[1-9]\\d{0,14}$";
 
 /** Nouns of id-valued fields without a pattern (`customer_id`, `invoice_id` …) by their id kind. */
 export const idKindOfField: Record<string, string> = {

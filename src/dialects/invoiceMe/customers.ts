@@ -6,7 +6,7 @@ import type { BillingAddress } from "../../db/schema";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
 import type { CustomerOwnership } from "../../routes/base";
-import { contentJson } from "../../schemas/common";
+import { contentJson, prefixedId } from "../../schemas/common";
 import { createCustomer } from "../../services/customers/createCustomer";
 import { type CustomerStanding, customerStanding } from "../../services/customers/customerStanding";
 import { deleteCustomer } from "../../services/customers/deleteCustomer";
@@ -139,7 +139,7 @@ const metadataOf = (fields: Partial<Record<keyof typeof KEYS, string>>) =>
 		}),
 	);
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+const idParam = z.object({ id: prefixedId("cus") });
 const ownCustomer: CustomerOwnership = { in: "params", field: "id", of: "customer" };
 
 export class CustomerCreate extends InvoiceMeRoute {

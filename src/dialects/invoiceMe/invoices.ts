@@ -8,7 +8,7 @@ import { todayOf } from "../../lib/clock";
 import { type AppContext, type ServiceContext, tenantContext } from "../../lib/context";
 import { fieldInvalid } from "../../lib/errors";
 import type { CustomerOwnership } from "../../routes/base";
-import { contentJson } from "../../schemas/common";
+import { contentJson, prefixedId } from "../../schemas/common";
 import type { InvoiceDetail, invoiceItemInput } from "../../schemas/invoice";
 import { loadCustomer } from "../../services/customers/loadCustomer";
 import { createInvoice } from "../../services/invoices/createInvoice";
@@ -204,7 +204,7 @@ export async function invoiceOf(ctx: ServiceContext, id: string) {
 	return presentInvoice(detail, customer.name, todayOf(ctx.clock.now()));
 }
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+const idParam = z.object({ id: prefixedId("inv") });
 const ownInvoice: CustomerOwnership = { in: "params", field: "id", of: "invoice" };
 
 export class InvoiceCreate extends InvoiceMeRoute {

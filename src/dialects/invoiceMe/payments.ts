@@ -6,7 +6,7 @@ import { todayOf } from "../../lib/clock";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import type { CustomerOwnership } from "../../routes/base";
-import { contentJson } from "../../schemas/common";
+import { contentJson, prefixedId } from "../../schemas/common";
 import { loadInvoiceDetail } from "../../services/invoices/loadInvoice";
 import { allocatePayment } from "../../services/payments/allocatePayment";
 import { recordPayment } from "../../services/payments/recordPayment";
@@ -146,7 +146,7 @@ export class PaymentCreate extends InvoiceMeRoute {
 	}
 }
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+const idParam = z.object({ id: prefixedId("pay") });
 
 export class PaymentGet extends InvoiceMeRoute {
 	readonly access = "payments:read";

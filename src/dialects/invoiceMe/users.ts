@@ -1,12 +1,12 @@
 // GET /api/v1/users/pending, PATCH /api/v1/users/{id}/approve and /reject: SYSADMIN only.
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
-import { contentJson } from "../../schemas/common";
+import { contentJson, prefixedId } from "../../schemas/common";
 import { userSchema } from "../../schemas/user";
 import { decideUser, listPendingUsers } from "../../services/users/decideUser";
 import { InvoiceMeRoute, problem } from "./base";
 
-const userIdParam = z.object({ id: z.string().min(1).max(64) });
+const userIdParam = z.object({ id: prefixedId("usr") });
 
 export class PendingUsers extends InvoiceMeRoute {
 	readonly access = "users:read";

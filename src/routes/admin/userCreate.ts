@@ -4,7 +4,7 @@ import { tenants } from "../../db/schema";
 import { type AppContext, actingIn } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { contentJson, problemResponse } from "../../schemas/common";
+import { contentJson, prefixedId, problemResponse } from "../../schemas/common";
 import { userCreateBody, userSchema } from "../../schemas/user";
 import { createUser } from "../../services/users/createUser";
 import { ApiRoute } from "../base";
@@ -17,7 +17,7 @@ export class UserCreate extends ApiRoute {
 		description: "Creates an ACTIVE user (typically a tenant's first SYSADMIN, who then approves the others).",
 		operationId: "createTenantUser",
 		request: {
-			params: z.object({ id: z.string().min(1).max(64) }),
+			params: z.object({ id: prefixedId("ten") }),
 			body: { content: contentJson(userCreateBody), required: true },
 		},
 		responses: {
