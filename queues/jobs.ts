@@ -11,6 +11,7 @@ import { type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 import { billAccounts, runRecurringRun } from "../src/services/subscriptions/recurringRun";
+import { runTaxReport } from "../src/services/tax/taxReport";
 import { runUsageAggregation, runUsageImport } from "../src/services/usage/usageJobs";
 
 const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<void>> = {
@@ -22,6 +23,7 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
 	recurring_run: runRecurringRun,
 	usage_aggregate: runUsageAggregation,
 	usage_import: runUsageImport,
+	tax_report: runTaxReport,
 };
 
 /**

@@ -3,11 +3,14 @@ import { ComplianceCountries } from "./complianceCountries";
 import { TaxCalculate } from "./taxCalculate";
 import { TaxProviderCreate, TaxProviderList } from "./taxProviders";
 import { TaxRateCreate, TaxRateList } from "./taxRates";
+import { TaxReportCsv, TaxReportStart } from "./taxReports";
 
 export const taxRouter = newRouter();
 taxRouter.post("/calculate", TaxCalculate);
 taxRouter.get("/rates", TaxRateList);
 taxRouter.post("/rates", TaxRateCreate);
+taxRouter.get("/reports", TaxReportStart);
+taxRouter.get("/reports/:id/csv", TaxReportCsv);
 
 export const taxProvidersRouter = newRouter();
 taxProvidersRouter.get("/", TaxProviderList);
