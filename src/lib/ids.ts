@@ -42,6 +42,8 @@ export const idPrefixes = {
 	usageRejection: "urej",
 	taxRate: "txr",
 	taxProvider: "txp",
+	taxAdjustment: "txa",
+	taxRegistration: "txg",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { currencyCode, prefixedId, timestamp } from "./common";
+import { journalEntrySchema } from "./ledger";
 
 const jurisdiction = z
 	.string()
@@ -13,3 +15,49 @@ export const taxReportQuery = z
 		jurisdiction: jurisdiction.optional(),
 	})
 	.refine((q) => q.from <= q.to, { message: "must not be before from", path: ["to"] });
+
+export const taxAdjustmentBody = z
+	.strictObject({
+		jurisdiction,
+		direction: z
+			.enum(["increase", "decrease"])
+			.meta({ description: "`increase`: more tax is owed than the invoices charged; `decrease`: less." }),
+		amount: z.number().int().positive().meta({ description: "Minor units of `currency`." }),
+		currency: currencyCode,
+		date: z.iso
+			.date("must be a date as YYYY-MM-DD")
+			.optional()
+			.meta({ description: "The day the correction is booked; today when left out. Must be in an open period." }),
+		reason: z.string().trim().min(1).max(500),
+		invoice_id: prefixedId("inv")
+			.optional()
+			.meta({ description: "The issued invoice the correction concerns, if one." }),
+	})
+	.meta({
+		id: "TaxAdjustmentCreate",
+		example: {
+			jurisdiction: "DE",
+			direction: "increase",
+			amount: 1900,
+			currency: "EUR",
+			reason: "Rate error on INV-2026-0042",
+		},
+	});
+export type TaxAdjustmentInput = z.infer<typeof taxAdjustmentBody>;
+
+export const taxAdjustmentSchema = z
+	.object({
+		object: z.literal("tax_adjustment"),
+		id: z.string(),
+		jurisdiction: z.string(),
+		direction: z.enum(["increase", "decrease"]),
+		amount: z.number().int(),
+		currency: z.string(),
+		date: z.string(),
+		reason: z.string(),
+		invoice_id: z.string().nullable(),
+		journal_entry_id: z.string(),
+		created_at: timestamp,
+		journal: journalEntrySchema.meta({ description: "The balanced journal that books it." }),
+	})
+	.meta({ id: "TaxAdjustment" });

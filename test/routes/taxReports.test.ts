@@ -60,6 +60,11 @@ async function booksOfThePeriod() {
 	});
 	expect(note.status).toBe(201);
 	expect(note.body.tax_lines).toEqual([{ jurisdiction: "DE", amount: 225 }]);
+	const adjustment = await api("/v1/billing/tax/adjust", {
+		key,
+		body: { jurisdiction: "FR", direction: "decrease", amount: 40, currency: "EUR", reason: "Overcharged" },
+	});
+	expect(adjustment.status).toBe(201);
 	return tenant;
 }
 
@@ -114,9 +119,14 @@ describe("GET /v1/billing/tax/reports", () => {
 			report.rows
 				.filter((r: { jurisdiction: string }) => r.jurisdiction === jurisdiction)
 				.reduce((sum: number, r: { net_tax: number }) => sum + r.net_tax, 0);
-		expect(netOf("DE")).toBe(payable("2200-DE"));
-		expect(netOf("FR")).toBe(payable("2200-FR"));
-		expect(netOf("DE")).toBe(2025);
+		expect(report.totals).toEqual([
+			{ currency: "EUR", jurisdiction: "DE", net_tax: 2025, adjustments: 0, tax_payable_movement: 2025 },
+			{ currency: "EUR", jurisdiction: "FR", net_tax: 4000, adjustments: -40, tax_payable_movement: 3960 },
+		]);
+		for (const total of report.totals) {
+			expect(total.net_tax).toBe(netOf(total.jurisdiction));
+			expect(total.tax_payable_movement).toBe(payable(`2200-${total.jurisdiction}`));
+		}
 
 		const csv = await api(job.result.csv_url, { key });
 		expect(csv.status).toBe(200);

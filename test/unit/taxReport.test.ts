@@ -6,6 +6,7 @@ import {
 	ossReturn,
 	type ReportCreditNote,
 	type ReportInvoice,
+	taxPayableTotals,
 	taxReportCsv,
 } from "../../src/domain/tax/report";
 
@@ -202,5 +203,27 @@ describe("ossReturn and CSV", () => {
 		expect(taxReportCsv([row("FR", "20", 1000, 200)])).toBe(
 			"currency,jurisdiction,category,rate,taxable_base,tax_charged,credit_note_base,credit_note_tax,net_taxable_base,net_tax\r\nEUR,FR,S,20,1000,200,0,0,1000,200\r\n",
 		);
+	});
+});
+
+describe("taxPayableTotals", () => {
+	it("adds the period's adjustments to each jurisdiction's net tax, also where no invoice was taxed", () => {
+		const rows = buildTaxReport(
+			[{ id: "je_inv_1", sourceType: "invoice", sourceId: "inv_1" }],
+			new Map([[mixed.id, mixed]]),
+			new Map(),
+		);
+		const adjustments = [
+			{ currency: "EUR", jurisdiction: "DE", direction: "increase" as const, amount: 100 },
+			{ currency: "EUR", jurisdiction: "DE", direction: "decrease" as const, amount: 30 },
+			{ currency: "EUR", jurisdiction: "FR", direction: "decrease" as const, amount: 5 },
+		];
+		expect(taxPayableTotals(rows, adjustments)).toEqual([
+			{ currency: "EUR", jurisdiction: "DE", net_tax: 2250, adjustments: 70, tax_payable_movement: 2320 },
+			{ currency: "EUR", jurisdiction: "FR", net_tax: 0, adjustments: -5, tax_payable_movement: -5 },
+		]);
+		expect(taxPayableTotals(rows, adjustments, "FR")).toEqual([
+			{ currency: "EUR", jurisdiction: "FR", net_tax: 0, adjustments: -5, tax_payable_movement: -5 },
+		]);
 	});
 });

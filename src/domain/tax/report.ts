@@ -153,6 +153,54 @@ export function buildTaxReport(
 	);
 }
 
+export type ReportAdjustment = {
+	currency: string;
+	jurisdiction: string;
+	direction: "increase" | "decrease";
+	amount: number;
+};
+
+export type TaxPayableTotal = {
+	currency: string;
+	jurisdiction: string;
+	net_tax: number;
+	adjustments: number;
+	/** What the period added to the jurisdiction's tax payable account: net tax plus adjustments. */
+	tax_payable_movement: number;
+};
+
+/** Per currency and jurisdiction: the report's net tax, the period's adjustments, and their sum. */
+export function taxPayableTotals(
+	rows: readonly TaxReportRow[],
+	adjustments: readonly ReportAdjustment[],
+	jurisdiction?: string,
+): TaxPayableTotal[] {
+	const totals = new Map<string, TaxPayableTotal>();
+	const totalOf = (currency: string, place: string) => {
+		const key = `${currency}|${place}`;
+		const total = totals.get(key) ?? {
+			currency,
+			jurisdiction: place,
+			net_tax: 0,
+			adjustments: 0,
+			tax_payable_movement: 0,
+		};
+		totals.set(key, total);
+		return total;
+	};
+	const inScope = (place: string) => !jurisdiction || place === jurisdiction;
+	for (const row of rows) if (inScope(row.jurisdiction)) totalOf(row.currency, row.jurisdiction).net_tax += row.net_tax;
+	for (const adjustment of adjustments) {
+		if (!inScope(adjustment.jurisdiction)) continue;
+		totalOf(adjustment.currency, adjustment.jurisdiction).adjustments +=
+			adjustment.direction === "increase" ? adjustment.amount : -adjustment.amount;
+	}
+	for (const total of totals.values()) total.tax_payable_movement = total.net_tax + total.adjustments;
+	return [...totals.values()].sort(
+		(a, b) => a.currency.localeCompare(b.currency) || a.jurisdiction.localeCompare(b.jurisdiction),
+	);
+}
+
 export type OssReturnLine = {
 	member_state: string;
 	currency: string;

@@ -1,5 +1,6 @@
 import { newRouter } from "../router";
 import { ComplianceCountries } from "./complianceCountries";
+import { TaxAdjust } from "./taxAdjust";
 import { TaxCalculate } from "./taxCalculate";
 import { TaxProviderCreate, TaxProviderList } from "./taxProviders";
 import { TaxRateCreate, TaxRateList } from "./taxRates";
@@ -9,6 +10,7 @@ export const taxRouter = newRouter();
 taxRouter.post("/calculate", TaxCalculate);
 taxRouter.get("/rates", TaxRateList);
 taxRouter.post("/rates", TaxRateCreate);
+taxRouter.post("/adjust", TaxAdjust);
 taxRouter.get("/reports", TaxReportStart);
 taxRouter.get("/reports/:id/csv", TaxReportCsv);
 

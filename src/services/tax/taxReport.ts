@@ -1,11 +1,12 @@
 import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
 import { inJsonArray } from "../../db/chunks";
-import { creditNotes, invoiceLines, invoices, journalEntries, tenants } from "../../db/schema";
+import { creditNotes, invoiceLines, invoices, journalEntries, taxAdjustments, tenants } from "../../db/schema";
 import {
 	buildTaxReport,
 	ossReturn,
 	type ReportCreditNote,
 	type ReportInvoice,
+	taxPayableTotals,
 	taxReportCsv,
 } from "../../domain/tax/report";
 import type { ServiceContext } from "../../lib/context";
@@ -52,12 +53,12 @@ async function loadDocuments(ctx: ServiceContext, invoiceIds: string[], creditNo
 
 /**
  * Builds the period's tax report from the journal entries dated in it (the same dates the ledger
- * carries, including postings moved past a closed period), writes it to R2 as JSON with its OSS
+ * carries, including postings moved past a closed period) and the tax adjustments booked in it, writes it to R2 as JSON with its OSS
  * return and as CSV, and links the JSON as the job's result.
  */
 export async function runTaxReport(ctx: ServiceContext, job: JobRow): Promise<void> {
 	const input = job.input as TaxReportInput;
-	const [entries, tenant] = await ctx.db.batch([
+	const [entries, tenant, adjustments] = await ctx.db.batch([
 		ctx.db
 			.select({ id: journalEntries.id, sourceType: journalEntries.sourceType, sourceId: journalEntries.sourceId })
 			.from(journalEntries)
@@ -71,6 +72,16 @@ export async function runTaxReport(ctx: ServiceContext, job: JobRow): Promise<vo
 			)
 			.orderBy(asc(journalEntries.entryDate), asc(journalEntries.id)),
 		ctx.db.select({ originCountry: tenants.taxOriginCountry }).from(tenants).where(eq(tenants.id, ctx.tenantId)),
+		ctx.db
+			.select()
+			.from(taxAdjustments)
+			.where(
+				and(
+					eq(taxAdjustments.tenantId, ctx.tenantId),
+					gte(taxAdjustments.date, input.from),
+					lte(taxAdjustments.date, input.to),
+				),
+			),
 	]);
 	const idsOf = (type: string) => [...new Set(entries.filter((e) => e.sourceType === type).map((e) => e.sourceId))];
 	const { invoiceMap, noteMap } = await loadDocuments(ctx, idsOf("invoice"), idsOf("credit_note"));
@@ -80,6 +91,7 @@ export async function runTaxReport(ctx: ServiceContext, job: JobRow): Promise<vo
 		period: { from: input.from, to: input.to },
 		jurisdiction: input.jurisdiction ?? null,
 		rows,
+		totals: taxPayableTotals(rows, adjustments, input.jurisdiction),
 		oss_return: ossReturn(rows, tenant[0]?.originCountry ?? null),
 	};
 	const jsonKey = taxReportKey(ctx.tenantId, job.id, "json");
