@@ -2,6 +2,7 @@
 // built from the very journal entries that moved tax payable in the period, so its totals equal the
 // ledger's. Pure: the service loads the entries and the documents behind them.
 
+import { type ComputedLine, summarizeTaxes } from "../invoiceTotals";
 import type { TaxCategory } from "./categories";
 import { EU_MEMBER_STATES, isEuMember } from "./countries";
 import { allocate } from "./rounding";
@@ -12,7 +13,7 @@ export type ReportInvoice = {
 	status: string;
 	/** The entry that issued it; any later tax-moving entry on it is its void. */
 	journalEntryId: string | null;
-	lines: readonly { netAmount: number; taxes: readonly { jurisdiction: string; rate: string; amount: number }[] }[];
+	lines: readonly Pick<ComputedLine, "netAmount" | "taxes">[];
 };
 
 export type ReportCreditNote = {
@@ -47,19 +48,13 @@ type Bucket = { jurisdiction: string; rate: string; base: number; tax: number };
 export const categoryOfRate = (rate: string): TaxCategory => (/[1-9]/.test(rate) ? "S" : "Z");
 
 /** An invoice's base and tax per (jurisdiction, rate), in the order its lines name them. */
-function invoiceBuckets(invoice: ReportInvoice): Bucket[] {
-	const buckets = new Map<string, Bucket>();
-	for (const line of invoice.lines) {
-		for (const tax of line.taxes) {
-			const key = `${tax.jurisdiction}|${tax.rate}`;
-			const bucket = buckets.get(key) ?? { jurisdiction: tax.jurisdiction, rate: tax.rate, base: 0, tax: 0 };
-			bucket.base += line.netAmount;
-			bucket.tax += tax.amount;
-			buckets.set(key, bucket);
-		}
-	}
-	return [...buckets.values()];
-}
+const invoiceBuckets = (invoice: ReportInvoice): Bucket[] =>
+	summarizeTaxes(invoice.lines).map((t) => ({
+		jurisdiction: t.jurisdiction,
+		rate: t.rate,
+		base: t.taxableAmount,
+		tax: t.amount,
+	}));
 
 /**
  * A credit note's base and tax per (jurisdiction, rate) of its invoice: each jurisdiction's credited tax
