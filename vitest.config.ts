@@ -35,6 +35,8 @@ export default defineConfig(async () => {
 						include: ["test/**/*.test.ts"],
 						exclude: ["test/einvoice/**"],
 						setupFiles: ["./test/helpers/applyMigrations.ts"],
+						// Local fakes of the external services adapters call, on 127.0.0.1.
+						globalSetup: ["./test/fakes/taxService.ts"],
 					},
 				},
 				// E-invoice conformance runs in Node: it reads the official examples from disk and calls the

@@ -61,3 +61,28 @@ export const taxAdjustmentSchema = z
 		journal: journalEntrySchema.meta({ description: "The balanced journal that books it." }),
 	})
 	.meta({ id: "TaxAdjustment" });
+
+export const taxRegistrationBody = z
+	.strictObject({
+		invoice_id: prefixedId("inv"),
+		provider: z
+			.union([z.literal("internal"), prefixedId("txp")])
+			.optional()
+			.meta({ description: "`internal` (the default) records it here; a tax provider's id calls that service." }),
+	})
+	.meta({ id: "TaxRegistrationCreate", example: { invoice_id: "inv_01JD3Q8W5Z9K2M4N6P8R0T2V4X" } });
+
+export const taxRegistrationSchema = z
+	.object({
+		object: z.literal("tax_registration"),
+		id: z.string(),
+		invoice_id: z.string(),
+		provider: z.string(),
+		status: z.enum(["registered", "failed"]),
+		provider_reference: z.string().nullable().meta({ description: "The service's id for the registration." }),
+		error: z.string().nullable().meta({ description: "Why the last attempt failed." }),
+		attempts: z.number().int(),
+		created_at: timestamp,
+		updated_at: timestamp,
+	})
+	.meta({ id: "TaxRegistration" });
