@@ -54,6 +54,8 @@ export default defineConfig(async () => {
 							"./test/webhookReceiver.globalSetup.mjs",
 							// A fake HTTP email API on loopback for the email transport's tests (its port is `inject`ed).
 							"./test/helpers/fakeEmailApi.mjs",
+							// A fake tax service the tax register adapter calls, on 127.0.0.1.
+							"./test/fakes/taxService.ts",
 						],
 					},
 				},

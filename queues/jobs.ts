@@ -14,6 +14,7 @@ import { JobCanceled, type JobRow, loadJob } from "../src/services/jobs/jobs";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 import { billAccounts, runRecurringRun } from "../src/services/subscriptions/recurringRun";
+import { runTaxReport } from "../src/services/tax/taxReport";
 import { runUsageAggregation, runUsageImport } from "../src/services/usage/usageJobs";
 
 const retryDelay = (message: Message) => Math.min(2 ** message.attempts, 300);
@@ -82,6 +83,7 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
 	recurring_run: runRecurringRun,
 	usage_aggregate: runUsageAggregation,
 	usage_import: runUsageImport,
+	tax_report: runTaxReport,
 };
 
 /**

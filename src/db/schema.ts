@@ -1301,3 +1301,55 @@ export const numericIds = sqliteTable(
 		check("numeric_ids_positive", sql`${t.number} >= 1`),
 	],
 );
+
+// Corrections of tax owed outside any invoice (POST /v1/billing/tax/adjust), each booked by its own
+// journal between the jurisdiction's tax payable and the tax adjustment account.
+export const taxAdjustments = sqliteTable(
+	"tax_adjustments",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		jurisdiction: text("jurisdiction").notNull(),
+		direction: text("direction", { enum: ["increase", "decrease"] }).notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		date: text("date").notNull(),
+		reason: text("reason").notNull(),
+		invoiceId: text("invoice_id"),
+		journalEntryId: text("journal_entry_id").notNull(),
+		createdAt: text("created_at").notNull(),
+	},
+	(t) => [
+		index("tax_adjustments_tenant_date").on(t.tenantId, t.date),
+		check("tax_adjustments_amount", sql`${t.amount} > 0`),
+		check("tax_adjustments_direction", sql`${t.direction} in ('increase','decrease')`),
+	],
+);
+
+// An issued invoice's registration with a tax service: the built-in `internal` one or a configured
+// provider. One row per invoice and provider; a failed attempt keeps its error until a retry succeeds.
+export const taxRegistrations = sqliteTable(
+	"tax_registrations",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id),
+		provider: text("provider").notNull(),
+		status: text("status", { enum: ["registered", "failed"] }).notNull(),
+		providerReference: text("provider_reference"),
+		error: text("error"),
+		attempts: integer("attempts").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("tax_registrations_invoice_provider").on(t.tenantId, t.invoiceId, t.provider),
+		check("tax_registrations_status", sql`${t.status} in ('registered','failed')`),
+		check(
+			"tax_registrations_outcome",
+			sql`(${t.status} = 'registered') = (${t.providerReference} is not null and ${t.error} is null)`,
+		),
+	],
+);

@@ -16,7 +16,8 @@ export type AccountRole =
 	| "customer_credit"
 	| "deferred_revenue"
 	| "bad_debt"
-	| "fx_gain_loss";
+	| "fx_gain_loss"
+	| "tax_adjustment";
 
 export type DefaultAccount = { code: string; name: string; type: AccountType; role: AccountRole };
 
@@ -31,6 +32,7 @@ export const defaultChart: readonly DefaultAccount[] = [
 	{ code: "4100", name: "Discounts given", type: "revenue", role: "discounts" },
 	{ code: "4200", name: "Sales returns and allowances", type: "revenue", role: "sales_returns" },
 	{ code: "6100", name: "Bad debt expense", type: "expense", role: "bad_debt" },
+	{ code: "6200", name: "Tax adjustments", type: "expense", role: "tax_adjustment" },
 	{ code: "7100", name: "FX gain or loss", type: "expense", role: "fx_gain_loss" },
 ];
 
@@ -156,6 +158,18 @@ export function creditNoteIssued(note: CreditNoteAmounts): Posting {
 		credit("accounts_receivable", note.toInvoice),
 		credit("customer_credit", note.toCredit),
 	);
+}
+
+/**
+ * A correction of tax owed outside any invoice: more owed is a cost on the tax adjustment account
+ * credited to the jurisdiction's tax payable, less owed the reverse.
+ */
+export function taxAdjusted(adjustment: { jurisdiction: string; amount: number; direction: "increase" | "decrease" }) {
+	const owedMore = posting(
+		debit("tax_adjustment", adjustment.amount),
+		credit("tax_payable", adjustment.amount, adjustment.jurisdiction),
+	);
+	return adjustment.direction === "increase" ? owedMore : reverse(owedMore);
 }
 
 /** A lost dispute takes the money back out of cash, like a refund the customer did not ask for. */

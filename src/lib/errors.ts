@@ -22,6 +22,7 @@ export const errorCatalog = {
 	idempotency_key_reused: { status: 422, title: "Idempotency key reused with a different request" },
 	rate_limited: { status: 429, title: "Too many requests" },
 	internal_error: { status: 500, title: "Internal server error" },
+	upstream_failed: { status: 502, title: "An external service failed" },
 	service_unavailable: { status: 503, title: "Service unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

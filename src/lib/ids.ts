@@ -46,6 +46,8 @@ export const idPrefixes = {
 	document: "doc",
 	statement: "stmt",
 	template: "tmpl",
+	taxAdjustment: "txa",
+	taxRegistration: "txg",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -11,6 +11,7 @@ export const jobTypes = [
 	"recurring_run",
 	"usage_aggregate",
 	"usage_import",
+	"tax_report",
 ] as const;
 export type JobType = (typeof jobTypes)[number];
 

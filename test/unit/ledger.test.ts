@@ -15,6 +15,7 @@ import {
 	paymentReceived,
 	refundIssued,
 	reverse,
+	taxAdjusted,
 	totals,
 } from "../../src/domain/ledger";
 
@@ -51,6 +52,16 @@ describe("posting rules", () => {
 			["4000", 500, 0],
 			["2200-DE", 95, 0],
 		]);
+	});
+
+	it("a tax adjustment moves tax payable against the tax adjustment account, either way", () => {
+		const more = taxAdjusted({ jurisdiction: "FR", amount: 250, direction: "increase" });
+		expect(lines(more)).toEqual([
+			["6200", 250, 0],
+			["2200-FR", 0, 250],
+		]);
+		expect(taxAdjusted({ jurisdiction: "FR", amount: 250, direction: "decrease" })).toEqual(reverse(more));
+		expect(isBalanced(more)).toBe(true);
 	});
 
 	it("write-off, payments, credit, refunds, credit notes and lost disputes hit the documented accounts", () => {

@@ -7,9 +7,20 @@ import { AppError, type FieldError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { ManualJournalInput } from "../../schemas/ledger";
 import { changeStatements } from "../changeLog";
-import { loadChart } from "./chart";
+import { type Chart, loadChart } from "./chart";
 import { journalStatements } from "./journalStatements";
 import { getJournal } from "./journals";
+
+/** A journal entered by hand is dated in an open period: a closed one is corrected in the open one. */
+export function refuseClosedPeriod(chart: Pick<Chart, "closedThrough">, date: string) {
+	if (chart.closedThrough !== null && date <= chart.closedThrough) {
+		throw fieldInvalid(
+			"body",
+			"date",
+			`the books are closed through ${chart.closedThrough}; post the correction in the open period`,
+		);
+	}
+}
 
 /** A journal entered by hand: balanced, on known accounts, dated in an open period. */
 export async function createManualJournal({ ctx, input }: { ctx: ServiceContext; input: ManualJournalInput }) {
@@ -32,13 +43,7 @@ export async function createManualJournal({ ctx, input }: { ctx: ServiceContext;
 	if (debits !== credits)
 		errors.push({ location: "body", field: "entries", message: `debits (${debits}) and credits (${credits}) differ` });
 	if (errors.length) throw new AppError("validation_failed", "The journal cannot be posted.", { errors });
-	if (chart.closedThrough !== null && input.date <= chart.closedThrough) {
-		throw fieldInvalid(
-			"body",
-			"date",
-			`the books are closed through ${chart.closedThrough}; post the correction in the open period`,
-		);
-	}
+	refuseClosedPeriod(chart, input.date);
 	const sourceId = newId("journal");
 	const journal = await journalStatements(
 		ctx,
