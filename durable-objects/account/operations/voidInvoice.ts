@@ -2,18 +2,14 @@ import { summarizeTaxes } from "../../../src/domain/invoiceTotals";
 import { invoiceVoided } from "../../../src/domain/ledger";
 import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
-import { committedOnVersion } from "../../../src/lib/etag";
-import { presentInvoice } from "../../../src/schemas/invoice";
 import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
-import { updateInvoiceStatement } from "../../../src/services/invoices/invoiceStatements";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
-import { commit } from "../commit";
-
-type VoidInput = { invoiceId: string; reason: string | null };
+import type { AccountInputs } from "../contract";
+import { closeInvoice } from "./closeInvoice";
 
 /** Inside the account object: cancel an issued invoice nothing was paid or credited on. */
-export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason }: VoidInput) {
+export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason }: AccountInputs["voidInvoice"]) {
 	const detail = await loadInvoiceDetail(ctx, invoiceId);
 	const status = requireTransition(detail.invoice, "void");
 	const today = todayOf(ctx.clock.now());
@@ -33,23 +29,5 @@ export async function commitVoidInvoice(ctx: ServiceContext, { invoiceId, reason
 				}),
 			})
 		: null;
-	const after = {
-		...detail,
-		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
-	};
-	await committedOnVersion("invoice", () =>
-		commit(ctx, {
-			writes: [updateInvoiceStatement(ctx, detail.invoice, changes)],
-			journal,
-			changes: [
-				{
-					action: "invoice.voided",
-					target: { type: "invoice", id: invoiceId },
-					before: presentInvoice(detail, today),
-					after: presentInvoice(after, today),
-				},
-			],
-		}),
-	);
-	return presentInvoice(after, today);
+	return closeInvoice(ctx, detail, { changes, journal, action: "invoice.voided" });
 }

@@ -1,18 +1,17 @@
 import { invoiceWrittenOff } from "../../../src/domain/ledger";
 import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
-import { committedOnVersion } from "../../../src/lib/etag";
-import { presentInvoice } from "../../../src/schemas/invoice";
 import { requireTransition } from "../../../src/services/invoices/invoiceErrors";
-import { updateInvoiceStatement } from "../../../src/services/invoices/invoiceStatements";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
-import { commit } from "../commit";
-
-type WriteOffInput = { invoiceId: string; reason: string };
+import type { AccountInputs } from "../contract";
+import { closeInvoice } from "./closeInvoice";
 
 /** Inside the account object: write off what is still owed, closing the invoice. */
-export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, reason }: WriteOffInput) {
+export async function commitWriteOffInvoice(
+	ctx: ServiceContext,
+	{ invoiceId, reason }: AccountInputs["writeOffInvoice"],
+) {
 	const detail = await loadInvoiceDetail(ctx, invoiceId);
 	const status = requireTransition(detail.invoice, "write_off");
 	const today = todayOf(ctx.clock.now());
@@ -32,23 +31,5 @@ export async function commitWriteOffInvoice(ctx: ServiceContext, { invoiceId, re
 		description: `Invoice ${detail.invoice.number} written off: ${reason}`,
 		posting: invoiceWrittenOff(detail.invoice.balance),
 	});
-	const after = {
-		...detail,
-		invoice: { ...detail.invoice, ...changes, version: detail.invoice.version + 1, updatedAt: now },
-	};
-	await committedOnVersion("invoice", () =>
-		commit(ctx, {
-			writes: [updateInvoiceStatement(ctx, detail.invoice, changes)],
-			journal,
-			changes: [
-				{
-					action: "invoice.written_off",
-					target: { type: "invoice", id: invoiceId },
-					before: presentInvoice(detail, today),
-					after: presentInvoice(after, today),
-				},
-			],
-		}),
-	);
-	return presentInvoice(after, today);
+	return closeInvoice(ctx, detail, { changes, journal, action: "invoice.written_off" });
 }
