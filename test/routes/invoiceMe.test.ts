@@ -195,7 +195,10 @@ describe("customers", () => {
 		const refused = expectProblem(await api(`/api/v1/customers/${b.id}`, { method: "DELETE", key: admin.token }), 400);
 		expect(refused.detail).toMatch(/outstanding/);
 		expect((await api(`/api/v1/customers/${a.id}`, { method: "DELETE", key: admin.token })).status).toBe(204);
-		expectProblem(await api("/api/v1/customers/cus_missing", { key: admin.token }), 404);
+		expectProblem(await api("/api/v1/customers/cus_0000000000000000000000000Z", { key: admin.token }), 404);
+		// An id that is no customer id at all is refused naming the path parameter.
+		const malformed = expectProblem(await api("/api/v1/customers/cus_missing", { key: admin.token }), 400);
+		expect(malformed.errors).toEqual([expect.objectContaining({ location: "path", field: "id" })]);
 	});
 });
 
@@ -310,7 +313,7 @@ describe("payments and refunds", () => {
 		);
 		expect(list.content.map((p: { id: string }) => p.id)).toEqual([exact.id]);
 		expect(ok(await api("/api/v1/payments?status=FAILED", { key: admin.token })).totalElements).toBe(0);
-		expectProblem(await api("/api/v1/payments/pay_missing", { key: admin.token }), 404);
+		expectProblem(await api("/api/v1/payments/pay_0000000000000000000000000Z", { key: admin.token }), 404);
 	});
 
 	it("record a retried payment (same Idempotency-Key) once", async () => {

@@ -74,7 +74,7 @@ describe("register, approve, login", () => {
 		});
 		expect(expectInvoiceMeProblem(res, 403).detail).toMatch(/rejected/);
 		expectInvoiceMeProblem(await api(`/api/v1/users/${body.id}/approve`, { method: "PATCH", key: admin.token }), 400);
-		expectInvoiceMeProblem(await api("/api/v1/users/usr_nope/approve", { method: "PATCH", key: admin.token }), 404);
+		expectInvoiceMeProblem(await api("/api/v1/users/usr_0000000000000000000000000Z/approve", { method: "PATCH", key: admin.token }), 404);
 	});
 
 	it.each([
@@ -284,7 +284,7 @@ describe("customer users", () => {
 	});
 
 	it("the operator route needs the operator token and an existing tenant", async () => {
-		const res = await api("/v1/admin/tenants/ten_missing/users", {
+		const res = await api("/v1/admin/tenants/ten_0000000000000000000000000Z/users", {
 			key: adminToken(),
 			body: { email: "x@example.com", password: PASSWORD, fullName: "X", role: "SYSADMIN" },
 		});
