@@ -74,7 +74,10 @@ describe("register, approve, login", () => {
 		});
 		expect(expectInvoiceMeProblem(res, 403).detail).toMatch(/rejected/);
 		expectInvoiceMeProblem(await api(`/api/v1/users/${body.id}/approve`, { method: "PATCH", key: admin.token }), 400);
-		expectInvoiceMeProblem(await api("/api/v1/users/usr_0000000000000000000000000Z/approve", { method: "PATCH", key: admin.token }), 404);
+		expectInvoiceMeProblem(
+			await api("/api/v1/users/usr_0000000000000000000000000Z/approve", { method: "PATCH", key: admin.token }),
+			404,
+		);
 	});
 
 	it.each([
