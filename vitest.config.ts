@@ -66,7 +66,9 @@ export default defineConfig(async () => {
 						name: "einvoice",
 						environment: "node",
 						include: ["test/einvoice/**/*.test.ts"],
-						testTimeout: 120_000,
+						// The first run may install xmllint and poppler-utils with apt.
+						testTimeout: 300_000,
+						hookTimeout: 300_000,
 					},
 				},
 			],
