@@ -139,7 +139,7 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 }
 
 /** Runs an operation, and returns its business failure instead of throwing it across RPC. */
-export async function settle<T>(operation: () => Promise<T>): Promise<AccountResult<T>> {
+async function settle<T>(operation: () => Promise<T>): Promise<AccountResult<T>> {
 	try {
 		return { ok: true, value: await operation() };
 	} catch (error) {

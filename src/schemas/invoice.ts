@@ -4,6 +4,7 @@ import { formatMinorUnits } from "../domain/currency";
 import { type Decimal, parseDecimal } from "../domain/decimal";
 import { invoiceStatuses, isOverdue } from "../domain/invoiceStatus";
 import { QUANTITY_SCALE, RATE_SCALE, summarizeTaxes } from "../domain/invoiceTotals";
+import { createdResponse, type StoredResponse } from "../lib/idempotency";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 import { paymentTerms } from "./customer";
 
@@ -484,3 +485,7 @@ export const presentAttachment = (row: typeof documents.$inferSelect, url: strin
 	url,
 	created_at: row.createdAt,
 });
+
+/** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
+export const invoiceCreatedResponse = (invoice: InvoiceResource): StoredResponse =>
+	createdResponse(`/v1/billing/invoices/${invoice.id}`, invoice, invoice.version);

@@ -26,7 +26,6 @@ import { type Change, changeStatements } from "../../../src/services/changeLog";
 import { couponDiscount } from "../../../src/services/coupons/coupons";
 import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
-import { newInvoiceStatements } from "../../../src/services/invoices/createInvoice";
 import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
 import {
 	BILLABLE_STATUSES,
@@ -37,6 +36,7 @@ import { creditedLateStatements, type UsageBilling, usageBilling } from "../../.
 import { commit } from "../commit";
 import type { AccountInputs, BillingOutcome } from "../contract";
 import { commitCreateCreditNote } from "./creditNotes";
+import { newInvoiceStatements } from "./newInvoice";
 
 /** Periods one call bills for a subscription at most: a long backfill continues on the next run. */
 const MAX_PERIODS_PER_CALL = 36;

@@ -3,7 +3,7 @@ import type { ServiceContext } from "../../../src/lib/context";
 import { type Answered, KEY_TAKEN, keyInUse } from "../../../src/lib/idempotency";
 import type { InvoiceResource } from "../../../src/schemas/invoice";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
-import { commitNewInvoice, missingCustomer } from "../../../src/services/invoices/createInvoice";
+import { missingCustomer } from "../../../src/services/invoices/createInvoice";
 import { issuingWith } from "../../../src/services/invoices/invoiceStatements";
 import type { AccountInputs } from "../contract";
 import {
@@ -14,6 +14,7 @@ import {
 	stateQueries,
 	unchangedSince,
 } from "../memory";
+import { commitNewInvoice } from "./newInvoice";
 
 /**
  * Inside the account object. When the object remembers the account (the customer, the tenant's number

@@ -11,7 +11,6 @@ import {
 } from "../../../src/schemas/subscription";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
-import { commitNewInvoice } from "../../../src/services/invoices/createInvoice";
 import { loadInvoiceRow } from "../../../src/services/invoices/loadInvoice";
 import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymentMethods";
 import { loadPlan } from "../../../src/services/plans/plans";
@@ -23,6 +22,7 @@ import {
 } from "../../../src/services/subscriptions/loadSubscription";
 import { commit } from "../commit";
 import { commitCreateCreditNote } from "./creditNotes";
+import { commitNewInvoice } from "./newInvoice";
 
 /**
  * Inside the account object. The new terms apply from today: the unused part of the current period on

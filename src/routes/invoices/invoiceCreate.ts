@@ -1,8 +1,8 @@
 import { type AppContext, tenantContext } from "../../lib/context";
 import { responseOf } from "../../lib/idempotency";
 import { contentJson, problemResponse } from "../../schemas/common";
-import { invoiceCreateBody, invoiceSchema } from "../../schemas/invoice";
-import { createInvoice, invoiceCreatedResponse } from "../../services/invoices/createInvoice";
+import { invoiceCreateBody, invoiceCreatedResponse, invoiceSchema } from "../../schemas/invoice";
+import { createInvoice } from "../../services/invoices/createInvoice";
 import { ApiRoute } from "../base";
 
 export class InvoiceCreate extends ApiRoute {

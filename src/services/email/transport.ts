@@ -27,7 +27,7 @@ export async function tenantTransport(ctx: ServiceContext): Promise<MailTranspor
 	return sendEmailTransport(ctx.env.EMAIL);
 }
 
-export function requireSecretsKey(env: Env): string {
+function requireSecretsKey(env: Env): string {
 	if (!env.SECRETS_KEY) throw new MailError("this deployment has no SECRETS_KEY to decrypt email API tokens", true);
 	return env.SECRETS_KEY;
 }

@@ -1,0 +1,113 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../../../src/db/client";
+import { todayOf } from "../../../src/lib/clock";
+import type { ServiceContext } from "../../../src/lib/context";
+import { refusalOf } from "../../../src/lib/dbErrors";
+import { AppError } from "../../../src/lib/errors";
+import type { KeyTerms } from "../../../src/lib/idempotency";
+import { newId } from "../../../src/lib/ids";
+import { type InvoiceDetail, invoiceCreatedResponse, presentInvoice } from "../../../src/schemas/invoice";
+import type { Change } from "../../../src/services/changeLog";
+import {
+	finalizeStatements,
+	type Issuing,
+	insertInvoiceStatements,
+} from "../../../src/services/invoices/invoiceStatements";
+import { commitStatements } from "../commit";
+
+/**
+ * The statements that persist a built draft and, with `finalize`, issue it in the same batch
+ * (`issuing`: what issuing reads, when the caller read it already), and the changes to record after
+ * them in the batch (`changeStatements`: a caller writing several invoices records all their changes at once).
+ */
+export async function newInvoiceStatements(
+	ctx: ServiceContext,
+	detail: InvoiceDetail,
+	finalize: boolean,
+	issuing?: Issuing,
+) {
+	const today = todayOf(ctx.clock.now());
+	const finalizing = finalize ? await finalizeStatements(ctx, detail, issuing) : null;
+	const draft = presentInvoice(detail, today);
+	const issued = finalizing ? presentInvoice({ ...detail, invoice: finalizing.after }, today) : null;
+	const created: Change = {
+		action: "invoice.created",
+		target: { type: "invoice", id: detail.invoice.id },
+		before: null,
+		after: draft,
+	};
+	return {
+		/** How issuing writes the invoice (its row but for the number, which the batch assigns); null for a draft. */
+		issued: finalizing,
+		/** The invoice as the batch leaves it, presented (issued: but for its number). */
+		presented: issued ?? draft,
+		statements: [...insertInvoiceStatements(ctx, detail), ...(finalizing?.statements ?? [])],
+		changes: finalizing
+			? [
+					created,
+					{
+						action: "invoice.finalized",
+						target: { type: "invoice", id: detail.invoice.id },
+						before: draft,
+						after: issued,
+						alsoEmits: finalizing.after.status === "paid" ? ["invoice.paid"] : [],
+						numberedInBatch: true,
+					},
+				]
+			: [created],
+	};
+}
+
+/**
+ * Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch,
+ * which also stores the answer to the request's Idempotency-Key (`key`). The invoice is presented as
+ * written: only its number, the database's to assign, is read back (and set into the stored answer by
+ * the batch itself).
+ */
+export async function commitNewInvoice(
+	ctx: ServiceContext,
+	{
+		detail,
+		finalize,
+		key,
+		check,
+	}: {
+		detail: InvoiceDetail;
+		finalize: boolean;
+		key?: KeyTerms;
+		/** A statement the batch runs first, to refuse it (an account object's `unchangedSince`). */
+		check?: BatchItem<"sqlite">;
+	},
+	issuing?: Issuing,
+) {
+	const { issued, presented, statements, changes } = await newInvoiceStatements(ctx, detail, finalize, issuing);
+	// The last change's after is the invoice as presented (its number set by the batch): the stored answer
+	// names that audit row. Ids are taken in the changes' order, which is the audit log's.
+	const recorded = changes.map((change) => ({ ...change, auditId: newId("audit") }));
+	const presentedIn = recorded.at(-1)?.auditId;
+	const written = commitStatements(ctx, {
+		check,
+		writes: statements,
+		changes: recorded,
+		answer: key && { key, response: invoiceCreatedResponse(presented), recordedIn: presentedIn },
+	});
+	const results = await runInvoiceBatch(ctx, detail, written);
+	if (!issued) return presented;
+	const [numbered] = results[written.indexOf(issued.issue)] as { number: string | null }[];
+	return { ...presented, number: numbered?.number ?? null };
+}
+
+/** Runs an invoice's batch; a second invoice from one import line is a conflict, not a failure. */
+async function runInvoiceBatch(ctx: ServiceContext, detail: InvoiceDetail, statements: BatchItem<"sqlite">[]) {
+	try {
+		return await runBatch(ctx.db, statements);
+	} catch (error) {
+		const sourceRef = detail.invoice.sourceRef;
+		if (sourceRef !== null && refusalOf(error) === "duplicate") {
+			throw new AppError("conflict", `An invoice from ${sourceRef} exists already.`, {
+				extensions: { source_ref: sourceRef },
+			});
+		}
+		throw error;
+	}
+}
