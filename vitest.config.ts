@@ -49,7 +49,7 @@ export default defineConfig(async () => {
 						name: "workers",
 						include: ["test/**/*.test.ts"],
 						exclude: ["test/einvoice/**"],
-						setupFiles: ["./test/helpers/applyMigrations.ts"],
+						setupFiles: ["./test/helpers/applyMigrations.ts", "./test/helpers/realTime.ts"],
 						globalSetup: [
 							"./test/webhookReceiver.globalSetup.mjs",
 							// A fake HTTP email API on loopback for the email transport's tests (its port is `inject`ed).

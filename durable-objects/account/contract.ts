@@ -60,7 +60,8 @@ export type AccountInputs = {
 	createSubscription: SubscriptionCreateInput & { missingAs: "validation" | "not_found" };
 	changeSubscription: { subscriptionId: string; action: LifecycleAction };
 	updateSubscription: SubscriptionUpdateInput & { subscriptionId: string };
-	billDue: { customerId: string; date: string; subscriptionId?: string };
+	/** Bills periods due by `date`; judges delinquency as of `today`, the account's real business day. */
+	billDue: { customerId: string; date: string; today: string; subscriptionId?: string };
 };
 
 /** Each operation's answer. */

@@ -290,6 +290,8 @@ export const invoices = sqliteTable(
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		// Where the invoice came from when not from the API directly, e.g. `import:<job id>:<line>`.
 		sourceRef: text("source_ref"),
+		// The subscription that generated it: a period, a proration, a final usage or an invoice-now invoice.
+		subscriptionId: text("subscription_id"),
 		postedToGl: integer("posted_to_gl", { mode: "boolean" }).notNull().default(false),
 		// Base units per unit of the invoice currency when it was issued: its receivable is carried at it.
 		fxRate: text("fx_rate"),
@@ -308,6 +310,7 @@ export const invoices = sqliteTable(
 		index("invoices_tenant_id").on(t.tenantId, t.id),
 		index("invoices_tenant_customer").on(t.tenantId, t.customerId, t.id),
 		index("invoices_tenant_status_due").on(t.tenantId, t.status, t.dueDate),
+		index("invoices_tenant_subscription").on(t.tenantId, t.subscriptionId).where(sql`${t.subscriptionId} is not null`),
 		// The from/to filters of the invoice list; SQLite uses it only for this very expression (listInvoices).
 		index("invoices_tenant_document_date").on(t.tenantId, sql`coalesce(${t.issueDate}, substr(${t.createdAt}, 1, 10))`),
 		// What a payment applies to: the customer's open invoices, oldest due first, with what each owes (an

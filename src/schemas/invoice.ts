@@ -199,6 +199,10 @@ export const invoiceSchema = z
 		object: z.literal("invoice"),
 		number: z.string().nullable().meta({ example: "INV-2026-0001" }),
 		customer_id: z.string(),
+		subscription_id: z
+			.string()
+			.nullable()
+			.meta({ description: "The subscription that generated it (a period, a proration or an invoice-now)." }),
 		status: z.enum(invoiceStatuses),
 		overdue: z.boolean(),
 		currency: z.string(),
@@ -410,6 +414,7 @@ export function presentInvoice(
 		object: "invoice",
 		number: invoice.number,
 		customer_id: invoice.customerId,
+		subscription_id: invoice.subscriptionId,
 		status: invoice.status,
 		overdue: isOverdue(invoice.status, invoice.dueDate, today),
 		currency: invoice.currency,

@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import { api, waitForJob } from "./api";
 
 export async function newPlan(key: string, overrides: Record<string, unknown> = {}) {
@@ -22,7 +23,18 @@ export async function subscribe(key: string, body: Record<string, unknown>) {
 	return res.body;
 }
 
-export async function runRecurring(key: string, body: Record<string, unknown>) {
+/**
+ * Moves the clock of the Worker under test (its objects and queue consumers share the test's isolate)
+ * to noon UTC of `date`; the test's `afterEach` moves it back.
+ */
+export function travelTo(date: string) {
+	vi.useFakeTimers({ toFake: ["Date"] });
+	vi.setSystemTime(new Date(`${date}T12:00:00Z`));
+}
+
+/** A recurring run on the day it bills to: a run may bill nothing after today. */
+export async function runRecurring(key: string, body: { date: string } | { from: string; to: string }) {
+	travelTo("date" in body ? body.date : body.to);
 	const res = await api("/v1/billing/recurring/run", { key, body });
 	if (res.status !== 202) throw new Error(`run failed: ${res.status} ${res.text}`);
 	return waitForJob(key, res.body.id);

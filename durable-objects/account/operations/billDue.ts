@@ -52,6 +52,16 @@ export const UNPAID_AFTER_DAYS = 14;
 const periodUnitPrice = (plan: PlanRow, period: BillingPeriod, start: string): number =>
 	start === period.start ? plan.amount : prorate(plan.amount, period, start, period.end);
 
+/** The invoice line of an item waiting for the subscription's next invoice (a proration, say). */
+export const pendingItemLine = (plan: PlanRow, item: { description: string; amount: number }) => ({
+	description: item.description,
+	sku: plan.code,
+	quantity: { units: 1n, scale: 0 },
+	unit_price: item.amount,
+	discounts: [],
+	taxes: [],
+});
+
 /** The invoice of one period, built like any other draft: unit price × quantity, tagged with the period. */
 export function periodInvoice(
 	ctx: ServiceContext,
@@ -81,19 +91,12 @@ export function periodInvoice(
 					discounts: couponDiscount(coupon, sub.couponPeriodsLeft, unitPrice * sub.quantity),
 					taxes: [],
 				},
-				...pending.map((item) => ({
-					description: item.description,
-					sku: plan.code,
-					quantity: { units: 1n, scale: 0 },
-					unit_price: item.amount,
-					discounts: [],
-					taxes: [],
-				})),
+				...pending.map((item) => pendingItemLine(plan, item)),
 				...usageItems,
 			],
 			metadata: { subscription_id: sub.id, period_start: start, period_end: end },
 		},
-		`subscription:${sub.id}:${start}`,
+		{ sourceRef: `subscription:${sub.id}:${start}`, subscriptionId: sub.id },
 	);
 }
 
@@ -155,7 +158,7 @@ export async function finalUsage(
 					items: usage.items,
 					metadata: { subscription_id: sub.id, period_start: period?.start ?? issueDate, period_end: issueDate },
 				},
-				`subscription:${sub.id}:${issueDate}:final`,
+				{ sourceRef: `subscription:${sub.id}:${issueDate}:final`, subscriptionId: sub.id },
 			)
 		: null;
 	return {
@@ -475,7 +478,7 @@ class BilledState {
 	constructor(
 		subscriptions: SubscriptionRow[],
 		overdue: { subscriptionId: string; dueDate: string }[],
-		private readonly date: string,
+		private readonly today: string,
 	) {
 		this.subscriptions = new Map(subscriptions.map((sub) => [sub.id, sub]));
 		this.oldestDue = new Map(overdue.map((o) => [o.subscriptionId, o.dueDate]));
@@ -485,7 +488,7 @@ class BilledState {
 		this.subscriptions.set(subscription.id, subscription);
 		if (!invoice || !UNPAID_STATUSES.includes(invoice.status) || invoice.dueDate === null) return;
 		const oldest = this.oldestDue.get(subscription.id);
-		if (invoice.dueDate < this.date && (oldest === undefined || invoice.dueDate < oldest)) {
+		if (invoice.dueDate < this.today && (oldest === undefined || invoice.dueDate < oldest)) {
 			this.oldestDue.set(subscription.id, invoice.dueDate);
 		}
 	}
@@ -509,7 +512,7 @@ const billableColumn = (
 
 const billableSubscriptions = preparedQuery((db) => db.select().from(subscriptions).where(billableOfAccount()));
 
-/** The oldest unpaid due date per billable subscription, as of `date`: before billing, and again after when read back. */
+/** The oldest unpaid due date per billable subscription, as of today: before billing, and again after when read back. */
 const oldestUnpaidDue = preparedQuery((db) =>
 	db
 		.select({ subscriptionId: subscriptionInvoices.subscriptionId, dueDate: sql<string>`min(${invoices.dueDate})` })
@@ -519,7 +522,7 @@ const oldestUnpaidDue = preparedQuery((db) =>
 			and(
 				inArray(subscriptionInvoices.subscriptionId, billableColumn(db, subscriptions.id)),
 				inArray(invoices.status, UNPAID_STATUSES),
-				sql`${invoices.dueDate} < ${sql.placeholder("date")}`,
+				sql`${invoices.dueDate} < ${sql.placeholder("today")}`,
 			),
 		)
 		.groupBy(subscriptionInvoices.subscriptionId),
@@ -569,7 +572,7 @@ export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["b
 		tenantId: ctx.tenantId,
 		customerId: input.customerId,
 		subscriptionId: input.subscriptionId ?? null,
-		date: input.date,
+		today: input.today,
 	};
 	const [[customer], due, overdue, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
 		customerRowQuery(ctx, input.customerId),
@@ -589,7 +592,7 @@ export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["b
 		pendingItems: groupBy(pendingRows, (item) => item.subscriptionId),
 		coupons: new Map(couponRows.map((c) => [c.id, c])),
 		issuing: issuingFrom(issuingRows),
-		state: new BilledState(due, overdue, input.date),
+		state: new BilledState(due, overdue, input.today),
 	};
 	const fail = (subscriptionId: string, error: unknown) => {
 		if (!(error instanceof AppError)) throw error;
@@ -606,11 +609,11 @@ export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["b
 		? account.state
 		: new BilledState(
 				...(await ctx.db.batch([billableSubscriptions(ctx.db, values), oldestUnpaidDue(ctx.db, values)])),
-				input.date,
+				input.today,
 			);
 	for (const sub of billed.subscriptions.values()) {
 		if (failed.has(sub.id)) continue;
-		await refreshDelinquency(ctx, sub, billed.oldestDue.get(sub.id) ?? null, input.date).catch((error) =>
+		await refreshDelinquency(ctx, sub, billed.oldestDue.get(sub.id) ?? null, input.today).catch((error) =>
 			fail(sub.id, error),
 		);
 	}

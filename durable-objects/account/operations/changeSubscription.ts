@@ -1,11 +1,13 @@
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { subscriptions } from "../../../src/db/schema";
+import { subscriptionPendingItems, subscriptions } from "../../../src/db/schema";
 import { addInterval, dayBefore, periodContaining } from "../../../src/domain/billingPeriods";
 import { cancellationCredit } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError } from "../../../src/lib/errors";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
 import { loadCustomer } from "../../../src/services/customers/loadCustomer";
+import { buildDraft } from "../../../src/services/invoices/buildInvoice";
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
 import {
@@ -15,8 +17,9 @@ import {
 } from "../../../src/services/subscriptions/loadSubscription";
 import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
-import { commitBillDue, finalUsage } from "./billDue";
+import { commitBillDue, finalUsage, pendingItemLine } from "./billDue";
 import { commitCreateCreditNote } from "./creditNotes";
+import { newInvoiceStatements } from "./newInvoice";
 
 const refuse = (sub: SubscriptionRow, what: string) =>
 	new AppError("invalid_state", `Subscription ${sub.id} is ${sub.status}: it cannot be ${what}.`, {
@@ -114,14 +117,78 @@ export async function commitChangeSubscription(
 		case "invoice_now": {
 			if (!["active", "trialing", "past_due", "unpaid"].includes(sub.status) || sub.nextBillingDate === null)
 				throw refuse(sub, "invoiced");
-			// Bill what is due; with nothing due, bill the upcoming period early.
-			const until = sub.nextBillingDate <= today ? today : sub.nextBillingDate;
-			const outcome = await commitBillDue(ctx, { customerId: sub.customerId, date: until, subscriptionId: sub.id });
-			if (outcome.errors[0]) throw new AppError(outcome.errors[0].code as "invalid_state", outcome.errors[0].detail);
+			if (sub.nextBillingDate <= today) {
+				const outcome = await commitBillDue(ctx, {
+					customerId: sub.customerId,
+					date: today,
+					today,
+					subscriptionId: sub.id,
+				});
+				if (outcome.errors[0]) throw new AppError(outcome.errors[0].code as "invalid_state", outcome.errors[0].detail);
+				break;
+			}
+			await invoicePendingItems(ctx, sub, today);
 			break;
 		}
 	}
 	return presentSubscription(await loadSubscription(ctx, subscriptionId));
+}
+
+/**
+ * Invoicing now a subscription whose current period is invoiced already bills what waits for its next
+ * invoice — its pending items — today, leaving the period as it is; usage is billed in arrears with the
+ * period. With nothing pending there is nothing to invoice (409, saying when the next invoice comes).
+ */
+async function invoicePendingItems(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
+	const pending = await ctx.db
+		.select()
+		.from(subscriptionPendingItems)
+		.where(
+			and(
+				eq(subscriptionPendingItems.tenantId, ctx.tenantId),
+				eq(subscriptionPendingItems.subscriptionId, sub.id),
+				isNull(subscriptionPendingItems.invoiceId),
+			),
+		)
+		.orderBy(asc(subscriptionPendingItems.createdAt));
+	if (pending.length === 0) {
+		throw new AppError(
+			"invalid_state",
+			`Nothing of subscription ${sub.id} is due now: its current period is invoiced, and its next invoice (with the period's usage) is issued on ${sub.nextBillingDate}.`,
+			{ extensions: { current_status: sub.status, next_billing_date: sub.nextBillingDate } },
+		);
+	}
+	const plan = await loadPlan(ctx, sub.planId);
+	const detail = buildDraft(
+		ctx,
+		await loadCustomer(ctx, sub.customerId),
+		{
+			currency: plan.currency,
+			issue_date: today,
+			items: pending.map((item) => pendingItemLine(plan, item)),
+			metadata: { subscription_id: sub.id },
+		},
+		{ subscriptionId: sub.id },
+	);
+	const invoice = await newInvoiceStatements(ctx, detail, true);
+	await commit(ctx, {
+		writes: [
+			...invoice.statements,
+			ctx.db
+				.update(subscriptionPendingItems)
+				.set({ invoiceId: detail.invoice.id })
+				.where(
+					and(
+						eq(subscriptionPendingItems.tenantId, ctx.tenantId),
+						inArray(
+							subscriptionPendingItems.id,
+							pending.map((item) => item.id),
+						),
+					),
+				),
+		],
+		changes: invoice.changes,
+	});
 }
 
 /** Canceling at once bills the usage of the current period up to today (trial usage is free). */

@@ -96,7 +96,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 		}
 		throw error;
 	}
-	const billed = await commitBillDue(ctx, { customerId: customer.id, date: today, subscriptionId: row.id });
+	const billed = await commitBillDue(ctx, { customerId: customer.id, date: today, today, subscriptionId: row.id });
 	const first = billed.billed[0];
 	// A subscription not billed yet previews the invoice its first billing date will issue.
 	const firstInvoice = first

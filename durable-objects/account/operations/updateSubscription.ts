@@ -127,20 +127,25 @@ export async function commitUpdateSubscription(
 	}
 	if (change && change.charge > 0 && input.proration_behavior === "always_invoice") {
 		const customer = await loadCustomer(ctx, sub.customerId);
-		const detail = buildDraft(ctx, customer, {
-			currency: newPlan.currency,
-			items: [
-				{
-					description: chargeText,
-					sku: newPlan.code,
-					quantity: { units: 1n, scale: 0 },
-					unit_price: change.charge,
-					discounts: [],
-					taxes: [],
-				},
-			],
-			metadata: { subscription_id: sub.id, proration: "true" },
-		});
+		const detail = buildDraft(
+			ctx,
+			customer,
+			{
+				currency: newPlan.currency,
+				items: [
+					{
+						description: chargeText,
+						sku: newPlan.code,
+						quantity: { units: 1n, scale: 0 },
+						unit_price: change.charge,
+						discounts: [],
+						taxes: [],
+					},
+				],
+				metadata: { subscription_id: sub.id, proration: "true" },
+			},
+			{ subscriptionId: sub.id },
+		);
 		await commitNewInvoice(ctx, { detail, finalize: true });
 	}
 	return { ...presentSubscription(await loadSubscription(ctx, sub.id)), proration: change };

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
-import { AppError, notFound } from "../../lib/errors";
+import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { jobSchema, presentJob } from "../../schemas/job";
 import { loadJob } from "../../services/jobs/jobs";
+import { tenantToday } from "../../services/settings/settings";
 import { recurringCycles, startRecurringRun } from "../../services/subscriptions/recurringRun";
 import { ApiRoute } from "../base";
 
@@ -11,7 +12,8 @@ const isoDate = z.iso.date("must be a date as YYYY-MM-DD");
 
 const runBody = z.union([z.strictObject({ date: isoDate }), z.strictObject({ from: isoDate, to: isoDate })]).meta({
 	id: "RecurringRun",
-	description: "Bill everything due on a date, or (a backfill) periods due from one day to another.",
+	description:
+		"Bill everything due by a date, or (a backfill) periods due from one day to another; neither may be after the tenant's today.",
 	example: { date: "2026-02-01" },
 });
 
@@ -34,7 +36,16 @@ export class RecurringRun extends ApiRoute {
 			throw new AppError("validation_failed", "from must not be after to.", {
 				errors: [{ location: "body", field: "to", message: "is before from" }],
 			});
-		const job = await startRecurringRun(tenantContext(c), input);
+		const ctx = tenantContext(c);
+		const today = await tenantToday(ctx);
+		if (input.date > today) {
+			throw fieldInvalid(
+				"body",
+				"date" in body ? "date" : "to",
+				`is after today (${today} in the tenant's time zone): a run bills only what is due by today`,
+			);
+		}
+		const job = await startRecurringRun(ctx, input);
 		return c.json(presentJob(job), 202, { Location: `/v1/billing/recurring/jobs/${job.id}` });
 	}
 }

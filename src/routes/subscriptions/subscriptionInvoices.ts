@@ -1,20 +1,28 @@
+import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, idParam, listEnvelope, problemResponse } from "../../schemas/common";
 import { invoiceSchema } from "../../schemas/invoice";
 import { subscriptionInvoiceList } from "../../services/subscriptions/listSubscriptions";
 import { ApiRoute } from "../base";
 
+const subscriptionInvoiceSchema = invoiceSchema.extend({
+	period: z
+		.object({ start: z.string(), end: z.string() })
+		.nullable()
+		.meta({ description: "The billing period it bills; null for a proration, final usage or invoice-now." }),
+});
+
 export class SubscriptionInvoices extends ApiRoute {
 	readonly access = "subscriptions:read";
 	override schema = {
 		tags: ["Subscriptions"],
-		summary: "The invoices a subscription generated",
+		summary: "The invoices a subscription generated: its periods, prorations and invoice-now",
 		operationId: "listSubscriptionInvoices",
 		request: { params: idParam("sub") },
 		responses: {
 			"200": {
 				description: "Newest period first",
-				content: contentJson(listEnvelope(invoiceSchema, "SubscriptionInvoiceList")),
+				content: contentJson(listEnvelope(subscriptionInvoiceSchema, "SubscriptionInvoiceList")),
 			},
 			"404": problemResponse("No such subscription for this tenant"),
 		},

@@ -64,11 +64,17 @@ export function resolveDueDate(issueDate: string | null, dueDate: string | null,
 }
 
 /** A draft invoice, priced, in memory: persisted by the caller, or presented as a preview. */
+/**
+ * Where an invoice comes from besides the API: `sourceRef` makes an import line or a billed period land
+ * at most once; `subscriptionId` lists it among the subscription's invoices.
+ */
+export type InvoiceOrigin = { sourceRef?: string | null; subscriptionId?: string };
+
 export function buildDraft(
 	ctx: ServiceContext,
 	customer: Customer,
 	input: Omit<InvoiceCreateInput, "customer_id" | "finalize">,
-	sourceRef: string | null = null,
+	origin: InvoiceOrigin = {},
 ): InvoiceDetail {
 	if (customer.status !== "active") {
 		throw new AppError("invalid_state", `Customer ${customer.id} is deleted; it cannot be invoiced.`, {
@@ -106,7 +112,8 @@ export function buildDraft(
 			memo: input.memo ?? null,
 			terms: input.terms ?? null,
 			metadata: input.metadata ?? {},
-			sourceRef,
+			sourceRef: origin.sourceRef ?? null,
+			subscriptionId: origin.subscriptionId ?? null,
 			postedToGl: false,
 			fxRate: null,
 			journalEntryId: null,

@@ -41,7 +41,7 @@ export async function createInvoice({
 	}
 	const { customer_id, finalize, ...fields } = input;
 	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
-		const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, sourceRef);
+		const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, { sourceRef });
 		return commitNewInvoice(ctx, { detail, finalize: false, key });
 	});
 }

@@ -1,6 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { subscriptionInvoices, subscriptions } from "../../db/schema";
+import { invoices, subscriptionInvoices, subscriptions } from "../../db/schema";
 import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { presentInvoice } from "../../schemas/invoice";
@@ -38,20 +38,28 @@ export const listSubscriptions = ({
 		present: presentSubscription,
 	});
 
-/** The invoices a subscription generated, newest period first, with the period each one bills. */
+/**
+ * The invoices a subscription generated, newest first: its periods' (with the period each bills), and
+ * those without a period of their own (prorations, final usage, invoice-now).
+ */
 export async function subscriptionInvoiceList({ ctx, id }: { ctx: ServiceContext; id: string }) {
 	await loadSubscription(ctx, id);
 	const rows = await ctx.db
-		.select()
-		.from(subscriptionInvoices)
-		.where(and(eq(subscriptionInvoices.tenantId, ctx.tenantId), eq(subscriptionInvoices.subscriptionId, id)))
-		.orderBy(desc(subscriptionInvoices.periodStart))
+		.select({
+			invoiceId: invoices.id,
+			periodStart: subscriptionInvoices.periodStart,
+			periodEnd: subscriptionInvoices.periodEnd,
+		})
+		.from(invoices)
+		.leftJoin(subscriptionInvoices, eq(subscriptionInvoices.invoiceId, invoices.id))
+		.where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.subscriptionId, id)))
+		.orderBy(desc(sql`coalesce(${invoices.issueDate}, substr(${invoices.createdAt}, 1, 10))`), desc(invoices.createdAt))
 		.limit(100);
 	const today = todayOf(ctx.clock.now());
 	const data = await Promise.all(
 		rows.map(async (row) => ({
 			...presentInvoice(await loadInvoiceDetail(ctx, row.invoiceId), today),
-			period: { start: row.periodStart, end: row.periodEnd },
+			period: row.periodStart && row.periodEnd ? { start: row.periodStart, end: row.periodEnd } : null,
 		})),
 	);
 	return { object: "list" as const, data, has_more: false, next_cursor: null, limit: data.length };

@@ -111,13 +111,9 @@ export async function billAccounts(
 		.where(and(eq(jobItems.jobId, message.job_id), inJsonArray(jobItems.itemKey, message.customer_ids)));
 	const done = new Set(counted.map((row) => row.customerId));
 	const pending = message.customer_ids.filter((customerId) => !done.has(customerId));
+	const today = await tenantToday(ctx);
 	const settled = await Promise.allSettled(
-		pending.map((customerId) =>
-			callAccount(ctx, customerId, "billDue", {
-				customerId,
-				date: message.date,
-			}),
-		),
+		pending.map((customerId) => callAccount(ctx, customerId, "billDue", { customerId, date: message.date, today })),
 	);
 	const billed = pending.flatMap((customerId, i) => {
 		const result = settled[i] as PromiseSettledResult<BillingOutcome>;

@@ -121,10 +121,7 @@ export async function advanceTestClock({
 	let invoices = 0;
 	const errors: unknown[] = [];
 	for (const customer of attached) {
-		const outcome = await callAccount(onClock, customer.id, "billDue", {
-			customerId: customer.id,
-			date,
-		});
+		const outcome = await callAccount(onClock, customer.id, "billDue", { customerId: customer.id, date, today: date });
 		invoices += outcome.billed.length;
 		errors.push(...outcome.errors);
 	}
