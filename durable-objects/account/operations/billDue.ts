@@ -12,8 +12,13 @@ import {
 	subscriptionPendingItems,
 	subscriptions,
 } from "../../../src/db/schema";
-import { type BillingPeriod, dayBefore, daysBetween, periodContaining } from "../../../src/domain/billingPeriods";
-import { prorate } from "../../../src/domain/proration";
+import {
+	dueBilling,
+	type PendingItem,
+	periodStep,
+	type SubscriptionLine,
+} from "../../../src/domain/billing/subscriptionBilling";
+import { type BillingPeriod, dayBefore, daysBetween } from "../../../src/domain/billingPeriods";
 import type { ServiceContext } from "../../../src/lib/context";
 import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError, notFound } from "../../../src/lib/errors";
@@ -23,7 +28,7 @@ import type { InvoiceDetail, InvoiceRow } from "../../../src/schemas/invoice";
 import type { PlanRow } from "../../../src/schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
 import { type Change, changeStatements } from "../../../src/services/changeLog";
-import { couponDiscount } from "../../../src/services/coupons/coupons";
+import { billingCoupon } from "../../../src/services/coupons/coupons";
 import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
 import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
@@ -45,24 +50,7 @@ const PERIODS_PER_BATCH = 20;
 /** An unpaid invoice this many days past due turns a past-due subscription unpaid. */
 export const UNPAID_AFTER_DAYS = 14;
 
-/**
- * What one unit costs for a period billed from `start`: the plan price, or, when the subscription
- * joins part-way (the stub before a future anchor or billing day), the price of the days left.
- */
-const periodUnitPrice = (plan: PlanRow, period: BillingPeriod, start: string): number =>
-	start === period.start ? plan.amount : prorate(plan.amount, period, start, period.end);
-
-/** The invoice line of an item waiting for the subscription's next invoice (a proration, say). */
-export const pendingItemLine = (plan: PlanRow, item: { description: string; amount: number }) => ({
-	description: item.description,
-	sku: plan.code,
-	quantity: { units: 1n, scale: 0 },
-	unit_price: item.amount,
-	discounts: [],
-	taxes: [],
-});
-
-/** The invoice of one period, built like any other draft: unit price × quantity, tagged with the period. */
+/** The invoice of one period, built like any other draft from the lines billing decided, and tagged with the period. */
 export function periodInvoice(
 	ctx: ServiceContext,
 	customer: typeof customers.$inferSelect,
@@ -70,34 +58,34 @@ export function periodInvoice(
 	plan: PlanRow,
 	start: string,
 	period: BillingPeriod,
-	pending: { description: string; amount: number }[],
-	coupon: CouponRow | null,
+	lines: SubscriptionLine[],
 	usageItems: UsageBilling["items"] = [],
 ) {
-	const end = period.end;
-	const unitPrice = periodUnitPrice(plan, period, start);
 	return buildDraft(
 		ctx,
 		customer,
 		{
 			currency: plan.currency,
 			issue_date: start,
-			items: [
-				{
-					description: `${plan.name} (${start} – ${dayBefore(end)})`,
-					sku: plan.code,
-					quantity: { units: BigInt(sub.quantity), scale: 0 },
-					unit_price: unitPrice,
-					discounts: couponDiscount(coupon, sub.couponPeriodsLeft, unitPrice * sub.quantity),
-					taxes: [],
-				},
-				...pending.map((item) => pendingItemLine(plan, item)),
-				...usageItems,
-			],
-			metadata: { subscription_id: sub.id, period_start: start, period_end: end },
+			items: [...lines, ...usageItems],
+			metadata: { subscription_id: sub.id, period_start: start, period_end: period.end },
 		},
 		{ sourceRef: `subscription:${sub.id}:${start}`, subscriptionId: sub.id },
 	);
+}
+
+/** The invoice of the period starting at `start`, as billing will decide it when that day comes (its usage aside). */
+export function upcomingInvoice(
+	ctx: ServiceContext,
+	customer: typeof customers.$inferSelect,
+	sub: SubscriptionRow,
+	plan: PlanRow,
+	coupon: CouponRow | null,
+	start: string,
+	pending: readonly PendingItem[] = [],
+) {
+	const step = periodStep(sub, plan, coupon && billingCoupon(coupon), pending, start);
+	return periodInvoice(ctx, customer, sub, plan, step.start, step.period, step.lines);
 }
 
 /** The period billed before the one starting at `start`: its usage is billed in arrears now. */
@@ -270,7 +258,7 @@ class PeriodCommits {
 	}
 }
 
-/** Bills one subscription's due periods, oldest first, handing each to `commits`. */
+/** Bills one subscription's due periods as billing decides them (`dueBilling`), handing each to `commits`. */
 async function billOne(
 	ctx: ServiceContext,
 	sub: SubscriptionRow,
@@ -280,73 +268,33 @@ async function billOne(
 ) {
 	const { customer, issuing } = account;
 	const plan = account.plans.get(sub.planId) as PlanRow;
-	// Pending items go on the first period this call bills.
-	let pending = account.pendingItems.get(sub.id) ?? [];
+	const coupon = sub.couponId ? (account.coupons.get(sub.couponId) ?? null) : null;
+	const steps = dueBilling({
+		subscription: sub,
+		plan,
+		coupon: coupon && billingCoupon(coupon),
+		pending: account.pendingItems.get(sub.id) ?? [],
+		date,
+		maxPeriods: MAX_PERIODS_PER_CALL,
+	});
 	let current = sub;
-	for (
-		let n = 0;
-		n < MAX_PERIODS_PER_CALL && current.nextBillingDate !== null && current.nextBillingDate <= date;
-		n++
-	) {
-		const start = current.nextBillingDate;
+	for (const step of steps) {
 		const now = ctx.clock.now().toISOString();
-		if (current.cancelAtPeriodEnd) {
-			account.state.exact = false;
-			await commits.flush();
-			const final = await finalUsage(ctx, customer, current, plan, await previousPeriod(ctx, sub.id, start), start);
-			const ended: SubscriptionRow = {
-				...current,
-				status: "canceled",
-				endedAt: start,
-				nextBillingDate: null,
-				version: current.version + 1,
-				updatedAt: now,
-			};
-			await commit(ctx, {
-				writes: [
-					ctx.db
-						.update(subscriptions)
-						.set({ status: "canceled", endedAt: start, nextBillingDate: null, version: ended.version, updatedAt: now })
-						.where(subscriptionWhere(ctx, sub.id)),
-				],
-				journal: final,
-				changes: [
-					{
-						action: "subscription.canceled",
-						target: { type: "subscription", id: sub.id },
-						before: presentSubscription(current),
-						after: presentSubscription(ended),
-					},
-				],
-			});
-			await final.settle();
+		if (step.kind === "end") {
+			await endSubscription(ctx, account, current, plan, step.at, commits);
 			return;
 		}
+		const { start, period } = step;
 		const renewing = current;
-		const period = periodContaining(current.billingCycleAnchor, plan.interval, plan.intervalCount, start);
-		const coupon = current.couponId ? (account.coupons.get(current.couponId) ?? null) : null;
 		if (plan.charges.length > 0) {
 			// Late usage may be credited on earlier invoices once the period commits.
 			account.state.exact = false;
 			await commits.flush();
 		}
 		const usage = await usageFor(ctx, current, plan, start);
-		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon, usage?.items);
-		const couponPeriodsLeft =
-			coupon && current.couponPeriodsLeft !== null
-				? Math.max(0, current.couponPeriodsLeft - 1)
-				: current.couponPeriodsLeft;
+		const detail = periodInvoice(ctx, customer, current, plan, start, period, step.lines, usage?.items);
 		const invoice = await newInvoiceStatements(ctx, detail, true, issuing);
-		const next: SubscriptionRow = {
-			...current,
-			status: current.status === "trialing" ? "active" : current.status,
-			currentPeriodStart: start,
-			currentPeriodEnd: period.end,
-			nextBillingDate: period.end,
-			couponPeriodsLeft,
-			version: current.version + 1,
-			updatedAt: now,
-		};
+		const next: SubscriptionRow = { ...current, ...step.after, version: current.version + 1, updatedAt: now };
 		await commits.add({
 			subscriptionId: sub.id,
 			billed: { subscription_id: sub.id, period_start: start, invoice_id: detail.invoice.id },
@@ -364,17 +312,12 @@ async function billOne(
 				]),
 				...invoice.statements,
 				...(usage?.statements(detail.invoice.id) ?? []),
-				...(pending.length
+				...(step.pendingItemIds.length
 					? [
 							ctx.db
 								.update(subscriptionPendingItems)
 								.set({ invoiceId: detail.invoice.id })
-								.where(
-									inArray(
-										subscriptionPendingItems.id,
-										pending.map((p) => p.id),
-									),
-								),
+								.where(inArray(subscriptionPendingItems.id, step.pendingItemIds)),
 						]
 					: []),
 				renewSubscription(ctx.db, {
@@ -383,7 +326,7 @@ async function billOne(
 					status: next.status,
 					start,
 					end: period.end,
-					couponPeriodsLeft,
+					couponPeriodsLeft: next.couponPeriodsLeft,
 					version: next.version,
 					now,
 				}),
@@ -391,7 +334,7 @@ async function billOne(
 			changes: [
 				...invoice.changes,
 				{
-					action: current.status === "trialing" ? "subscription.trial_ended" : "subscription.renewed",
+					action: step.action,
 					target: { type: "subscription", id: sub.id },
 					before: presentSubscription(current),
 					after: { ...presentSubscription(next), invoice_id: detail.invoice.id },
@@ -407,9 +350,49 @@ async function billOne(
 		});
 		// Usage is rated from what earlier periods committed: a period that bills usage commits at once.
 		if (usage) await commits.flush();
-		pending = [];
 		current = next;
 	}
+}
+
+/** A subscription canceled at its period's end ends when that period would renew: its final usage billed. */
+async function endSubscription(
+	ctx: ServiceContext,
+	account: AccountReads,
+	current: SubscriptionRow,
+	plan: PlanRow,
+	at: string,
+	commits: PeriodCommits,
+) {
+	account.state.exact = false;
+	await commits.flush();
+	const now = ctx.clock.now().toISOString();
+	const final = await finalUsage(ctx, account.customer, current, plan, await previousPeriod(ctx, current.id, at), at);
+	const ended: SubscriptionRow = {
+		...current,
+		status: "canceled",
+		endedAt: at,
+		nextBillingDate: null,
+		version: current.version + 1,
+		updatedAt: now,
+	};
+	await commit(ctx, {
+		writes: [
+			ctx.db
+				.update(subscriptions)
+				.set({ status: "canceled", endedAt: at, nextBillingDate: null, version: ended.version, updatedAt: now })
+				.where(subscriptionWhere(ctx, current.id)),
+		],
+		journal: final,
+		changes: [
+			{
+				action: "subscription.canceled",
+				target: { type: "subscription", id: current.id },
+				before: presentSubscription(current),
+				after: presentSubscription(ended),
+			},
+		],
+	});
+	await final.settle();
 }
 
 /** A billed period moves its subscription on: built once, as every period of every account does it. */

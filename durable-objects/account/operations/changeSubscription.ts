@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { subscriptionPendingItems, subscriptions } from "../../../src/db/schema";
+import { pendingItemLine } from "../../../src/domain/billing/subscriptionBilling";
 import { addInterval, dayBefore, periodContaining } from "../../../src/domain/billingPeriods";
 import { cancellationCredit } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
@@ -17,7 +18,7 @@ import {
 } from "../../../src/services/subscriptions/loadSubscription";
 import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
-import { commitBillDue, finalUsage, pendingItemLine } from "./billDue";
+import { commitBillDue, finalUsage } from "./billDue";
 import { commitCreateCreditNote } from "./creditNotes";
 import { newInvoiceStatements } from "./newInvoice";
 

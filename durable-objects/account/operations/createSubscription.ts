@@ -1,5 +1,5 @@
 import { subscriptions } from "../../../src/db/schema";
-import { addInterval, billingDayAnchor, periodContaining } from "../../../src/domain/billingPeriods";
+import { addInterval, billingDayAnchor } from "../../../src/domain/billingPeriods";
 import type { ServiceContext } from "../../../src/lib/context";
 import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError, fieldInvalid, notFound } from "../../../src/lib/errors";
@@ -16,7 +16,7 @@ import { tenantToday } from "../../../src/services/settings/settings";
 import { subscriptionWhere } from "../../../src/services/subscriptions/loadSubscription";
 import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
-import { commitBillDue, periodInvoice } from "./billDue";
+import { commitBillDue, upcomingInvoice } from "./billDue";
 
 type CreateRequest = AccountInputs["createSubscription"];
 
@@ -102,16 +102,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 	const firstInvoice = first
 		? presentInvoice(await loadInvoiceDetail(ctx, first.invoice_id), today)
 		: presentInvoice(
-				periodInvoice(
-					ctx,
-					customer,
-					row,
-					plan,
-					firstBillingDate,
-					periodContaining(anchor, plan.interval, plan.intervalCount, firstBillingDate),
-					[],
-					promotion?.coupon ?? null,
-				),
+				upcomingInvoice(ctx, customer, row, plan, promotion?.coupon ?? null, firstBillingDate),
 				today,
 				true,
 			);

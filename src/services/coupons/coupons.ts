@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { coupons } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
+import type { BillingCoupon } from "../../domain/billing/subscriptionBilling";
 import { parseDecimal } from "../../domain/decimal";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
@@ -101,13 +102,11 @@ export async function redeemableCoupon(ctx: ServiceContext, code: string, curren
 	};
 }
 
-/** The discount a coupon gives a line of `lineAmount`, if it still applies to the next invoice. */
-export function couponDiscount(coupon: CouponRow | null, periodsLeft: number | null, lineAmount: number) {
-	if (!coupon || periodsLeft === 0) return [];
-	return coupon.percentOff !== null
-		? [{ type: "percent" as const, percent: parseDecimalOrThrow(coupon.percentOff) }]
-		: [{ type: "amount" as const, amount: Math.min(coupon.amountOff as number, lineAmount) }];
-}
+/** A stored coupon as billing applies it. */
+export const billingCoupon = (coupon: CouponRow): BillingCoupon => ({
+	percentOff: coupon.percentOff === null ? null : parseDecimalOrThrow(coupon.percentOff),
+	amountOff: coupon.amountOff,
+});
 
 const parseDecimalOrThrow = (text: string) => {
 	const value = parseDecimal(text, 4);
