@@ -274,7 +274,10 @@ describe("subscriptions", () => {
 			env.DB.prepare(
 				"INSERT INTO subscription_invoices (subscription_id, period_start, period_end, tenant_id, invoice_id, created_at) SELECT id, '2027-04-10', '2027-05-10', tenant_id, ?, created_at FROM subscriptions WHERE id = ?",
 			).bind(elsewhere.id, one.id),
-			env.DB.prepare("UPDATE invoices SET subscription_id = ?, version = version + 1 WHERE id = ?").bind(one.id, elsewhere.id),
+			env.DB.prepare("UPDATE invoices SET subscription_id = ?, version = version + 1 WHERE id = ?").bind(
+				one.id,
+				elsewhere.id,
+			),
 		]);
 		const job = await runRecurring(key, { date: "2027-05-10" });
 		expect(job.progress).toMatchObject({ succeeded: 5, failed: 0 });
@@ -529,6 +532,25 @@ describe("plan and quantity changes", () => {
 		const renewal = (await api(`/v1/billing/subscriptions/${sub.id}/invoices`, { key })).body.data[0];
 		expect(renewal.lines.map((l: { amount: number }) => l.amount)).toEqual([6000, 6000]);
 		expect(renewal.lines[1].description).toMatch(/proration/);
+	});
+
+	it("previews the next invoice as its billing date issues it, prorations included", async () => {
+		const { key, sub, changed } = await setup("create_prorations");
+		const upcoming = await api(`/v1/billing/subscriptions/${sub.id}/upcoming`, { key });
+		expect(upcoming.status).toBe(200);
+		expect(upcoming.body).toMatchObject({ id: null, status: "draft", issue_date: changed.body.next_billing_date });
+		const linesOf = (invoice: { lines: { description: string; amount: number }[] }) =>
+			invoice.lines.map((l) => [l.description, l.amount]);
+		expect(linesOf(upcoming.body).map(([, amount]) => amount)).toEqual([6000, 6000]);
+		await runRecurring(key, { date: changed.body.next_billing_date });
+		const renewal = (await api(`/v1/billing/subscriptions/${sub.id}/invoices`, { key })).body.data[0];
+		expect(linesOf(renewal)).toEqual(linesOf(upcoming.body));
+		expect(renewal.total).toBe(upcoming.body.total);
+
+		const other = await newTenant();
+		expectProblem(await api(`/v1/billing/subscriptions/${sub.id}/upcoming`, { key: other.key }), 404, "not_found");
+		await api(`/v1/billing/subscriptions/${sub.id}/cancel`, { key, body: { at_period_end: true } });
+		expectProblem(await api(`/v1/billing/subscriptions/${sub.id}/upcoming`, { key }), 409, "invalid_state");
 	});
 
 	it("invoice-now on an invoiced period bills the pending proration today and leaves the period", async () => {

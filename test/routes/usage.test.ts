@@ -372,8 +372,14 @@ describe("usage on subscription invoices", () => {
 		);
 		expect(preview.status).toBe(200);
 		expect(preview.body.total).toBe(2000);
+		// The next invoice as its billing date will issue it: the plan, and March's usage so far.
+		const upcoming = await api(`/v1/billing/subscriptions/${sub.id}/upcoming`, { key });
+		expect(upcoming.body).toMatchObject({ id: null, issue_date: "2026-04-01", total: 3000 });
 		expect((await advance("2026-04-01T08:00:00Z")).status).toBe(200);
 		const [march, april] = await invoicesOf(key, sub.id);
+		expect(april.lines.map((l: { description: string }) => l.description)).toEqual(
+			upcoming.body.lines.map((l: { description: string }) => l.description),
+		);
 		expect(march.total).toBe(1000);
 		expect(april.lines.map((l: { sku: string; amount: number }) => [l.sku, l.amount])).toEqual([
 			[expect.any(String), 1000],

@@ -12,13 +12,8 @@ import {
 	subscriptionPendingItems,
 	subscriptions,
 } from "../../../src/db/schema";
-import {
-	dueBilling,
-	type PendingItem,
-	periodStep,
-	type SubscriptionLine,
-} from "../../../src/domain/billing/subscriptionBilling";
-import { type BillingPeriod, dayBefore, daysBetween } from "../../../src/domain/billingPeriods";
+import { dueBilling } from "../../../src/domain/billing/subscriptionBilling";
+import { dayBefore, daysBetween } from "../../../src/domain/billingPeriods";
 import type { ServiceContext } from "../../../src/lib/context";
 import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError, notFound } from "../../../src/lib/errors";
@@ -37,6 +32,7 @@ import {
 	DELINQUENCY_STATUSES,
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
+import { periodInvoice, previousPeriod, usageFor } from "../../../src/services/subscriptions/periodInvoice";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../../../src/services/usage/usageCharges";
 import { commit } from "../commit";
 import type { AccountInputs, BillingOutcome } from "../contract";
@@ -49,60 +45,6 @@ const MAX_PERIODS_PER_CALL = 36;
 const PERIODS_PER_BATCH = 20;
 /** An unpaid invoice this many days past due turns a past-due subscription unpaid. */
 export const UNPAID_AFTER_DAYS = 14;
-
-/** The invoice of one period, built like any other draft from the lines billing decided, and tagged with the period. */
-export function periodInvoice(
-	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
-	sub: SubscriptionRow,
-	plan: PlanRow,
-	start: string,
-	period: BillingPeriod,
-	lines: SubscriptionLine[],
-	usageItems: UsageBilling["items"] = [],
-) {
-	return buildDraft(
-		ctx,
-		customer,
-		{
-			currency: plan.currency,
-			issue_date: start,
-			items: [...lines, ...usageItems],
-			metadata: { subscription_id: sub.id, period_start: start, period_end: period.end },
-		},
-		{ sourceRef: `subscription:${sub.id}:${start}`, subscriptionId: sub.id },
-	);
-}
-
-/** The invoice of the period starting at `start`, as billing will decide it when that day comes (its usage aside). */
-export function upcomingInvoice(
-	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
-	sub: SubscriptionRow,
-	plan: PlanRow,
-	coupon: CouponRow | null,
-	start: string,
-	pending: readonly PendingItem[] = [],
-) {
-	const step = periodStep(sub, plan, coupon && billingCoupon(coupon), pending, start);
-	return periodInvoice(ctx, customer, sub, plan, step.start, step.period, step.lines);
-}
-
-/** The period billed before the one starting at `start`: its usage is billed in arrears now. */
-async function previousPeriod(ctx: ServiceContext, subscriptionId: string, start: string) {
-	const row = await ctx.db
-		.select({ start: subscriptionInvoices.periodStart, end: subscriptionInvoices.periodEnd })
-		.from(subscriptionInvoices)
-		.where(and(eq(subscriptionInvoices.subscriptionId, subscriptionId), eq(subscriptionInvoices.periodEnd, start)))
-		.get();
-	return row ?? null;
-}
-
-/** Usage billed on the invoice of the period starting at `start` (nothing when the plan prices no usage). */
-async function usageFor(ctx: ServiceContext, sub: SubscriptionRow, plan: PlanRow, start: string) {
-	if (plan.charges.length === 0) return null;
-	return usageBilling(ctx, sub, plan.charges, await previousPeriod(ctx, sub.id, start));
-}
 
 /**
  * Late usage that made a period's charge smaller than billed is credited on that period's invoice.

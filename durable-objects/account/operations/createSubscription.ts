@@ -14,9 +14,10 @@ import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymen
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
 import { subscriptionWhere } from "../../../src/services/subscriptions/loadSubscription";
+import { upcomingInvoice } from "../../../src/services/subscriptions/periodInvoice";
 import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
-import { commitBillDue, upcomingInvoice } from "./billDue";
+import { commitBillDue } from "./billDue";
 
 type CreateRequest = AccountInputs["createSubscription"];
 

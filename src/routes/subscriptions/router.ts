@@ -9,6 +9,7 @@ import { SubscriptionCreate } from "./subscriptionCreate";
 import { SubscriptionGet } from "./subscriptionGet";
 import { SubscriptionInvoices } from "./subscriptionInvoices";
 import { SubscriptionList } from "./subscriptionList";
+import { SubscriptionUpcoming } from "./subscriptionUpcoming";
 import { SubscriptionUpdate } from "./subscriptionUpdate";
 
 export const subscriptionsRouter = newRouter();
@@ -17,6 +18,7 @@ subscriptionsRouter.post("/", SubscriptionCreate);
 subscriptionsRouter.get("/:id", SubscriptionGet);
 subscriptionsRouter.patch("/:id", SubscriptionUpdate);
 subscriptionsRouter.get("/:id/invoices", SubscriptionInvoices);
+subscriptionsRouter.get("/:id/upcoming", SubscriptionUpcoming);
 subscriptionsRouter.post("/:id/cancel", SubscriptionCancel);
 subscriptionsRouter.post("/:id/pause", SubscriptionPause);
 subscriptionsRouter.post("/:id/resume", SubscriptionResume);
