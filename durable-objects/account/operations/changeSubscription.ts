@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { subscriptionPendingItems, subscriptions } from "../../../src/db/schema";
 import { pendingItemLine } from "../../../src/domain/billing/subscriptionBilling";
@@ -16,6 +16,7 @@ import {
 	loadSubscription,
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
+import { pendingItemsOf } from "../../../src/services/subscriptions/periodInvoice";
 import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
 import { commitBillDue, finalUsage } from "./billDue";
@@ -141,17 +142,7 @@ export async function commitChangeSubscription(
  * period. With nothing pending there is nothing to invoice (409, saying when the next invoice comes).
  */
 async function invoicePendingItems(ctx: ServiceContext, sub: SubscriptionRow, today: string) {
-	const pending = await ctx.db
-		.select()
-		.from(subscriptionPendingItems)
-		.where(
-			and(
-				eq(subscriptionPendingItems.tenantId, ctx.tenantId),
-				eq(subscriptionPendingItems.subscriptionId, sub.id),
-				isNull(subscriptionPendingItems.invoiceId),
-			),
-		)
-		.orderBy(asc(subscriptionPendingItems.createdAt));
+	const pending = await pendingItemsOf(ctx, sub.id);
 	if (pending.length === 0) {
 		throw new AppError(
 			"invalid_state",

@@ -1,5 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { coupons, subscriptionPendingItems } from "../../db/schema";
+import { coupons } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
 import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
@@ -8,7 +7,7 @@ import { presentInvoice } from "../../schemas/invoice";
 import { loadCustomer } from "../customers/loadCustomer";
 import { loadPlan } from "../plans/plans";
 import { BILLABLE_STATUSES, loadSubscription } from "./loadSubscription";
-import { upcomingInvoice, usageFor } from "./periodInvoice";
+import { pendingItemsOf, upcomingInvoice, usageFor } from "./periodInvoice";
 
 /**
  * A preview of the invoice the subscription's next billing date will issue, as billing will decide it
@@ -37,17 +36,7 @@ export async function previewNextInvoice({ ctx, id }: { ctx: ServiceContext; id:
 					.where(idInTenant(coupons, ctx.tenantId, sub.couponId))
 					.get()
 			: undefined,
-		ctx.db
-			.select()
-			.from(subscriptionPendingItems)
-			.where(
-				and(
-					eq(subscriptionPendingItems.tenantId, ctx.tenantId),
-					eq(subscriptionPendingItems.subscriptionId, sub.id),
-					isNull(subscriptionPendingItems.invoiceId),
-				),
-			)
-			.orderBy(asc(subscriptionPendingItems.createdAt)),
+		pendingItemsOf(ctx, sub.id),
 	]);
 	const usage = await usageFor(ctx, sub, plan, start);
 	const detail = upcomingInvoice(ctx, customer, sub, plan, coupon ?? null, start, pending, usage?.items);

@@ -1,8 +1,8 @@
 // The invoice a subscription's period issues, built from what billing decides (src/domain/billing): the
 // account object issues it when the period is due, a preview shows it before.
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { customers } from "../../db/schema";
-import { subscriptionInvoices } from "../../db/schema";
+import { subscriptionInvoices, subscriptionPendingItems } from "../../db/schema";
 import { type PendingItem, periodStep, type SubscriptionLine } from "../../domain/billing/subscriptionBilling";
 import type { BillingPeriod } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
@@ -73,3 +73,17 @@ export async function usageFor(ctx: ServiceContext, sub: SubscriptionRow, plan: 
 	if (plan.charges.length === 0) return null;
 	return usageBilling(ctx, sub, plan.charges, await previousPeriod(ctx, sub.id, start));
 }
+
+/** The items waiting for the subscription's next invoice, oldest first. */
+export const pendingItemsOf = (ctx: ServiceContext, subscriptionId: string) =>
+	ctx.db
+		.select()
+		.from(subscriptionPendingItems)
+		.where(
+			and(
+				eq(subscriptionPendingItems.tenantId, ctx.tenantId),
+				eq(subscriptionPendingItems.subscriptionId, subscriptionId),
+				isNull(subscriptionPendingItems.invoiceId),
+			),
+		)
+		.orderBy(asc(subscriptionPendingItems.createdAt));
