@@ -1,6 +1,7 @@
 // The benchmark's Wrangler configuration, derived from wrangler.toml at run time (so it follows every
 // binding the project adds) and written to bench/.out/wrangler.bench.json. The differences, all local:
 //   - main is bench/worker.ts: src/index.ts behind the baselines' /__bench routes, plus their BenchDO class;
+//   - the static assets' directory (the docs page's files, copied first) as an absolute path;
 //   - a BENCH_DO Durable Object binding (and its migration) for the Durable-Object-writes-D1 baseline;
 //   - vars: ENVIRONMENT=development, WEBHOOK_ALLOW_LOCALHOST=true, a bench ADMIN_TOKEN;
 //   - every Rate Limiting binding raised to 1,000,000 per minute, so the limiter is called on every request
@@ -9,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { experimental_readRawConfig } from "wrangler";
+import { copyDocsAssets } from "../scripts/docs-assets.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT = path.join(ROOT, "bench", ".out");
@@ -20,6 +22,10 @@ export function writeBenchConfig({ entry = "worker.ts", file = "wrangler.bench.j
 	const { rawConfig } = experimental_readRawConfig({ config: path.join(ROOT, "wrangler.toml") });
 	const config = structuredClone(rawConfig);
 	config.main = path.join(ROOT, "bench", entry);
+	if (config.assets) {
+		copyDocsAssets();
+		config.assets = { ...config.assets, directory: path.resolve(ROOT, config.assets.directory) };
+	}
 	config.d1_databases = (config.d1_databases ?? []).map((db) => ({
 		...db,
 		migrations_dir: path.resolve(ROOT, db.migrations_dir ?? "migrations"),

@@ -35,8 +35,10 @@ if (!(ACCOUNTS >= 1 && SUBSCRIPTIONS > ACCOUNTS)) {
 	console.error("--subscriptions must be more than --accounts (each account has one made through the API)");
 	process.exit(2);
 }
-// Far enough ahead that nothing is billed when the subscriptions are created.
-const BILLING_DATE = "2031-01-01";
+// Subscriptions are made starting far ahead, so nothing is billed when they are created; the seed step
+// then moves them all to today (UTC, the tenant's zone), the latest date a run may bill.
+const START_DATE = "2031-01-01";
+const BILLING_DATE = new Date().toISOString().slice(0, 10);
 
 const started = performance.now();
 const log = (message) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`);
@@ -90,7 +92,7 @@ async function main() {
 			expectStatus(
 				call(setup.url, "/v1/billing/subscriptions", {
 					key: tenant.key,
-					body: { customer_id: customers[i], plan_id: plan.id, start_date: BILLING_DATE },
+					body: { customer_id: customers[i], plan_id: plan.id, start_date: START_DATE },
 				}),
 				201,
 				"subscription",
@@ -116,6 +118,12 @@ async function main() {
 				SELECT ${select} FROM seq, subscriptions t WHERE t.id = ?4`,
 			)
 			.bind(SUBSCRIPTIONS - ACCOUNTS, tenant.id, ACCOUNTS, template.id)
+			.run();
+		await db
+			.prepare(
+				"UPDATE subscriptions SET start_date = ?2, billing_cycle_anchor = ?2, next_billing_date = ?2, version = version + 1 WHERE tenant_id = ?1",
+			)
+			.bind(tenant.id, BILLING_DATE)
 			.run();
 	});
 
