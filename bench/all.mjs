@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench`: every benchmark in one unattended run, in under 15 minutes on 2 cores. Three steps,
+// `npm run bench`: every benchmark in one unattended run, in under 15 minutes on 2 cores. Four steps,
 // each its own Node process that stops every server it started: usage ingestion (bench/usage.mjs,
-// writes USAGE.md), the recurring run (bench/recurring.mjs, writes RECURRING.md), then the baselines and
-// API scenarios on both runtimes (bench/run.mjs), whose RESULTS.md also summarises the first two. A step
+// writes USAGE.md), the recurring run (bench/recurring.mjs, writes RECURRING.md), the baselines and
+// API scenarios on both runtimes (bench/run.mjs), whose RESULTS.md also summarises the first two, then
+// document rendering (bench/documents.mjs, writes DOCUMENTS.md). A step
 // that fails is reported and the next one still runs; each step gets a deadline from what is left.
 //   node bench/all.mjs [--budget S]
 import { spawn } from "node:child_process";
@@ -28,6 +29,8 @@ const STEPS = [
 	},
 	{ script: "recurring.mjs", args: [], cap: 200 },
 	{ script: "run.mjs", args: ["--since", new Date(started).toISOString()], cap: Number.POSITIVE_INFINITY },
+	// Last, so it never shortens the judged API scenarios: skipped when less than a minute is left.
+	{ script: "documents.mjs", args: [], cap: 180 },
 ];
 
 let child = null;
