@@ -1,4 +1,4 @@
-import type { Env } from "../src/env";
+import { type Env, logLevelOf } from "../src/env";
 import { createLogger } from "../src/lib/logger";
 import { consumeJobs } from "./jobs";
 import { consumeUsage, consumeUsageDeadLetters } from "./usage";
@@ -22,8 +22,11 @@ const consumers: Partial<Record<string, Consumer>> = {
 export async function handleQueueBatch(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
 	const consumer = consumers[batch.queue];
 	if (consumer) return consumer(batch, env, ctx);
-	createLogger({ queue: batch.queue }).warn("no consumer for this queue; retrying toward the dead-letter queue", {
-		messages: batch.messages.length,
-	});
+	createLogger({ queue: batch.queue }, logLevelOf(env)).warn(
+		"no consumer for this queue; retrying toward the dead-letter queue",
+		{
+			messages: batch.messages.length,
+		},
+	);
 	batch.retryAll({ delaySeconds: 60 });
 }

@@ -1,5 +1,5 @@
 import { type Database, database } from "../src/db/client";
-import type { Env } from "../src/env";
+import { type Env, logLevelOf } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import type { ServiceContext } from "../src/lib/context";
 import { AppError } from "../src/lib/errors";
@@ -99,7 +99,7 @@ export async function consumeJobs(batch: MessageBatch, env: Env): Promise<void> 
 }
 
 async function consumeJob(queue: string, message: Message, env: Env, db: Database) {
-	const logger = createLogger({ queue, message_id: message.id });
+	const logger = createLogger({ queue, message_id: message.id }, logLevelOf(env));
 	const parsed = jobMessage.safeParse(message.body);
 	if (!parsed.success) {
 		// No retry can fix a malformed message: it goes to the dead-letter queue for inspection.

@@ -1,5 +1,5 @@
 import { database } from "../src/db/client";
-import type { Env } from "../src/env";
+import { type Env, logLevelOf } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import { createLogger } from "../src/lib/logger";
 import { type UsageMessage, usageMessage } from "../src/schemas/usage";
@@ -11,7 +11,7 @@ import { keepDeadLetteredUsage, recordUsageMessages } from "../src/services/usag
  * the dead-letter queue; a malformed message goes there directly, since no retry can fix it.
  */
 export async function consumeUsage(batch: MessageBatch, env: Env): Promise<void> {
-	const logger = createLogger({ queue: batch.queue });
+	const logger = createLogger({ queue: batch.queue }, logLevelOf(env));
 	const messages: { message: Message; body: UsageMessage }[] = [];
 	for (const message of batch.messages) {
 		const parsed = usageMessage.safeParse(message.body);
@@ -44,7 +44,7 @@ export async function consumeUsage(batch: MessageBatch, env: Env): Promise<void>
  */
 export async function consumeUsageDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
 	const db = database(env.DB);
-	const logger = createLogger({ queue: batch.queue });
+	const logger = createLogger({ queue: batch.queue }, logLevelOf(env));
 	const now = systemClock.now().toISOString();
 	for (const message of batch.messages) {
 		const parsed = usageMessage.safeParse(message.body);

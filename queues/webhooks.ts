@@ -1,5 +1,5 @@
 import { database } from "../src/db/client";
-import type { Env } from "../src/env";
+import { type Env, logLevelOf } from "../src/env";
 import { systemClock } from "../src/lib/clock";
 import { createLogger } from "../src/lib/logger";
 import { webhookMessage } from "../src/schemas/event";
@@ -18,7 +18,7 @@ import { fanOut, fanOutEvents } from "../src/services/webhooks/fanOut";
  */
 export async function consumeWebhooks(batch: MessageBatch, env: Env): Promise<void> {
 	const db = database(env.DB);
-	const logger = createLogger({ queue: batch.queue });
+	const logger = createLogger({ queue: batch.queue }, logLevelOf(env));
 	const requests: { message: Message; tenantId: string; requestId: string }[] = [];
 	for (const message of batch.messages) {
 		const parsed = webhookMessage.safeParse(message.body);
@@ -84,7 +84,9 @@ export async function consumeWebhooksDeadLetters(batch: MessageBatch, env: Env):
 		} else if (parsed.success && parsed.data.kind === "event") {
 			await markUndispatched(db, parsed.data.tenant_id, parsed.data.event_id);
 		} else {
-			createLogger({ queue: batch.queue }).error("malformed dead letter dropped after logging", { body: message.body });
+			createLogger({ queue: batch.queue }, logLevelOf(env)).error("malformed dead letter dropped after logging", {
+				body: message.body,
+			});
 		}
 		message.ack();
 	}

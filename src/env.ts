@@ -85,6 +85,12 @@ export function configError(env: Env): ConfigError | undefined {
 }
 
 /** The parsed plain-string vars, once per env object; requests never get here with a misconfigured env. */
+/** The level logs are written at: LOG_LEVEL, or info while the configuration does not parse. */
+export function logLevelOf(env: Env): Config["logLevel"] {
+	const parsed = parseConfig(env);
+	return "config" in parsed ? parsed.config.logLevel : "info";
+}
+
 export function config(env: Env): Config {
 	const parsed = parseConfig(env);
 	if ("error" in parsed) throw new Error(`${parsed.error.setting}: ${parsed.error.problem}`);

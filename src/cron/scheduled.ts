@@ -1,5 +1,5 @@
 import { database } from "../db/client";
-import type { Env } from "../env";
+import { type Env, logLevelOf } from "../env";
 import { systemClock } from "../lib/clock";
 import { purgeExpiredKeys } from "../lib/idempotency";
 import { createLogger } from "../lib/logger";
@@ -17,7 +17,7 @@ const UNDISPATCHED_AFTER_MS = 60 * 1000;
 
 /** Cron Triggers land here; each schedule names the jobs it runs. */
 export async function runScheduled(cron: string, env: Env, scheduledTime: Date): Promise<void> {
-	const logger = createLogger({ cron, scheduled_time: scheduledTime.toISOString() });
+	const logger = createLogger({ cron, scheduled_time: scheduledTime.toISOString() }, logLevelOf(env));
 	switch (cron) {
 		case MAINTENANCE_CRON: {
 			const db = database(env.DB);

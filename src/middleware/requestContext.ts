@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { database } from "../db/client";
-import { type ConfigError, config, configError } from "../env";
+import { type ConfigError, configError, logLevelOf } from "../env";
 import { systemClock } from "../lib/clock";
 import { type AppBindings, isTenantAuth } from "../lib/context";
 import { AppError } from "../lib/errors";
@@ -32,7 +32,7 @@ export const requestContext: MiddlewareHandler<AppBindings> = async (c, next) =>
 	const sent = c.req.header("x-request-id");
 	const requestId = sent && CLIENT_REQUEST_ID.test(sent) ? sent : newId("request");
 	const misconfigured = configError(c.env);
-	const logger = createLogger({ request_id: requestId }, misconfigured ? "info" : config(c.env).logLevel);
+	const logger = createLogger({ request_id: requestId }, logLevelOf(c.env));
 	c.set("requestId", requestId);
 	c.set("logger", logger);
 	if (misconfigured) refuseMisconfigured(misconfigured, logger);
