@@ -7,17 +7,17 @@
 // answer). The runtime's CPU per document comes from /proc. Also reports the deployable bundle's size
 // (wrangler.toml as is, minified) and the fonts it carries. Writes bench/DOCUMENTS.md.
 //   node bench/documents.mjs [--small N] [--large N]
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { ADMIN_TOKEN, OUT, ROOT } from "./config.mjs";
 import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
 import { runToEnd, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
-import { startServer } from "./lib/servers.mjs";
+import { freshMiniflare } from "./lib/servers.mjs";
 
 const { values: options } = parseArgs({
 	options: {
@@ -65,17 +65,7 @@ const fontsBytes = () => {
 
 async function main() {
 	const machine = machineInfo();
-	const state = path.join(OUT, "state-documents");
-	rmSync(state, { recursive: true, force: true });
-	mkdirSync(path.join(OUT, "logs"), { recursive: true });
-	const config = writeBenchConfig();
-	const databaseId = JSON.parse(readFileSync(config, "utf8")).d1_databases[0].database_id;
-	const out = path.join(OUT, "bundle");
-	wrangler(["deploy", "--dry-run", "--outdir", out, "--config", config]);
-	const bundle = path.join(out, "worker.js");
-	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", state]);
-	const serve = (name) =>
-		startServer("miniflare", { config, bundle, state, logFile: path.join(OUT, "logs", `${name}.log`) });
+	const { state, databaseId, serve } = freshMiniflare("documents");
 
 	log(`setup: ${SIZES.map((s) => `${s.count} invoices of ${s.lines} lines`).join(" and ")}, finalized`);
 	let server = await serve("documents-setup");

@@ -8,17 +8,17 @@
 // everything it started.
 // With --profile, the run is also CPU-profiled (bench/.out/profile/recurring.cpuprofile, summary printed).
 //   node bench/recurring.mjs [--subscriptions N] [--accounts N] [--profile]
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { ADMIN_TOKEN, OUT, ROOT } from "./config.mjs";
 import { runtimeCpuSeconds } from "./lib/cpu.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
-import { freePort, runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
+import { freePort, runToEnd, sleep, stopEverythingOnExit } from "./lib/processes.mjs";
 import { connectProfiler, summarize } from "./lib/profiler.mjs";
-import { startServer } from "./lib/servers.mjs";
+import { freshMiniflare } from "./lib/servers.mjs";
 import { columnsOf, customerBody, selectList } from "./lib/workload.mjs";
 
 const { values: options } = parseArgs({
@@ -45,18 +45,7 @@ const log = (message) => console.log(`[${((performance.now() - started) / 1000).
 stopEverythingOnExit(Number(options.deadline));
 
 async function main() {
-	const state = path.join(OUT, "state-recurring");
-	const logs = path.join(OUT, "logs");
-	rmSync(state, { recursive: true, force: true });
-	mkdirSync(logs, { recursive: true });
-	const config = writeBenchConfig();
-	const databaseId = JSON.parse(readFileSync(config, "utf8")).d1_databases[0].database_id;
-	const out = path.join(OUT, "bundle");
-	wrangler(["deploy", "--dry-run", "--outdir", out, "--config", config]);
-	const bundle = path.join(out, "worker.js");
-	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", state]);
-	const serve = (name, inspectorPort) =>
-		startServer("miniflare", { config, bundle, state, inspectorPort, logFile: path.join(logs, `${name}.log`) });
+	const { state, databaseId, serve } = freshMiniflare("recurring");
 
 	log(`setup: ${ACCOUNTS} customers and each its first subscription through the API`);
 	let setup = await serve("recurring-setup");

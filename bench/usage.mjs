@@ -7,15 +7,15 @@
 // Writes bench/USAGE.md and stops everything it started.
 //   node bench/usage.mjs [--duration S] [--clients N] [--batches 100,1000] [--customers N] [--drain-timeout S]
 //                        [--keep-state]   (keeps bench/.out/state-usage for a look at D1 afterwards)
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ADMIN_TOKEN, OUT, ROOT, writeBenchConfig } from "./config.mjs";
+import { ADMIN_TOKEN, OUT, ROOT } from "./config.mjs";
 import { withD1 } from "./lib/d1.mjs";
 import { machineInfo } from "./lib/facts.mjs";
 import { call, expectStatus, pool } from "./lib/http.mjs";
-import { runToEnd, sleep, stopEverythingOnExit, wrangler } from "./lib/processes.mjs";
-import { startServer } from "./lib/servers.mjs";
+import { runToEnd, sleep, stopEverythingOnExit } from "./lib/processes.mjs";
+import { freshMiniflare } from "./lib/servers.mjs";
 import { customerBody } from "./lib/workload.mjs";
 
 const { values: options } = parseArgs({
@@ -549,23 +549,9 @@ const phaseTitle = (p) =>
 		: `${fmt(p.batch)} events per request, as fast as the server takes them`;
 
 async function main() {
-	const state = path.join(OUT, "state-usage");
-	const logs = path.join(OUT, "logs");
-	rmSync(state, { recursive: true, force: true });
-	mkdirSync(logs, { recursive: true });
 	const machine = machineInfo();
-	const config = writeBenchConfig();
-	const databaseId = JSON.parse(readFileSync(config, "utf8")).d1_databases[0].database_id;
-	const out = path.join(OUT, "bundle");
 	log("bundle and migrations");
-	wrangler(["deploy", "--dry-run", "--outdir", out, "--config", config]);
-	const bundle = path.join(out, "worker.js");
-	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", state]);
-	const logFile = (name) => path.join(logs, `${name}.log`);
-	const serve = (name) => {
-		rmSync(logFile(name), { force: true });
-		return startServer("miniflare", { config, bundle, state, logFile: logFile(name) });
-	};
+	const { state, databaseId, logFile, serve } = freshMiniflare("usage");
 
 	const phases = [];
 	for (const { batch, rate } of PHASES) {

@@ -1,8 +1,8 @@
 // Starting and stopping the API on either runtime, on 127.0.0.1 only, timing how long it takes to serve.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { ROOT } from "../config.mjs";
-import { freePort, sleep, startChild, stopChild, WRANGLER } from "./processes.mjs";
+import { OUT, ROOT, writeBenchConfig } from "../config.mjs";
+import { freePort, sleep, startChild, stopChild, WRANGLER, wrangler } from "./processes.mjs";
 
 export const RUNTIMES = {
 	miniflare: "Miniflare (Node script, no dev tooling)",
@@ -77,4 +77,27 @@ function miniflareReadyMs(logFile) {
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * A fresh local state under bench/.out/state-NAME, migrated, and the bench bundle built once: `serve(name)`
+ * starts Miniflare on them, logging to bench/.out/logs/NAME.log (overwritten).
+ */
+export function freshMiniflare(name) {
+	const state = path.join(OUT, `state-${name}`);
+	const logs = path.join(OUT, "logs");
+	rmSync(state, { recursive: true, force: true });
+	mkdirSync(logs, { recursive: true });
+	const config = writeBenchConfig();
+	const databaseId = JSON.parse(readFileSync(config, "utf8")).d1_databases[0].database_id;
+	const out = path.join(OUT, "bundle");
+	wrangler(["deploy", "--dry-run", "--outdir", out, "--config", config]);
+	const bundle = path.join(out, "worker.js");
+	wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", state]);
+	const logFile = (server) => path.join(logs, `${server}.log`);
+	const serve = (server, inspectorPort) => {
+		rmSync(logFile(server), { force: true });
+		return startServer("miniflare", { config, bundle, state, inspectorPort, logFile: logFile(server) });
+	};
+	return { state, databaseId, logFile, serve };
 }
