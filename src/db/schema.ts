@@ -693,6 +693,8 @@ export const creditNotes = sqliteTable(
 	(t) => [
 		index("credit_notes_tenant_id").on(t.tenantId, t.id),
 		index("credit_notes_tenant_invoice").on(t.tenantId, t.invoiceId),
+		// A customer's credit (its profile and balance) reads its notes without scanning the tenant's.
+		index("credit_notes_tenant_customer").on(t.tenantId, t.customerId, t.status),
 		uniqueIndex("credit_notes_tenant_number").on(t.tenantId, t.number),
 		uniqueIndex("credit_notes_tenant_request_key").on(t.tenantId, t.requestKey),
 		check("credit_notes_amounts", sql`${t.amount} > 0 and ${t.netAmount} >= 0 and ${t.netAmount} <= ${t.amount}`),
