@@ -29,13 +29,16 @@ export const timeZone = z
 	});
 
 /** A BCP 47 tag documents format amounts and dates in. */
-const localeTag = z.string().refine((tag) => {
-	try {
-		return Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
-	} catch {
-		return false;
-	}
-}, "is not a supported BCP 47 locale, e.g. de-DE");
+const localeTag = z
+	.string()
+	.max(35)
+	.refine((tag) => {
+		try {
+			return Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
+		} catch {
+			return false;
+		}
+	}, "is not a supported BCP 47 locale, e.g. de-DE");
 
 /** When revenue is recognized: over the service period, when invoiced, or when paid. */
 const revenueRecognitionPolicy = z.enum(["ratable", "on_invoice", "on_payment"]).meta({
