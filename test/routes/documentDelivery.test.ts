@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/lib/crypto";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
 import { attachmentBytes, consumeJob, receivedEmails, tenantWithEmailApi } from "../helpers/email";
 import { newInvoice } from "../helpers/invoices";
@@ -24,11 +25,6 @@ async function newStatement(key: string, customerId: string) {
 	expect(statement.status).toBe(201);
 	return statement.body;
 }
-
-const sha256Hex = async (bytes: Uint8Array) =>
-	[...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
-		.map((b) => b.toString(16).padStart(2, "0"))
-		.join("");
 
 const mailTo = async (to: string) => (await receivedEmails()).filter((m) => m.To === to);
 
