@@ -25,8 +25,8 @@ export type LegalProfile = {
 	registration: string | null;
 	iban: string | null;
 	bic: string | null;
-	/** BCP 47 tag that amounts and dates are formatted in, e.g. "de-DE". */
-	locale: string;
+	/** BCP 47 tag that amounts and dates are formatted in, e.g. "de-DE"; else the tenant's `locale`. */
+	locale?: string;
 	/** The sender address of the tenant's emails. */
 	email_from: string | null;
 };
@@ -73,6 +73,14 @@ export const tenants = sqliteTable("tenants", {
 	legalProfile: json<LegalProfile | null>("legal_profile"),
 	logo: json<TenantLogo | null>("logo"),
 	emailTransport: json<EmailTransportSetting | null>("email_transport"),
+	// The payment terms a new customer gets when it names none (and so its invoices' due dates).
+	defaultPaymentTerms: text("default_payment_terms").notNull().default("net30"),
+	// When revenue is recognized: over the service period, at invoicing, or when paid.
+	revenueRecognitionPolicy: text("revenue_recognition_policy", { enum: ["ratable", "on_invoice", "on_payment"] })
+		.notNull()
+		.default("on_invoice"),
+	// The documents' locale where the legal profile names none.
+	locale: text("locale").notNull().default("en-GB"),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -383,15 +391,15 @@ export const invoiceLines = sqliteTable(
 	],
 );
 
-export const invoiceDeliveries = sqliteTable(
-	"invoice_deliveries",
+// Each attempt to deliver a document (an invoice, its reminder, a credit note, a statement) on a channel.
+export const documentDeliveries = sqliteTable(
+	"document_deliveries",
 	{
 		id: text("id").primaryKey(),
 		tenantId: text("tenant_id").notNull(),
-		invoiceId: text("invoice_id")
-			.notNull()
-			.references(() => invoices.id, { onDelete: "cascade" }),
-		kind: text("kind", { enum: ["invoice", "reminder"] }).notNull(),
+		// The invoice, credit note or statement delivered (which one the kind says).
+		documentId: text("document_id").notNull(),
+		kind: text("kind", { enum: ["invoice", "reminder", "credit_note", "statement"] }).notNull(),
 		channel: text("channel", { enum: ["email", "erp", "sftp"] }).notNull(),
 		// queued: waiting for (another) attempt on the jobs queue; failed: out of attempts.
 		status: text("status", { enum: ["queued", "sent", "undeliverable", "failed"] }).notNull(),
@@ -400,14 +408,14 @@ export const invoiceDeliveries = sqliteTable(
 		providerMessageId: text("provider_message_id"),
 		attempts: integer("attempts").notNull().default(0),
 		templateId: text("template_id"),
-		// The send's Idempotency-Key: one delivery per (invoice, kind, channel, key).
+		// The send's Idempotency-Key: one delivery per (document, kind, channel, key).
 		requestKey: text("request_key"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at"),
 	},
 	(t) => [
-		index("invoice_deliveries_invoice").on(t.tenantId, t.invoiceId, t.id),
-		uniqueIndex("invoice_deliveries_request_key").on(t.tenantId, t.invoiceId, t.kind, t.channel, t.requestKey),
+		index("document_deliveries_document").on(t.tenantId, t.documentId, t.id),
+		uniqueIndex("document_deliveries_request_key").on(t.tenantId, t.documentId, t.kind, t.channel, t.requestKey),
 	],
 );
 
@@ -688,6 +696,8 @@ export const creditNotes = sqliteTable(
 	(t) => [
 		index("credit_notes_tenant_id").on(t.tenantId, t.id),
 		index("credit_notes_tenant_invoice").on(t.tenantId, t.invoiceId),
+		// A customer's credit (its profile and balance) reads its notes without scanning the tenant's.
+		index("credit_notes_tenant_customer").on(t.tenantId, t.customerId, t.status),
 		uniqueIndex("credit_notes_tenant_number").on(t.tenantId, t.number),
 		uniqueIndex("credit_notes_tenant_request_key").on(t.tenantId, t.requestKey),
 		check("credit_notes_amounts", sql`${t.amount} > 0 and ${t.netAmount} >= 0 and ${t.netAmount} <= ${t.amount}`),

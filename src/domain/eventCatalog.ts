@@ -17,6 +17,8 @@ export const eventCatalog = {
 	"credit_note.issued": "A credit note was issued.",
 	"credit_note.applied": "A credit note's amount was applied to an invoice.",
 	"credit_note.voided": "A credit note was voided.",
+	"credit_note.sent": "A credit note was emailed.",
+	"statement.sent": "A statement of account was emailed.",
 	"payment.recorded": "A payment was received.",
 	"payment.allocated": "A payment's unapplied amount was allocated to invoices.",
 	"payment.refunded": "A payment was refunded, in part or in full.",

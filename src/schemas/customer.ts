@@ -36,7 +36,7 @@ export const customerCreateBody = z
 		billing_address: billingAddress.optional(),
 		tax_id: text(64).optional(),
 		currency: currencyCode.optional().meta({ description: "Defaults to the tenant's default currency." }),
-		payment_terms: paymentTerms.default("net30"),
+		payment_terms: paymentTerms.optional().meta({ description: "Defaults to the settings' `default_payment_terms`." }),
 		account_code: text(64).optional(),
 		segment: text(64).optional(),
 		metadata: metadata.optional(),

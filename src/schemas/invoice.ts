@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { documents, invoiceDeliveries, invoiceLines, invoices } from "../db/schema";
+import type { documents, invoiceLines, invoices } from "../db/schema";
 import { formatMinorUnits } from "../domain/currency";
 import { type Decimal, parseDecimal } from "../domain/decimal";
 import { invoiceStatuses, isOverdue } from "../domain/invoiceStatus";
@@ -7,6 +7,7 @@ import { QUANTITY_SCALE, RATE_SCALE, summarizeTaxes } from "../domain/invoiceTot
 import { createdResponse, type StoredResponse } from "../lib/idempotency";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 import { paymentTerms } from "./customer";
+import { type DeliveryRow, deliverySchema, presentDelivery } from "./delivery";
 
 const MAX_MINOR_UNITS = 1_000_000_000_000_00; // 10^14: sums of 500 lines stay exact integers
 
@@ -164,24 +165,6 @@ export const invoiceLineSchema = z
 export const taxLineSchema = z
 	.object({ jurisdiction: z.string(), rate: z.string(), taxable_amount: money, amount: money })
 	.meta({ id: "TaxLine" });
-
-const deliverySchema = z.object({
-	id: z.string(),
-	kind: z.enum(["invoice", "reminder"]),
-	channel: z.enum(["email", "erp", "sftp"]),
-	status: z.enum(["queued", "sent", "undeliverable", "failed"]).meta({
-		description:
-			"queued: waiting for its next attempt on the jobs queue; sent: the provider accepted it; undeliverable: " +
-			"no attempt can succeed (no address, no transport); failed: every attempt was refused.",
-	}),
-	recipient: z.string().nullable(),
-	reason: z.string().nullable().meta({ description: "Why the last attempt failed." }),
-	provider_message_id: z.string().nullable(),
-	attempts: z.number().int(),
-	template_id: z.string().nullable(),
-	created_at: timestamp,
-	updated_at: timestamp.nullable(),
-});
 
 export const attachmentSchema = z.object({
 	id: z.string(),
@@ -367,7 +350,6 @@ export const remindBody = z
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
-export type InvoiceDeliveryRow = typeof invoiceDeliveries.$inferSelect;
 export type InvoiceSettlements = {
 	payments: { paymentId: string; amount: number; appliedAt: string }[];
 	creditNotes: { creditNoteId: string; amount: number }[];
@@ -375,7 +357,7 @@ export type InvoiceSettlements = {
 export type InvoiceDetail = {
 	invoice: InvoiceRow;
 	lines: InvoiceLineRow[];
-	deliveries: InvoiceDeliveryRow[];
+	deliveries: DeliveryRow[];
 	settlements?: InvoiceSettlements;
 	/** The stored PDF, where the reader asked for it. */
 	documents?: (typeof documents.$inferSelect)[];
@@ -450,19 +432,7 @@ export function presentInvoice(
 		})),
 		credit_notes: (settlements?.creditNotes ?? []).map((n) => ({ credit_note_id: n.creditNoteId, amount: n.amount })),
 		attachments: (stored ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}/pdf`)),
-		deliveries: deliveries.map((d) => ({
-			id: d.id,
-			kind: d.kind,
-			channel: d.channel,
-			status: d.status,
-			recipient: d.recipient,
-			reason: d.reason,
-			provider_message_id: d.providerMessageId,
-			attempts: d.attempts,
-			template_id: d.templateId,
-			created_at: d.createdAt,
-			updated_at: d.updatedAt,
-		})),
+		deliveries: deliveries.map(presentDelivery),
 		metadata: invoice.metadata,
 		memo: invoice.memo,
 		terms: invoice.terms,

@@ -3,6 +3,7 @@ import type { tenants } from "../db/schema";
 import { isTimeZone } from "../domain/billingPeriods";
 import { parseNumberFormat } from "../domain/invoiceNumber";
 import { currencyCode } from "./common";
+import { paymentTerms } from "./customer";
 import { taxSettingsFields } from "./tax";
 
 export const invoiceNumberFormat = z
@@ -26,6 +27,24 @@ export const timeZone = z
 			"The zone whose calendar date is the tenant's business day: when no start date is given, a subscription starts on today's date there, and recurring runs bill what is due by it.",
 		example: "Europe/Berlin",
 	});
+
+/** A BCP 47 tag documents format amounts and dates in. */
+const localeTag = z
+	.string()
+	.max(35)
+	.refine((tag) => {
+		try {
+			return Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
+		} catch {
+			return false;
+		}
+	}, "is not a supported BCP 47 locale, e.g. de-DE");
+
+/** When revenue is recognized: over the service period, when invoiced, or when paid. */
+const revenueRecognitionPolicy = z.enum(["ratable", "on_invoice", "on_payment"]).meta({
+	description:
+		"ratable: spread over each line's service period; on_invoice: when the invoice is issued; on_payment: when paid.",
+});
 
 const legalProfile = z
 	.strictObject({
@@ -52,16 +71,7 @@ const legalProfile = z
 			.regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, "is not a BIC")
 			.nullable()
 			.default(null),
-		locale: z
-			.string()
-			.refine((tag) => {
-				try {
-					return Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
-				} catch {
-					return false;
-				}
-			}, "is not a supported BCP 47 locale, e.g. de-DE")
-			.default("en-GB"),
+		locale: localeTag.optional().meta({ description: "Defaults to the settings' `locale`." }),
 		email_from: z.email().nullable().default(null).meta({ description: "Sender address of the tenant's emails." }),
 	})
 	.meta({
@@ -88,6 +98,14 @@ export const settingsSchema = z
 			.object({ provider: z.enum(["send_email", "http"]), endpoint: z.string().nullable() })
 			.meta({ description: "How the tenant's emails leave; the API token is stored encrypted and never shown." }),
 		...taxSettingsFields,
+		rounding: taxSettingsFields.tax_rounding.meta({
+			description: "The tax rounding mode: `tax_rounding` by another name.",
+		}),
+		default_payment_terms: paymentTerms.meta({
+			description: "The payment terms of a new customer that names none, and so the due date of its invoices.",
+		}),
+		revenue_recognition_policy: revenueRecognitionPolicy,
+		locale: localeTag.meta({ description: "Documents' locale where the legal profile names none." }),
 		version: z.number().int().meta({ description: "Moves with every change; send it back as If-Match or `version`." }),
 	})
 	.meta({ id: "Settings" });
@@ -132,6 +150,12 @@ export const settingsUpdateBody = z
 		tax_registrations: taxSettingsFields.tax_registrations.optional(),
 		tax_oss_registered: taxSettingsFields.tax_oss_registered.optional(),
 		tax_eu_distance_sales_above_threshold: taxSettingsFields.tax_eu_distance_sales_above_threshold.optional(),
+		rounding: taxSettingsFields.tax_rounding
+			.optional()
+			.meta({ description: "Sets `tax_rounding`; when both are sent they must agree." }),
+		default_payment_terms: paymentTerms.optional(),
+		revenue_recognition_policy: revenueRecognitionPolicy.optional(),
+		locale: localeTag.optional(),
 		version: z.number().int().min(1).optional().meta({ description: "The version you read; a stale one is refused." }),
 	})
 	.meta({ id: "SettingsUpdate", example: { invoice_number_format: "ACME-{YYYY}/{NNNNN}" } });
@@ -152,6 +176,10 @@ export const presentSettings = (row: typeof tenants.$inferSelect, withSecret = f
 	tax_registrations: row.taxRegistrations,
 	tax_oss_registered: row.taxOssRegistered,
 	tax_eu_distance_sales_above_threshold: row.taxEuDistanceSalesAboveThreshold,
+	rounding: row.taxRounding,
+	default_payment_terms: row.defaultPaymentTerms,
+	revenue_recognition_policy: row.revenueRecognitionPolicy,
+	locale: row.locale,
 	legal_profile: row.legalProfile,
 	logo: row.logo ? { content_type: row.logo.content_type, size: row.logo.size } : null,
 	email_transport:

@@ -1,39 +1,8 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { describe, expect, inject, it } from "vitest";
-import { consumeJobs } from "../../queues/jobs";
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { consumeJob, receivedEmails, tenantWithEmailApi } from "../helpers/email";
 import { newInvoice } from "../helpers/invoices";
-
-const emailApi = () => `http://127.0.0.1:${inject("emailApiPort")}`;
-
-type Received = {
-	To: string;
-	Subject: string;
-	HtmlBody: string;
-	TextBody: string;
-	Attachments: { Name: string; ContentType: string; Content: string }[];
-};
-const received = async (): Promise<Received[]> => (await fetch(`${emailApi()}/received`)).json();
-
-async function tenantWithEmailApi(token = "pm-test-token") {
-	const tenant = await newTenant();
-	const settings = await api("/v1/billing/settings", {
-		key: tenant.key,
-		method: "PATCH",
-		body: { email_transport: { provider: "http", endpoint: `${emailApi()}/email`, token } },
-	});
-	expect(settings.status).toBe(200);
-	expect(settings.body.email_transport).toEqual({ provider: "http", endpoint: `${emailApi()}/email` });
-	expect(settings.text).not.toContain(token);
-	return tenant;
-}
-
-async function consume(body: unknown) {
-	const batch = createMessageBatch("jobs", [{ id: "m1", timestamp: new Date(), attempts: 1, body }]);
-	const ctx = createExecutionContext();
-	await consumeJobs(batch, env);
-	return getQueueResult(batch, ctx);
-}
 
 describe("sending invoices by email", () => {
 	it("sends through the send_email binding with the PDF attached", async () => {
@@ -62,7 +31,7 @@ describe("sending invoices by email", () => {
 		expect(sent.body.deliveries).toEqual([
 			expect.objectContaining({ status: "sent", attempts: 1, provider_message_id: expect.stringMatching(/^pm-\d+$/) }),
 		]);
-		const message = (await received()).find((m) => m.To === `ok-${tenantId.toLowerCase()}@acme.example`);
+		const message = (await receivedEmails()).find((m) => m.To === `ok-${tenantId.toLowerCase()}@acme.example`);
 		expect(message?.Subject).toContain(invoice.number);
 		expect(message?.HtmlBody).toContain("&lt;b&gt;Ørsted&lt;/b&gt; &amp; Co");
 		expect(message?.TextBody).toContain("<b>Ørsted</b> & Co");
@@ -80,7 +49,7 @@ describe("sending invoices by email", () => {
 		const delivery = first.body.deliveries[0];
 		expect(delivery).toMatchObject({ status: "queued", attempts: 1 });
 		expect(delivery.reason).toMatch(/503/);
-		const retried = await consume({ v: 1, kind: "deliver_email", tenant_id: tenantId, delivery_id: delivery.id });
+		const retried = await consumeJob({ v: 1, kind: "deliver_email", tenant_id: tenantId, delivery_id: delivery.id });
 		expect(retried.explicitAcks).toEqual(["m1"]);
 		const after = await api(`/v1/billing/invoices/${invoice.id}`, { key });
 		expect(after.body.deliveries[0]).toMatchObject({ status: "sent", attempts: 2, reason: null });

@@ -1,12 +1,9 @@
 import { SELF } from "cloudflare:test";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api, expectProblem, newCustomer, newTenant } from "../helpers/api";
+import { emailApi, receivedEmails } from "../helpers/email";
 import { newInvoice } from "../helpers/invoices";
 import { pdfPages } from "../helpers/pdfText";
-
-const emailApi = () => `http://127.0.0.1:${inject("emailApiPort")}`;
-type Received = { To: string; Subject: string; TextBody: string; HtmlBody: string };
-const received = async (): Promise<Received[]> => (await fetch(`${emailApi()}/received`)).json();
 
 describe("templates", () => {
 	it("refuses a placeholder the kind cannot fill, naming the field", async () => {
@@ -66,7 +63,7 @@ describe("templates", () => {
 
 		await api(`/v1/billing/invoices/${invoice.id}/send`, { key, method: "POST" });
 		await api(`/v1/billing/invoices/${invoice.id}/send`, { key, body: { template_id: special.body.id } });
-		const mine = (await received()).filter((m) => m.To === email);
+		const mine = (await receivedEmails()).filter((m) => m.To === email);
 		expect(mine.map((m) => m.Subject)).toEqual([
 			`Rechnung ${invoice.number} über 380,80\u00a0€`,
 			`Facture ${invoice.number}`,

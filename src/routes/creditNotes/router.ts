@@ -4,6 +4,7 @@ import { CreditNoteCreate } from "./creditNoteCreate";
 import { CreditNoteGet } from "./creditNoteGet";
 import { CreditNoteList } from "./creditNoteList";
 import { CreditNotePdf } from "./creditNotePdf";
+import { CreditNoteSend } from "./creditNoteSend";
 import { CreditNoteVoid } from "./creditNoteVoid";
 
 export const creditNotesRouter = newRouter();
@@ -12,4 +13,5 @@ creditNotesRouter.post("/", CreditNoteCreate);
 creditNotesRouter.get("/:id", CreditNoteGet);
 creditNotesRouter.get("/:id/pdf", CreditNotePdf);
 creditNotesRouter.post("/:id/apply", CreditNoteApply);
+creditNotesRouter.post("/:id/send", CreditNoteSend);
 creditNotesRouter.post("/:id/void", CreditNoteVoid);

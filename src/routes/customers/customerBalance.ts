@@ -1,30 +1,16 @@
 import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
+import { currencyBalanceSchema } from "../../schemas/customerProfile";
 import { customerBalance } from "../../services/customers/customerBalance";
 import { ApiRoute, type CustomerOwnership } from "../base";
 
-const money = z.number().int();
 const balanceSchema = z
 	.object({
 		object: z.literal("customer_balance"),
 		customer_id: z.string(),
 		as_of: z.string(),
-		balances: z.array(
-			z.object({
-				currency: z.string(),
-				outstanding: money.meta({ description: "Open invoice balances." }),
-				credit: money.meta({ description: "Unapplied payments and unused credit notes." }),
-				net: money.meta({ description: "Outstanding minus credit." }),
-				aging: z.object({
-					current: money,
-					days_1_30: money,
-					days_31_60: money,
-					days_61_90: money,
-					days_over_90: money,
-				}),
-			}),
-		),
+		balances: z.array(currencyBalanceSchema),
 	})
 	.meta({ id: "CustomerBalance" });
 

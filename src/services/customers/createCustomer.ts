@@ -48,11 +48,11 @@ export function createCustomer({
 }
 
 async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Promise<CustomerRow> {
-	const currency =
-		input.currency ??
-		(await ctx.db.select({ currency: tenants.defaultCurrency }).from(tenants).where(eq(tenants.id, ctx.tenantId)).get())
-			?.currency ??
-		"USD";
+	const defaults = await ctx.db
+		.select({ currency: tenants.defaultCurrency, paymentTerms: tenants.defaultPaymentTerms })
+		.from(tenants)
+		.where(eq(tenants.id, ctx.tenantId))
+		.get();
 	if (input.test_clock_id) await loadTestClock(ctx, input.test_clock_id, "test_clock_id");
 	const now = ctx.clock.now().toISOString();
 	return {
@@ -62,8 +62,8 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		email: input.email ?? null,
 		billingAddress: input.billing_address ?? null,
 		taxId: input.tax_id ?? null,
-		currency,
-		paymentTerms: input.payment_terms,
+		currency: input.currency ?? defaults?.currency ?? "USD",
+		paymentTerms: input.payment_terms ?? defaults?.paymentTerms ?? "net30",
 		accountCode: input.account_code ?? null,
 		segment: input.segment ?? null,
 		testClockId: input.test_clock_id ?? null,

@@ -1,19 +1,18 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { creditNotes, invoices, payments } from "../../db/schema";
-import { type AgingBuckets, ageReceivables } from "../../domain/aging";
+import { ageReceivables } from "../../domain/aging";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
-import { loadCustomer } from "./loadCustomer";
-
-type CurrencyBalance = { currency: string; outstanding: number; credit: number; net: number; aging: AgingBuckets };
+import { notFound } from "../../lib/errors";
+import type { CurrencyBalance } from "../../schemas/customerProfile";
+import { customerRowQuery } from "./loadCustomer";
 
 /**
- * What the customer owes and holds, per currency, read straight from invoices, payments and credit
- * notes: outstanding = Σ open invoice balances, credit = unapplied payments + unused credit notes.
+ * The reads of a customer's balance, as items of a batch: its open invoices, and its unapplied
+ * payments and unused credit notes summed per currency.
  */
-export async function customerBalance({ ctx, customerId }: { ctx: ServiceContext; customerId: string }) {
-	await loadCustomer(ctx, customerId);
-	const today = ctx.clock.now().toISOString().slice(0, 10);
-	const [open, paymentCredit, noteCredit] = await ctx.db.batch([
+export const balanceQueries = (ctx: ServiceContext, customerId: string) =>
+	[
 		ctx.db
 			.select({ currency: invoices.currency, dueDate: invoices.dueDate, balance: invoices.balance })
 			.from(invoices)
@@ -47,19 +46,47 @@ export async function customerBalance({ ctx, customerId }: { ctx: ServiceContext
 				),
 			)
 			.groupBy(creditNotes.currency),
-	]);
+	] as const;
+
+type BalanceRows = [
+	open: { currency: string; dueDate: string | null; balance: number }[],
+	paymentCredit: { currency: string; credit: number }[],
+	noteCredit: { currency: string; credit: number }[],
+];
+
+/**
+ * What the customer owes and holds per currency on `today`: outstanding = Σ open invoice balances, of
+ * which overdue is what is past its due date; credit = unapplied payments + unused credit notes.
+ */
+export function balancesOf([open, paymentCredit, noteCredit]: BalanceRows, today: string): CurrencyBalance[] {
 	const currencies = new Set([
 		...open.map((i) => i.currency),
 		...paymentCredit.map((p) => p.currency),
 		...noteCredit.map((n) => n.currency),
 	]);
-	const balances: CurrencyBalance[] = [...currencies].sort().map((currency) => {
+	return [...currencies].sort().map((currency) => {
 		const invoicesIn = open.filter((i) => i.currency === currency);
 		const outstanding = invoicesIn.reduce((sum, i) => sum + i.balance, 0);
 		const credit =
 			(paymentCredit.find((p) => p.currency === currency)?.credit ?? 0) +
 			(noteCredit.find((n) => n.currency === currency)?.credit ?? 0);
-		return { currency, outstanding, credit, net: outstanding - credit, aging: ageReceivables(invoicesIn, today) };
+		const aging = ageReceivables(invoicesIn, today);
+		return { currency, outstanding, overdue: outstanding - aging.current, credit, net: outstanding - credit, aging };
 	});
-	return { object: "customer_balance" as const, customer_id: customerId, as_of: today, balances };
+}
+
+/** The customer's balance per currency, read in one round trip with the customer itself. */
+export async function customerBalance({ ctx, customerId }: { ctx: ServiceContext; customerId: string }) {
+	const today = todayOf(ctx.clock.now());
+	const [[customer], ...rows] = await ctx.db.batch([
+		customerRowQuery(ctx, customerId),
+		...balanceQueries(ctx, customerId),
+	]);
+	if (!customer) throw notFound("customer", customerId);
+	return {
+		object: "customer_balance" as const,
+		customer_id: customerId,
+		as_of: today,
+		balances: balancesOf(rows, today),
+	};
 }

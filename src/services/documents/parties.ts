@@ -7,8 +7,6 @@ import { notFound } from "../../lib/errors";
 export type TenantRow = typeof tenants.$inferSelect;
 type CustomerRow = typeof customers.$inferSelect;
 
-export const DEFAULT_LOCALE = "en-GB";
-
 export async function loadTenantRow(ctx: ServiceContext): Promise<TenantRow> {
 	const row = await ctx.db.select().from(tenants).where(eq(tenants.id, ctx.tenantId)).get();
 	if (!row) throw notFound("tenant", ctx.tenantId);
@@ -41,7 +39,7 @@ export function buyerOf(customer: CustomerRow): Party {
 	};
 }
 
-export const localeOf = (tenant: TenantRow) => tenant.legalProfile?.locale ?? DEFAULT_LOCALE;
+export const localeOf = (tenant: TenantRow) => tenant.legalProfile?.locale ?? tenant.locale;
 
 export async function logoOf(ctx: ServiceContext, tenant: TenantRow): Promise<Logo | null> {
 	if (!tenant.logo) return null;

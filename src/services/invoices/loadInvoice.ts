@@ -1,18 +1,19 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { inJsonArray } from "../../db/chunks";
 import { preparedQuery } from "../../db/client";
-import { creditNoteApplications, invoiceDeliveries, invoiceLines, invoices, paymentAllocations } from "../../db/schema";
+import {
+	creditNoteApplications,
+	documentDeliveries,
+	invoiceLines,
+	invoices,
+	paymentAllocations,
+} from "../../db/schema";
 import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { groupBy } from "../../lib/groupBy";
-import type {
-	InvoiceDeliveryRow,
-	InvoiceDetail,
-	InvoiceLineRow,
-	InvoiceRow,
-	InvoiceSettlements,
-} from "../../schemas/invoice";
+import type { DeliveryRow } from "../../schemas/delivery";
+import type { InvoiceDetail, InvoiceLineRow, InvoiceRow, InvoiceSettlements } from "../../schemas/invoice";
 
 const tenant = sql.placeholder("tenantId");
 const invoiceId = sql.placeholder("id");
@@ -67,9 +68,9 @@ const linesOfInvoices = preparedQuery((db) =>
 const deliveriesOfInvoices = preparedQuery((db) =>
 	db
 		.select()
-		.from(invoiceDeliveries)
-		.where(and(eq(invoiceDeliveries.tenantId, tenant), inJsonArray(invoiceDeliveries.invoiceId, invoiceIds)))
-		.orderBy(asc(invoiceDeliveries.id)),
+		.from(documentDeliveries)
+		.where(and(eq(documentDeliveries.tenantId, tenant), inJsonArray(documentDeliveries.documentId, invoiceIds)))
+		.orderBy(asc(documentDeliveries.id)),
 );
 
 /** What an invoice shows besides its row. */
@@ -86,13 +87,13 @@ const partsQueries = (ctx: ServiceContext, ids: string[]) => {
 	] as const;
 };
 
-type PartsRows = readonly [InvoiceLineRow[], InvoiceDeliveryRow[], AllocationRow[], ApplicationRow[]];
+type PartsRows = readonly [InvoiceLineRow[], DeliveryRow[], AllocationRow[], ApplicationRow[]];
 
 /** Each invoice's parts from the results of `partsQueries`. */
 function partsOf(ids: string[], [lines, deliveries, allocations, applications]: PartsRows) {
 	const settlements = groupSettlements(ids, allocations, applications);
 	const linesOf = groupBy(lines, (line) => line.invoiceId);
-	const deliveriesOf = groupBy(deliveries, (delivery) => delivery.invoiceId);
+	const deliveriesOf = groupBy(deliveries, (delivery) => delivery.documentId);
 	return new Map<string, InvoiceParts>(
 		ids.map((id) => [
 			id,

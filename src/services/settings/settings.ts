@@ -90,6 +90,18 @@ function checkTaxPlaces(next: TenantRow) {
 	}
 }
 
+/** The tax rounding mode a patch sets, under either of its names (which must then agree). */
+function roundingOf(patch: SettingsPatch) {
+	if (patch.rounding && patch.tax_rounding && patch.rounding !== patch.tax_rounding) {
+		throw fieldInvalid(
+			"body",
+			"rounding",
+			`is tax_rounding by another name; it cannot differ from '${patch.tax_rounding}'`,
+		);
+	}
+	return patch.rounding ?? patch.tax_rounding;
+}
+
 export async function getSettings({ ctx }: { ctx: ServiceContext }) {
 	return presentSettings(await loadTenant(ctx));
 }
@@ -147,7 +159,7 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 		emailTransport: patch.email_transport
 			? await emailTransportSetting(ctx, patch.email_transport)
 			: current.emailTransport,
-		taxRounding: patch.tax_rounding ?? current.taxRounding,
+		taxRounding: roundingOf(patch) ?? current.taxRounding,
 		taxPricesIncludeTax: patch.tax_prices_include_tax ?? current.taxPricesIncludeTax,
 		taxOriginCountry: patch.tax_origin_country === undefined ? current.taxOriginCountry : patch.tax_origin_country,
 		taxOriginRegion: patch.tax_origin_region === undefined ? current.taxOriginRegion : patch.tax_origin_region,
@@ -155,6 +167,9 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 		taxOssRegistered: patch.tax_oss_registered ?? current.taxOssRegistered,
 		taxEuDistanceSalesAboveThreshold:
 			patch.tax_eu_distance_sales_above_threshold ?? current.taxEuDistanceSalesAboveThreshold,
+		defaultPaymentTerms: patch.default_payment_terms ?? current.defaultPaymentTerms,
+		revenueRecognitionPolicy: patch.revenue_recognition_policy ?? current.revenueRecognitionPolicy,
+		locale: patch.locale ?? current.locale,
 	};
 	checkTaxPlaces(next);
 	const batch = runBatch(ctx.db, [
@@ -182,6 +197,9 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 				taxRegistrations: next.taxRegistrations,
 				taxOssRegistered: next.taxOssRegistered,
 				taxEuDistanceSalesAboveThreshold: next.taxEuDistanceSalesAboveThreshold,
+				defaultPaymentTerms: next.defaultPaymentTerms,
+				revenueRecognitionPolicy: next.revenueRecognitionPolicy,
+				locale: next.locale,
 			})
 			.where(eq(tenants.id, ctx.tenantId)),
 		...changeStatements(ctx, {

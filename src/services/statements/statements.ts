@@ -235,7 +235,7 @@ export async function createStatement({
 	return presentStatement(row);
 }
 
-async function loadStatement(ctx: ServiceContext, id: string): Promise<StatementRow> {
+export async function loadStatement(ctx: ServiceContext, id: string): Promise<StatementRow> {
 	const row = await ctx.db
 		.select()
 		.from(statements)
@@ -248,11 +248,16 @@ async function loadStatement(ctx: ServiceContext, id: string): Promise<Statement
 export const getStatement = async ({ ctx, id }: { ctx: ServiceContext; id: string }) =>
 	presentStatement(await loadStatement(ctx, id));
 
-export async function statementPdf({ ctx, id }: { ctx: ServiceContext; id: string }) {
-	const row = await loadStatement(ctx, id);
+/** A statement's stored PDF (stored before its row, so every statement has one) and its file name. */
+export async function statementDocument(ctx: ServiceContext, row: StatementRow) {
 	const document = await findDocument(ctx, "statement", row.id);
-	if (!document) throw notFound("statement file", id);
-	return storedFile(ctx, document, `statement-${row.periodFrom}-${row.periodTo}.pdf`);
+	if (!document) throw notFound("statement file", row.id);
+	return { document, filename: `statement-${row.periodFrom}-${row.periodTo}.pdf` };
+}
+
+export async function statementPdf({ ctx, id }: { ctx: ServiceContext; id: string }) {
+	const { document, filename } = await statementDocument(ctx, await loadStatement(ctx, id));
+	return storedFile(ctx, document, filename);
 }
 
 export async function listStatements({

@@ -1,0 +1,44 @@
+import type { ServiceContext } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { presentDocumentDeliveries } from "../../schemas/delivery";
+import { deliverDocument, deliveriesOf } from "../deliveries/deliverDocument";
+import { loadCreditNote } from "./creditNotes";
+
+/** Emails an issued credit note with its PDF: once per Idempotency-Key, retried on the jobs queue. */
+export async function sendCreditNote({
+	ctx,
+	id,
+	to,
+	templateId,
+	requestKey,
+}: {
+	ctx: ServiceContext;
+	id: string;
+	to?: string;
+	templateId?: string;
+	requestKey: string | null;
+}) {
+	const { row } = await loadCreditNote(ctx, id);
+	if (row.status === "voided") {
+		throw new AppError("invalid_state", `Credit note ${id} is voided: it is no longer sent.`, {
+			extensions: { current_status: row.status },
+		});
+	}
+	await deliverDocument({
+		ctx,
+		documentId: id,
+		customerId: row.customerId,
+		kind: "credit_note",
+		channels: ["email"],
+		to,
+		templateId,
+		requestKey,
+		change: (recorded) => ({
+			action: "credit_note.sent",
+			target: { type: "credit_note", id },
+			before: null,
+			after: presentDocumentDeliveries(id, recorded),
+		}),
+	});
+	return presentDocumentDeliveries(id, await deliveriesOf(ctx, id));
+}

@@ -1,0 +1,179 @@
+import { and, asc, eq } from "drizzle-orm";
+import { runBatch } from "../../db/client";
+import { documentDeliveries } from "../../db/schema";
+import { DEFAULT_TEMPLATES, renderMessage } from "../../domain/templates";
+import type { ServiceContext } from "../../lib/context";
+import { isUniqueViolation } from "../../lib/dbErrors";
+import { fieldInvalid, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { DeliveryChannel, DeliveryKind, DeliveryRow } from "../../schemas/delivery";
+import type { JobMessage } from "../../schemas/job";
+import { type Change, changeStatements } from "../changeLog";
+import { loadCustomer } from "../customers/loadCustomer";
+import { loadTenantRow, localeOf, sellerOf } from "../documents/parties";
+import { MailError, type OutgoingMail } from "../email/mail";
+import { tenantTransport } from "../email/transport";
+import { chosenTemplate } from "../templates/templates";
+import { LETTERS } from "./letters";
+
+/** Attempts an email gets (the first inline, the rest on the jobs queue) before it counts as failed. */
+export const MAX_EMAIL_ATTEMPTS = 5;
+const retryDelaySeconds = (attempts: number) => Math.min(60 * 2 ** (attempts - 1), 3600);
+
+const NO_CONNECTOR: Record<Exclude<DeliveryChannel, "email">, string> = {
+	erp: "no ERP connector is configured for this tenant",
+	sftp: "no SFTP connector is configured for this tenant",
+};
+
+async function loadDelivery(ctx: ServiceContext, id: string) {
+	const row = await ctx.db
+		.select()
+		.from(documentDeliveries)
+		.where(and(eq(documentDeliveries.tenantId, ctx.tenantId), eq(documentDeliveries.id, id)))
+		.get();
+	if (!row) throw notFound("delivery", id);
+	return row;
+}
+
+/** Every delivery of a document, oldest first. */
+export async function deliveriesOf(ctx: ServiceContext, documentId: string): Promise<DeliveryRow[]> {
+	return ctx.db
+		.select()
+		.from(documentDeliveries)
+		.where(and(eq(documentDeliveries.tenantId, ctx.tenantId), eq(documentDeliveries.documentId, documentId)))
+		.orderBy(asc(documentDeliveries.id));
+}
+
+/** The email of a delivery: its template filled from the document, with the document's stored PDF attached. */
+async function composeEmail(ctx: ServiceContext, delivery: DeliveryRow, recipient: string): Promise<OutgoingMail> {
+	const tenant = await loadTenantRow(ctx);
+	const locale = localeOf(tenant);
+	const [letter, template] = await Promise.all([
+		LETTERS[delivery.kind](ctx, locale, delivery.documentId),
+		chosenTemplate(ctx, delivery.kind, locale, delivery.templateId),
+	]);
+	const message = renderMessage(template ?? DEFAULT_TEMPLATES[delivery.kind], {
+		"seller.name": sellerOf(tenant).name,
+		...letter.values,
+	});
+	const pdf = await ctx.env.FILES.get(letter.document.r2Key);
+	if (!pdf) throw new Error(`the stored document ${letter.document.r2Key} is missing`);
+	const from = tenant.legalProfile?.email_from ?? ctx.env.EMAIL_FROM;
+	if (!from) throw new MailError("no sender address: set legal_profile.email_from in the settings", true);
+	return {
+		from,
+		to: recipient,
+		...message,
+		attachments: [
+			{ filename: letter.filename, contentType: "application/pdf", bytes: new Uint8Array(await pdf.arrayBuffer()) },
+		],
+	};
+}
+
+/**
+ * One attempt at a queued email: sent, or queued again with backoff on the jobs queue, or failed for
+ * good (a permanent refusal, or out of attempts). The row keeps the count, provider id and last error.
+ */
+export async function attemptDelivery(ctx: ServiceContext, deliveryId: string) {
+	const delivery = await loadDelivery(ctx, deliveryId);
+	if (delivery.status !== "queued" || !delivery.recipient) return delivery;
+	const attempts = delivery.attempts + 1;
+	const now = ctx.clock.now().toISOString();
+	let outcome: Pick<DeliveryRow, "status" | "reason" | "providerMessageId">;
+	try {
+		const mail = await composeEmail(ctx, delivery, delivery.recipient);
+		const { providerMessageId } = await (await tenantTransport(ctx)).send(mail);
+		outcome = { status: "sent", reason: null, providerMessageId };
+	} catch (error) {
+		if (!(error instanceof MailError)) throw error;
+		const retry = !error.permanent && attempts < MAX_EMAIL_ATTEMPTS;
+		outcome = { status: retry ? "queued" : "failed", reason: error.message, providerMessageId: null };
+	}
+	const updated = { ...delivery, ...outcome, attempts, updatedAt: now };
+	await ctx.db
+		.update(documentDeliveries)
+		.set({
+			status: updated.status,
+			reason: updated.reason,
+			providerMessageId: updated.providerMessageId,
+			attempts,
+			updatedAt: now,
+		})
+		.where(and(eq(documentDeliveries.tenantId, ctx.tenantId), eq(documentDeliveries.id, delivery.id)));
+	if (updated.status === "queued") {
+		const message: Extract<JobMessage, { kind: "deliver_email" }> = {
+			v: 1,
+			kind: "deliver_email",
+			tenant_id: ctx.tenantId,
+			delivery_id: delivery.id,
+		};
+		await ctx.env.JOBS.send(message, { delaySeconds: retryDelaySeconds(attempts) });
+	}
+	return updated;
+}
+
+/**
+ * Delivers a document on each channel: one delivery per (document, kind, channel, Idempotency-Key),
+ * recorded with the change `change` describes. Email is attempted at once with the document's PDF
+ * attached; what fails for now is retried by the queue.
+ */
+export async function deliverDocument({
+	ctx,
+	documentId,
+	customerId,
+	kind,
+	channels,
+	to,
+	templateId,
+	requestKey,
+	change,
+}: {
+	ctx: ServiceContext;
+	documentId: string;
+	/** Whose document it is: email goes to the customer's address unless `to` names another. */
+	customerId: string;
+	kind: DeliveryKind;
+	channels: readonly DeliveryChannel[];
+	to?: string;
+	templateId?: string;
+	requestKey: string | null;
+	change: (recorded: DeliveryRow[]) => Change;
+}): Promise<void> {
+	const recipient = to ?? (await loadCustomer(ctx, customerId)).email;
+	const unique = [...new Set(channels)];
+	if (unique.includes("email") && !recipient) {
+		throw fieldInvalid("body", "to", "the customer has no email address; give one in `to`");
+	}
+	if (templateId) await chosenTemplate(ctx, kind, localeOf(await loadTenantRow(ctx)), templateId);
+	const already = requestKey
+		? (await deliveriesOf(ctx, documentId)).filter((d) => d.kind === kind && d.requestKey === requestKey)
+		: [];
+	const now = ctx.clock.now().toISOString();
+	const rows: DeliveryRow[] = unique
+		.filter((channel) => !already.some((d) => d.channel === channel))
+		.map((channel) => ({
+			id: newId("delivery"),
+			tenantId: ctx.tenantId,
+			documentId,
+			kind,
+			channel,
+			status: channel === "email" ? "queued" : "undeliverable",
+			recipient: channel === "email" ? recipient : null,
+			reason: channel === "email" ? null : NO_CONNECTOR[channel],
+			providerMessageId: null,
+			attempts: 0,
+			templateId: templateId ?? null,
+			requestKey,
+			createdAt: now,
+			updatedAt: now,
+		}));
+	if (rows.length === 0) return;
+	try {
+		await runBatch(ctx.db, [ctx.db.insert(documentDeliveries).values(rows), ...changeStatements(ctx, change(rows))]);
+	} catch (error) {
+		// The same send, concurrently: its twin recorded the deliveries.
+		if (isUniqueViolation(error)) return;
+		throw error;
+	}
+	for (const row of rows) if (row.status === "queued") await attemptDelivery(ctx, row.id);
+}
