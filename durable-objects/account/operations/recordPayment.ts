@@ -131,6 +131,7 @@ async function commitPayment(
 		amountRefunded: 0,
 		amountReversed: 0,
 		requestKey: input.requestKey,
+		externalId: input.external_id ?? null,
 		journalEntryId: null,
 		createdAt: now,
 		updatedAt: now,

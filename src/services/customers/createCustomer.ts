@@ -67,6 +67,7 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		accountCode: input.account_code ?? null,
 		segment: input.segment ?? null,
 		testClockId: input.test_clock_id ?? null,
+		externalId: input.external_id ?? null,
 		status: "active",
 		metadata: input.metadata ?? {},
 		version: 1,

@@ -40,6 +40,7 @@ export async function updateCustomer({
 		paymentTerms: patch.payment_terms ?? current.paymentTerms,
 		accountCode: patch.account_code === undefined ? current.accountCode : patch.account_code,
 		segment: patch.segment === undefined ? current.segment : patch.segment,
+		externalId: patch.external_id === undefined ? current.externalId : patch.external_id,
 		metadata: patch.metadata ?? current.metadata,
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
