@@ -85,12 +85,9 @@ export const importSchema = z
 		errors: z
 			.array(z.object({ line: z.number().int(), field: z.string().nullable(), code: z.string(), message: z.string() }))
 			.meta({ description: "The first 100 line errors; the error report holds them all." }),
-		error_report_url: z
-			.string()
-			.nullable()
-			.meta({
-				description: "Download of the error report: NDJSON, one line error (line, field, code, message) per line.",
-			}),
+		error_report_url: z.string().nullable().meta({
+			description: "Download of the error report: NDJSON, one line error (line, field, code, message) per line.",
+		}),
 		created_at: timestamp,
 		updated_at: timestamp,
 		finished_at: timestamp.nullable(),

@@ -1,7 +1,8 @@
 // Customer imports: each record is a customer-create body. A record whose external_id names a customer
 // already updates it (`upsert`: the fields the record gives; `replace`: every field, those it leaves
 // out cleared) and is skipped when that changes nothing, so the same file imported again changes nothing.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { inJsonArray } from "../../db/chunks";
 import { customers } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import {
@@ -78,7 +79,7 @@ async function customersByExternalId(ctx: ServiceContext, records: { fields: Rec
 			: await ctx.db
 					.select()
 					.from(customers)
-					.where(and(eq(customers.tenantId, ctx.tenantId), inArray(customers.externalId, ids)));
+					.where(and(eq(customers.tenantId, ctx.tenantId), inJsonArray(customers.externalId, ids)));
 	return new Map<string, CustomerRow>(rows.map((row) => [row.externalId as string, row]));
 }
 

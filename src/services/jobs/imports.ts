@@ -122,7 +122,7 @@ export async function runImport(ctx: ServiceContext, job: JobRow, importer: Impo
 	const now = () => ctx.clock.now().toISOString();
 	const object = await ctx.env.FILES.get(input.object_key);
 	const read = object
-		? readRecords(await object.text(), options.format, options.mapping, importer.shape)
+		? readRecords(new TextDecoder().decode(await object.arrayBuffer()), options.format, options.mapping, importer.shape)
 		: { fatal: lineErrorOf(0, "not_found", `The import file ${input.object_key} no longer exists.`) };
 	if ("fatal" in read) return finish(ctx, { ...job, status: "failed" }, [read.fatal], { ...NO_COUNTS, failed: 1 });
 	const entries = importer.group ? importer.group(read.records, options) : read.records;
@@ -135,6 +135,8 @@ export async function runImport(ctx: ServiceContext, job: JobRow, importer: Impo
 	const errors = resumed ? await reportedErrors(ctx, job) : [];
 	const counts = resumed ? importCounts(job) : { ...NO_COUNTS };
 	const state: JobRow = { ...job, status: "running", total: entries.length, resultKey: resumed ? job.resultKey : null };
+	// Running, with its total known, before the first chunk (which may take a while) is done.
+	if (!resumed) await saveJobProgress(ctx.db, { ...state, errors, result: { counts }, updatedAt: now() });
 	for (let start = state.processed; start < entries.length; start += importer.chunkSize) {
 		const chunk = entries.slice(start, start + importer.chunkSize);
 		const records = chunk.filter((entry): entry is ImportRecord => !isLineError(entry));
@@ -162,7 +164,8 @@ export async function runImport(ctx: ServiceContext, job: JobRow, importer: Impo
 async function reportedErrors(ctx: ServiceContext, job: JobRow): Promise<LineError[]> {
 	const report = job.resultKey ? await ctx.env.FILES.get(job.resultKey) : null;
 	if (!report) return [...(job.errors as LineError[])];
-	return (await report.text())
+	return new TextDecoder()
+		.decode(await report.arrayBuffer())
 		.split("\n")
 		.filter((line) => line !== "")
 		.map((line) => JSON.parse(line) as LineError);

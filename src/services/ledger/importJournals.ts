@@ -3,7 +3,8 @@
 // sharing an external_id (one row per line of the journal, the first row giving its date, currency
 // and description). A journal is posted once per external_id: posted journals are never replaced (a
 // wrong one is reversed), so the same file imported again skips them.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { inJsonArray } from "../../db/chunks";
 import { journalEntries } from "../../db/schema";
 import type { ImportRecord, LineError } from "../../domain/importRecords";
 import type { ServiceContext } from "../../lib/context";
@@ -108,7 +109,7 @@ async function postedExternalIds(ctx: ServiceContext, records: ImportRecord[]) {
 			and(
 				eq(journalEntries.tenantId, ctx.tenantId),
 				eq(journalEntries.sourceType, "manual"),
-				inArray(journalEntries.sourceId, ids),
+				inJsonArray(journalEntries.sourceId, ids),
 			),
 		);
 	return new Set(rows.map((r) => r.sourceId));

@@ -3,8 +3,9 @@
 // at a time, several accounts side by side. A payment whose external_id is recorded already is
 // skipped (payments are never replaced: a wrong one is refunded), so the same file imported again
 // records nothing; every refused line raises `payment.failed`.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { callAccount } from "../../../durable-objects/account/client";
+import { inJsonArray } from "../../db/chunks";
 import { runBatch } from "../../db/client";
 import { payments } from "../../db/schema";
 import type { ImportRecord, LineError } from "../../domain/importRecords";
@@ -47,9 +48,12 @@ export const paymentImporter: Importer = {
 			byAccount.set(payment.input.customer_id, queue);
 		}
 		const accounts = [...byAccount.values()];
+		// An account's payments are handed to its object together, in file order: it records them one at a
+		// time, and commits those it prepares while a batch is in flight together in the next one.
 		const worker = async () => {
 			for (let queue = accounts.shift(); queue; queue = accounts.shift()) {
-				for (const { line, input } of queue) outcomes.set(line, await recordOne(ctx, job.id, line, input));
+				const results = await Promise.all(queue.map(({ line, input }) => recordOne(ctx, job.id, line, input)));
+				queue.forEach(({ line }, i) => outcomes.set(line, results[i] as Outcome));
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(ACCOUNTS_AT_ONCE, accounts.length) }, worker));
@@ -65,7 +69,7 @@ async function recordedExternalIds(ctx: ServiceContext, payable: Payable[]) {
 	const rows = await ctx.db
 		.select({ externalId: payments.externalId })
 		.from(payments)
-		.where(and(eq(payments.tenantId, ctx.tenantId), inArray(payments.externalId, ids)));
+		.where(and(eq(payments.tenantId, ctx.tenantId), inJsonArray(payments.externalId, ids)));
 	return new Set(rows.map((r) => r.externalId));
 }
 
