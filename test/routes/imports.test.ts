@@ -7,6 +7,7 @@ async function waitForImport(key: string, id: string, attempts = 600) {
 	for (let attempt = 0; attempt < attempts; attempt++) {
 		const res = await api(`/v1/billing/imports/${id}`, { key });
 		if (res.body.finished_at) return res.body;
+		if (attempt % 10 === 0) console.log("DEBUG", Date.now(), res.body.type, JSON.stringify(res.body.counts), res.body.status);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 	throw new Error(`import ${id} did not finish`);
