@@ -17,7 +17,7 @@ import { type Importer, lineErrorOf, type Outcome, refusedLine, runImport } from
 import type { JobRow } from "../jobs/jobs";
 
 /** Accounts whose payments are recorded at the same time. */
-const ACCOUNTS_AT_ONCE = 8;
+const ACCOUNTS_AT_ONCE = 32;
 
 type Payable = { line: number; input: PaymentCreateInput };
 
@@ -52,8 +52,11 @@ export const paymentImporter: Importer = {
 		// time, and commits those it prepares while a batch is in flight together in the next one.
 		const worker = async () => {
 			for (let queue = accounts.shift(); queue; queue = accounts.shift()) {
-				const results = await Promise.all(queue.map(({ line, input }) => recordOne(ctx, job.id, line, input)));
-				queue.forEach(({ line }, i) => outcomes.set(line, results[i] as Outcome));
+				await Promise.all(
+					queue.map(async ({ line, input }) => {
+						outcomes.set(line, await recordOne(ctx, job.id, line, input));
+					}),
+				);
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(ACCOUNTS_AT_ONCE, accounts.length) }, worker));
