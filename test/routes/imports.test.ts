@@ -118,7 +118,7 @@ describe("payment imports", () => {
 		};
 		const started = await startImport(key, body);
 		expect(started).toMatchObject({ object: "import", type: "payments", status: "queued", format: "csv", source });
-		const done = await waitForImport(key, started.id, 280);
+		const done = await waitForImport(key, started.id, 600);
 		expect(done.status).toBe("succeeded");
 		expect(done.counts).toEqual({
 			total: 10_000,
@@ -162,12 +162,12 @@ describe("payment imports", () => {
 		]);
 
 		// The same file again: every payment is recorded already, so nothing changes.
-		const again = await waitForImport(key, (await startImport(key, body)).id, 120);
+		const again = await waitForImport(key, (await startImport(key, body)).id, 180);
 		expect(again.counts).toMatchObject({ created: 0, updated: 0, skipped: 9_996, failed: 4 });
 		expect(await ledgerAccount(key, "1000")).toBe(cash);
 		expect(await ledgerAccount(key, "1100")).toBe(open);
-		// Ten thousand payments, each its own commit in its account: minutes on a busy two-core machine.
-	}, 600_000);
+		// Ten thousand payments committed in their accounts: minutes when the two cores are shared.
+	}, 900_000);
 
 	it("stops a canceled import at its next chunk, keeping and reporting what it recorded", async () => {
 		const { key, tenantId } = await newTenant();

@@ -120,6 +120,8 @@ export async function runImport(ctx: ServiceContext, job: JobRow, importer: Impo
 		mode: input.mode ?? "upsert",
 	};
 	const now = () => ctx.clock.now().toISOString();
+	// Running from the start, not from the end of its first chunk (which may take a while).
+	if (job.status === "queued") await saveJobProgress(ctx.db, { ...job, status: "running", updatedAt: now() });
 	const object = await ctx.env.FILES.get(input.object_key);
 	const read = object
 		? readRecords(new TextDecoder().decode(await object.arrayBuffer()), options.format, options.mapping, importer.shape)
@@ -135,8 +137,6 @@ export async function runImport(ctx: ServiceContext, job: JobRow, importer: Impo
 	const errors = resumed ? await reportedErrors(ctx, job) : [];
 	const counts = resumed ? importCounts(job) : { ...NO_COUNTS };
 	const state: JobRow = { ...job, status: "running", total: entries.length, resultKey: resumed ? job.resultKey : null };
-	// Running, with its total known, before the first chunk (which may take a while) is done.
-	if (!resumed) await saveJobProgress(ctx.db, { ...state, errors, result: { counts }, updatedAt: now() });
 	for (let start = state.processed; start < entries.length; start += importer.chunkSize) {
 		const chunk = entries.slice(start, start + importer.chunkSize);
 		const records = chunk.filter((entry): entry is ImportRecord => !isLineError(entry));
