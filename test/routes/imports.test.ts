@@ -71,7 +71,7 @@ describe("payment imports", () => {
 				customer_id: c.id,
 				external_id: `bill-${c.external_id}`,
 				finalize: true,
-				items: [{ description: "Plan", unit_price: 5000 }],
+				items: [{ description: "Plan", unit_price: 4300 }],
 			}),
 		);
 		const billed = await waitForImport(key, (await startImport(key, { type: "invoices", data: bills.join("\n") })).id);
@@ -153,7 +153,8 @@ describe("payment imports", () => {
 		}
 		expect(await ledgerAccount(key, "1100")).toBe(open);
 		expect(await ledgerAccount(key, "1000")).toBe(cash);
-		expect(await ledgerAccount(key, "2100")).toBe(-credit);
+		expect(await ledgerAccount(key, "2100") + credit).toBe(0);
+		expect(credit).toBeGreaterThan(0);
 
 		// Refused lines raise payment.failed, one per line.
 		const failed = await api("/v1/billing/events?type=payment.failed&limit=100", { key });
