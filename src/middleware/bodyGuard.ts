@@ -5,7 +5,7 @@ import { AppError } from "../lib/errors";
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const NDJSON_TYPE = /^application\/(?:x-)?ndjson\b/i;
-const UPLOAD_PATH = /^\/v1\/billing\/uploads\/[^/]+$/;
+const UPLOAD_PATH = /^\/v1\/billing\/uploads\/?$/;
 
 /**
  * Refuses bodies that no route could accept: too large (413), not JSON or NDJSON (415), or JSON that

@@ -4,4 +4,4 @@ import { UploadPut } from "./uploadPut";
 
 export const uploadsRouter = newRouter();
 uploadsRouter.post("/", UploadCreate);
-uploadsRouter.put("/:name", UploadPut);
+uploadsRouter.put("/", UploadPut);

@@ -12,7 +12,7 @@ export class UploadCreate extends ApiRoute {
 		description:
 			"Answers an R2 key under your tenant's prefix and a URL that stores a file there with a PUT, without a " +
 			"credential, until `expires_at`. Pass the key as an import's `source`. (Or PUT the file to " +
-			"/v1/billing/uploads/{name} with your API key.)",
+			"/v1/billing/uploads with your API key.)",
 		operationId: "createUpload",
 		request: { body: { content: contentJson(uploadCreateBody), required: false } },
 		responses: { "201": { description: "Where to upload", content: contentJson(uploadSchema) } },

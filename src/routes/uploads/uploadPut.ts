@@ -2,10 +2,11 @@ import { z } from "zod";
 import { type AppContext, tenantContext } from "../../lib/context";
 import { contentJson, problemResponse } from "../../schemas/common";
 import { uploadName, uploadStoredSchema } from "../../schemas/imports";
-import { MAX_UPLOAD_BYTES, storeUpload, verifyUploadUrl } from "../../services/imports/uploads";
+import { MAX_UPLOAD_BYTES, newUploadName, storeUpload, verifyUploadUrl } from "../../services/imports/uploads";
 import { ApiRoute, authorize } from "../base";
 
 const grantQuery = z.object({
+	name: uploadName.optional(),
 	tenant: z.string().max(64).optional(),
 	expires: z.string().max(20).optional(),
 	signature: z.string().max(128).optional(),
@@ -18,12 +19,11 @@ export class UploadPut extends ApiRoute {
 		tags: ["Imports"],
 		summary: "Upload an import file",
 		description:
-			`Stores the body (at most ${MAX_UPLOAD_BYTES} bytes) under your tenant's uploads as \`name\`: through the ` +
-			"signed URL from POST /v1/billing/uploads (no credential; an expired or altered URL is a 403), or with an API " +
-			"key holding `jobs:write`. Answers the R2 key to import from.",
+			`Stores the body (at most ${MAX_UPLOAD_BYTES} bytes) under your tenant's uploads: through the signed URL ` +
+			"from POST /v1/billing/uploads (its query is the grant; no credential; an expired or altered URL is a 403), " +
+			"or with an API key holding `jobs:write` and no query. Answers the R2 key to import from.",
 		operationId: "putUpload",
 		request: {
-			params: z.object({ name: uploadName }),
 			query: grantQuery,
 			body: {
 				content: {
@@ -41,15 +41,23 @@ export class UploadPut extends ApiRoute {
 	};
 
 	override async handle(c: AppContext) {
-		const { params, query } = await this.getValidatedData<typeof this.schema>();
+		const { query } = await this.getValidatedData<typeof this.schema>();
 		let tenantId: string;
-		if (query.tenant !== undefined || query.expires !== undefined || query.signature !== undefined) {
-			const grant = { tenant: query.tenant ?? "", expires: query.expires ?? "", signature: query.signature ?? "" };
-			tenantId = await verifyUploadUrl(c.env, c.get("clock").now(), params.name, grant);
+		let name: string;
+		if (Object.values(query).some((value) => value !== undefined)) {
+			const grant = {
+				name: query.name ?? "",
+				tenant: query.tenant ?? "",
+				expires: query.expires ?? "",
+				signature: query.signature ?? "",
+			};
+			tenantId = await verifyUploadUrl(c.env, c.get("clock").now(), grant);
+			name = grant.name;
 		} else {
 			authorize(c, "jobs:write");
 			tenantId = tenantContext(c).tenantId;
+			name = newUploadName();
 		}
-		return c.json(await storeUpload(c.env, tenantId, params.name, c.req.raw), 201);
+		return c.json(await storeUpload(c.env, tenantId, name, c.req.raw), 201);
 	}
 }

@@ -13,6 +13,9 @@ export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /** How long an upload URL can be used. */
 const UPLOAD_URL_SECONDS = 15 * 60;
 
+/** A name no other upload of the tenant has. */
+export const newUploadName = () => `upl_${randomToken(24)}`;
+
 export const uploadKey = (tenantId: string, name: string) => `${tenantPrefix(tenantId)}uploads/${name}`;
 
 const encoder = new TextEncoder();
@@ -37,10 +40,11 @@ async function signature(env: Env, tenantId: string, key: string, expires: numbe
 
 /** A new upload's key and the signed URL that stores it. */
 export async function createUpload({ ctx }: { ctx: ServiceContext }) {
-	const name = `upl_${randomToken(24)}`;
+	const name = newUploadName();
 	const key = uploadKey(ctx.tenantId, name);
 	const expires = Math.floor(ctx.clock.now().getTime() / 1000) + UPLOAD_URL_SECONDS;
 	const query = new URLSearchParams({
+		name,
 		tenant: ctx.tenantId,
 		expires: String(expires),
 		signature: await signature(ctx.env, ctx.tenantId, key, expires),
@@ -48,17 +52,18 @@ export async function createUpload({ ctx }: { ctx: ServiceContext }) {
 	return {
 		object: "upload" as const,
 		key,
-		upload_url: `/v1/billing/uploads/${name}?${query}`,
+		upload_url: `/v1/billing/uploads?${query}`,
 		method: "PUT" as const,
 		expires_at: new Date(expires * 1000).toISOString(),
 		max_bytes: MAX_UPLOAD_BYTES,
 	};
 }
 
-export type UploadGrant = { tenant: string; expires: string; signature: string };
+export type UploadGrant = { name: string; tenant: string; expires: string; signature: string };
 
 /** The tenant a signed upload URL lets store `name`; 403 when it expired or was altered. */
-export async function verifyUploadUrl(env: Env, now: Date, name: string, grant: UploadGrant): Promise<string> {
+export async function verifyUploadUrl(env: Env, now: Date, grant: UploadGrant): Promise<string> {
+	const { name } = grant;
 	const expires = Number(grant.expires);
 	if (!Number.isSafeInteger(expires)) throw new AppError("forbidden", "The upload URL is not valid.");
 	const expected = await signature(env, grant.tenant, uploadKey(grant.tenant, name), expires);
