@@ -6,12 +6,15 @@ import { AppError } from "../src/lib/errors";
 import { newId } from "../src/lib/ids";
 import { createLogger, type Logger } from "../src/lib/logger";
 import { type JobMessage, type JobType, jobMessage } from "../src/schemas/job";
+import { runCustomerImport } from "../src/services/customers/importCustomers";
 import { attemptDelivery } from "../src/services/deliveries/deliverDocument";
 import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments";
 import { announceEvents } from "../src/services/events/events";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { JobCanceled, type JobRow, loadJob } from "../src/services/jobs/jobs";
+import { runJournalImport } from "../src/services/ledger/importJournals";
 import { runAccountingExport, runGlReconciliation, runLedgerSync } from "../src/services/ledger/ledgerJobs";
+import { runPaymentImport } from "../src/services/payments/importPayments";
 import { runReconciliation } from "../src/services/reconciliation/reconcilePayments";
 import { billAccounts, runRecurringRun } from "../src/services/subscriptions/recurringRun";
 import { runTaxReport } from "../src/services/tax/taxReport";
@@ -83,6 +86,9 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
 	recurring_run: runRecurringRun,
 	usage_aggregate: runUsageAggregation,
 	usage_import: runUsageImport,
+	payment_import: runPaymentImport,
+	journal_import: runJournalImport,
+	customer_import: runCustomerImport,
 	tax_report: runTaxReport,
 };
 

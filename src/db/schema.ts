@@ -221,6 +221,8 @@ export const customers = sqliteTable(
 		accountCode: text("account_code"),
 		segment: text("segment"),
 		testClockId: text("test_clock_id"),
+		// The caller's own id for the customer (its CRM's): imports match on it.
+		externalId: text("external_id"),
 		status: text("status", { enum: ["active", "deleted"] }).notNull(),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		version: integer("version").notNull(),
@@ -232,6 +234,7 @@ export const customers = sqliteTable(
 		index("customers_tenant_id").on(t.tenantId, t.id),
 		index("customers_tenant_email").on(t.tenantId, t.email),
 		index("customers_tenant_status").on(t.tenantId, t.status, t.id),
+		uniqueIndex("customers_tenant_external_id").on(t.tenantId, t.externalId),
 		check("customers_status", sql`${t.status} in ('active','deleted')`),
 		check("customers_version", sql`${t.version} >= 1`),
 	],
@@ -596,6 +599,8 @@ export const payments = sqliteTable(
 		amountReversed: integer("amount_reversed").notNull().default(0),
 		// The client's Idempotency-Key, when it sent one: a retry after a lost response records nothing new.
 		requestKey: text("request_key"),
+		// The caller's own id for the payment (its bank's or PSP's): imports match on it.
+		externalId: text("external_id"),
 		journalEntryId: text("journal_entry_id"),
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
@@ -605,6 +610,7 @@ export const payments = sqliteTable(
 		index("payments_tenant_customer").on(t.tenantId, t.customerId, t.id),
 		index("payments_tenant_reference").on(t.tenantId, t.reference),
 		uniqueIndex("payments_tenant_request_key").on(t.tenantId, t.requestKey),
+		uniqueIndex("payments_tenant_external_id").on(t.tenantId, t.externalId),
 		check("payments_amount_positive", sql`${t.amount} > 0`),
 		check(
 			"payments_not_overdrawn",

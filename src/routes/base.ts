@@ -167,7 +167,8 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	}
 }
 
-function authorize(c: AppContext, access: Access): void {
+/** Refuses the request unless its credential grants `access` (a route checks its own before it runs). */
+export function authorize(c: AppContext, access: Access): void {
 	if (access === "public") return;
 	const auth = c.get("auth");
 	if (!auth) {

@@ -39,6 +39,9 @@ export const customerCreateBody = z
 		payment_terms: paymentTerms.optional().meta({ description: "Defaults to the settings' `default_payment_terms`." }),
 		account_code: text(64).optional(),
 		segment: text(64).optional(),
+		external_id: text(128)
+			.optional()
+			.meta({ description: "Your own id for the customer, unique in your tenant: imports match on it." }),
 		metadata: metadata.optional(),
 		test_clock_id: z
 			.string()
@@ -69,6 +72,7 @@ export const customerUpdateBody = z
 		payment_terms: paymentTerms.optional(),
 		account_code: text(64).nullable().optional(),
 		segment: text(64).nullable().optional(),
+		external_id: text(128).nullable().optional(),
 		metadata: metadata.optional(),
 		version: z.number().int().min(1).optional().meta({
 			description: "The version you last read; a stale version is refused (or send If-Match).",
@@ -91,6 +95,7 @@ export const customerSchema = z
 		payment_terms: z.string(),
 		account_code: z.string().nullable(),
 		segment: z.string().nullable(),
+		external_id: z.string().nullable(),
 		test_clock_id: z.string().nullable(),
 		status: z.enum(["active", "deleted"]),
 		metadata: z.record(z.string(), z.string()),
@@ -112,6 +117,7 @@ export const customerSchema = z
 			payment_terms: "net30",
 			account_code: null,
 			segment: "enterprise",
+			external_id: null,
 			test_clock_id: null,
 			status: "active",
 			metadata: {},
@@ -137,6 +143,7 @@ export const presentCustomer = (row: CustomerRow): Customer => ({
 	payment_terms: row.paymentTerms,
 	account_code: row.accountCode,
 	segment: row.segment,
+	external_id: row.externalId,
 	test_clock_id: row.testClockId,
 	status: row.status,
 	metadata: row.metadata,

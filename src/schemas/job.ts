@@ -11,6 +11,9 @@ export const jobTypes = [
 	"recurring_run",
 	"usage_aggregate",
 	"usage_import",
+	"payment_import",
+	"journal_import",
+	"customer_import",
 	"tax_report",
 ] as const;
 export type JobType = (typeof jobTypes)[number];

@@ -170,6 +170,18 @@ export const periodsSchema = z
 	.object({ object: z.literal("ledger_periods"), closed_through: z.string().nullable() })
 	.meta({ id: "LedgerPeriods" });
 
+/**
+ * The key prefix (relative to the tenant's own, ending in '/') an export destination names: a plain
+ * prefix or `r2://` one; null for any other scheme, an absolute path or a `..` segment.
+ */
+export function exportPrefix(destination: string): string | null {
+	const path = destination.startsWith("r2://") ? destination.slice("r2://".length) : destination;
+	if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("/")) return null;
+	const segments = path.split("/").filter((segment) => segment !== "");
+	if (segments.length === 0 || segments.some((s) => s === "." || s === ".." || !/^[\w.@=+-]+$/.test(s))) return null;
+	return `${segments.join("/")}/`;
+}
+
 export const exportBody = z
 	.strictObject({
 		format: z
@@ -189,6 +201,15 @@ export const exportBody = z
 				}),
 			})
 			.optional(),
+		destination: z
+			.string()
+			.max(512)
+			.refine((d) => exportPrefix(d) !== null, {
+				message:
+					"must be a key prefix in this service's R2 storage, such as exports/2026/ or r2://exports/2026/ (s3://, https:// and other destinations are not supported)",
+			})
+			.optional()
+			.meta({ description: "Where under your tenant's R2 prefix the file is written; exports/ by default." }),
 	})
 	.refine((b) => b.date_range.from <= b.date_range.to, {
 		message: "from must not be after to",

@@ -21,6 +21,9 @@ export const paymentCreateBody = z
 			.meta({ description: "When the money arrived; now by default." }),
 		payment_method: z.enum(paymentMethods),
 		reference: z.string().trim().min(1).max(200).optional().meta({ example: "pg_txn_123" }),
+		external_id: z.string().trim().min(1).max(128).optional().meta({
+			description: "Your own id for the payment, unique in your tenant: a second payment with it is refused (409).",
+		}),
 		metadata: metadata.optional(),
 	})
 	.meta({
@@ -82,6 +85,7 @@ export const paymentSchema = z
 		paid_at: timestamp,
 		payment_method: z.enum(paymentMethods),
 		reference: z.string().nullable(),
+		external_id: z.string().nullable(),
 		metadata: z.record(z.string(), z.string()),
 		amount_allocated: z.number().int(),
 		amount_refunded: z.number().int(),
@@ -130,6 +134,7 @@ export const presentPayment = (row: PaymentRow, allocations: AllocationRow[]) =>
 	paid_at: row.paidAt,
 	payment_method: row.paymentMethod,
 	reference: row.reference,
+	external_id: row.externalId,
 	metadata: row.metadata,
 	amount_allocated: row.amountAllocated,
 	amount_refunded: row.amountRefunded,

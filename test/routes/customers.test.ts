@@ -47,6 +47,7 @@ describe("create", () => {
 			payment_terms: "net_45",
 			account_code: "1200-ACME",
 			segment: "enterprise",
+			external_id: "crm-A-42",
 			metadata: { crm_id: "A-42" },
 		};
 		const res = await api("/v1/billing/customers", { key, body });
@@ -67,6 +68,9 @@ describe("create", () => {
 		const fetched = await api(`/v1/billing/customers/${res.body.id}`, { key });
 		expect(fetched.body).toMatchObject(res.body);
 		expect(fetched.headers.get("etag")).toBe('"1"');
+		// The external id is the tenant's own key for the customer: a second one with it is a conflict.
+		const again = await api("/v1/billing/customers", { key, body: { name: "Other", external_id: "crm-A-42" } });
+		expect(expectProblemDocument(again, 409, "conflict").errors[0].field).toBe("external_id");
 	});
 
 	it("fills defaults: the tenant's currency, net30, empty metadata, nulls", async () => {

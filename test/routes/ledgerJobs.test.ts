@@ -122,10 +122,10 @@ describe("accounting exports", () => {
 			date_range: { from: "2026-01-01", to: "2026-01-31" },
 		});
 		expect(job).toMatchObject({ status: "succeeded", result: { format: "xero", entries: 1, lines: 2 } });
-		expect((await api(`/v1/billing/exports/accounting/${job.id}`, { key })).body.result_url).toBe(
-			`/v1/billing/jobs/${job.id}/result`,
-		);
-		const file = await api(job.result_url, { key });
+		const exported = await api(`/v1/billing/exports/accounting/${job.id}`, { key });
+		expect(exported.body.result_url).toBe(`/v1/billing/exports/accounting/${job.id}/download`);
+		const file = await api(exported.body.result_url, { key });
+		expect(file.headers.get("content-type")).toMatch(/^text\/csv/);
 		expect(file.text.split("\r\n").filter(Boolean)).toHaveLength(3);
 		expect(file.text).toContain("15/01/2026");
 		const bad = await api("/v1/billing/exports/accounting", {
@@ -138,6 +138,45 @@ describe("accounting exports", () => {
 			body: { format: "csv", date_range: { from: "2026-02-01", to: "2026-01-31" } },
 		});
 		expect(expectProblem(backwards, 422, "validation_failed").errors[0].field).toBe("date_range.to");
+	});
+
+	it("writes an export under the tenant's R2 prefix it names, and refuses destinations elsewhere", async () => {
+		const { key, tenantId } = await newTenant();
+		const customer = await newCustomer(key);
+		await newInvoice(key, customer.id, {
+			finalize: true,
+			issue_date: "2026-01-15",
+			items: [{ description: "x", unit_price: 1000 }],
+		});
+		const range = { from: "2026-01-01", to: "2026-01-31" };
+		const job = await start(key, "/v1/billing/exports/accounting", {
+			format: "csv",
+			date_range: range,
+			destination: "r2://finance/2026-01/",
+		});
+		expect(job.status).toBe("succeeded");
+		const stored = await env.FILES.get(`${tenantId}/finance/2026-01/${job.id}.csv.csv`);
+		expect(stored).not.toBeNull();
+		const download = await api(`/v1/billing/exports/accounting/${job.id}/download`, { key });
+		expect(download.status).toBe(200);
+		expect(download.text).toBe(await stored?.text());
+		expect(download.text.split("\r\n").filter(Boolean)).toHaveLength(3);
+
+		for (const destination of [
+			"s3://bucket/exports/",
+			"https://erp.example/upload",
+			"/absolute",
+			"finance/../../other",
+		]) {
+			const refused = await api("/v1/billing/exports/accounting", {
+				key,
+				body: { format: "csv", date_range: range, destination },
+			});
+			expect(expectProblem(refused, 422, "validation_failed").errors[0].field).toBe("destination");
+		}
+		// Another tenant neither sees the export nor downloads its file.
+		const other = await newTenant();
+		expect((await api(`/v1/billing/exports/accounting/${job.id}/download`, { key: other.key })).status).toBe(404);
 	});
 });
 

@@ -4,7 +4,7 @@ import { payments } from "../../../src/db/schema";
 import { allocateOldestDueFirst, dueOrder, reachedCount } from "../../../src/domain/allocation";
 import { paymentReceived } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
-import { fieldInvalid } from "../../../src/lib/errors";
+import { AppError, fieldInvalid } from "../../../src/lib/errors";
 import { type Answered, KEY_TAKEN, keyInUse } from "../../../src/lib/idempotency";
 import { newId } from "../../../src/lib/ids";
 import type { Payment } from "../../../src/schemas/payment";
@@ -69,14 +69,31 @@ export async function commitRecordPayment(
 	);
 }
 
+const paymentByExternalId = preparedQuery((db) =>
+	db
+		.select({ id: payments.id })
+		.from(payments)
+		.where(
+			and(eq(payments.tenantId, sql.placeholder("tenantId")), eq(payments.externalId, sql.placeholder("externalId"))),
+		),
+);
+
+/** A payment is recorded once per external id: the caller's second one is refused, naming the first. */
+const externalIdTaken = (externalId: string, paymentId: string) =>
+	new AppError("conflict", `A payment with external_id '${externalId}' exists already: ${paymentId}.`, {
+		errors: [{ location: "body", field: "external_id", message: `is taken by payment ${paymentId}` }],
+		extensions: { payment_id: paymentId },
+	});
+
 async function readAndCommit(
 	ctx: ServiceContext,
 	input: RecordInput,
 	commit: (state: AccountState) => Promise<Answered<Payment>>,
 ): Promise<Answered<Payment>> {
-	const [keyTaken, earlier, openRows, ...stateRows] = await ctx.db.batch([
+	const [keyTaken, earlier, sameExternalId, openRows, ...stateRows] = await ctx.db.batch([
 		keyInUse(ctx.db, input.key),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
+		paymentByExternalId(ctx.db, { tenantId: ctx.tenantId, externalId: input.external_id ?? "" }),
 		openInvoicesQuery(ctx, input.customer_id, input.currency),
 		...stateQueries(ctx, input.customer_id),
 	]);
@@ -86,6 +103,7 @@ async function readAndCommit(
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
 	if (input.requestKey && earlier[0])
 		return { value: await presentPaymentById(ctx, earlier[0].id), keyAnswered: false };
+	if (input.external_id && sameExternalId[0]) throw externalIdTaken(input.external_id, sameExternalId[0].id);
 	state.open.set(input.currency, openRows.sort(dueOrder));
 	if (input.invoice_id && !openRows.some((invoice) => invoice.id === input.invoice_id)) {
 		await payableInvoice(ctx, input.invoice_id, input.customer_id, input.currency, "invoice_id");
@@ -131,6 +149,7 @@ async function commitPayment(
 		amountRefunded: 0,
 		amountReversed: 0,
 		requestKey: input.requestKey,
+		externalId: input.external_id ?? null,
 		journalEntryId: null,
 		createdAt: now,
 		updatedAt: now,

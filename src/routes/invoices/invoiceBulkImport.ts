@@ -37,9 +37,9 @@ export class InvoiceBulkImport extends ApiRoute {
 	override async handle(c: AppContext) {
 		const raw = c.get("rawBody") ?? "";
 		const isNdjson = /ndjson/i.test(c.req.header("content-type") ?? "");
-		let source: { ndjson: string } | { objectKey: string };
+		let source: { text: string } | { objectKey: string };
 		if (isNdjson) {
-			source = { ndjson: raw };
+			source = { text: raw };
 		} else {
 			const parsed = objectKeyBody.safeParse(raw ? JSON.parse(raw) : {}, { reportInput: true });
 			if (!parsed.success) {

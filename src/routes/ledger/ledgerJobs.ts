@@ -1,8 +1,9 @@
-import { type AppContext, tenantContext } from "../../lib/context";
+import { z } from "zod";
+import { type AppContext, type ServiceContext, tenantContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { contentJson, idParam, problemResponse } from "../../schemas/common";
 import { jobSchema, presentJob } from "../../schemas/job";
-import { exportBody } from "../../schemas/ledger";
+import { exportBody, exportPrefix } from "../../schemas/ledger";
 import { loadJob, startJob } from "../../services/jobs/jobs";
 import { startLedgerSync } from "../../services/ledger/ledgerJobs";
 import { ApiRoute } from "../base";
@@ -46,6 +47,7 @@ export class AccountingExport extends ApiRoute {
 			to: body.date_range.to,
 			tax_rate: body.mapping?.tax_rate,
 			account_names: body.mapping?.account_names,
+			destination: exportPrefix(body.destination ?? "exports/"),
 		});
 		return c.json(presentJob(job), 202, { Location: `/v1/billing/exports/accounting/${job.id}` });
 	}
@@ -67,9 +69,45 @@ export class AccountingExportGet extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { params } = await this.getValidatedData<typeof this.schema>();
-		const job = await loadJob(tenantContext(c), params.id);
-		if (job.type !== "accounting_export") throw notFound("accounting export", params.id);
-		return c.json(presentJob(job));
+		const job = await loadExport(tenantContext(c), params.id);
+		return c.json({ ...presentJob(job), result_url: job.resultKey ? exportDownloadUrl(job.id) : null });
+	}
+}
+
+const exportDownloadUrl = (id: string) => `/v1/billing/exports/accounting/${id}/download`;
+
+async function loadExport(ctx: ServiceContext, id: string) {
+	const job = await loadJob(ctx, id);
+	if (job.type !== "accounting_export") throw notFound("accounting export", id);
+	return job;
+}
+
+export class AccountingExportDownload extends ApiRoute {
+	readonly access = "ledger:read";
+	override schema = {
+		tags: ["Ledger"],
+		summary: "Download an export's file",
+		description: "The file the export wrote to its destination, once it succeeded.",
+		operationId: "downloadAccountingExport",
+		request: { params: idParam("job") },
+		responses: {
+			"200": { description: "The export file (CSV)", content: { "text/csv": { schema: z.string() } } },
+			"404": problemResponse("No such export for this tenant, or it has not written its file yet"),
+		},
+	};
+
+	override async handle(c: AppContext) {
+		const { params } = await this.getValidatedData<typeof this.schema>();
+		const ctx = tenantContext(c);
+		const job = await loadExport(ctx, params.id);
+		const object = job.resultKey ? await ctx.env.FILES.get(job.resultKey) : null;
+		if (!object) throw notFound("accounting export file", params.id);
+		return new Response(object.body, {
+			headers: {
+				"Content-Type": object.httpMetadata?.contentType ?? "text/csv; charset=utf-8",
+				"Content-Disposition": `attachment; filename="${job.resultKey?.split("/").at(-1)}"`,
+			},
+		});
 	}
 }
 

@@ -6,7 +6,7 @@ import { JournalCreate } from "./journalCreate";
 import { JournalGet } from "./journalGet";
 import { JournalList } from "./journalList";
 import { LedgerBalances } from "./ledgerBalances";
-import { AccountingExport, AccountingExportGet, GlReconcile, LedgerSync } from "./ledgerJobs";
+import { AccountingExport, AccountingExportDownload, AccountingExportGet, GlReconcile, LedgerSync } from "./ledgerJobs";
 import { MappingsGet, MappingsUpdate } from "./mappings";
 import { PeriodClose, PeriodsGet } from "./periods";
 
@@ -35,3 +35,4 @@ glReconcileRouter.post("/gl", GlReconcile);
 export const exportsRouter = newRouter();
 exportsRouter.post("/accounting", AccountingExport);
 exportsRouter.get("/accounting/:id", AccountingExportGet);
+exportsRouter.get("/accounting/:id/download", AccountingExportDownload);

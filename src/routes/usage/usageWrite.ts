@@ -76,7 +76,7 @@ export class UsageBulkIngest extends ApiRoute {
 		const raw = c.get("rawBody") ?? "";
 		let job: Awaited<ReturnType<typeof startUsageImport>>;
 		if (/ndjson/i.test(c.req.header("content-type") ?? "")) {
-			job = await startUsageImport({ ctx: tenantContext(c), source: { ndjson: raw } });
+			job = await startUsageImport({ ctx: tenantContext(c), source: { text: raw } });
 		} else {
 			const parsed = objectKeyBody.safeParse(raw ? JSON.parse(raw) : {}, { reportInput: true });
 			if (!parsed.success)

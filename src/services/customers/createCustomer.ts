@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { customers, tenants } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
+import { isUniqueViolation } from "../../lib/dbErrors";
+import { AppError } from "../../lib/errors";
 import {
 	answeringInBatch,
 	answerKey,
@@ -32,19 +34,35 @@ export function createCustomer({
 	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
 		const row = await newCustomer(ctx, input);
 		const recordedIn = newId("audit");
-		await ctx.db.batch([
-			ctx.db.insert(customers).values(row),
-			...changeStatements(ctx, {
-				action: "customer.created",
-				target: { type: "customer", id: row.id },
-				before: null,
-				after: presentCustomer(row),
-				auditId: recordedIn,
-			}),
-			...(key ? [answerKey(ctx.db, key, customerCreatedResponse(row), recordedIn)] : []),
-		]);
+		await refuseTakenExternalId(input.external_id, () =>
+			ctx.db.batch([
+				ctx.db.insert(customers).values(row),
+				...changeStatements(ctx, {
+					action: "customer.created",
+					target: { type: "customer", id: row.id },
+					before: null,
+					after: presentCustomer(row),
+					auditId: recordedIn,
+				}),
+				...(key ? [answerKey(ctx.db, key, customerCreatedResponse(row), recordedIn)] : []),
+			]),
+		);
 		return row;
 	});
+}
+
+/** Runs a customer's batch; the unique external id it breaks is the caller's conflict, naming the field. */
+export async function refuseTakenExternalId<T>(externalId: string | null | undefined, run: () => Promise<T>) {
+	try {
+		return await run();
+	} catch (error) {
+		if (externalId && isUniqueViolation(error)) {
+			throw new AppError("conflict", `A customer with external_id '${externalId}' exists already.`, {
+				errors: [{ location: "body", field: "external_id", message: "is taken by another customer" }],
+			});
+		}
+		throw error;
+	}
 }
 
 async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Promise<CustomerRow> {
@@ -67,6 +85,7 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		accountCode: input.account_code ?? null,
 		segment: input.segment ?? null,
 		testClockId: input.test_clock_id ?? null,
+		externalId: input.external_id ?? null,
 		status: "active",
 		metadata: input.metadata ?? {},
 		version: 1,

@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type CustomerUpdateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { refuseTakenExternalId } from "./createCustomer";
 import { loadCustomer } from "./loadCustomer";
 
 /**
@@ -40,24 +41,27 @@ export async function updateCustomer({
 		paymentTerms: patch.payment_terms ?? current.paymentTerms,
 		accountCode: patch.account_code === undefined ? current.accountCode : patch.account_code,
 		segment: patch.segment === undefined ? current.segment : patch.segment,
+		externalId: patch.external_id === undefined ? current.externalId : patch.external_id,
 		metadata: patch.metadata ?? current.metadata,
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
 	const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
 	await committedOnVersion("customer", () =>
-		ctx.db.batch([
-			ctx.db
-				.update(customers)
-				.set(changes)
-				.where(idInTenant(customers, ctx.tenantId, id)),
-			...changeStatements(ctx, {
-				action: "customer.updated",
-				target: { type: "customer", id },
-				before: presentCustomer(current),
-				after: presentCustomer(next),
-			}),
-		]),
+		refuseTakenExternalId(patch.external_id, () =>
+			ctx.db.batch([
+				ctx.db
+					.update(customers)
+					.set(changes)
+					.where(idInTenant(customers, ctx.tenantId, id)),
+				...changeStatements(ctx, {
+					action: "customer.updated",
+					target: { type: "customer", id },
+					before: presentCustomer(current),
+					after: presentCustomer(next),
+				}),
+			]),
+		),
 	);
 	return next;
 }

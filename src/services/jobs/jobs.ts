@@ -81,7 +81,8 @@ export class JobCanceled extends Error {
 
 /**
  * A job's checkpoint. A job canceled meanwhile keeps its status and finish time but still records how
- * far it got (what was done stays done and is reported), and its runner stops with JobCanceled.
+ * far it got, its result so far and its result file (what was done stays done and is reported), and
+ * its runner stops with JobCanceled.
  */
 export async function saveJobProgress(db: Database, row: JobRow) {
 	const progress = {
@@ -90,19 +91,15 @@ export async function saveJobProgress(db: Database, row: JobRow) {
 		succeeded: row.succeeded,
 		failed: row.failed,
 		errors: row.errors.slice(0, JOB_ERRORS_KEPT),
+		result: row.result,
+		resultKey: row.resultKey,
 		updatedAt: row.updatedAt,
 	};
 	const job = idInTenant(jobs, row.tenantId, row.id);
 	const [saved] = await db.batch([
 		db
 			.update(jobs)
-			.set({
-				...progress,
-				status: row.status,
-				result: row.result,
-				resultKey: row.resultKey,
-				finishedAt: row.finishedAt,
-			})
+			.set({ ...progress, status: row.status, finishedAt: row.finishedAt })
 			.where(and(job, ne(jobs.status, "canceled")))
 			.returning({ id: jobs.id }),
 		db

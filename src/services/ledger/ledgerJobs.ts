@@ -82,6 +82,8 @@ type ExportInput = {
 	to: string;
 	tax_rate?: string;
 	account_names?: Record<string, string>;
+	/** The key prefix under the tenant's own; exports started before destinations were chosen have none. */
+	destination?: string | null;
 };
 
 /** Writes the journals of a date range to R2 in the chosen layout; the job links the file. */
@@ -118,7 +120,7 @@ export async function runAccountingExport(ctx: ServiceContext, job: JobRow): Pro
 		})),
 		{ taxRate: input.tax_rate, accountNames: input.account_names },
 	);
-	const key = `${ctx.tenantId}/exports/${job.id}.${input.format}.csv`;
+	const key = `${ctx.tenantId}/${input.destination ?? "exports/"}${job.id}.${input.format}.csv`;
 	await ctx.env.FILES.put(key, text, { httpMetadata: { contentType: "text/csv; charset=utf-8" } });
 	const entries = new Set(rows.map((r) => r.entry.id)).size;
 	await finish(

@@ -22,8 +22,19 @@ export function refuseClosedPeriod(chart: Pick<Chart, "closedThrough">, date: st
 	}
 }
 
-/** A journal entered by hand: balanced, on known accounts, dated in an open period. */
-export async function createManualJournal({ ctx, input }: { ctx: ServiceContext; input: ManualJournalInput }) {
+/**
+ * A journal entered by hand: balanced, on known accounts, dated in an open period. An imported one is
+ * sourced by the caller's external id (`sourceId`), which a later import of it finds.
+ */
+export async function createManualJournal({
+	ctx,
+	input,
+	sourceId = newId("journal"),
+}: {
+	ctx: ServiceContext;
+	input: ManualJournalInput;
+	sourceId?: string;
+}) {
 	const chart = await loadChart(ctx);
 	const errors: FieldError[] = [];
 	input.entries.forEach((entry, i) => {
@@ -44,7 +55,6 @@ export async function createManualJournal({ ctx, input }: { ctx: ServiceContext;
 		errors.push({ location: "body", field: "entries", message: `debits (${debits}) and credits (${credits}) differ` });
 	if (errors.length) throw new AppError("validation_failed", "The journal cannot be posted.", { errors });
 	refuseClosedPeriod(chart, input.date);
-	const sourceId = newId("journal");
 	const journal = await journalStatements(
 		ctx,
 		{

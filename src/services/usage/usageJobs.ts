@@ -13,7 +13,7 @@ import { newId } from "../../lib/ids";
 import { usageEventInput } from "../../schemas/usage";
 import { fieldErrorsOf } from "../../schemas/validation";
 import { loadCustomer } from "../customers/loadCustomer";
-import { finishImport, type ImportSource, importLines, type LineError, startImport } from "../jobs/imports";
+import { type Importer, type ImportSource, lineErrorOf, type Outcome, runImport, startImport } from "../jobs/imports";
 import { enqueueJob, type JobRow, newJob, saveJobProgress } from "../jobs/jobs";
 import { anyLastMetric, loadTenantUsageContext, prepareEvent } from "./prepareUsage";
 import { aggregateStatements, storeUsageStatements } from "./storeUsage";
@@ -192,55 +192,34 @@ export async function runUsageAggregation(ctx: ServiceContext, job: JobRow): Pro
 // ── Bulk ingestion ──────────────────────────────────────────────────────────────────────────────
 
 export const MAX_USAGE_IMPORT_LINES = 1_000_000;
-const IMPORT_CHUNK = 1_000;
 
 export const startUsageImport = ({ ctx, source }: { ctx: ServiceContext; source: ImportSource }) =>
 	startImport(ctx, "usage_import", source);
 
 /**
- * Stores an NDJSON file of usage events a chunk at a time, resuming from the last saved chunk. A line
- * without an event_id gets one made of the job and line number, so a resumed chunk counts once.
+ * Usage imports store their events a chunk per batch. A record without an event_id gets one made of
+ * the job and line number, so a resumed chunk counts once.
  */
-export async function runUsageImport(ctx: ServiceContext, job: JobRow): Promise<void> {
-	const entries = await importLines(ctx, job);
-	if (!entries) return;
-	const errors = job.errors as LineError[];
-	const state: JobRow = { ...job, status: "running", total: entries.length, errors };
-	if (entries.length > MAX_USAGE_IMPORT_LINES) {
-		errors.push({
-			line: 0,
-			code: "validation_failed",
-			detail: `An import holds at most ${MAX_USAGE_IMPORT_LINES} lines.`,
-		});
-		return finishImport(ctx, { ...state, status: "failed" }, errors);
-	}
-	const receivedAt = ctx.clock.now().toISOString();
-	for (let start = state.processed; start < entries.length; start += IMPORT_CHUNK) {
-		const chunk = entries.slice(start, start + IMPORT_CHUNK);
-		const parsed = chunk.flatMap((entry) => {
-			let body: unknown;
-			try {
-				body = JSON.parse(entry.text);
-			} catch (error) {
-				errors.push({ line: entry.line, code: "malformed_json", detail: (error as Error).message });
-				return [];
-			}
-			const result = usageEventInput.safeParse(body);
+export const usageImporter: Importer = {
+	shape: { fields: Object.keys(usageEventInput.shape), integers: ["quantity"] },
+	maxRecords: MAX_USAGE_IMPORT_LINES,
+	chunkSize: 1_000,
+	async importChunk(ctx, records, job) {
+		const receivedAt = ctx.clock.now().toISOString();
+		const outcomes = new Map<number, Outcome>();
+		const parsed = records.flatMap(({ line, fields }) => {
+			const result = usageEventInput.safeParse(fields);
 			if (!result.success) {
-				errors.push({
-					line: entry.line,
-					code: "validation_failed",
-					detail: "The line is not a valid usage event.",
-					errors: fieldErrorsOf(result.error.issues, "body"),
-				});
+				const errors = fieldErrorsOf(result.error.issues, "body");
+				outcomes.set(line, lineErrorOf(line, "validation_failed", "The line is not a valid usage event.", errors));
 				return [];
 			}
 			const event = {
 				...result.data,
-				event_id: result.data.event_id ?? `${job.id}:${entry.line}`,
+				event_id: result.data.event_id ?? `${job.id}:${line}`,
 				timestamp: result.data.timestamp ?? receivedAt,
 			};
-			return [{ line: entry.line, event }];
+			return [{ line, event }];
 		});
 		const context = await loadTenantUsageContext(
 			ctx.db,
@@ -249,22 +228,22 @@ export async function runUsageImport(ctx: ServiceContext, job: JobRow): Promise<
 		);
 		const stored = [];
 		for (const { line, event } of parsed) {
-			const prepared = context ? prepareEvent(context, event, receivedAt, job.createdBy) : null;
-			if (prepared?.ok) stored.push(prepared.event);
-			else
-				errors.push({
+			const prepared = context ? prepareEvent(context, event, receivedAt, ctx.actor.id) : null;
+			if (prepared?.ok) {
+				stored.push(prepared.event);
+				outcomes.set(line, "created");
+			} else {
+				outcomes.set(
 					line,
-					code: "validation_failed",
-					detail: "The event cannot be accepted.",
-					errors: prepared?.errors ?? [],
-				});
+					lineErrorOf(line, "validation_failed", "The event cannot be accepted.", prepared?.errors ?? []),
+				);
+			}
 		}
 		if (context && stored.length)
 			await runBatch(ctx.db, storeUsageStatements(ctx.db, stored, { anyLastMetric: anyLastMetric(context, stored) }));
-		state.processed += chunk.length;
-		state.succeeded += stored.length;
-		state.failed = errors.length;
-		await saveJobProgress(ctx.db, { ...state, updatedAt: ctx.clock.now().toISOString() });
-	}
-	await finishImport(ctx, { ...state, status: "succeeded" }, errors);
-}
+		return records.map(({ line }) => outcomes.get(line) as Outcome);
+	},
+};
+
+/** Runs (or resumes, from its last checkpoint) a usage import job. */
+export const runUsageImport = (ctx: ServiceContext, job: JobRow) => runImport(ctx, job, usageImporter);
