@@ -7,6 +7,7 @@ import { QUANTITY_SCALE, RATE_SCALE, summarizeTaxes } from "../domain/invoiceTot
 import { createdResponse, type StoredResponse } from "../lib/idempotency";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 import { paymentTerms } from "./customer";
+import { documentReference, unitCode } from "./einvoice";
 
 const MAX_MINOR_UNITS = 1_000_000_000_000_00; // 10^14: sums of 500 lines stay exact integers
 
@@ -71,6 +72,9 @@ export const invoiceItemInput = z
 		description: z.string().trim().min(1).max(500),
 		sku: z.string().trim().min(1).max(100).optional(),
 		quantity: quantity.prefault(1),
+		unit_code: unitCode
+			.optional()
+			.meta({ description: "UN/ECE Rec 20 unit of the quantity; C62 ('one') when absent." }),
 		unit_price: minorUnits.meta({ description: "Price of one unit in minor units of the invoice currency." }),
 		discounts: z.array(discountInput).max(10).default([]),
 		taxes: z
@@ -94,6 +98,8 @@ const invoiceFields = {
 	metadata: metadata.optional(),
 	terms: z.string().max(5000).optional(),
 	memo: z.string().max(1000).optional(),
+	order_reference: documentReference.optional().meta({ description: "The buyer's purchase order (BT-13)." }),
+	contract_reference: documentReference.optional().meta({ description: "The contract invoiced (BT-12)." }),
 };
 
 const invoiceExample = {
@@ -131,6 +137,8 @@ export const invoiceUpdateBody = z
 		due_date: isoDate.nullable().optional(),
 		memo: z.string().max(1000).nullable().optional(),
 		terms: z.string().max(5000).nullable().optional(),
+		order_reference: documentReference.nullable().optional(),
+		contract_reference: documentReference.nullable().optional(),
 		version: z.number().int().min(1).optional(),
 	})
 	.meta({ id: "InvoiceUpdate", example: { memo: "Updated memo", version: 1 } });
@@ -145,6 +153,7 @@ export const invoiceLineSchema = z
 		description: z.string(),
 		sku: z.string().nullable(),
 		quantity: z.string().meta({ description: "Exact decimal", example: "2.5" }),
+		unit_code: z.string().meta({ description: "UN/ECE Rec 20 unit of the quantity", example: "HUR" }),
 		unit_price: money,
 		amount: money,
 		discounts: z.array(
@@ -228,6 +237,8 @@ export const invoiceSchema = z
 		metadata: z.record(z.string(), z.string()),
 		memo: z.string().nullable(),
 		terms: z.string().nullable(),
+		order_reference: z.string().nullable(),
+		contract_reference: z.string().nullable(),
 		posted_to_gl: z.boolean(),
 		journal_entry_id: z.string().nullable(),
 		void_reason: z.string().nullable(),
@@ -268,6 +279,7 @@ export const invoiceSchema = z
 					description: "Consulting",
 					sku: "CONS-H",
 					quantity: "2.5",
+					unit_code: "HUR",
 					unit_price: 12000,
 					amount: 30000,
 					discounts: [{ type: "percent", percent: "10" }],
@@ -286,6 +298,8 @@ export const invoiceSchema = z
 			metadata: { order_ref: "order_999" },
 			memo: null,
 			terms: null,
+			order_reference: "PO-4711",
+			contract_reference: null,
 			posted_to_gl: false,
 			journal_entry_id: null,
 			void_reason: null,
@@ -423,6 +437,7 @@ export function presentInvoice(
 			description: line.description,
 			sku: line.sku,
 			quantity: line.quantity,
+			unit_code: line.unitCode,
 			unit_price: line.unitPrice,
 			amount: line.amount,
 			discounts: line.discounts,
@@ -461,6 +476,8 @@ export function presentInvoice(
 		metadata: invoice.metadata,
 		memo: invoice.memo,
 		terms: invoice.terms,
+		order_reference: invoice.orderReference,
+		contract_reference: invoice.contractReference,
 		posted_to_gl: invoice.postedToGl,
 		journal_entry_id: invoice.journalEntryId,
 		void_reason: invoice.voidReason,
