@@ -230,9 +230,9 @@ export const invoiceSchema = z
 		tax_lines: z.array(taxLineSchema),
 		payments: z.array(z.object({ payment_id: z.string(), amount: money, applied_at: timestamp })),
 		credit_notes: z.array(z.object({ credit_note_id: z.string(), amount: money })),
-		attachments: z
-			.array(attachmentSchema)
-			.meta({ description: "The issued PDF once stored (listed on a single invoice's read)." }),
+		attachments: z.array(attachmentSchema).meta({
+			description: "The issued PDF and e-invoices once stored (listed on a single invoice's read).",
+		}),
 		deliveries: z.array(deliverySchema),
 		metadata: z.record(z.string(), z.string()),
 		memo: z.string().nullable(),
@@ -459,7 +459,7 @@ export function presentInvoice(
 			applied_at: p.appliedAt,
 		})),
 		credit_notes: (settlements?.creditNotes ?? []).map((n) => ({ credit_note_id: n.creditNoteId, amount: n.amount })),
-		attachments: (stored ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}/pdf`)),
+		attachments: (stored ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}`)),
 		deliveries: deliveries.map((d) => ({
 			id: d.id,
 			kind: d.kind,
@@ -492,14 +492,15 @@ export function presentInvoice(
 	};
 }
 
-/** A stored document of an invoice or credit note, as its `attachments` list it. */
-export const presentAttachment = (row: typeof documents.$inferSelect, url: string) => ({
+/** A stored document of an invoice or credit note (at `sourceUrl`), as its `attachments` list it: the PDF
+ * (`invoice_pdf`) or an e-invoice (`einvoice_ubl`…). */
+export const presentAttachment = (row: typeof documents.$inferSelect, sourceUrl: string) => ({
 	id: row.id,
-	kind: `${row.kind}_pdf`,
+	kind: row.format === "pdf" ? `${row.kind}_pdf` : `einvoice_${row.format}`,
 	content_type: row.contentType,
 	size: row.size,
 	sha256: row.sha256,
-	url,
+	url: row.format === "pdf" ? `${sourceUrl}/pdf` : `${sourceUrl}/e-invoice?format=${row.format}`,
 	created_at: row.createdAt,
 });
 
