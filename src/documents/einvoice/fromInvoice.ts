@@ -1,12 +1,18 @@
 // An issued invoice or credit note, the seller's legal profile and the buyer, as the EN 16931 model.
 // Pure: the caller loads the rows. The file states the document as it was issued (payments made later
 // do not change it), so a stored rendering stays true.
-import type { BillingAddress, customers, InvoiceLineTax, LegalProfile } from "../../db/schema";
+import type {
+	BillingAddress,
+	creditNotes,
+	customers,
+	InvoiceLineTax,
+	invoiceLines,
+	invoices,
+	LegalProfile,
+} from "../../db/schema";
 import { type Decimal, formatDecimal, parseDecimal, sumDecimals } from "../../domain/decimal";
 import { RATE_SCALE } from "../../domain/invoiceTotals";
 import { allocate, taxOf } from "../../domain/tax/rounding";
-import type { CreditNoteRow } from "../../schemas/creditNote";
-import type { InvoiceLineRow, InvoiceRow } from "../../schemas/invoice";
 import type {
 	BuyerParty,
 	EInvoice,
@@ -20,6 +26,9 @@ import type {
 import { minorUnitsToDecimal } from "./xml";
 
 type CustomerRow = typeof customers.$inferSelect;
+type InvoiceRow = typeof invoices.$inferSelect;
+type InvoiceLineRow = typeof invoiceLines.$inferSelect;
+type CreditNoteRow = typeof creditNotes.$inferSelect;
 
 /** The seller as its tenant describes itself. */
 export type SellerData = {
@@ -172,10 +181,53 @@ export function invoiceToEInvoice(issued: IssuedInvoice, seller: SellerData, cus
 	};
 }
 
+const ZERO: Decimal = { units: 0n, scale: 0 };
+/** Rates as integers at this scale, so that net × rate compares exactly. */
+const RATE_UNITS = 10n ** BigInt(RATE_SCALE);
+const rateUnits = (rate: Decimal) => (rate.units * RATE_UNITS) / 10n ** BigInt(rate.scale);
+
+/**
+ * Shares a credited net and tax over VAT rates so that each share's tax is its net at its rate: the net in
+ * proportion to `weight` first, then moved from the lowest rate to the highest (or back) until the shares
+ * bear the credited tax; the cents rounding leaves over go to the largest share. A credit whose tax is its
+ * net at one of the rates is all at that rate.
+ */
+export function splitCreditByRate(
+	net: number,
+	tax: number,
+	groups: readonly { rate: Decimal; weight: number }[],
+): { net: number; tax: number }[] {
+	// A credit of lines at one rate only: its tax is its net at that rate.
+	const single = groups.findIndex((g) => taxOf(BigInt(net), g.rate) === BigInt(tax));
+	if (single >= 0) return groups.map((_, i) => (i === single ? { net, tax } : { net: 0, tax: 0 }));
+	const nets = allocate(
+		BigInt(net),
+		groups.map((g) => BigInt(g.weight)),
+	);
+	const rates = groups.map((g) => rateUnits(g.rate));
+	const highest = rates.indexOf(rates.reduce((a, b) => (b > a ? b : a)));
+	const lowest = rates.indexOf(rates.reduce((a, b) => (b < a ? b : a)));
+	const spread = (rates[highest] ?? 0n) - (rates[lowest] ?? 0n);
+	if (spread > 0n) {
+		const implied = nets.reduce((sum, n, i) => sum + n * (rates[i] ?? 0n), 0n);
+		const missing = BigInt(tax) * 100n * RATE_UNITS - implied;
+		let move = missing / spread;
+		move = move > 0n ? min(move, nets[lowest] ?? 0n) : -min(-move, nets[highest] ?? 0n);
+		nets[lowest] = (nets[lowest] ?? 0n) - move;
+		nets[highest] = (nets[highest] ?? 0n) + move;
+	}
+	const taxes = nets.map((n, i) => taxOf(n, groups[i]?.rate ?? ZERO));
+	const largest = nets.indexOf(nets.reduce((a, b) => (b > a ? b : a)));
+	taxes[largest] = (taxes[largest] ?? 0n) + BigInt(tax) - taxes.reduce((sum, t) => sum + t, 0n);
+	return nets.map((n, i) => ({ net: Number(n), tax: Number(taxes[i] ?? 0n) }));
+}
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
 /**
  * A credit note (type 381) naming the invoice it corrects (BT-25). It credits an amount, not lines: one
- * line per VAT rate of the invoice, the credited net shared out in proportion to the invoice's net at each
- * rate, and the credited tax in proportion to the tax each share bears, so both add up to the note.
+ * line per VAT rate of the invoice, sharing the credited net and tax (splitCreditByRate) so that both add
+ * up to the note.
  */
 export function creditNoteToEInvoice(
 	note: CreditNoteRow,
@@ -188,16 +240,16 @@ export function creditNoteToEInvoice(
 		credited.lines.map((line) => ({ vat: lineVatCategory(line), netAmount: line.netAmount, taxAmount: 0 })),
 	).filter((entry) => entry.taxableAmount > 0);
 	const groups = rates.length > 0 ? rates : [{ category: lineVatCategory({ taxes: [] }), taxableAmount: 1 }];
-	const nets = allocate(
-		BigInt(note.netAmount),
-		groups.map((g) => BigInt(g.taxableAmount)),
+	const shares = splitCreditByRate(
+		note.netAmount,
+		note.amount - note.netAmount,
+		groups.map((g) => ({ rate: g.category.ratePercent ?? ZERO, weight: g.taxableAmount })),
 	);
-	const taxes = allocate(
-		BigInt(note.amount - note.netAmount),
-		groups.map((g, i) => taxOf(nets[i] ?? 0n, g.category.ratePercent ?? { units: 0n, scale: 0 })),
-	);
-	const lines = groups.map((group, i) => {
-		const net = Number(nets[i] ?? 0n);
+	const kept = groups
+		.map((group, i) => ({ group, share: shares[i] as { net: number; tax: number } }))
+		.filter(({ share }, _, all) => share.net !== 0 || share.tax !== 0 || all.length === 1);
+	const lines = kept.map(({ group, share }, i) => {
+		const net = share.net;
 		return {
 			id: String(i + 1),
 			quantity: { units: 1n, scale: 0 },
@@ -206,7 +258,7 @@ export function creditNoteToEInvoice(
 			price: { netPrice: minorUnitsToDecimal(net, note.currency) },
 			vat: group.category,
 			item: { name: `Credit on invoice ${invoiceNumber}: ${note.reason}` },
-			taxAmount: Number(taxes[i] ?? 0n),
+			taxAmount: share.tax,
 		};
 	});
 	const sellerP = sellerParty(seller);
