@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Finding, InvoiceFacts } from "../../src/documents/einvoice/rules";
 import { type Decimal, formatDecimal } from "../../src/domain/decimal";
 import { api, expectProblem, fieldsOf, newCustomer, newTenant } from "../helpers/api";
+import { AUTHORITY, issuedInvoice, SELLER_PROFILE } from "../helpers/einvoice";
 
 // The rule checks' XML reader (xmldom and xpath, pure JS) runs in workerd too; imported by a specifier the
 // type checker does not follow, because their typings bring the DOM library, whose crypto types clash with
@@ -24,65 +25,6 @@ function read(xml: string): InvoiceFacts {
 	const facts = readInvoice(xml);
 	if ("rule" in facts) throw new Error(facts.message);
 	return facts;
-}
-
-export const SELLER_PROFILE = {
-	legal_name: "Muster Software GmbH",
-	address_lines: ["Friedrichstraße 100", "10117 Berlin"],
-	tax_id: "DE123456789",
-	registration: "Amtsgericht Berlin-Charlottenburg HRB 123456 B",
-	company_id: "HRB 123456 B",
-	iban: "DE75 5121 0800 1245 1261 99",
-	bic: "SOGEDEFFXXX",
-	electronic_address: { value: "DE123456789", scheme: "9930" },
-	contact: { name: "Erika Mustermann", phone: "+49 30 1234567", email: "billing@muster.example" },
-	postal_address: { line1: "Friedrichstraße 100", city: "Berlin", postal_code: "10117", country: "DE" },
-};
-
-export const AUTHORITY = {
-	name: "Bezirksamt Mitte von Berlin",
-	email: "einkauf@ba-mitte.example",
-	billing_address: { line1: "Karl-Marx-Allee 31", city: "Berlin", postal_code: "10178", country: "DE" },
-	electronic_address: { value: "04011000-1234512345-06", scheme: "0204" },
-	buyer_reference: "04011000-1234512345-06",
-	preferred_einvoice_format: "xrechnung",
-};
-
-/** A German authority invoiced at 19 % and 7 %, with unit codes and an order reference. */
-async function issuedInvoice(
-	profile: Record<string, unknown> = SELLER_PROFILE,
-	buyer: Record<string, unknown> = AUTHORITY,
-) {
-	const tenant = await newTenant();
-	const settings = await api("/v1/billing/settings", {
-		key: tenant.key,
-		method: "PATCH",
-		body: { legal_profile: profile },
-	});
-	expect(settings.status).toBe(200);
-	const customer = await newCustomer(tenant.key, buyer);
-	const invoice = await api("/v1/billing/invoices", {
-		key: tenant.key,
-		body: {
-			customer_id: customer.id,
-			order_reference: "BEST-4711",
-			contract_reference: "RV-2026-17",
-			items: [
-				{
-					description: "Cloud subscription",
-					quantity: 2,
-					unit_code: "MON",
-					unit_price: 4990,
-					discounts: [{ type: "percent", percent: 10 }],
-					taxes: [{ jurisdiction: "DE", rate: 19 }],
-				},
-				{ description: "Handbook", quantity: 3, unit_price: 2450, taxes: [{ jurisdiction: "DE", rate: 7 }] },
-			],
-			finalize: true,
-		},
-	});
-	expect(invoice.status).toBe(201);
-	return { ...tenant, customer, invoice: invoice.body };
 }
 
 describe("e-invoice data on the API", () => {
