@@ -29,8 +29,10 @@ export const AUTHORITY = {
 export async function issuedInvoice(
 	profile: Record<string, unknown> = SELLER_PROFILE,
 	buyer: Record<string, unknown> = AUTHORITY,
+	/** A tenant set up already (e.g. with an email transport); a new one otherwise. */
+	existing?: { tenantId: string; key: string },
 ) {
-	const tenant = await newTenant();
+	const tenant = existing ?? (await newTenant());
 	const settings = await api("/v1/billing/settings", {
 		key: tenant.key,
 		method: "PATCH",

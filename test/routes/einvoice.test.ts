@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { Finding, InvoiceFacts } from "../../src/documents/einvoice/rules";
 import { type Decimal, formatDecimal } from "../../src/domain/decimal";
 import { api, expectProblem, fieldsOf, newCustomer, newTenant } from "../helpers/api";
@@ -229,5 +229,61 @@ describe("GET /credit-notes/{id}/e-invoice", () => {
 			expect(text(facts.totals?.payable)).toBe("50");
 			expect(facts.vatBreakdown?.map((e) => text(e.category?.ratePercent))).toEqual(["19", "7"]);
 		}
+	});
+});
+
+describe("the invoice email", () => {
+	const emailApi = () => `http://127.0.0.1:${inject("emailApiPort")}`;
+	type Mail = { To: string; Attachments: { Name: string; ContentType: string; Content: string }[] };
+
+	async function sendByEmail(preferred: string | undefined, withBuyerReference = true) {
+		const tenant = await newTenant();
+		await api("/v1/billing/settings", {
+			key: tenant.key,
+			method: "PATCH",
+			body: { email_transport: { provider: "http", endpoint: `${emailApi()}/email`, token: "pm-test-token" } },
+		});
+		const email = `einvoice-${tenant.tenantId.toLowerCase()}@ba-mitte.example`;
+		const { invoice } = await issuedInvoice(
+			SELLER_PROFILE,
+			{
+				...AUTHORITY,
+				email,
+				preferred_einvoice_format: preferred,
+				buyer_reference: withBuyerReference ? AUTHORITY.buyer_reference : undefined,
+			},
+			tenant,
+		);
+		const sent = await api(`/v1/billing/invoices/${invoice.id}/send`, { key: tenant.key, body: {} });
+		const mails = (await (await fetch(`${emailApi()}/received`)).json()) as Mail[];
+		return { sent, invoice, mail: mails.find((m) => m.To === email) };
+	}
+
+	it("attaches the customer's preferred e-invoice besides the PDF", async () => {
+		const { sent, invoice, mail } = await sendByEmail("xrechnung");
+		expect(sent.status).toBe(200);
+		expect(mail?.Attachments.map((a) => [a.Name, a.ContentType])).toEqual([
+			[`${invoice.number}.pdf`, "application/pdf"],
+			[`${invoice.number}.xrechnung.xml`, "application/xml"],
+		]);
+		const xml = new TextDecoder().decode(
+			Uint8Array.from(atob(mail?.Attachments[1]?.Content ?? ""), (c) => c.charCodeAt(0)),
+		);
+		expect(checkDocument(xml, ["xrechnung"])).toEqual([]);
+	});
+
+	it("sends the Factur-X PDF in the plain PDF's place, and only the PDF when nothing is preferred", async () => {
+		const facturx = await sendByEmail("facturx");
+		expect(facturx.mail?.Attachments.map((a) => a.Name)).toEqual([`${facturx.invoice.number}.pdf`]);
+		expect(atob(facturx.mail?.Attachments[0]?.Content ?? "")).toContain("factur-x.xml");
+		const plain = await sendByEmail(undefined);
+		expect(plain.mail?.Attachments.map((a) => a.ContentType)).toEqual(["application/pdf"]);
+	});
+
+	it("refuses, with the rule, to send when the preferred format cannot be made from the invoice's data", async () => {
+		const { sent, mail } = await sendByEmail("xrechnung", false);
+		expectProblem(sent, 422, "validation_failed");
+		expect(sent.body.rule).toBe("BR-DE-15");
+		expect(mail).toBeUndefined();
 	});
 });

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { invoiceDeliveries } from "../../db/schema";
+import { type EInvoiceFileFormat, invoiceDeliveries } from "../../db/schema";
 import { formatDate, formatMoney } from "../../documents/format";
 import { daysPastDue } from "../../domain/aging";
 import { DEFAULT_TEMPLATES, renderMessage } from "../../domain/templates";
@@ -15,7 +15,9 @@ import { changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
 import { ensureIssuedDocument } from "../documents/issuedDocuments";
 import { loadTenantRow, localeOf, sellerOf } from "../documents/parties";
-import { MailError } from "../email/mail";
+import type { DocumentRow } from "../documents/storedDocuments";
+import { ensureEInvoice } from "../einvoices/einvoiceFiles";
+import { type MailAttachment, MailError } from "../email/mail";
 import { tenantTransport } from "../email/transport";
 import { chosenTemplate } from "../templates/templates";
 import { requireTransition } from "./invoiceErrors";
@@ -70,22 +72,52 @@ async function composeEmail(ctx: ServiceContext, delivery: InvoiceDeliveryRow, r
 			invoice.dueDate ? Math.max(daysPastDue(invoice.dueDate, todayOf(ctx.clock.now())), 0) : 0,
 		),
 	});
-	const pdf = await ctx.env.FILES.get(document.r2Key);
-	if (!pdf) throw new Error(`the stored document ${document.r2Key} is missing`);
 	const from = tenant.legalProfile?.email_from ?? ctx.env.EMAIL_FROM;
 	if (!from) throw new MailError("no sender address: set legal_profile.email_from in the settings", true);
 	return {
 		from,
 		to: recipient,
 		...message,
-		attachments: [
-			{
-				filename: `${invoice.number}.pdf`,
-				contentType: "application/pdf",
-				bytes: new Uint8Array(await pdf.arrayBuffer()),
-			},
-		],
+		attachments: await invoiceAttachments(
+			ctx,
+			invoice.number ?? invoice.id,
+			document,
+			customer.preferredEinvoiceFormat,
+		),
 	};
+}
+
+const storedBytes = async (ctx: ServiceContext, row: DocumentRow) => {
+	const object = await ctx.env.FILES.get(row.r2Key);
+	if (!object) throw new Error(`the stored document ${row.r2Key} is missing`);
+	return new Uint8Array(await object.arrayBuffer());
+};
+
+/** The invoice PDF and the customer's preferred e-invoice; a Factur-X or ZUGFeRD file is that PDF itself,
+ * with the XML inside, so it takes the plain PDF's place. */
+async function invoiceAttachments(
+	ctx: ServiceContext,
+	number: string,
+	pdf: DocumentRow,
+	preferred: EInvoiceFileFormat | null,
+): Promise<MailAttachment[]> {
+	const einvoice = preferred ? await ensureEInvoice(ctx, "invoice", pdf.sourceId, preferred) : null;
+	const hybrid = einvoice && einvoice.contentType === "application/pdf";
+	const attachments: MailAttachment[] = [
+		{
+			filename: `${number}.pdf`,
+			contentType: "application/pdf",
+			bytes: await storedBytes(ctx, hybrid ? einvoice : pdf),
+		},
+	];
+	if (einvoice && !hybrid) {
+		attachments.push({
+			filename: `${number}.${preferred}.xml`,
+			contentType: einvoice.contentType,
+			bytes: await storedBytes(ctx, einvoice),
+		});
+	}
+	return attachments;
 }
 
 /**
@@ -161,6 +193,10 @@ export async function deliverInvoice({
 		throw fieldInvalid("body", "to", "the customer has no email address; give one in `to`");
 	}
 	if (templateId) await chosenTemplate(ctx, kind, localeOf(await loadTenantRow(ctx)), templateId);
+	// The preferred e-invoice goes with the email: one the invoice's data cannot make is refused now, with its rule.
+	if (kind === "invoice" && unique.includes("email") && customer.preferredEinvoiceFormat) {
+		await ensureEInvoice(ctx, "invoice", id, customer.preferredEinvoiceFormat);
+	}
 	const already = requestKey ? detail.deliveries.filter((d) => d.kind === kind && d.requestKey === requestKey) : [];
 	const now = ctx.clock.now().toISOString();
 	const rows: InvoiceDeliveryRow[] = unique
