@@ -190,6 +190,7 @@ describe("GET /invoices/{id}/e-invoice", () => {
 			key: bare.key,
 		});
 		expectProblem(xrechnung, 422, "validation_failed");
+		expect(fieldsOf(xrechnung.body)).toEqual(["query:format"]);
 		const rules = xrechnung.body.rules.map((r: { rule: string }) => r.rule);
 		expect(rules).toEqual(expect.arrayContaining(["BR-DE-15", "BR-DE-2"]));
 		const noBuyerAddress = await issuedInvoice(SELLER_PROFILE, {

@@ -9,7 +9,7 @@ import { preflight } from "../../documents/einvoice/preflight";
 import { renderUbl } from "../../documents/einvoice/ubl";
 import { renderXRechnung } from "../../documents/einvoice/xrechnung";
 import type { ServiceContext } from "../../lib/context";
-import { AppError } from "../../lib/errors";
+import { AppError, type FieldError } from "../../lib/errors";
 import { loadCreditNote } from "../creditNotes/creditNotes";
 import { loadCustomer } from "../customers/loadCustomer";
 import { ensureIssuedDocument, type IssuedKind } from "../documents/issuedDocuments";
@@ -63,22 +63,25 @@ export async function issuedEInvoice(ctx: ServiceContext, kind: IssuedKind, id: 
 	return { model: creditNoteToEInvoice(row, credited, seller, customer), issuedAt: new Date(row.createdAt) };
 }
 
+/** Where a request named the format, for the refusal to point at. */
+export type FormatField = Pick<FieldError, "location" | "field">;
+
 /** Refuses, with the rules it would break, a source whose data cannot make a valid file of `format`. */
-export function requireRenderable(model: EInvoice, format: EInvoiceFileFormat) {
+export function requireRenderable(model: EInvoice, format: EInvoiceFileFormat, at: FormatField) {
 	const findings = preflight(model, SYNTAX[format]);
 	if (findings.length === 0) return;
 	const first = findings[0] as (typeof findings)[number];
-	throw new AppError(
-		"validation_failed",
-		`${model.number} cannot be rendered as ${format}: ${first.rule}: ${first.message}` +
-			(findings.length > 1 ? ` (and ${findings.length - 1} more)` : ""),
-		{ extensions: { format, rule: first.rule, rules: findings.map((f) => ({ rule: f.rule, message: f.message })) } },
-	);
+	const more = findings.length > 1 ? ` (and ${findings.length - 1} more)` : "";
+	const reason = `${first.rule}: ${first.message}${more}`;
+	throw new AppError("validation_failed", `${model.number} cannot be rendered as ${format}: ${reason}`, {
+		errors: [{ ...at, message: `${format} cannot be made from this document's data: ${reason}` }],
+		extensions: { format, rule: first.rule, rules: findings.map((f) => ({ rule: f.rule, message: f.message })) },
+	});
 }
 
-async function render(ctx: ServiceContext, kind: IssuedKind, id: string, format: EInvoiceFileFormat) {
+async function render(ctx: ServiceContext, kind: IssuedKind, id: string, format: EInvoiceFileFormat, at: FormatField) {
 	const { model, issuedAt } = await issuedEInvoice(ctx, kind, id);
-	requireRenderable(model, format);
+	requireRenderable(model, format, at);
 	const xml = RENDER_XML[SYNTAX[format]](model);
 	if (format !== "facturx" && format !== "zugferd") return new TextEncoder().encode(xml);
 	const pdf = await ensureIssuedDocument(ctx, kind, id);
@@ -91,16 +94,18 @@ async function render(ctx: ServiceContext, kind: IssuedKind, id: string, format:
 }
 
 /** The source's stored e-invoice in `format`, rendered and stored first by the first request. Concurrent
- * first requests may both render; the store keeps the first file and both answer with it. */
+ * first requests may both render; the store keeps the first file and both answer with it. `at` is where
+ * the request named the format, which a refusal points at. */
 export async function ensureEInvoice(
 	ctx: ServiceContext,
 	kind: IssuedKind,
 	id: string,
 	format: EInvoiceFileFormat,
+	at: FormatField = { location: "body", field: "format" },
 ): Promise<DocumentRow> {
 	return (
 		(await findDocument(ctx, kind, id, format)) ??
-		storeDocument(ctx, kind, id, await render(ctx, kind, id, format), format)
+		storeDocument(ctx, kind, id, await render(ctx, kind, id, format, at), format)
 	);
 }
 
@@ -118,7 +123,7 @@ export async function einvoiceFile({
 	id: string;
 	format: EInvoiceFileFormat;
 }): Promise<EInvoiceFile> {
-	const row = await ensureEInvoice(ctx, kind, id, format);
+	const row = await ensureEInvoice(ctx, kind, id, format, { location: "query", field: "format" });
 	const object = await ctx.env.FILES.get(row.r2Key);
 	if (!object) throw new Error(`the stored document ${row.r2Key} is missing`);
 	const name = row.r2Key.slice(row.r2Key.lastIndexOf("/") + 1);

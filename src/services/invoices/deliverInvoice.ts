@@ -195,7 +195,7 @@ export async function deliverInvoice({
 	if (templateId) await chosenTemplate(ctx, kind, localeOf(await loadTenantRow(ctx)), templateId);
 	// The preferred e-invoice goes with the email: one the invoice's data cannot make is refused now, with its rule.
 	if (kind === "invoice" && unique.includes("email") && customer.preferredEinvoiceFormat) {
-		await ensureEInvoice(ctx, "invoice", id, customer.preferredEinvoiceFormat);
+		await ensureEInvoice(ctx, "invoice", id, customer.preferredEinvoiceFormat, { location: "body", field: "channels" });
 	}
 	const already = requestKey ? detail.deliveries.filter((d) => d.kind === kind && d.requestKey === requestKey) : [];
 	const now = ctx.clock.now().toISOString();
