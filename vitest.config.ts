@@ -56,6 +56,8 @@ export default defineConfig(async () => {
 							"./test/helpers/fakeEmailApi.mjs",
 							// A fake tax service the tax register adapter calls, on 127.0.0.1.
 							"./test/fakes/taxService.ts",
+							// A fake Peppol access point the e-invoice send adapter calls, on 127.0.0.1.
+							"./test/fakes/peppolAccessPoint.ts",
 						],
 					},
 				},

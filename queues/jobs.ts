@@ -9,6 +9,7 @@ import { type JobMessage, type JobType, jobMessage } from "../src/schemas/job";
 import { runCustomerImport } from "../src/services/customers/importCustomers";
 import { attemptDelivery } from "../src/services/deliveries/deliverDocument";
 import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments";
+import { attemptSubmission } from "../src/services/einvoices/submitEInvoice";
 import { announceEvents } from "../src/services/events/events";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
 import { JobCanceled, type JobRow, loadJob } from "../src/services/jobs/jobs";
@@ -33,47 +34,57 @@ const systemContext = (env: Env, db: Database, tenantId: string, logger: Logger)
 	logger,
 });
 
-/** Stores an issued document's PDF; a source that is gone (or still a draft) has nothing to store. */
-async function renderDocument(
+/**
+ * One message's piece of work outside any job row: acked once done, or when no retry can help (the work
+ * refused it, e.g. its source is gone or still a draft), retried with backoff otherwise. Email deliveries
+ * and e-invoice submissions queue their own next attempt when they fail for now.
+ */
+async function attemptOnce(
 	message: Message,
-	env: Env,
-	db: Database,
 	logger: Logger,
-	{ tenant_id, document, source_id }: Extract<JobMessage, { kind: "render_document" }>,
+	what: string,
+	details: Record<string, string>,
+	work: () => Promise<unknown>,
 ) {
 	try {
-		await ensureIssuedDocument(systemContext(env, db, tenant_id, logger), document, source_id);
+		await work();
 		message.ack();
 	} catch (error) {
 		if (error instanceof AppError && error.status < 500) {
-			logger.warn("document not rendered", { document, source_id, error: error.message });
+			logger.warn(`${what} not attempted`, { ...details, error: error.message });
 			message.ack();
 			return;
 		}
-		logger.error("document render failed; retrying", { document, source_id, error: (error as Error).message });
+		logger.error(`${what} failed; retrying`, { ...details, error: (error as Error).message });
 		message.retry({ delaySeconds: retryDelay(message) });
 	}
 }
 
-/** Another attempt at a queued email; the attempt itself queues the next one when it fails again. */
-async function deliverEmail(
-	message: Message,
-	env: Env,
-	db: Database,
-	logger: Logger,
-	{ tenant_id, delivery_id }: Extract<JobMessage, { kind: "deliver_email" }>,
-) {
-	try {
-		await attemptDelivery(systemContext(env, db, tenant_id, logger), delivery_id);
-		message.ack();
-	} catch (error) {
-		if (error instanceof AppError && error.status < 500) {
-			logger.warn("delivery not attempted", { delivery_id, error: error.message });
-			message.ack();
-			return;
-		}
-		logger.error("delivery attempt failed; retrying", { delivery_id, error: (error as Error).message });
-		message.retry({ delaySeconds: retryDelay(message) });
+/** The messages that carry one piece of work rather than a job. */
+const ATTEMPTS = ["render_document", "deliver_email", "submit_einvoice"] as const;
+type AttemptMessage = Extract<JobMessage, { kind: (typeof ATTEMPTS)[number] }>;
+const isAttempt = (body: JobMessage): body is AttemptMessage =>
+	"kind" in body && (ATTEMPTS as readonly string[]).includes(body.kind);
+
+function attemptMessage(message: Message, env: Env, db: Database, logger: Logger, body: AttemptMessage) {
+	const ctx = () => systemContext(env, db, body.tenant_id, logger);
+	switch (body.kind) {
+		case "render_document":
+			return attemptOnce(
+				message,
+				logger,
+				"document render",
+				{ document: body.document, source_id: body.source_id },
+				() => ensureIssuedDocument(ctx(), body.document, body.source_id),
+			);
+		case "deliver_email":
+			return attemptOnce(message, logger, "email delivery", { delivery_id: body.delivery_id }, () =>
+				attemptDelivery(ctx(), body.delivery_id),
+			);
+		case "submit_einvoice":
+			return attemptOnce(message, logger, "e-invoice submission", { submission_id: body.submission_id }, () =>
+				attemptSubmission(ctx(), body.submission_id),
+			);
 	}
 }
 
@@ -113,12 +124,7 @@ async function consumeJob(queue: string, message: Message, env: Env, db: Databas
 		message.retry({ delaySeconds: 0 });
 		return;
 	}
-	if ("kind" in parsed.data && parsed.data.kind === "render_document") {
-		return renderDocument(message, env, db, logger, parsed.data);
-	}
-	if ("kind" in parsed.data && parsed.data.kind === "deliver_email") {
-		return deliverEmail(message, env, db, logger, parsed.data);
-	}
+	if (isAttempt(parsed.data)) return attemptMessage(message, env, db, logger, parsed.data);
 	const { job_id, tenant_id } = parsed.data;
 	try {
 		const job = await loadJob({ db, tenantId: tenant_id }, job_id);

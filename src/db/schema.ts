@@ -29,7 +29,25 @@ export type LegalProfile = {
 	locale?: string;
 	/** The sender address of the tenant's emails. */
 	email_from: string | null;
+	/** E-invoicing (EN 16931 BT-34): where the tenant receives e-invoices, with its CEF EAS scheme. */
+	electronic_address?: ElectronicAddress | null;
+	/** The company register number (BT-30), e.g. "HRB 123456". */
+	company_id?: string | null;
+	/** Who answers questions about an invoice (BG-6). */
+	contact?: { name: string | null; phone: string | null; email: string | null } | null;
+	/** The structured postal address (BG-5) e-invoices carry; `address_lines` stay what documents print. */
+	postal_address?: BillingAddress | null;
 };
+
+/** An electronic address and its scheme from the CEF EAS code list (e.g. `0088` GLN, `9930` DE VAT). */
+export type ElectronicAddress = { value: string; scheme: string };
+
+/** The e-invoice syntaxes an issued invoice or credit note is rendered in. */
+export const EINVOICE_FORMATS = ["ubl", "xrechnung", "cii", "facturx", "zugferd"] as const;
+export type EInvoiceFileFormat = (typeof EINVOICE_FORMATS)[number];
+
+/** The tenant's Peppol access point: an HTTP API with a bearer token, stored sealed. */
+export type AccessPointSetting = { endpoint: string; token_ciphertext: string };
 
 /** The logo documents print, stored in R2. */
 export type TenantLogo = { key: string; content_type: "image/png" | "image/jpeg"; size: number };
@@ -81,6 +99,7 @@ export const tenants = sqliteTable("tenants", {
 		.default("on_invoice"),
 	// The documents' locale where the legal profile names none.
 	locale: text("locale").notNull().default("en-GB"),
+	einvoiceAccessPoint: json<AccessPointSetting | null>("einvoice_access_point"),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -216,6 +235,10 @@ export const customers = sqliteTable(
 		email: text("email"),
 		billingAddress: json<BillingAddress | null>("billing_address"),
 		taxId: text("tax_id"),
+		electronicAddress: json<ElectronicAddress | null>("electronic_address"),
+		// BT-10: the reference the buyer asks its invoices to carry (the Leitweg-ID of a German authority).
+		buyerReference: text("buyer_reference"),
+		preferredEinvoiceFormat: text("preferred_einvoice_format", { enum: EINVOICE_FORMATS }),
 		currency: text("currency").notNull(),
 		paymentTerms: text("payment_terms").notNull(),
 		accountCode: text("account_code"),
@@ -298,6 +321,9 @@ export const invoices = sqliteTable(
 		balance: integer("balance").notNull(),
 		memo: text("memo"),
 		terms: text("terms"),
+		// The buyer's purchase order (BT-13) and the contract (BT-12) it invoices.
+		orderReference: text("order_reference"),
+		contractReference: text("contract_reference"),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		// Where the invoice came from when not from the API directly, e.g. `import:<job id>:<line>`.
 		sourceRef: text("source_ref"),
@@ -372,6 +398,8 @@ export const invoiceLines = sqliteTable(
 		sku: text("sku"),
 		// Exact decimal text; fractional quantities are allowed.
 		quantity: text("quantity").notNull(),
+		// UN/ECE Recommendation 20 unit of the quantity (BT-130); C62 is "one".
+		unitCode: text("unit_code").notNull().default("C62"),
 		unitPrice: integer("unit_price").notNull(),
 		amount: integer("amount").notNull(),
 		discounts: json<InvoiceLineDiscount[]>("discounts").notNull(),
@@ -430,13 +458,40 @@ export const documents = sqliteTable(
 		tenantId: text("tenant_id").notNull(),
 		kind: text("kind", { enum: ["invoice", "credit_note", "statement"] }).notNull(),
 		sourceId: text("source_id").notNull(),
+		// The PDF, or one of the e-invoice files of the same source.
+		format: text("format", { enum: ["pdf", ...EINVOICE_FORMATS] })
+			.notNull()
+			.default("pdf"),
 		r2Key: text("r2_key").notNull(),
 		contentType: text("content_type").notNull(),
 		size: integer("size").notNull(),
 		sha256: text("sha256").notNull(),
 		createdAt: text("created_at").notNull(),
 	},
-	(t) => [uniqueIndex("documents_source").on(t.tenantId, t.kind, t.sourceId)],
+	(t) => [uniqueIndex("documents_source_format").on(t.tenantId, t.kind, t.sourceId, t.format)],
+);
+
+// Submissions of an issued invoice's or credit note's e-invoice to the tenant's Peppol access point: one per
+// (source, format), attempted on the jobs queue until the access point takes it or refuses it for good.
+export const einvoiceSubmissions = sqliteTable(
+	"einvoice_submissions",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		sourceKind: text("source_kind", { enum: ["invoice", "credit_note"] }).notNull(),
+		sourceId: text("source_id").notNull(),
+		format: text("format", { enum: EINVOICE_FORMATS }).notNull(),
+		status: text("status", { enum: ["queued", "sent", "failed"] }).notNull(),
+		providerId: text("provider_id"),
+		errors: json<string[]>("errors").notNull(),
+		attempts: integer("attempts").notNull().default(0),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("einvoice_submissions_source_format").on(t.tenantId, t.sourceKind, t.sourceId, t.format),
+		check("einvoice_submissions_status", sql`${t.status} in ('queued','sent','failed')`),
+	],
 );
 
 export type StatementEntryRow = {

@@ -48,6 +48,7 @@ export const idPrefixes = {
 	template: "tmpl",
 	taxAdjustment: "txa",
 	taxRegistration: "txg",
+	einvoiceSubmission: "eis",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { customerNotes, customers } from "../db/schema";
+import { type customerNotes, type customers, EINVOICE_FORMATS } from "../db/schema";
 import { parsePaymentTerms } from "../domain/paymentTerms";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+import { einvoiceFormat, electronicAddress } from "./einvoice";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -29,12 +30,24 @@ const email = z
 	.max(254)
 	.transform((value) => value.toLowerCase());
 
+const buyerReference = text(200).meta({
+	description:
+		"BT-10 on the customer's e-invoices: the reference it asks for, or the Leitweg-ID of a German authority " +
+		"(checked, with its check digits, when the preferred format is xrechnung).",
+	example: "04011000-1234512345-06",
+});
+
 export const customerCreateBody = z
 	.strictObject({
 		name: text(200),
 		email: email.optional(),
 		billing_address: billingAddress.optional(),
 		tax_id: text(64).optional(),
+		electronic_address: electronicAddress.optional(),
+		buyer_reference: buyerReference.optional(),
+		preferred_einvoice_format: einvoiceFormat
+			.optional()
+			.meta({ description: "The e-invoice the invoice email attaches besides the PDF." }),
 		currency: currencyCode.optional().meta({ description: "Defaults to the tenant's default currency." }),
 		payment_terms: paymentTerms.optional().meta({ description: "Defaults to the settings' `default_payment_terms`." }),
 		account_code: text(64).optional(),
@@ -68,6 +81,9 @@ export const customerUpdateBody = z
 		email: email.nullable().optional(),
 		billing_address: billingAddress.nullable().optional(),
 		tax_id: text(64).nullable().optional(),
+		electronic_address: electronicAddress.nullable().optional(),
+		buyer_reference: buyerReference.nullable().optional(),
+		preferred_einvoice_format: einvoiceFormat.nullable().optional(),
 		currency: currencyCode.optional(),
 		payment_terms: paymentTerms.optional(),
 		account_code: text(64).nullable().optional(),
@@ -91,6 +107,9 @@ export const customerSchema = z
 		email: z.string().nullable(),
 		billing_address: billingAddress.nullable(),
 		tax_id: z.string().nullable(),
+		electronic_address: z.object({ value: z.string(), scheme: z.string() }).nullable(),
+		buyer_reference: z.string().nullable(),
+		preferred_einvoice_format: z.enum(EINVOICE_FORMATS).nullable(),
 		currency: z.string(),
 		payment_terms: z.string(),
 		account_code: z.string().nullable(),
@@ -113,6 +132,9 @@ export const customerSchema = z
 			email: "billing@acme.example",
 			billing_address: { line1: "Hauptstr. 1", city: "Berlin", postal_code: "10115", country: "DE" },
 			tax_id: "DE123456789",
+			electronic_address: { value: "DE123456789", scheme: "9930" },
+			buyer_reference: null,
+			preferred_einvoice_format: "xrechnung",
 			currency: "EUR",
 			payment_terms: "net30",
 			account_code: null,
@@ -139,6 +161,9 @@ export const presentCustomer = (row: CustomerRow): Customer => ({
 	email: row.email,
 	billing_address: row.billingAddress,
 	tax_id: row.taxId,
+	electronic_address: row.electronicAddress,
+	buyer_reference: row.buyerReference,
+	preferred_einvoice_format: row.preferredEinvoiceFormat,
 	currency: row.currency,
 	payment_terms: row.paymentTerms,
 	account_code: row.accountCode,

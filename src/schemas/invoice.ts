@@ -8,6 +8,7 @@ import { createdResponse, type StoredResponse } from "../lib/idempotency";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 import { paymentTerms } from "./customer";
 import { type DeliveryRow, deliverySchema, presentDelivery } from "./delivery";
+import { documentReference, unitCode } from "./einvoice";
 
 const MAX_MINOR_UNITS = 1_000_000_000_000_00; // 10^14: sums of 500 lines stay exact integers
 
@@ -72,6 +73,9 @@ export const invoiceItemInput = z
 		description: z.string().trim().min(1).max(500),
 		sku: z.string().trim().min(1).max(100).optional(),
 		quantity: quantity.prefault(1),
+		unit_code: unitCode
+			.optional()
+			.meta({ description: "UN/ECE Rec 20 unit of the quantity; C62 ('one') when absent." }),
 		unit_price: minorUnits.meta({ description: "Price of one unit in minor units of the invoice currency." }),
 		discounts: z.array(discountInput).max(10).default([]),
 		taxes: z
@@ -95,6 +99,8 @@ const invoiceFields = {
 	metadata: metadata.optional(),
 	terms: z.string().max(5000).optional(),
 	memo: z.string().max(1000).optional(),
+	order_reference: documentReference.optional().meta({ description: "The buyer's purchase order (BT-13)." }),
+	contract_reference: documentReference.optional().meta({ description: "The contract invoiced (BT-12)." }),
 };
 
 const invoiceExample = {
@@ -132,6 +138,8 @@ export const invoiceUpdateBody = z
 		due_date: isoDate.nullable().optional(),
 		memo: z.string().max(1000).nullable().optional(),
 		terms: z.string().max(5000).nullable().optional(),
+		order_reference: documentReference.nullable().optional(),
+		contract_reference: documentReference.nullable().optional(),
 		version: z.number().int().min(1).optional(),
 	})
 	.meta({ id: "InvoiceUpdate", example: { memo: "Updated memo", version: 1 } });
@@ -146,6 +154,7 @@ export const invoiceLineSchema = z
 		description: z.string(),
 		sku: z.string().nullable(),
 		quantity: z.string().meta({ description: "Exact decimal", example: "2.5" }),
+		unit_code: z.string().meta({ description: "UN/ECE Rec 20 unit of the quantity", example: "HUR" }),
 		unit_price: money,
 		amount: money,
 		discounts: z.array(
@@ -208,13 +217,15 @@ export const invoiceSchema = z
 		tax_lines: z.array(taxLineSchema),
 		payments: z.array(z.object({ payment_id: z.string(), amount: money, applied_at: timestamp })),
 		credit_notes: z.array(z.object({ credit_note_id: z.string(), amount: money })),
-		attachments: z
-			.array(attachmentSchema)
-			.meta({ description: "The issued PDF once stored (listed on a single invoice's read)." }),
+		attachments: z.array(attachmentSchema).meta({
+			description: "The issued PDF and e-invoices once stored (listed on a single invoice's read).",
+		}),
 		deliveries: z.array(deliverySchema),
 		metadata: z.record(z.string(), z.string()),
 		memo: z.string().nullable(),
 		terms: z.string().nullable(),
+		order_reference: z.string().nullable(),
+		contract_reference: z.string().nullable(),
 		posted_to_gl: z.boolean(),
 		journal_entry_id: z.string().nullable(),
 		void_reason: z.string().nullable(),
@@ -255,6 +266,7 @@ export const invoiceSchema = z
 					description: "Consulting",
 					sku: "CONS-H",
 					quantity: "2.5",
+					unit_code: "HUR",
 					unit_price: 12000,
 					amount: 30000,
 					discounts: [{ type: "percent", percent: "10" }],
@@ -273,6 +285,8 @@ export const invoiceSchema = z
 			metadata: { order_ref: "order_999" },
 			memo: null,
 			terms: null,
+			order_reference: "PO-4711",
+			contract_reference: null,
 			posted_to_gl: false,
 			journal_entry_id: null,
 			void_reason: null,
@@ -410,6 +424,7 @@ export function presentInvoice(
 			description: line.description,
 			sku: line.sku,
 			quantity: line.quantity,
+			unit_code: line.unitCode,
 			unit_price: line.unitPrice,
 			amount: line.amount,
 			discounts: line.discounts,
@@ -431,11 +446,13 @@ export function presentInvoice(
 			applied_at: p.appliedAt,
 		})),
 		credit_notes: (settlements?.creditNotes ?? []).map((n) => ({ credit_note_id: n.creditNoteId, amount: n.amount })),
-		attachments: (stored ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}/pdf`)),
+		attachments: (stored ?? []).map((row) => presentAttachment(row, `/v1/billing/invoices/${invoice.id}`)),
 		deliveries: deliveries.map(presentDelivery),
 		metadata: invoice.metadata,
 		memo: invoice.memo,
 		terms: invoice.terms,
+		order_reference: invoice.orderReference,
+		contract_reference: invoice.contractReference,
 		posted_to_gl: invoice.postedToGl,
 		journal_entry_id: invoice.journalEntryId,
 		void_reason: invoice.voidReason,
@@ -450,14 +467,15 @@ export function presentInvoice(
 	};
 }
 
-/** A stored document of an invoice or credit note, as its `attachments` list it. */
-export const presentAttachment = (row: typeof documents.$inferSelect, url: string) => ({
+/** A stored document of an invoice or credit note (at `sourceUrl`), as its `attachments` list it: the PDF
+ * (`invoice_pdf`) or an e-invoice (`einvoice_ubl`…). */
+export const presentAttachment = (row: typeof documents.$inferSelect, sourceUrl: string) => ({
 	id: row.id,
-	kind: `${row.kind}_pdf`,
+	kind: row.format === "pdf" ? `${row.kind}_pdf` : `einvoice_${row.format}`,
 	content_type: row.contentType,
 	size: row.size,
 	sha256: row.sha256,
-	url,
+	url: row.format === "pdf" ? `${sourceUrl}/pdf` : `${sourceUrl}/e-invoice?format=${row.format}`,
 	created_at: row.createdAt,
 });
 

@@ -89,6 +89,13 @@ export const jobMessage = z.union([
 	}),
 	// Another attempt at an invoice email that could not be sent yet.
 	z.object({ v: z.literal(1), kind: z.literal("deliver_email"), tenant_id: z.string(), delivery_id: z.string() }),
+	// An attempt at submitting an e-invoice to the tenant's Peppol access point.
+	z.object({
+		v: z.literal(1),
+		kind: z.literal("submit_einvoice"),
+		tenant_id: z.string(),
+		submission_id: z.string(),
+	}),
 	z.object({ v: z.literal(1), job_id: z.string(), tenant_id: z.string() }),
 ]);
 export type JobMessage = z.infer<typeof jobMessage>;

@@ -3,7 +3,8 @@ import type { tenants } from "../db/schema";
 import { isTimeZone } from "../domain/billingPeriods";
 import { parseNumberFormat } from "../domain/invoiceNumber";
 import { currencyCode } from "./common";
-import { paymentTerms } from "./customer";
+import { billingAddress, paymentTerms } from "./customer";
+import { electronicAddress } from "./einvoice";
 import { taxSettingsFields } from "./tax";
 
 export const invoiceNumberFormat = z
@@ -73,6 +74,31 @@ const legalProfile = z
 			.default(null),
 		locale: localeTag.optional().meta({ description: "Defaults to the settings' `locale`." }),
 		email_from: z.email().nullable().default(null).meta({ description: "Sender address of the tenant's emails." }),
+		electronic_address: electronicAddress
+			.nullable()
+			.default(null)
+			.meta({ description: "Where the tenant receives e-invoices (BT-34), e.g. its Peppol id." }),
+		company_id: z
+			.string()
+			.trim()
+			.min(1)
+			.max(100)
+			.nullable()
+			.default(null)
+			.meta({ description: "The company register number (BT-30), e.g. 'HRB 123456'.", example: "HRB 123456" }),
+		contact: z
+			.strictObject({
+				name: z.string().trim().min(1).max(200).nullable().default(null),
+				phone: z.string().trim().min(1).max(50).nullable().default(null),
+				email: z.email().nullable().default(null),
+			})
+			.nullable()
+			.default(null)
+			.meta({ description: "Who answers questions about an invoice (BT-41..43; XRechnung requires it)." }),
+		postal_address: billingAddress
+			.nullable()
+			.default(null)
+			.meta({ description: "The seller's structured address on e-invoices (BG-5); the country is required there." }),
 	})
 	.meta({
 		id: "LegalProfile",
@@ -180,7 +206,14 @@ export const presentSettings = (row: typeof tenants.$inferSelect, withSecret = f
 	default_payment_terms: row.defaultPaymentTerms,
 	revenue_recognition_policy: row.revenueRecognitionPolicy,
 	locale: row.locale,
-	legal_profile: row.legalProfile,
+	// Profiles saved before the e-invoicing fields existed show them empty.
+	legal_profile: row.legalProfile && {
+		electronic_address: null,
+		company_id: null,
+		contact: null,
+		postal_address: null,
+		...row.legalProfile,
+	},
 	logo: row.logo ? { content_type: row.logo.content_type, size: row.logo.size } : null,
 	email_transport:
 		row.emailTransport?.provider === "http"

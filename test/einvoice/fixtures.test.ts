@@ -10,6 +10,7 @@ import { renderXRechnung } from "../../src/documents/einvoice/xrechnung";
 import { type Decimal, formatDecimal } from "../../src/domain/decimal";
 import {
 	allowancesAndCharges,
+	bahrainiDinar,
 	domesticTwoRates,
 	fixtures,
 	kuwaitiDinar,
@@ -112,10 +113,21 @@ describe("key figures as written", () => {
 		expect(text(facts.taxCurrency?.vatTotal)).toBe("42.75");
 	});
 
-	test.each(formats)("KWD, %s: amounts at two decimals, the price at three", (format) => {
+	test.each(formats)("KWD, %s: amounts rounded to two decimals and summed from the rounded parts", (format) => {
 		const facts = read(kuwaitiDinar, format);
-		expect(text(facts.totals?.payable)).toBe("30.02");
+		// 3.765 → 3.77; 26.005 − 1.005 → 26.01 − 1.01 = 25.00; BT-106 = 28.77 although the fils add up to 28.765.
+		expect(facts.lines?.map((line) => text(line.netAmount))).toEqual(["3.77", "25"]);
 		expect(text(facts.lines?.[0]?.price?.netPrice)).toBe("1.255");
+		expect(totalsOf(facts)).toMatchObject({ lineNetTotal: "28.77", taxExclusive: "28.77", payable: "28.77" });
+		expect(breakdownOf(facts)[0]?.taxable).toBe("28.77");
+	});
+
+	test.each(formats)("BHD, %s: the tax of a three-decimal currency at two decimals", (format) => {
+		const facts = read(bahrainiDinar, format);
+		expect(breakdownOf(facts)).toEqual([
+			{ category: "S", rate: "10", taxable: "3.77", tax: "0.38", exemptionReasonCode: undefined },
+		]);
+		expect(totalsOf(facts)).toMatchObject({ vatTotal: "0.38", taxInclusive: "4.15", payable: "4.15" });
 	});
 
 	test("a credit note is a UBL CreditNote naming the invoice it corrects (BT-25)", () => {

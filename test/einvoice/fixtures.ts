@@ -322,12 +322,13 @@ export const kuwaitiDinar: EInvoice = {
 		address: { line1: "Al Hamra Tower, Floor 20", city: "Kuwait City", postalCode: "13001", countryCode: "KW" },
 	},
 	paymentInstructions: { ...sepaTransfer, remittanceInformation: "RE-2026-0008" },
+	// In fils, as the invoice computed them: 3 × 1.255 = 3.765 KWD, which the file carries as 3.77.
 	lines: [
 		{
 			id: "1",
-			quantity: dec("4"),
+			quantity: dec("3"),
 			unitCode: "C62",
-			netAmount: 5020,
+			netAmount: 3765,
 			price: { netPrice: dec("1.255") },
 			vat: { code: "G", ratePercent: dec("0") },
 			item: { name: "Receipt paper roll" },
@@ -337,7 +338,8 @@ export const kuwaitiDinar: EInvoice = {
 			quantity: dec("2"),
 			unitCode: "C62",
 			netAmount: 25000,
-			price: { netPrice: dec("12.5") },
+			allowances: [{ amount: 1005, reason: "Launch discount" }],
+			price: { netPrice: dec("13.0025") },
 			vat: { code: "G", ratePercent: dec("0") },
 			item: { name: "Card reader" },
 		},
@@ -345,13 +347,40 @@ export const kuwaitiDinar: EInvoice = {
 	vatBreakdown: [
 		{
 			category: { code: "G", ratePercent: dec("0") },
-			taxableAmount: 30020,
+			taxableAmount: 28765,
 			taxAmount: 0,
 			exemptionReason: "Export outside the EU",
 			exemptionReasonCode: "VATEX-EU-G",
 		},
 	],
-	totals: { lineNetTotal: 30020, taxExclusive: 30020, vatTotal: 0, taxInclusive: 30020, payable: 30020 },
+	totals: { lineNetTotal: 28765, taxExclusive: 28765, vatTotal: 0, taxInclusive: 28765, payable: 28765 },
+};
+
+/** BHD (three decimals) at a standard rate: the tax of 3.765 BHD at 10 % is 0.377, written 0.38. */
+export const bahrainiDinar: EInvoice = {
+	...base,
+	number: "RE-2026-0012",
+	currency: "BHD",
+	buyerReference: "BH-PO-7",
+	buyer: {
+		name: "Manama Trading W.L.L.",
+		electronicAddress: { scheme: "EM", value: "ap@manama.example" },
+		address: { line1: "Road 1702", city: "Manama", postalCode: "317", countryCode: "BH" },
+	},
+	paymentInstructions: { ...sepaTransfer, remittanceInformation: "RE-2026-0012" },
+	lines: [
+		{
+			id: "1",
+			quantity: dec("3"),
+			unitCode: "C62",
+			netAmount: 3765,
+			price: { netPrice: dec("1.255") },
+			vat: { code: "S", ratePercent: dec("10") },
+			item: { name: "Receipt paper roll" },
+		},
+	],
+	vatBreakdown: [{ category: { code: "S", ratePercent: dec("10") }, taxableAmount: 3765, taxAmount: 377 }],
+	totals: { lineNetTotal: 3765, taxExclusive: 3765, vatTotal: 377, taxInclusive: 4142, payable: 4142 },
 };
 
 /** DE → AT goods: an intra-community supply (K), with the delivery date and place it requires. */
@@ -426,6 +455,7 @@ export const fixtures: Record<string, EInvoice> = {
 	"jpy-with-eur-vat": yenWithEuroVat,
 	"credit-note": creditNote,
 	"kwd-three-decimals": kuwaitiDinar,
+	"bhd-three-decimals-standard-rate": bahrainiDinar,
 	"intra-community-de-at": intraCommunityAustria,
 	"zero-rated-de": zeroRated,
 };

@@ -196,7 +196,13 @@ describe("the seller's legal profile and logo", () => {
 			body: { legal_profile: LEGAL_PROFILE, logo: { content_type: "image/png", data: PNG_1X1 } },
 		});
 		expect(settings.status).toBe(200);
-		expect(settings.body.legal_profile).toEqual(LEGAL_PROFILE);
+		expect(settings.body.legal_profile).toEqual({
+			...LEGAL_PROFILE,
+			electronic_address: null,
+			company_id: null,
+			contact: null,
+			postal_address: null,
+		});
 		expect(settings.body.logo).toEqual({ content_type: "image/png", size: 70 });
 
 		const customer = await newCustomer(key, { name: "Ελλάδα Москва AE", tax_id: "EL987654321" });

@@ -13,6 +13,7 @@ import type {
 	VatBreakdown,
 	VatCategory,
 } from "./model";
+import { withTwoDecimalAmounts } from "./twoDecimals";
 import { amountText, decimalText, el, serialize, type XmlElement } from "./xml";
 
 /** BT-24 of the EN 16931 core (the Factur-X/ZUGFeRD "EN 16931" profile declares the same). */
@@ -33,7 +34,8 @@ const date = (name: string, value: string | undefined, type: "udt" | "qdt" = "ud
 		? undefined
 		: el(name, [el(`${type}:DateTimeString`, value.replaceAll("-", ""), { format: "102" })]);
 
-export function renderCii(invoice: EInvoice, guideline: string = EN16931_CII_GUIDELINE): string {
+export function renderCii(issued: EInvoice, guideline: string = EN16931_CII_GUIDELINE): string {
+	const invoice = withTwoDecimalAmounts(issued);
 	const amount = (name: string, value: number | undefined): Child => el(name, amountText(value, invoice.currency));
 	const totals = invoice.totals;
 	const root = el(

@@ -6,6 +6,7 @@ import type { Decimal } from "../../domain/decimal";
 import { EN16931_CII_GUIDELINE } from "./cii";
 import type { EInvoice, EInvoiceFormat, LineAllowanceCharge } from "./model";
 import { checkRules, type Finding, type InvoiceFacts, type RuleSet } from "./rules";
+import { withTwoDecimalAmounts } from "./twoDecimals";
 import { PEPPOL_BIS_BILLING_3 } from "./ubl";
 import { minorUnitsToDecimal } from "./xml";
 import { XRECHNUNG_3_0 } from "./xrechnung";
@@ -29,7 +30,8 @@ const DECLARATIONS: Record<EInvoiceFormat, Declaration> = {
 };
 
 /** The model as the rules see it once rendered in `format`: amounts as exact decimals. */
-export function toFacts(invoice: EInvoice, format: EInvoiceFormat): InvoiceFacts {
+export function toFacts(issued: EInvoice, format: EInvoiceFormat): InvoiceFacts {
+	const invoice = withTwoDecimalAmounts(issued);
 	const { syntax, specificationId, profileId } = DECLARATIONS[format];
 	const amount = (value: number | undefined): Decimal | undefined =>
 		value === undefined ? undefined : minorUnitsToDecimal(value, invoice.currency);

@@ -15,6 +15,7 @@ import type {
 	VatCategory,
 } from "./model";
 import { isCreditNote } from "./model";
+import { withTwoDecimalAmounts } from "./twoDecimals";
 import { amountText, decimalText, el, serialize, type XmlElement } from "./xml";
 
 /** BT-24 and BT-23 of a UBL-based specification. */
@@ -35,7 +36,8 @@ const NS = {
 type Child = XmlElement | undefined;
 
 /** Renders `invoice` as a UBL 2.1 Invoice, or CreditNote for type 381, declaring `specification`. */
-export function renderUblDocument(invoice: EInvoice, specification: UblSpecification): string {
+export function renderUblDocument(issued: EInvoice, specification: UblSpecification): string {
+	const invoice = withTwoDecimalAmounts(issued);
 	const creditNote = isCreditNote(invoice);
 	const root = creditNote ? "CreditNote" : "Invoice";
 	const money = (name: string, amount: number | undefined, currency = invoice.currency): Child =>

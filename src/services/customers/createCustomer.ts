@@ -14,6 +14,7 @@ import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
 import { loadTestClock } from "../testClocks/testClocks";
+import { requireLeitwegId } from "./buyerReference";
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -73,13 +74,16 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		.get();
 	if (input.test_clock_id) await loadTestClock(ctx, input.test_clock_id, "test_clock_id");
 	const now = ctx.clock.now().toISOString();
-	return {
+	const row: CustomerRow = {
 		id: newId("customer"),
 		tenantId: ctx.tenantId,
 		name: input.name,
 		email: input.email ?? null,
 		billingAddress: input.billing_address ?? null,
 		taxId: input.tax_id ?? null,
+		electronicAddress: input.electronic_address ?? null,
+		buyerReference: input.buyer_reference ?? null,
+		preferredEinvoiceFormat: input.preferred_einvoice_format ?? null,
 		currency: input.currency ?? defaults?.currency ?? "USD",
 		paymentTerms: input.payment_terms ?? defaults?.paymentTerms ?? "net30",
 		accountCode: input.account_code ?? null,
@@ -93,4 +97,6 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		updatedAt: now,
 		deletedAt: null,
 	};
+	requireLeitwegId(row);
+	return row;
 }

@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type CustomerUpdateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { requireLeitwegId } from "./buyerReference";
 import { refuseTakenExternalId } from "./createCustomer";
 import { loadCustomer } from "./loadCustomer";
 
@@ -37,6 +38,10 @@ export async function updateCustomer({
 		email: patch.email === undefined ? current.email : patch.email,
 		billingAddress: patch.billing_address === undefined ? current.billingAddress : patch.billing_address,
 		taxId: patch.tax_id === undefined ? current.taxId : patch.tax_id,
+		electronicAddress: patch.electronic_address === undefined ? current.electronicAddress : patch.electronic_address,
+		buyerReference: patch.buyer_reference === undefined ? current.buyerReference : patch.buyer_reference,
+		preferredEinvoiceFormat:
+			patch.preferred_einvoice_format === undefined ? current.preferredEinvoiceFormat : patch.preferred_einvoice_format,
 		currency: patch.currency ?? current.currency,
 		paymentTerms: patch.payment_terms ?? current.paymentTerms,
 		accountCode: patch.account_code === undefined ? current.accountCode : patch.account_code,
@@ -46,6 +51,7 @@ export async function updateCustomer({
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
+	requireLeitwegId(next);
 	const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
 	await committedOnVersion("customer", () =>
 		refuseTakenExternalId(patch.external_id, () =>

@@ -44,7 +44,7 @@ export async function deliveriesOf(ctx: ServiceContext, documentId: string): Pro
 		.orderBy(asc(documentDeliveries.id));
 }
 
-/** The email of a delivery: its template filled from the document, with the document's stored PDF attached. */
+/** The email of a delivery: its template filled from the document, with the document's stored files attached. */
 async function composeEmail(ctx: ServiceContext, delivery: DeliveryRow, recipient: string): Promise<OutgoingMail> {
 	const tenant = await loadTenantRow(ctx);
 	const locale = localeOf(tenant);
@@ -56,17 +56,20 @@ async function composeEmail(ctx: ServiceContext, delivery: DeliveryRow, recipien
 		"seller.name": sellerOf(tenant).name,
 		...letter.values,
 	});
-	const pdf = await ctx.env.FILES.get(letter.document.r2Key);
-	if (!pdf) throw new Error(`the stored document ${letter.document.r2Key} is missing`);
+	const attachments = await Promise.all(
+		letter.files.map(async ({ document, filename }) => {
+			const stored = await ctx.env.FILES.get(document.r2Key);
+			if (!stored) throw new Error(`the stored document ${document.r2Key} is missing`);
+			return { filename, contentType: document.contentType, bytes: new Uint8Array(await stored.arrayBuffer()) };
+		}),
+	);
 	const from = tenant.legalProfile?.email_from ?? ctx.env.EMAIL_FROM;
 	if (!from) throw new MailError("no sender address: set legal_profile.email_from in the settings", true);
 	return {
 		from,
 		to: recipient,
 		...message,
-		attachments: [
-			{ filename: letter.filename, contentType: "application/pdf", bytes: new Uint8Array(await pdf.arrayBuffer()) },
-		],
+		attachments,
 	};
 }
 

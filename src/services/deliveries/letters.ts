@@ -1,4 +1,5 @@
-// What each kind of delivery says and attaches: its template's values and the document's stored PDF.
+// What each kind of delivery says and attaches: its template's values and the document's stored files (an
+// invoice's PDF, and the e-invoice its customer prefers).
 import { formatDate, formatMoney } from "../../documents/format";
 import { daysPastDue } from "../../domain/aging";
 import { todayOf } from "../../lib/clock";
@@ -8,10 +9,14 @@ import { loadCreditNote } from "../creditNotes/creditNotes";
 import { loadCustomer } from "../customers/loadCustomer";
 import { ensureIssuedDocument } from "../documents/issuedDocuments";
 import type { DocumentRow } from "../documents/storedDocuments";
+import { ensureEInvoice } from "../einvoices/einvoiceFiles";
 import { loadInvoiceRow } from "../invoices/loadInvoice";
 import { loadStatement, statementDocument } from "../statements/statements";
 
-export type Letter = { values: Record<string, string>; document: DocumentRow; filename: string };
+/** A stored file an email attaches, under the name it goes by. */
+export type LetterFile = { document: DocumentRow; filename: string };
+
+export type Letter = { values: Record<string, string>; files: LetterFile[] };
 
 async function invoiceLetter(ctx: ServiceContext, locale: string, invoiceId: string): Promise<Letter> {
 	const invoice = await loadInvoiceRow(ctx, invoiceId);
@@ -19,6 +24,11 @@ async function invoiceLetter(ctx: ServiceContext, locale: string, invoiceId: str
 		loadCustomer(ctx, invoice.customerId),
 		ensureIssuedDocument(ctx, "invoice", invoice.id),
 	]);
+	const number = invoice.number ?? invoice.id;
+	const preferred = customer.preferredEinvoiceFormat;
+	const einvoice = preferred ? await ensureEInvoice(ctx, "invoice", invoice.id, preferred) : null;
+	// A Factur-X or ZUGFeRD file is the invoice PDF itself with the XML inside: it takes the plain PDF's place.
+	const hybrid = einvoice?.contentType === "application/pdf";
 	const money = (amount: number) => formatMoney(amount, invoice.currency, locale);
 	const date = (value: string | null) => (value ? formatDate(value, locale) : "");
 	return {
@@ -35,8 +45,10 @@ async function invoiceLetter(ctx: ServiceContext, locale: string, invoiceId: str
 				invoice.dueDate ? Math.max(daysPastDue(invoice.dueDate, todayOf(ctx.clock.now())), 0) : 0,
 			),
 		},
-		document,
-		filename: `${invoice.number}.pdf`,
+		files: [
+			{ document: hybrid && einvoice ? einvoice : document, filename: `${number}.pdf` },
+			...(einvoice && !hybrid ? [{ document: einvoice, filename: `${number}.${preferred}.xml` }] : []),
+		],
 	};
 }
 
@@ -55,8 +67,7 @@ async function creditNoteLetter(ctx: ServiceContext, locale: string, creditNoteI
 			"credit_note.reason": note.reason,
 			"invoice.number": invoice.number ?? invoice.id,
 		},
-		document,
-		filename: `${note.number}.pdf`,
+		files: [{ document, filename: `${note.number}.pdf` }],
 	};
 }
 
@@ -73,8 +84,7 @@ async function statementLetter(ctx: ServiceContext, locale: string, statementId:
 			"statement.to": formatDate(statement.periodTo, locale),
 			"statement.closing_balance": formatMoney(statement.closingBalance, statement.currency, locale),
 		},
-		document,
-		filename,
+		files: [{ document, filename }],
 	};
 }
 

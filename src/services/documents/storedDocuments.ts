@@ -6,19 +6,39 @@ import { newId } from "../../lib/ids";
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type DocumentKind = DocumentRow["kind"];
+export type DocumentFormat = DocumentRow["format"];
 
 const PDF = "application/pdf";
+const XML = "application/xml";
 
-/** Where a source's issued PDF lives: one key per tenant, kind and source, so it is written once. */
-export const documentKey = (tenantId: string, kind: DocumentKind, sourceId: string) =>
-	`tenants/${tenantId}/documents/${kind}/${sourceId}.pdf`;
+/** Factur-X and ZUGFeRD files are PDFs (with their XML inside); the other e-invoices are XML. */
+export const contentTypeOf = (format: DocumentFormat) =>
+	format === "pdf" || format === "facturx" || format === "zugferd" ? PDF : XML;
 
-export async function findDocument(ctx: ServiceContext, kind: DocumentKind, sourceId: string) {
+/** Where a source's issued file lives: one key per tenant, kind, source and format, so it is written once. */
+export const documentKey = (tenantId: string, kind: DocumentKind, sourceId: string, format: DocumentFormat = "pdf") =>
+	format === "pdf"
+		? `tenants/${tenantId}/documents/${kind}/${sourceId}.pdf`
+		: `tenants/${tenantId}/documents/${kind}/${sourceId}.${format}.${contentTypeOf(format) === PDF ? "pdf" : "xml"}`;
+
+export async function findDocument(
+	ctx: ServiceContext,
+	kind: DocumentKind,
+	sourceId: string,
+	format: DocumentFormat = "pdf",
+) {
 	return (
 		(await ctx.db
 			.select()
 			.from(documents)
-			.where(and(eq(documents.tenantId, ctx.tenantId), eq(documents.kind, kind), eq(documents.sourceId, sourceId)))
+			.where(
+				and(
+					eq(documents.tenantId, ctx.tenantId),
+					eq(documents.kind, kind),
+					eq(documents.sourceId, sourceId),
+					eq(documents.format, format),
+				),
+			)
 			.get()) ?? null
 	);
 }
@@ -40,13 +60,15 @@ export async function storeDocument(
 	kind: DocumentKind,
 	sourceId: string,
 	bytes: Uint8Array,
+	format: DocumentFormat = "pdf",
 ): Promise<DocumentRow> {
-	const key = documentKey(ctx.tenantId, kind, sourceId);
+	const key = documentKey(ctx.tenantId, kind, sourceId, format);
+	const contentType = contentTypeOf(format);
 	const sha256 = await sha256Hex(bytes);
 	const written = await ctx.env.FILES.put(key, bytes, {
 		onlyIf: { etagDoesNotMatch: "*" },
 		sha256,
-		httpMetadata: { contentType: PDF },
+		httpMetadata: { contentType },
 		customMetadata: { sha256 },
 	});
 	const stored = written ?? (await ctx.env.FILES.head(key));
@@ -58,14 +80,13 @@ export async function storeDocument(
 			tenantId: ctx.tenantId,
 			kind,
 			sourceId,
+			format,
 			r2Key: key,
-			contentType: PDF,
+			contentType,
 			size: stored.size,
 			sha256: stored.customMetadata?.sha256 ?? sha256,
 			createdAt: ctx.clock.now().toISOString(),
 		})
 		.onConflictDoNothing();
-	return (await findDocument(ctx, kind, sourceId)) as DocumentRow;
+	return (await findDocument(ctx, kind, sourceId, format)) as DocumentRow;
 }
-
-/** The attachment entry of a stored document, as the invoice resource lists it. */

@@ -6,6 +6,9 @@ import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceDetail, InvoiceLineRow } from "../../schemas/invoice";
 
+/** UN/ECE Rec 20 "one": the unit of a line that names none. */
+const DEFAULT_UNIT_CODE = "C62";
+
 type Customer = typeof customers.$inferSelect;
 type Items = InvoiceCreateInput["items"];
 
@@ -42,6 +45,7 @@ export function lineRows(
 		description: line.description,
 		sku: line.sku,
 		quantity: line.quantity,
+		unitCode: items[position]?.unit_code ?? DEFAULT_UNIT_CODE,
 		unitPrice: line.unitPrice,
 		amount: line.amount,
 		discounts: line.discounts,
@@ -111,6 +115,8 @@ export function buildDraft(
 			balance: totals.total,
 			memo: input.memo ?? null,
 			terms: input.terms ?? null,
+			orderReference: input.order_reference ?? null,
+			contractReference: input.contract_reference ?? null,
 			metadata: input.metadata ?? {},
 			sourceRef: origin.sourceRef ?? null,
 			subscriptionId: origin.subscriptionId ?? null,

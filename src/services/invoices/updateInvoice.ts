@@ -54,6 +54,8 @@ export async function updateInvoice({
 		dueDate: resolveDueDate(issueDate, explicitDue, paymentTerms),
 		memo: keep(patch.memo, current.memo),
 		terms: keep(patch.terms, current.terms),
+		orderReference: keep(patch.order_reference, current.orderReference),
+		contractReference: keep(patch.contract_reference, current.contractReference),
 		metadata: patch.metadata ?? current.metadata,
 		...(priced
 			? {
