@@ -29,12 +29,22 @@ const email = z
 	.max(254)
 	.transform((value) => value.toLowerCase());
 
+const taxStatus = z.enum(["taxable", "exempt", "reverse_charge"]).meta({
+	description:
+		"How the tax engine treats the customer: `taxable` as its place and tax id decide, `exempt` (with tax_exemption_reason), or `reverse_charge` (needs tax_id).",
+});
+const exemptionReason = text(500).meta({ description: "Printed on its invoices when exempt (BT-120)." });
+const exemptionReasonCode = text(40).meta({ description: "VATEX code (BT-121)", example: "VATEX-EU-132-1I" });
+
 export const customerCreateBody = z
 	.strictObject({
 		name: text(200),
 		email: email.optional(),
 		billing_address: billingAddress.optional(),
 		tax_id: text(64).optional(),
+		tax_status: taxStatus.optional().meta({ description: "Default `taxable`." }),
+		tax_exemption_reason: exemptionReason.optional(),
+		tax_exemption_reason_code: exemptionReasonCode.optional(),
 		currency: currencyCode.optional().meta({ description: "Defaults to the tenant's default currency." }),
 		payment_terms: paymentTerms.default("net30"),
 		account_code: text(64).optional(),
@@ -65,6 +75,9 @@ export const customerUpdateBody = z
 		email: email.nullable().optional(),
 		billing_address: billingAddress.nullable().optional(),
 		tax_id: text(64).nullable().optional(),
+		tax_status: taxStatus.optional(),
+		tax_exemption_reason: exemptionReason.nullable().optional(),
+		tax_exemption_reason_code: exemptionReasonCode.nullable().optional(),
 		currency: currencyCode.optional(),
 		payment_terms: paymentTerms.optional(),
 		account_code: text(64).nullable().optional(),
@@ -87,6 +100,9 @@ export const customerSchema = z
 		email: z.string().nullable(),
 		billing_address: billingAddress.nullable(),
 		tax_id: z.string().nullable(),
+		tax_status: z.enum(["taxable", "exempt", "reverse_charge"]),
+		tax_exemption_reason: z.string().nullable(),
+		tax_exemption_reason_code: z.string().nullable(),
 		currency: z.string(),
 		payment_terms: z.string(),
 		account_code: z.string().nullable(),
@@ -108,6 +124,9 @@ export const customerSchema = z
 			email: "billing@acme.example",
 			billing_address: { line1: "Hauptstr. 1", city: "Berlin", postal_code: "10115", country: "DE" },
 			tax_id: "DE123456789",
+			tax_status: "taxable",
+			tax_exemption_reason: null,
+			tax_exemption_reason_code: null,
 			currency: "EUR",
 			payment_terms: "net30",
 			account_code: null,
@@ -133,6 +152,9 @@ export const presentCustomer = (row: CustomerRow): Customer => ({
 	email: row.email,
 	billing_address: row.billingAddress,
 	tax_id: row.taxId,
+	tax_status: row.taxStatus,
+	tax_exemption_reason: row.taxExemptionReason,
+	tax_exemption_reason_code: row.taxExemptionReasonCode,
 	currency: row.currency,
 	payment_terms: row.paymentTerms,
 	account_code: row.accountCode,

@@ -5,7 +5,6 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { bound, type Database, insertRows, mergedUnits, preparedQuery, runBatch } from "../../../src/db/client";
 import {
 	coupons,
-	type customers,
 	invoices,
 	plans,
 	subscriptionInvoices,
@@ -26,12 +25,14 @@ import { type Change, changeStatements } from "../../../src/services/changeLog";
 import { couponDiscount } from "../../../src/services/coupons/coupons";
 import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import type { InvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
 import {
 	BILLABLE_STATUSES,
 	DELINQUENCY_STATUSES,
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
+import { invoiceTaxSetupFrom, taxSetupQueries } from "../../../src/services/tax/tenantTaxSetup";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../../../src/services/usage/usageCharges";
 import { commit } from "../commit";
 import type { AccountInputs, BillingOutcome } from "../contract";
@@ -55,7 +56,7 @@ const periodUnitPrice = (plan: PlanRow, period: BillingPeriod, start: string): n
 /** The invoice of one period, built like any other draft: unit price × quantity, tagged with the period. */
 export function periodInvoice(
 	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
+	{ customer, taxSetup }: InvoicedAccount,
 	sub: SubscriptionRow,
 	plan: PlanRow,
 	start: string,
@@ -79,7 +80,6 @@ export function periodInvoice(
 					quantity: { units: BigInt(sub.quantity), scale: 0 },
 					unit_price: unitPrice,
 					discounts: couponDiscount(coupon, sub.couponPeriodsLeft, unitPrice * sub.quantity),
-					taxes: [],
 				},
 				...pending.map((item) => ({
 					description: item.description,
@@ -87,12 +87,12 @@ export function periodInvoice(
 					quantity: { units: 1n, scale: 0 },
 					unit_price: item.amount,
 					discounts: [],
-					taxes: [],
 				})),
 				...usageItems,
 			],
 			metadata: { subscription_id: sub.id, period_start: start, period_end: end },
 		},
+		{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(end) },
 		`subscription:${sub.id}:${start}`,
 	);
 }
@@ -137,7 +137,7 @@ async function creditOverbilledUsage(ctx: ServiceContext, sub: SubscriptionRow, 
  */
 export async function finalUsage(
 	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
+	{ customer, taxSetup }: InvoicedAccount,
 	sub: SubscriptionRow,
 	plan: PlanRow,
 	period: { start: string; end: string } | null,
@@ -155,6 +155,7 @@ export async function finalUsage(
 					items: usage.items,
 					metadata: { subscription_id: sub.id, period_start: period?.start ?? issueDate, period_end: issueDate },
 				},
+				{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(issueDate) },
 				`subscription:${sub.id}:${issueDate}:final`,
 			)
 		: null;
@@ -275,7 +276,7 @@ async function billOne(
 	date: string,
 	commits: PeriodCommits,
 ) {
-	const { customer, issuing } = account;
+	const { issuing } = account;
 	const plan = account.plans.get(sub.planId) as PlanRow;
 	// Pending items go on the first period this call bills.
 	let pending = account.pendingItems.get(sub.id) ?? [];
@@ -290,7 +291,7 @@ async function billOne(
 		if (current.cancelAtPeriodEnd) {
 			account.state.exact = false;
 			await commits.flush();
-			const final = await finalUsage(ctx, customer, current, plan, await previousPeriod(ctx, sub.id, start), start);
+			const final = await finalUsage(ctx, account, current, plan, await previousPeriod(ctx, sub.id, start), start);
 			const ended: SubscriptionRow = {
 				...current,
 				status: "canceled",
@@ -328,7 +329,7 @@ async function billOne(
 			await commits.flush();
 		}
 		const usage = await usageFor(ctx, current, plan, start);
-		const detail = periodInvoice(ctx, customer, current, plan, start, period, pending, coupon, usage?.items);
+		const detail = periodInvoice(ctx, account, current, plan, start, period, pending, coupon, usage?.items);
 		const couponPeriodsLeft =
 			coupon && current.couponPeriodsLeft !== null
 				? Math.max(0, current.couponPeriodsLeft - 1)
@@ -452,8 +453,7 @@ async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, old
 }
 
 /** What billing an account reads once for all its subscriptions. */
-type AccountReads = {
-	customer: typeof customers.$inferSelect;
+type AccountReads = InvoicedAccount & {
 	plans: Map<string, PlanRow>;
 	pendingItems: Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>;
 	coupons: Map<string, CouponRow>;
@@ -571,20 +571,23 @@ export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["b
 		subscriptionId: input.subscriptionId ?? null,
 		date: input.date,
 	};
-	const [[customer], due, overdue, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
-		customerRowQuery(ctx, input.customerId),
-		billableSubscriptions(ctx.db, values),
-		oldestUnpaidDue(ctx.db, values),
-		plansOfBillable(ctx.db, values),
-		pendingItemsOfBillable(ctx.db, values),
-		couponsOfBillable(ctx.db, values),
-		...issuingQueries(ctx),
-	]);
+	const [[customer], taxRow, rateRows, due, overdue, planRows, pendingRows, couponRows, ...issuingRows] =
+		await ctx.db.batch([
+			customerRowQuery(ctx, input.customerId),
+			...taxSetupQueries(ctx),
+			billableSubscriptions(ctx.db, values),
+			oldestUnpaidDue(ctx.db, values),
+			plansOfBillable(ctx.db, values),
+			pendingItemsOfBillable(ctx.db, values),
+			couponsOfBillable(ctx.db, values),
+			...issuingQueries(ctx),
+		]);
 	if (!customer) throw notFound("customer", input.customerId);
 	const outcome: BillingOutcome = { billed: [], errors: [] };
 	const failed = new Set<string>();
 	const account: AccountReads = {
 		customer,
+		taxSetup: invoiceTaxSetupFrom([taxRow, rateRows]),
 		plans: new Map(planRows.map((p) => [p.id, p])),
 		pendingItems: groupBy(pendingRows, (item) => item.subscriptionId),
 		coupons: new Map(couponRows.map((c) => [c.id, c])),

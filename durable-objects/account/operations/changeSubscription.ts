@@ -5,7 +5,7 @@ import { cancellationCredit } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError } from "../../../src/lib/errors";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
-import { loadCustomer } from "../../../src/services/customers/loadCustomer";
+import { loadInvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
 import {
@@ -131,7 +131,14 @@ async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today:
 	const period = billed
 		? { start: billed.periodStart, end: tomorrow < billed.periodEnd ? tomorrow : billed.periodEnd }
 		: null;
-	return finalUsage(ctx, await loadCustomer(ctx, sub.customerId), sub, await loadPlan(ctx, sub.planId), period, today);
+	return finalUsage(
+		ctx,
+		await loadInvoicedAccount(ctx, sub.customerId),
+		sub,
+		await loadPlan(ctx, sub.planId),
+		period,
+		today,
+	);
 }
 
 /** Canceling at once with proration credits the unused part of the current period's invoice. */

@@ -12,6 +12,7 @@ import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
 import { loadTestClock } from "../testClocks/testClocks";
+import { requireBuyerProfile } from "./buyerProfile";
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -55,13 +56,16 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		"USD";
 	if (input.test_clock_id) await loadTestClock(ctx, input.test_clock_id, "test_clock_id");
 	const now = ctx.clock.now().toISOString();
-	return {
+	const row: CustomerRow = {
 		id: newId("customer"),
 		tenantId: ctx.tenantId,
 		name: input.name,
 		email: input.email ?? null,
 		billingAddress: input.billing_address ?? null,
 		taxId: input.tax_id ?? null,
+		taxStatus: input.tax_status ?? "taxable",
+		taxExemptionReason: input.tax_exemption_reason ?? null,
+		taxExemptionReasonCode: input.tax_exemption_reason_code ?? null,
 		currency,
 		paymentTerms: input.payment_terms,
 		accountCode: input.account_code ?? null,
@@ -74,4 +78,6 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		updatedAt: now,
 		deletedAt: null,
 	};
+	requireBuyerProfile(row);
+	return row;
 }

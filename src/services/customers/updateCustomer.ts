@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type CustomerUpdateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { requireBuyerProfile } from "./buyerProfile";
 import { loadCustomer } from "./loadCustomer";
 
 /**
@@ -36,6 +37,11 @@ export async function updateCustomer({
 		email: patch.email === undefined ? current.email : patch.email,
 		billingAddress: patch.billing_address === undefined ? current.billingAddress : patch.billing_address,
 		taxId: patch.tax_id === undefined ? current.taxId : patch.tax_id,
+		taxStatus: patch.tax_status ?? current.taxStatus,
+		taxExemptionReason:
+			patch.tax_exemption_reason === undefined ? current.taxExemptionReason : patch.tax_exemption_reason,
+		taxExemptionReasonCode:
+			patch.tax_exemption_reason_code === undefined ? current.taxExemptionReasonCode : patch.tax_exemption_reason_code,
 		currency: patch.currency ?? current.currency,
 		paymentTerms: patch.payment_terms ?? current.paymentTerms,
 		accountCode: patch.account_code === undefined ? current.accountCode : patch.account_code,
@@ -44,6 +50,7 @@ export async function updateCustomer({
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
+	requireBuyerProfile(next);
 	const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
 	await committedOnVersion("customer", () =>
 		ctx.db.batch([
