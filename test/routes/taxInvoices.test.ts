@@ -1,6 +1,8 @@
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, fieldsOf, newCustomer, newTenant, waitForJob } from "../helpers/api";
 import { newInvoice } from "../helpers/invoices";
+import { pdfPages } from "../helpers/pdfText";
 import { newPlan, subscribe } from "../helpers/subscriptions";
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -73,6 +75,14 @@ describe("invoices taxed by the engine (a German seller, OSS-registered)", () =>
 		const read = await api(`/v1/billing/invoices/${invoice.id}`, { key });
 		expect(read.body.tax_lines).toEqual(invoice.tax_lines);
 		expect(read.body.lines[0].tax_category).toBe("AE");
+		// The PDF prints the category and the note.
+		const pdf = await SELF.fetch(`https://billing.test/v1/billing/invoices/${invoice.id}/pdf`, {
+			headers: { authorization: `Bearer ${key}` },
+		});
+		expect(pdf.status).toBe(200);
+		const text = (await pdfPages(new Uint8Array(await pdf.arrayBuffer()))).join("\n");
+		expect(text).toContain("DE 0% (AE)");
+		expect(text).toContain("Reverse charge (VATEX-EU-AE)");
 	});
 
 	it("charges a French consumer French VAT for digital services (OSS), jurisdiction FR", async () => {
