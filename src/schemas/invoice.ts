@@ -452,6 +452,29 @@ const MONEY_FIELDS = [
 	"balance",
 ] as const;
 
+/** A stored line; one stored before lines kept categories shows those of its rates (S, or Z at 0). */
+function presentLine(line: InvoiceLineRow) {
+	const taxes = line.taxes.map((tax) => ({ ...tax, category: tax.category ?? categoryOfRate(tax.rate) }));
+	return {
+		id: line.id,
+		description: line.description,
+		sku: line.sku,
+		quantity: line.quantity,
+		unit_price: line.unitPrice,
+		amount: line.amount,
+		discounts: line.discounts,
+		discount_amount: line.discountAmount,
+		net_amount: line.netAmount,
+		taxes,
+		tax_amount: line.taxAmount,
+		total: line.total,
+		tax_code: line.taxCode,
+		tax_category: line.taxCategory ?? taxes[0]?.category ?? null,
+		tax_exemption_reason: line.taxExemptionReason,
+		tax_exemption_reason_code: line.taxExemptionReasonCode,
+	};
+}
+
 /** The canonical invoice resource (seed 000 §17); `today` decides whether it is overdue. */
 export function presentInvoice(
 	{ invoice, lines, deliveries, settlements, documents: stored }: InvoiceDetail,
@@ -482,25 +505,7 @@ export function presentInvoice(
 		due_date: invoice.dueDate,
 		...amounts,
 		display_amounts: Object.fromEntries(MONEY_FIELDS.map((f) => [f, formatMinorUnits(amounts[f], invoice.currency)])),
-		lines: lines.map((line) => ({
-			id: line.id,
-			description: line.description,
-			sku: line.sku,
-			quantity: line.quantity,
-			unit_price: line.unitPrice,
-			amount: line.amount,
-			discounts: line.discounts,
-			discount_amount: line.discountAmount,
-			net_amount: line.netAmount,
-			taxes: line.taxes.map((tax) => ({ ...tax, category: tax.category ?? categoryOfRate(tax.rate) })),
-			tax_amount: line.taxAmount,
-			total: line.total,
-			tax_code: line.taxCode,
-			tax_category:
-				line.taxCategory ?? line.taxes[0]?.category ?? (line.taxes[0] ? categoryOfRate(line.taxes[0].rate) : null),
-			tax_exemption_reason: line.taxExemptionReason,
-			tax_exemption_reason_code: line.taxExemptionReasonCode,
-		})),
+		lines: lines.map(presentLine),
 		tax_lines: taxLines.map((t) => ({
 			jurisdiction: t.jurisdiction,
 			category: t.category,
