@@ -263,6 +263,29 @@ describe("bad input and other tenants", () => {
 		expect(list.body.data).toEqual([]);
 	});
 
+	it("refuses to tax a customer whose tax id is malformed or who has no address, naming customer_id", async () => {
+		const { key } = await germanOssSeller();
+		const malformed = await newCustomer(key, { billing_address: { country: "FR" }, tax_id: "FR123" });
+		const res = await api("/v1/billing/invoices", {
+			key,
+			body: { customer_id: malformed.id, finalize: true, items: [{ description: "X", unit_price: 100 }] },
+		});
+		const problem = expectProblem(res, 422, "validation_failed");
+		expect(fieldsOf(problem)).toEqual(["body:customer_id"]);
+		expect(problem.errors[0].message).toContain("its tax_id");
+		const homeless = await newCustomer(key);
+		const untaxable = await api("/v1/billing/invoices", {
+			key,
+			body: { customer_id: homeless.id, items: [{ description: "X", unit_price: 100 }] },
+		});
+		expect(fieldsOf(expectProblem(untaxable, 422, "validation_failed"))).toEqual(["body:customer_id"]);
+		// Explicit taxes need no engine, so no address.
+		const explicit = await newInvoice(key, homeless.id, {
+			items: [{ description: "X", unit_price: 100, taxes: [{ jurisdiction: "DE", rate: 19 }] }],
+		});
+		expect(explicit.tax_total).toBe(19);
+	});
+
 	it("refuses taxes and a tax_code on one item", async () => {
 		const { key } = await germanOssSeller();
 		const customer = await buyers(key).germanBuyer();

@@ -89,9 +89,10 @@ export function priceItems(ctx: ServiceContext, items: Items, taxing: LineTaxing
 	} catch (error) {
 		if (error instanceof LineError) throw fieldInvalid("body", `items.${error.index}.${error.field}`, error.message);
 		if (error instanceof TaxInputError) {
-			throw taxInputProblem(error, (field) =>
-				field === "supply_date" ? "issue_date" : `customer_id (its ${CUSTOMER_FIELDS[field] ?? field})`,
-			);
+			// The buyer is the customer: its own field is named in the message, the request's is customer_id.
+			const customerField = CUSTOMER_FIELDS[error.field];
+			if (customerField) throw fieldInvalid("body", "customer_id", `its ${customerField} ${error.message}`);
+			throw taxInputProblem(error, (field) => (field === "supply_date" ? "issue_date" : field));
 		}
 		if (error instanceof RangeError) throw fieldInvalid("body", "items", "amounts are too large to compute exactly");
 		throw error;
