@@ -184,6 +184,26 @@ describe("invoices taxed by the engine (a German seller, OSS-registered)", () =>
 		expect(rounded.tax_total).toBe(474);
 	});
 
+	it("taxes the next invoice by a rate the tenant adds meanwhile: the account forgets the rates it remembered", async () => {
+		const { key } = await germanOssSeller();
+		const customer = await buyers(key).germanBuyer();
+		const item = { description: "Consulting", unit_price: 10000 };
+		const before = await newInvoice(key, customer.id, { finalize: true, items: [item] });
+		expect(before.tax_total).toBe(1900);
+		const rate = await api("/v1/billing/tax/rates", {
+			key,
+			body: { country: "DE", tax_code: "standard", rate: "20", valid_from: "2020-01-01" },
+		});
+		expect(rate.status).toBe(201);
+		const after = await newInvoice(key, customer.id, { finalize: true, items: [item] });
+		expect(after.tax_total).toBe(2000);
+		// The issued invoice keeps its rate.
+		expect((await api(`/v1/billing/invoices/${before.id}`, { key })).body.tax_lines[0]).toMatchObject({
+			rate: "19",
+			amount: 1900,
+		});
+	});
+
 	it("splits tax-inclusive prices so that net + tax is the price stated", async () => {
 		const { key } = await germanOssSeller({ tax_prices_include_tax: true });
 		const customer = await buyers(key).germanBuyer();
