@@ -58,6 +58,23 @@ describe("creditNoteBuckets", () => {
 		]);
 	});
 
+	it("takes a note's own rows where it states category, rate and base (notes credit lines in their category)", () => {
+		const parts = creditNoteBuckets(
+			note("cn_3", "inv_1", {
+				netAmount: 1500,
+				taxLines: [
+					{ jurisdiction: "DE", category: "S", rate: "19", taxable_amount: 1000, amount: 190 },
+					{ jurisdiction: "DE", category: "AE", rate: "0", taxable_amount: 500, amount: 0 },
+				],
+			}),
+			mixed,
+		);
+		expect(parts).toEqual([
+			{ jurisdiction: "DE", category: "S", rate: "19", base: 1000, tax: 190 },
+			{ jurisdiction: "DE", category: "AE", rate: "0", base: 500, tax: 0 },
+		]);
+	});
+
 	it("keeps stacked jurisdictions apart and falls back to bases when every rate is zero", () => {
 		const stacked = invoice("inv_2", [
 			{
