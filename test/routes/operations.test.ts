@@ -165,7 +165,10 @@ describe("API documentation", () => {
 				"name",
 				"payment_terms",
 				"segment",
+				"tax_exemption_reason",
+				"tax_exemption_reason_code",
 				"tax_id",
+				"tax_status",
 				"test_clock_id",
 			].sort(),
 		);
