@@ -18,6 +18,7 @@ import { customerRowQuery } from "../../src/services/customers/loadCustomer";
 import { issuingQueries } from "../../src/services/invoices/invoiceStatements";
 import { type Chart, chartOf } from "../../src/services/ledger/chart";
 import type { OpenReceivable } from "../../src/services/payments/openInvoices";
+import { type InvoiceTaxSetup, invoiceTaxSetupFrom, taxSetupQueries } from "../../src/services/tax/tenantTaxSetup";
 import { RefusedWithGroup } from "./operationQueue";
 
 type CustomerRow = typeof customers.$inferSelect;
@@ -29,6 +30,8 @@ export type AccountState = {
 	/** The tenant's invoice number format as stored (`issuingWith` parses it). */
 	numberFormat: string | undefined;
 	chart: Chart;
+	/** The tenant's tax setup and own rates (changing either moves settings_version too). */
+	taxSetup: InvoiceTaxSetup | null;
 	/** The customer's open invoices by currency, in due order, once a payment in that currency read them. */
 	open: Map<string, OpenReceivable[]>;
 };
@@ -44,11 +47,12 @@ export class AccountMemory {
 
 /** The reads a state is made of, for a caller's batch (then `stateFrom` on their results). */
 export const stateQueries = (ctx: ServiceContext, customerId: string) =>
-	[customerRowQuery(ctx, customerId), ...issuingQueries(ctx)] as const;
+	[customerRowQuery(ctx, customerId), ...taxSetupQueries(ctx), ...issuingQueries(ctx)] as const;
 
 /** The state read by `stateQueries`; null when there is no such customer. */
-export function stateFrom([[customer], [tenant], ...chart]: readonly [
+export function stateFrom([[customer], taxRow, rateRows, [tenant], ...chart]: readonly [
 	CustomerRow[],
+	...Parameters<typeof invoiceTaxSetupFrom>[0],
 	{ format: string; settingsVersion: number }[],
 	...Parameters<typeof chartOf>[0],
 ]): AccountState | null {
@@ -58,6 +62,7 @@ export function stateFrom([[customer], [tenant], ...chart]: readonly [
 		settingsVersion: tenant?.settingsVersion ?? 0,
 		numberFormat: tenant?.format,
 		chart: chartOf(chart),
+		taxSetup: invoiceTaxSetupFrom([taxRow, rateRows]),
 		open: new Map(),
 	};
 }

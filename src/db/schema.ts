@@ -3,6 +3,7 @@
 // be sharded across databases. Timestamps are RFC 3339 UTC strings; money is integer minor units.
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { TAX_CATEGORIES, type TaxCategory } from "../domain/tax/categories";
 
 const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
 
@@ -239,6 +240,12 @@ export const customers = sqliteTable(
 		// BT-10: the reference the buyer asks its invoices to carry (the Leitweg-ID of a German authority).
 		buyerReference: text("buyer_reference"),
 		preferredEinvoiceFormat: text("preferred_einvoice_format", { enum: EINVOICE_FORMATS }),
+		// The customer as a buyer for the tax engine: taxed as usual, exempt (with its reason), or reverse charged.
+		taxStatus: text("tax_status", { enum: ["taxable", "exempt", "reverse_charge"] })
+			.notNull()
+			.default("taxable"),
+		taxExemptionReason: text("tax_exemption_reason"),
+		taxExemptionReasonCode: text("tax_exemption_reason_code"),
 		currency: text("currency").notNull(),
 		paymentTerms: text("payment_terms").notNull(),
 		accountCode: text("account_code"),
@@ -383,7 +390,8 @@ export const invoices = sqliteTable(
 );
 
 export type InvoiceLineDiscount = { type: "percent"; percent: string } | { type: "amount"; amount: number };
-export type InvoiceLineTax = { jurisdiction: string; rate: string; amount: number };
+/** One tax of a line; `category` (EN 16931 BT-151) is absent on lines stored before lines carried it. */
+export type InvoiceLineTax = { jurisdiction: string; rate: string; amount: number; category?: TaxCategory };
 
 export const invoiceLines = sqliteTable(
 	"invoice_lines",
@@ -408,6 +416,13 @@ export const invoiceLines = sqliteTable(
 		taxes: json<InvoiceLineTax[]>("taxes").notNull(),
 		taxAmount: integer("tax_amount").notNull(),
 		total: integer("total").notNull(),
+		// The code the tax engine taxed the line by; null when its taxes were given explicitly.
+		taxCode: text("tax_code"),
+		// EN 16931 VAT category (BT-151) and exemption reason (BT-120/121): fixed when the line is priced,
+		// so an issued invoice never changes with the rate table. Null category: the line states no tax.
+		taxCategory: text("tax_category", { enum: TAX_CATEGORIES }),
+		taxExemptionReason: text("tax_exemption_reason"),
+		taxExemptionReasonCode: text("tax_exemption_reason_code"),
 	},
 	(t) => [
 		uniqueIndex("invoice_lines_position").on(t.invoiceId, t.position),
@@ -729,6 +744,30 @@ export const refunds = sqliteTable(
 	],
 );
 
+/**
+ * A credit note's tax per jurisdiction; since notes carry their invoice lines' categories, per
+ * (jurisdiction, category, rate) with its base and exemption reason.
+ */
+export type CreditNoteTaxLine = {
+	jurisdiction: string;
+	amount: number;
+	category?: TaxCategory;
+	rate?: string;
+	taxable_amount?: number;
+	exemption_reason?: string | null;
+	exemption_reason_code?: string | null;
+};
+
+export type CreditNoteLine = {
+	line_id: string;
+	amount: number;
+	net_amount: number;
+	tax_amount: number;
+	tax_category: TaxCategory | null;
+	tax_exemption_reason: string | null;
+	tax_exemption_reason_code: string | null;
+};
+
 export const creditNotes = sqliteTable(
 	"credit_notes",
 	{
@@ -746,7 +785,9 @@ export const creditNotes = sqliteTable(
 		// Gross amount credited, and its split into net and tax per jurisdiction.
 		amount: integer("amount").notNull(),
 		netAmount: integer("net_amount").notNull(),
-		taxLines: json<{ jurisdiction: string; amount: number }[]>("tax_lines").notNull(),
+		taxLines: json<CreditNoteTaxLine[]>("tax_lines").notNull(),
+		// The invoice lines credited, each with the tax category of the line it credits.
+		lines: json<CreditNoteLine[]>("lines").notNull().default(sql`'[]'`),
 		reason: text("reason").notNull(),
 		amountApplied: integer("amount_applied").notNull().default(0),
 		requestKey: text("request_key"),
@@ -946,6 +987,8 @@ export const plans = sqliteTable(
 		billingDay: integer("billing_day"),
 		// Usage charges: a price model per billable metric, rated on each period's usage, billed in arrears.
 		charges: json<PlanCharge[]>("charges").notNull().default(sql`'[]'`),
+		// What the tax engine taxes the plan's invoice lines by; null: the tenant's default (`standard`).
+		taxCode: text("tax_code"),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		status: text("status", { enum: ["active", "archived"] }).notNull(),
 		version: integer("version").notNull(),

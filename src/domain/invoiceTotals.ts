@@ -12,6 +12,7 @@
 // Invoice figures are sums of the rounded line figures, so they always add up:
 //   subtotal − discount_total + tax_total = total = Σ line totals, and Σ tax lines = tax_total.
 import { type Decimal, formatDecimal, pow10, roundHalfAwayFromZero, sumDecimals, toSafeNumber } from "./decimal";
+import { categoryOfRate, type TaxCategory } from "./tax/categories";
 
 export const QUANTITY_SCALE = 6;
 export const RATE_SCALE = 4;
@@ -27,9 +28,11 @@ export type LineInput = {
 	unitPrice: number;
 	discounts: DiscountInput[];
 	taxes: TaxInput[];
+	/** Set: the tax engine taxes the line by this code (see tax/invoiceLines.ts) and `taxes` is empty. */
+	taxCode?: string | null;
 };
 
-export type ComputedTax = { jurisdiction: string; rate: string; amount: number };
+export type ComputedTax = { jurisdiction: string; rate: string; amount: number; category: TaxCategory };
 
 export type ComputedLine = {
 	description: string;
@@ -43,9 +46,22 @@ export type ComputedLine = {
 	taxes: ComputedTax[];
 	taxAmount: number;
 	total: number;
+	taxCode: string | null;
+	/** EN 16931 BT-151 of the line: its first tax's category; null when it has no tax at all. */
+	taxCategory: TaxCategory | null;
+	taxExemptionReason: string | null;
+	taxExemptionReasonCode: string | null;
 };
 
-export type TaxLine = { jurisdiction: string; rate: string; taxableAmount: number; amount: number };
+export type TaxLine = {
+	jurisdiction: string;
+	category: TaxCategory;
+	rate: string;
+	taxableAmount: number;
+	amount: number;
+	exemptionReason: string | null;
+	exemptionReasonCode: string | null;
+};
 
 export type InvoiceTotals = {
 	lines: ComputedLine[];
@@ -86,6 +102,7 @@ export function computeLine(line: LineInput, index: number): ComputedLine {
 		jurisdiction: tax.jurisdiction,
 		rate: formatDecimal(tax.rate),
 		amount: percentOf(net, tax.rate),
+		category: tax.rate.units === 0n ? ("Z" as const) : ("S" as const),
 	}));
 	const taxAmount = taxes.reduce((sum, t) => sum + t.amount, 0n);
 	return {
@@ -104,6 +121,10 @@ export function computeLine(line: LineInput, index: number): ComputedLine {
 		taxes: taxes.map((t) => ({ ...t, amount: toSafeNumber(t.amount) })),
 		taxAmount: toSafeNumber(taxAmount),
 		total: toSafeNumber(net + taxAmount),
+		taxCode: null,
+		taxCategory: taxes[0]?.category ?? null,
+		taxExemptionReason: null,
+		taxExemptionReasonCode: null,
 	};
 }
 
@@ -115,13 +136,30 @@ export function taxesByJurisdiction(lines: readonly { jurisdiction: string; amou
 	return [...byJurisdiction].map(([jurisdiction, amount]) => ({ jurisdiction, amount }));
 }
 
-/** Tax lines per (jurisdiction, rate), in first-seen order. */
-export function summarizeTaxes(lines: readonly Pick<ComputedLine, "netAmount" | "taxes">[]): TaxLine[] {
+/** A line as `summarizeTaxes` reads it; lines stored before taxes carried categories lack them. */
+export type SummarizedLine = {
+	netAmount: number;
+	taxes: readonly { jurisdiction: string; rate: string; amount: number; category?: TaxCategory }[];
+	taxExemptionReason?: string | null;
+	taxExemptionReasonCode?: string | null;
+};
+
+/** Tax lines per (jurisdiction, category, rate), in first-seen order, with the exemption they print. */
+export function summarizeTaxes(lines: readonly SummarizedLine[]): TaxLine[] {
 	const byKey = new Map<string, TaxLine>();
 	for (const line of lines) {
 		for (const tax of line.taxes) {
-			const key = `${tax.jurisdiction}\u0000${tax.rate}`;
-			const entry = byKey.get(key) ?? { jurisdiction: tax.jurisdiction, rate: tax.rate, taxableAmount: 0, amount: 0 };
+			const category = tax.category ?? categoryOfRate(tax.rate);
+			const key = `${tax.jurisdiction}\u0000${category}\u0000${tax.rate}`;
+			const entry = byKey.get(key) ?? {
+				jurisdiction: tax.jurisdiction,
+				category,
+				rate: tax.rate,
+				taxableAmount: 0,
+				amount: 0,
+				exemptionReason: line.taxExemptionReason ?? null,
+				exemptionReasonCode: line.taxExemptionReasonCode ?? null,
+			};
 			entry.taxableAmount += line.netAmount;
 			entry.amount += tax.amount;
 			byKey.set(key, entry);
@@ -130,8 +168,22 @@ export function summarizeTaxes(lines: readonly Pick<ComputedLine, "netAmount" | 
 	return [...byKey.values()];
 }
 
-export function computeTotals(lines: readonly LineInput[]): InvoiceTotals {
-	const computed = lines.map(computeLine);
+/** The notes a document prints for its untaxed categories (Reverse charge, Export outside the EU, …). */
+export function legalNotes(taxLines: readonly Pick<TaxLine, "category" | "exemptionReason" | "exemptionReasonCode">[]) {
+	const notes = new Map<string, { category: TaxCategory; text: string; code: string | null }>();
+	for (const line of taxLines) {
+		if (line.exemptionReason === null) continue;
+		const key = `${line.category}\u0000${line.exemptionReason}`;
+		if (!notes.has(key))
+			notes.set(key, { category: line.category, text: line.exemptionReason, code: line.exemptionReasonCode });
+	}
+	return [...notes.values()];
+}
+
+export const computeTotals = (lines: readonly LineInput[]): InvoiceTotals => totalsOf(lines.map(computeLine));
+
+/** An invoice's figures from its computed lines: sums of them, so they always add up. */
+export function totalsOf(computed: ComputedLine[]): InvoiceTotals {
 	const sum = (pick: (line: ComputedLine) => number) =>
 		toSafeNumber(computed.reduce((s, l) => s + BigInt(pick(l)), 0n));
 	return {

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { creditNotes } from "../db/schema";
 import { formatMinorUnits } from "../domain/currency";
+import { legalNotes } from "../domain/invoiceTotals";
+import { TAX_CATEGORIES } from "../domain/tax/categories";
 import { paginationQuery, timestamp } from "./common";
+import { legalNoteSchema } from "./invoice";
 
 const amount = z.number().int().min(1).max(1_000_000_000_000_00);
 
@@ -50,7 +53,33 @@ export const creditNoteSchema = z
 		amount: z.number().int(),
 		display_amount: z.string(),
 		net_amount: z.number().int(),
-		tax_lines: z.array(z.object({ jurisdiction: z.string(), amount: z.number().int() })),
+		tax_lines: z
+			.array(
+				z.object({
+					jurisdiction: z.string(),
+					category: z.enum(TAX_CATEGORIES),
+					rate: z.string().nullable().meta({ description: "Null on notes issued before rates were kept per note." }),
+					taxable_amount: z.number().int(),
+					amount: z.number().int(),
+					exemption_reason: z.string().nullable(),
+					exemption_reason_code: z.string().nullable(),
+				}),
+			)
+			.meta({ description: "One row per (jurisdiction, category, rate) of the lines credited." }),
+		lines: z
+			.array(
+				z.object({
+					line_id: z.string().meta({ description: "The invoice line credited." }),
+					amount: z.number().int(),
+					net_amount: z.number().int(),
+					tax_amount: z.number().int(),
+					tax_category: z.enum(TAX_CATEGORIES).nullable().meta({ description: "The invoice line's (BT-151)." }),
+					tax_exemption_reason: z.string().nullable(),
+					tax_exemption_reason_code: z.string().nullable(),
+				}),
+			)
+			.meta({ description: "The invoice lines credited, each in the tax category of the line it credits." }),
+		legal_notes: z.array(legalNoteSchema),
 		amount_applied: z.number().int(),
 		remaining_credit: z.number().int(),
 		reason: z.string(),
@@ -62,6 +91,18 @@ export const creditNoteSchema = z
 	.meta({ id: "CreditNote" });
 
 export type CreditNoteRow = typeof creditNotes.$inferSelect;
+
+/** A note's tax lines; one issued before notes kept categories shows its tax per jurisdiction as charged. */
+const taxLines = (row: CreditNoteRow) =>
+	row.taxLines.map((t) => ({
+		jurisdiction: t.jurisdiction,
+		category: t.category ?? (t.amount > 0 ? ("S" as const) : ("Z" as const)),
+		rate: t.rate ?? null,
+		taxable_amount: t.taxable_amount ?? 0,
+		amount: t.amount,
+		exemption_reason: t.exemption_reason ?? null,
+		exemption_reason_code: t.exemption_reason_code ?? null,
+	}));
 
 export const presentCreditNote = (
 	row: CreditNoteRow,
@@ -77,7 +118,15 @@ export const presentCreditNote = (
 	amount: row.amount,
 	display_amount: formatMinorUnits(row.amount, row.currency),
 	net_amount: row.netAmount,
-	tax_lines: row.taxLines,
+	tax_lines: taxLines(row),
+	lines: row.lines,
+	legal_notes: legalNotes(
+		taxLines(row).map((t) => ({
+			...t,
+			exemptionReason: t.exemption_reason,
+			exemptionReasonCode: t.exemption_reason_code,
+		})),
+	),
 	amount_applied: row.amountApplied,
 	remaining_credit: row.status === "issued" ? row.amount - row.amountApplied : 0,
 	reason: row.reason,

@@ -36,6 +36,12 @@ const buyerReference = text(200).meta({
 		"(checked, with its check digits, when the preferred format is xrechnung).",
 	example: "04011000-1234512345-06",
 });
+const taxStatus = z.enum(["taxable", "exempt", "reverse_charge"]).meta({
+	description:
+		"How the tax engine treats the customer: `taxable` as its place and tax id decide, `exempt` (with tax_exemption_reason), or `reverse_charge` (needs tax_id).",
+});
+const exemptionReason = text(500).meta({ description: "Printed on its invoices when exempt (BT-120)." });
+const exemptionReasonCode = text(40).meta({ description: "VATEX code (BT-121)", example: "VATEX-EU-132-1I" });
 
 export const customerCreateBody = z
 	.strictObject({
@@ -48,6 +54,9 @@ export const customerCreateBody = z
 		preferred_einvoice_format: einvoiceFormat
 			.optional()
 			.meta({ description: "The e-invoice the invoice email attaches besides the PDF." }),
+		tax_status: taxStatus.optional().meta({ description: "Default `taxable`." }),
+		tax_exemption_reason: exemptionReason.optional(),
+		tax_exemption_reason_code: exemptionReasonCode.optional(),
 		currency: currencyCode.optional().meta({ description: "Defaults to the tenant's default currency." }),
 		payment_terms: paymentTerms.optional().meta({ description: "Defaults to the settings' `default_payment_terms`." }),
 		account_code: text(64).optional(),
@@ -84,6 +93,9 @@ export const customerUpdateBody = z
 		electronic_address: electronicAddress.nullable().optional(),
 		buyer_reference: buyerReference.nullable().optional(),
 		preferred_einvoice_format: einvoiceFormat.nullable().optional(),
+		tax_status: taxStatus.optional(),
+		tax_exemption_reason: exemptionReason.nullable().optional(),
+		tax_exemption_reason_code: exemptionReasonCode.nullable().optional(),
 		currency: currencyCode.optional(),
 		payment_terms: paymentTerms.optional(),
 		account_code: text(64).nullable().optional(),
@@ -110,6 +122,9 @@ export const customerSchema = z
 		electronic_address: z.object({ value: z.string(), scheme: z.string() }).nullable(),
 		buyer_reference: z.string().nullable(),
 		preferred_einvoice_format: z.enum(EINVOICE_FORMATS).nullable(),
+		tax_status: z.enum(["taxable", "exempt", "reverse_charge"]),
+		tax_exemption_reason: z.string().nullable(),
+		tax_exemption_reason_code: z.string().nullable(),
 		currency: z.string(),
 		payment_terms: z.string(),
 		account_code: z.string().nullable(),
@@ -135,6 +150,9 @@ export const customerSchema = z
 			electronic_address: { value: "DE123456789", scheme: "9930" },
 			buyer_reference: null,
 			preferred_einvoice_format: "xrechnung",
+			tax_status: "taxable",
+			tax_exemption_reason: null,
+			tax_exemption_reason_code: null,
 			currency: "EUR",
 			payment_terms: "net30",
 			account_code: null,
@@ -164,6 +182,9 @@ export const presentCustomer = (row: CustomerRow): Customer => ({
 	electronic_address: row.electronicAddress,
 	buyer_reference: row.buyerReference,
 	preferred_einvoice_format: row.preferredEinvoiceFormat,
+	tax_status: row.taxStatus,
+	tax_exemption_reason: row.taxExemptionReason,
+	tax_exemption_reason_code: row.taxExemptionReasonCode,
 	currency: row.currency,
 	payment_terms: row.paymentTerms,
 	account_code: row.accountCode,

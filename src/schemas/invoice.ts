@@ -3,7 +3,8 @@ import type { documents, invoiceLines, invoices } from "../db/schema";
 import { formatMinorUnits } from "../domain/currency";
 import { type Decimal, parseDecimal } from "../domain/decimal";
 import { invoiceStatuses, isOverdue } from "../domain/invoiceStatus";
-import { QUANTITY_SCALE, RATE_SCALE, summarizeTaxes } from "../domain/invoiceTotals";
+import { legalNotes, QUANTITY_SCALE, RATE_SCALE, summarizeTaxes } from "../domain/invoiceTotals";
+import { categoryOfRate, TAX_CATEGORIES } from "../domain/tax/categories";
 import { createdResponse, type StoredResponse } from "../lib/idempotency";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 import { paymentTerms } from "./customer";
@@ -61,6 +62,15 @@ export const discountInput = z
 	])
 	.meta({ id: "LineDiscount" });
 
+export const taxCode = z
+	.string()
+	.regex(/^[a-z][a-z0-9_]{0,39}$/, "must be lower case letters, digits and underscores, such as standard or books")
+	.meta({
+		description:
+			"`standard`, `reduced`, `reduced_2`, `super_reduced`, `parking`, `zero`, `exempt`, `digital_services`, a slab such as `gst_28`, or a code the tenant defined with POST /v1/billing/tax/rates.",
+		example: "standard",
+	});
+
 export const taxInput = z
 	.strictObject({
 		jurisdiction: z.string().trim().min(1).max(64).meta({ example: "DE" }),
@@ -81,11 +91,20 @@ export const invoiceItemInput = z
 		taxes: z
 			.array(taxInput)
 			.max(10)
-			.default([])
 			.refine(
 				(taxes) => new Set(taxes.map((t) => t.jurisdiction)).size === taxes.length,
 				"may name each jurisdiction once",
-			),
+			)
+			.optional()
+			.meta({
+				description:
+					"The line's taxes as given (none: `[]`). Without them, once the tenant's tax_origin_country is set, the tax engine taxes the line by its `tax_code`, the seller's setup and the customer's tax profile; before that the line has no tax.",
+			}),
+		tax_code: taxCode.optional().meta({ description: "What the tax engine taxes the line by; default `standard`." }),
+	})
+	.refine((item) => item.taxes === undefined || item.tax_code === undefined, {
+		path: ["tax_code"],
+		message: "cannot be combined with taxes: give either the taxes or the code the engine taxes by",
 	})
 	.meta({ id: "InvoiceItem" });
 
@@ -165,15 +184,44 @@ export const invoiceLineSchema = z
 		),
 		discount_amount: money,
 		net_amount: money,
-		taxes: z.array(z.object({ jurisdiction: z.string(), rate: z.string(), amount: money })),
+		taxes: z.array(
+			z.object({
+				jurisdiction: z.string(),
+				rate: z.string(),
+				amount: money,
+				category: z.enum(TAX_CATEGORIES).meta({ description: "EN 16931 VAT category code (BT-151)" }),
+			}),
+		),
 		tax_amount: money,
 		total: money,
+		tax_code: z.string().nullable().meta({ description: "What the tax engine taxed the line by; null: taxes given." }),
+		tax_category: z.enum(TAX_CATEGORIES).nullable().meta({
+			description: "EN 16931 VAT category code (UNCL 5305, BT-151) of the line; null when the line has no tax.",
+			example: "S",
+		}),
+		tax_exemption_reason: z.string().nullable().meta({ description: "BT-120", example: "Reverse charge" }),
+		tax_exemption_reason_code: z
+			.string()
+			.nullable()
+			.meta({ description: "VATEX code (BT-121)", example: "VATEX-EU-AE" }),
 	})
 	.meta({ id: "InvoiceLine" });
 
 export const taxLineSchema = z
-	.object({ jurisdiction: z.string(), rate: z.string(), taxable_amount: money, amount: money })
+	.object({
+		jurisdiction: z.string(),
+		category: z.enum(TAX_CATEGORIES),
+		rate: z.string(),
+		taxable_amount: money,
+		amount: money,
+		exemption_reason: z.string().nullable(),
+		exemption_reason_code: z.string().nullable(),
+	})
 	.meta({ id: "TaxLine" });
+
+export const legalNoteSchema = z
+	.object({ category: z.enum(TAX_CATEGORIES), text: z.string(), code: z.string().nullable() })
+	.meta({ id: "LegalNote", description: "A note the document must print, such as Reverse charge." });
 
 export const attachmentSchema = z.object({
 	id: z.string(),
@@ -214,7 +262,8 @@ export const invoiceSchema = z
 			example: { total: "321.30", balance: "321.30" },
 		}),
 		lines: z.array(invoiceLineSchema),
-		tax_lines: z.array(taxLineSchema),
+		tax_lines: z.array(taxLineSchema).meta({ description: "One row per (jurisdiction, category, rate)." }),
+		legal_notes: z.array(legalNoteSchema),
 		payments: z.array(z.object({ payment_id: z.string(), amount: money, applied_at: timestamp })),
 		credit_notes: z.array(z.object({ credit_note_id: z.string(), amount: money })),
 		attachments: z.array(attachmentSchema).meta({
@@ -272,12 +321,27 @@ export const invoiceSchema = z
 					discounts: [{ type: "percent", percent: "10" }],
 					discount_amount: 3000,
 					net_amount: 27000,
-					taxes: [{ jurisdiction: "DE", rate: "19", amount: 5130 }],
+					taxes: [{ jurisdiction: "DE", rate: "19", amount: 5130, category: "S" }],
 					tax_amount: 5130,
 					total: 32130,
+					tax_code: "standard",
+					tax_category: "S",
+					tax_exemption_reason: null,
+					tax_exemption_reason_code: null,
 				},
 			],
-			tax_lines: [{ jurisdiction: "DE", rate: "19", taxable_amount: 27000, amount: 5130 }],
+			tax_lines: [
+				{
+					jurisdiction: "DE",
+					category: "S",
+					rate: "19",
+					taxable_amount: 27000,
+					amount: 5130,
+					exemption_reason: null,
+					exemption_reason_code: null,
+				},
+			],
+			legal_notes: [],
 			payments: [],
 			credit_notes: [],
 			attachments: [],
@@ -388,6 +452,30 @@ const MONEY_FIELDS = [
 	"balance",
 ] as const;
 
+/** A stored line; one stored before lines kept categories shows those of its rates (S, or Z at 0). */
+function presentLine(line: InvoiceLineRow) {
+	const taxes = line.taxes.map((tax) => ({ ...tax, category: tax.category ?? categoryOfRate(tax.rate) }));
+	return {
+		id: line.id,
+		description: line.description,
+		sku: line.sku,
+		quantity: line.quantity,
+		unit_code: line.unitCode,
+		unit_price: line.unitPrice,
+		amount: line.amount,
+		discounts: line.discounts,
+		discount_amount: line.discountAmount,
+		net_amount: line.netAmount,
+		taxes,
+		tax_amount: line.taxAmount,
+		total: line.total,
+		tax_code: line.taxCode,
+		tax_category: line.taxCategory ?? taxes[0]?.category ?? null,
+		tax_exemption_reason: line.taxExemptionReason,
+		tax_exemption_reason_code: line.taxExemptionReasonCode,
+	};
+}
+
 /** The canonical invoice resource (seed 000 §17); `today` decides whether it is overdue. */
 export function presentInvoice(
 	{ invoice, lines, deliveries, settlements, documents: stored }: InvoiceDetail,
@@ -419,27 +507,17 @@ export function presentInvoice(
 		due_date: invoice.dueDate,
 		...amounts,
 		display_amounts: Object.fromEntries(MONEY_FIELDS.map((f) => [f, formatMinorUnits(amounts[f], invoice.currency)])),
-		lines: lines.map((line) => ({
-			id: line.id,
-			description: line.description,
-			sku: line.sku,
-			quantity: line.quantity,
-			unit_code: line.unitCode,
-			unit_price: line.unitPrice,
-			amount: line.amount,
-			discounts: line.discounts,
-			discount_amount: line.discountAmount,
-			net_amount: line.netAmount,
-			taxes: line.taxes,
-			tax_amount: line.taxAmount,
-			total: line.total,
-		})),
+		lines: lines.map(presentLine),
 		tax_lines: taxLines.map((t) => ({
 			jurisdiction: t.jurisdiction,
+			category: t.category,
 			rate: t.rate,
 			taxable_amount: t.taxableAmount,
 			amount: t.amount,
+			exemption_reason: t.exemptionReason,
+			exemption_reason_code: t.exemptionReasonCode,
 		})),
+		legal_notes: legalNotes(taxLines),
 		payments: (settlements?.payments ?? []).map((p) => ({
 			payment_id: p.paymentId,
 			amount: p.amount,

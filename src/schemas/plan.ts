@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { plans } from "../db/schema";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+import { taxCode } from "./invoice";
 import { planChargeSchema, planCharges } from "./usage";
 
 const intervals = ["day", "week", "month", "year"] as const;
@@ -28,6 +29,9 @@ export const planCreateBody = z
 		charges: planCharges
 			.optional()
 			.meta({ description: "Usage charges: a price model per billable metric, billed in arrears." }),
+		tax_code: taxCode
+			.optional()
+			.meta({ description: "What the tax engine taxes the plan's invoice lines by; default `standard`." }),
 		metadata: metadata.optional(),
 	})
 	.refine((b) => b.billing_day === undefined || b.interval === "month" || b.interval === "year", {
@@ -59,6 +63,7 @@ export const planUpdateBody = z
 			.meta({ description: "Applies to periods billed from now on." }),
 		trial_period_days: z.number().int().min(0).max(365).optional(),
 		charges: planCharges.optional().meta({ description: "Replaces the usage charges for periods billed from now on." }),
+		tax_code: taxCode.nullable().optional().meta({ description: "Applies to periods billed from now on." }),
 		metadata: metadata.optional(),
 		version: z.number().int().min(1).optional(),
 	})
@@ -77,6 +82,7 @@ export const planSchema = z
 		trial_period_days: z.number().int(),
 		billing_day: z.number().int().nullable(),
 		charges: z.array(planChargeSchema),
+		tax_code: z.string().nullable(),
 		metadata: z.record(z.string(), z.string()),
 		status: z.enum(["active", "archived"]),
 		version: z.number().int(),
@@ -99,6 +105,7 @@ export const presentPlan = (row: PlanRow) => ({
 	trial_period_days: row.trialPeriodDays,
 	billing_day: row.billingDay,
 	charges: row.charges,
+	tax_code: row.taxCode,
 	metadata: row.metadata,
 	status: row.status,
 	version: row.version,

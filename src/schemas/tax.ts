@@ -3,7 +3,7 @@ import { TAX_CATEGORIES } from "../domain/tax/categories";
 import { isCountry } from "../domain/tax/countries";
 import { currencyCode, prefixedId } from "./common";
 import { billingAddress } from "./customer";
-import { percentage } from "./invoice";
+import { percentage, taxCode } from "./invoice";
 
 const isoDate = z.iso.date("must be a date as YYYY-MM-DD");
 
@@ -19,15 +19,6 @@ const regionCode = z
 	.meta({ example: "BC" });
 
 const ENGINE_CODES = ["zero", "exempt", "digital_services"];
-
-export const taxCode = z
-	.string()
-	.regex(/^[a-z][a-z0-9_]{0,39}$/, "must be lower case letters, digits and underscores, such as standard or books")
-	.meta({
-		description:
-			"`standard`, `reduced`, `reduced_2`, `super_reduced`, `parking`, `zero`, `exempt`, `digital_services`, a slab such as `gst_28`, or a code the tenant defined with POST /v1/billing/tax/rates.",
-		example: "standard",
-	});
 
 export const taxRegistration = z.strictObject({ country: countryCode, region: regionCode.nullable().default(null) });
 

@@ -54,6 +54,9 @@ const customer = (overrides: Partial<CustomerRow>): CustomerRow => ({
 	email: "einkauf@ba-mitte.example",
 	billingAddress: { line1: "Karl-Marx-Allee 31", city: "Berlin", postal_code: "10178", country: "DE" },
 	taxId: null,
+	taxStatus: "taxable",
+	taxExemptionReason: null,
+	taxExemptionReasonCode: null,
 	externalId: null,
 	electronicAddress: { value: "04011000-1234512345-06", scheme: "0204" },
 	buyerReference: "04011000-1234512345-06",
@@ -168,6 +171,7 @@ const note = (invoice: IssuedInvoice, amount: number, netAmount: number): typeof
 	customerId: "cus_1",
 	invoiceId: invoice.invoice.id,
 	number: "CN-2026-0001",
+	lines: [],
 	status: "issued",
 	currency: invoice.invoice.currency,
 	amount,
@@ -252,13 +256,18 @@ describe("the mapping", () => {
 		).toEqual([["7", 7350, 515]]);
 	});
 
-	test("a line's category: standard when taxed, zero rated when not; the rates of its jurisdictions add up", () => {
-		expect(lineVatCategory({ taxes: [{ jurisdiction: "DE", rate: "19", amount: 1 }] })).toEqual({
+	test("a line's category: the engine's, else standard when taxed and zero rated when not; rates add up", () => {
+		expect(lineVatCategory({ taxes: [{ jurisdiction: "DE", rate: "19", amount: 1 }], taxCategory: null })).toEqual({
 			code: "S",
 			ratePercent: dec("19"),
 		});
-		expect(lineVatCategory({ taxes: [] }).code).toBe("Z");
+		expect(lineVatCategory({ taxes: [], taxCategory: null }).code).toBe("Z");
+		expect(lineVatCategory({ taxes: [{ jurisdiction: "FR", rate: "0", amount: 0 }], taxCategory: "AE" })).toEqual({
+			code: "AE",
+			ratePercent: dec("0"),
+		});
 		const combined = lineVatCategory({
+			taxCategory: null,
 			taxes: [
 				{ jurisdiction: "CA", rate: "5", amount: 1 },
 				{ jurisdiction: "CA-QC", rate: "9.975", amount: 1 },

@@ -65,6 +65,9 @@ describe("create", () => {
 			updated_at: res.body.created_at,
 			deleted_at: null,
 			test_clock_id: null,
+			tax_status: "taxable",
+			tax_exemption_reason: null,
+			tax_exemption_reason_code: null,
 		});
 		expect(res.headers.get("etag")).toBe('"1"');
 		expect(res.headers.get("location")).toBe(`/v1/billing/customers/${res.body.id}`);

@@ -169,7 +169,10 @@ describe("API documentation", () => {
 				"payment_terms",
 				"preferred_einvoice_format",
 				"segment",
+				"tax_exemption_reason",
+				"tax_exemption_reason_code",
 				"tax_id",
+				"tax_status",
 				"test_clock_id",
 			].sort(),
 		);

@@ -3,7 +3,20 @@ import { describe, expect, it } from "vitest";
 import { splitCredit } from "../../src/domain/creditNote";
 import { taxesByJurisdiction } from "../../src/domain/invoiceTotals";
 
-const line = (id: string, total: number, taxes: { jurisdiction: string; amount: number }[]) => ({ id, total, taxes });
+const line = (id: string, total: number, taxes: { jurisdiction: string; rate: string; amount: number }[]) => ({
+	id,
+	total,
+	taxes,
+});
+const row = (rate: string, taxable_amount: number, amount: number) => ({
+	jurisdiction: "DE",
+	category: "S",
+	rate,
+	taxable_amount,
+	amount,
+	exemption_reason: null,
+	exemption_reason_code: null,
+});
 
 describe("taxesByJurisdiction", () => {
 	it("sums per jurisdiction in first-seen order", () => {
@@ -23,27 +36,68 @@ describe("taxesByJurisdiction", () => {
 
 describe("splitCredit", () => {
 	const lines = [
-		line("l1", 11900, [{ jurisdiction: "DE", amount: 1900 }]),
-		line("l2", 10700, [{ jurisdiction: "DE", amount: 700 }]),
+		line("l1", 11900, [{ jurisdiction: "DE", rate: "19", amount: 1900 }]),
+		line("l2", 10700, [{ jurisdiction: "DE", rate: "7", amount: 700 }]),
 	];
 	const invoice = { total: 22600 };
 
-	it("splits a gross amount in proportion to the whole invoice's taxes", () => {
-		expect(splitCredit(invoice, lines, { amount: 22600 })).toEqual({
+	it("shares a gross amount over the lines by their totals, each split by its own taxes", () => {
+		expect(splitCredit(invoice, lines, { amount: 22600 })).toMatchObject({
 			ok: true,
 			amount: 22600,
 			net: 20000,
-			taxLines: [{ jurisdiction: "DE", amount: 2600 }],
+			taxLines: [row("19", 10000, 1900), row("7", 10000, 700)],
 		});
-		expect(splitCredit(invoice, lines, { amount: 1130 })).toEqual({
+		expect(splitCredit(invoice, lines, { amount: 1130 })).toMatchObject({
 			ok: true,
 			amount: 1130,
 			net: 1000,
-			taxLines: [{ jurisdiction: "DE", amount: 130 }],
+			taxLines: [row("19", 500, 95), row("7", 500, 35)],
+			lines: [
+				{ line_id: "l1", amount: 595, net_amount: 500, tax_amount: 95, tax_category: "S" },
+				{ line_id: "l2", amount: 535, net_amount: 500, tax_amount: 35, tax_category: "S" },
+			],
 		});
 	});
 
-	it("splits each requested line by that line's own taxes, and merges them per jurisdiction", () => {
+	it("keeps the category and exemption of the line credited: a reverse-charged line credits no tax", () => {
+		const reverseCharged = {
+			...line("r1", 10000, [{ jurisdiction: "DE", rate: "0", amount: 0 }]),
+			taxes: [{ jurisdiction: "DE", rate: "0", amount: 0, category: "AE" as const }],
+			taxCategory: "AE" as const,
+			taxExemptionReason: "Reverse charge",
+			taxExemptionReasonCode: "VATEX-EU-AE",
+		};
+		expect(splitCredit({ total: 10000 }, [reverseCharged], { amount: 2500 })).toEqual({
+			ok: true,
+			amount: 2500,
+			net: 2500,
+			taxLines: [
+				{
+					jurisdiction: "DE",
+					category: "AE",
+					rate: "0",
+					taxable_amount: 2500,
+					amount: 0,
+					exemption_reason: "Reverse charge",
+					exemption_reason_code: "VATEX-EU-AE",
+				},
+			],
+			lines: [
+				{
+					line_id: "r1",
+					amount: 2500,
+					net_amount: 2500,
+					tax_amount: 0,
+					tax_category: "AE",
+					tax_exemption_reason: "Reverse charge",
+					tax_exemption_reason_code: "VATEX-EU-AE",
+				},
+			],
+		});
+	});
+
+	it("splits each requested line by that line's own taxes, per (jurisdiction, category, rate)", () => {
 		expect(
 			splitCredit(invoice, lines, {
 				lines: [
@@ -51,11 +105,11 @@ describe("splitCredit", () => {
 					{ line_id: "l2", amount: 1070 },
 				],
 			}),
-		).toEqual({
+		).toMatchObject({
 			ok: true,
 			amount: 12970,
 			net: 11000,
-			taxLines: [{ jurisdiction: "DE", amount: 1970 }],
+			taxLines: [row("19", 10000, 1900), row("7", 1000, 70)],
 		});
 	});
 
@@ -85,6 +139,7 @@ describe("splitCredit", () => {
 			amount: 500,
 			net: 500,
 			taxLines: [],
+			lines: [],
 		});
 	});
 
@@ -100,6 +155,7 @@ describe("splitCredit", () => {
 			.map(({ net, taxes }) => {
 				const lineTaxes = taxes.map((t) => ({
 					jurisdiction: t.jurisdiction,
+					rate: String(t.rateBp / 100),
 					amount: Math.round((net * t.rateBp) / 10_000),
 				}));
 				return { net, taxes: lineTaxes, total: net + lineTaxes.reduce((s, t) => s + t.amount, 0) };

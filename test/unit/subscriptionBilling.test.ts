@@ -48,7 +48,6 @@ describe("dueBilling", () => {
 				quantity: { units: 2n, scale: 0 },
 				unit_price: 3000,
 				discounts: [],
-				taxes: [],
 			},
 		]);
 		expect(steps.every((s) => s.action === "subscription.renewed")).toBe(true);
@@ -89,7 +88,6 @@ describe("dueBilling", () => {
 				quantity: { units: 1n, scale: 0 },
 				unit_price: 1234,
 				discounts: [],
-				taxes: [],
 			},
 			{
 				description: "Seats (proration)",
@@ -97,7 +95,6 @@ describe("dueBilling", () => {
 				quantity: { units: 1n, scale: 0 },
 				unit_price: 66,
 				discounts: [],
-				taxes: [],
 			},
 		]);
 		expect(steps[1]?.lines).toHaveLength(1);

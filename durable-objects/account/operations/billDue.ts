@@ -5,7 +5,6 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { bound, type Database, insertRows, mergedUnits, preparedQuery, runBatch } from "../../../src/db/client";
 import {
 	coupons,
-	type customers,
 	invoices,
 	plans,
 	subscriptionInvoices,
@@ -26,6 +25,7 @@ import { type Change, changeStatements } from "../../../src/services/changeLog";
 import { billingCoupon } from "../../../src/services/coupons/coupons";
 import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import type { InvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
 import {
 	BILLABLE_STATUSES,
@@ -33,6 +33,7 @@ import {
 	subscriptionWhere,
 } from "../../../src/services/subscriptions/loadSubscription";
 import { periodInvoice, previousPeriod, usageFor } from "../../../src/services/subscriptions/periodInvoice";
+import { invoiceTaxSetupFrom, taxSetupQueries } from "../../../src/services/tax/tenantTaxSetup";
 import { creditedLateStatements, type UsageBilling, usageBilling } from "../../../src/services/usage/usageCharges";
 import { commit } from "../commit";
 import type { AccountInputs, BillingOutcome } from "../contract";
@@ -70,7 +71,7 @@ async function creditOverbilledUsage(ctx: ServiceContext, sub: SubscriptionRow, 
  */
 export async function finalUsage(
 	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
+	{ customer, taxSetup }: InvoicedAccount,
 	sub: SubscriptionRow,
 	plan: PlanRow,
 	period: { start: string; end: string } | null,
@@ -88,6 +89,7 @@ export async function finalUsage(
 					items: usage.items,
 					metadata: { subscription_id: sub.id, period_start: period?.start ?? issueDate, period_end: issueDate },
 				},
+				{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(issueDate) },
 				{ sourceRef: `subscription:${sub.id}:${issueDate}:final`, subscriptionId: sub.id },
 			)
 		: null;
@@ -208,7 +210,7 @@ async function billOne(
 	date: string,
 	commits: PeriodCommits,
 ) {
-	const { customer, issuing } = account;
+	const { issuing } = account;
 	const plan = account.plans.get(sub.planId) as PlanRow;
 	const coupon = sub.couponId ? (account.coupons.get(sub.couponId) ?? null) : null;
 	const steps = dueBilling({
@@ -234,7 +236,7 @@ async function billOne(
 			await commits.flush();
 		}
 		const usage = await usageFor(ctx, current, plan, start);
-		const detail = periodInvoice(ctx, customer, current, plan, start, period, step.lines, usage?.items);
+		const detail = periodInvoice(ctx, account, current, plan, start, period, step.lines, usage?.items);
 		const invoice = await newInvoiceStatements(ctx, detail, true, issuing);
 		const next: SubscriptionRow = { ...current, ...step.after, version: current.version + 1, updatedAt: now };
 		await commits.add({
@@ -308,7 +310,7 @@ async function endSubscription(
 	account.state.exact = false;
 	await commits.flush();
 	const now = ctx.clock.now().toISOString();
-	const final = await finalUsage(ctx, account.customer, current, plan, await previousPeriod(ctx, current.id, at), at);
+	const final = await finalUsage(ctx, account, current, plan, await previousPeriod(ctx, current.id, at), at);
 	const ended: SubscriptionRow = {
 		...current,
 		status: "canceled",
@@ -380,8 +382,7 @@ async function refreshDelinquency(ctx: ServiceContext, sub: SubscriptionRow, old
 }
 
 /** What billing an account reads once for all its subscriptions. */
-type AccountReads = {
-	customer: typeof customers.$inferSelect;
+type AccountReads = InvoicedAccount & {
 	plans: Map<string, PlanRow>;
 	pendingItems: Map<string, (typeof subscriptionPendingItems.$inferSelect)[]>;
 	coupons: Map<string, CouponRow>;
@@ -499,20 +500,23 @@ export async function commitBillDue(ctx: ServiceContext, input: AccountInputs["b
 		subscriptionId: input.subscriptionId ?? null,
 		today: input.today,
 	};
-	const [[customer], due, overdue, planRows, pendingRows, couponRows, ...issuingRows] = await ctx.db.batch([
-		customerRowQuery(ctx, input.customerId),
-		billableSubscriptions(ctx.db, values),
-		oldestUnpaidDue(ctx.db, values),
-		plansOfBillable(ctx.db, values),
-		pendingItemsOfBillable(ctx.db, values),
-		couponsOfBillable(ctx.db, values),
-		...issuingQueries(ctx),
-	]);
+	const [[customer], taxRow, rateRows, due, overdue, planRows, pendingRows, couponRows, ...issuingRows] =
+		await ctx.db.batch([
+			customerRowQuery(ctx, input.customerId),
+			...taxSetupQueries(ctx),
+			billableSubscriptions(ctx.db, values),
+			oldestUnpaidDue(ctx.db, values),
+			plansOfBillable(ctx.db, values),
+			pendingItemsOfBillable(ctx.db, values),
+			couponsOfBillable(ctx.db, values),
+			...issuingQueries(ctx),
+		]);
 	if (!customer) throw notFound("customer", input.customerId);
 	const outcome: BillingOutcome = { billed: [], errors: [] };
 	const failed = new Set<string>();
 	const account: AccountReads = {
 		customer,
+		taxSetup: invoiceTaxSetupFrom([taxRow, rateRows]),
 		plans: new Map(planRows.map((p) => [p.id, p])),
 		pendingItems: groupBy(pendingRows, (item) => item.subscriptionId),
 		coupons: new Map(couponRows.map((c) => [c.id, c])),

@@ -7,8 +7,8 @@ import { cancellationCredit } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError } from "../../../src/lib/errors";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
-import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import { loadInvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
 import {
@@ -151,15 +151,17 @@ async function invoicePendingItems(ctx: ServiceContext, sub: SubscriptionRow, to
 		);
 	}
 	const plan = await loadPlan(ctx, sub.planId);
+	const { customer, taxSetup } = await loadInvoicedAccount(ctx, sub.customerId);
 	const detail = buildDraft(
 		ctx,
-		await loadCustomer(ctx, sub.customerId),
+		customer,
 		{
 			currency: plan.currency,
 			issue_date: today,
 			items: pending.map((item) => pendingItemLine(plan, item)),
 			metadata: { subscription_id: sub.id },
 		},
+		{ setup: taxSetup, defaultTaxCode: plan.taxCode },
 		{ subscriptionId: sub.id },
 	);
 	const invoice = await newInvoiceStatements(ctx, detail, true);
@@ -190,7 +192,14 @@ async function finalUsageToday(ctx: ServiceContext, sub: SubscriptionRow, today:
 	const period = billed
 		? { start: billed.periodStart, end: tomorrow < billed.periodEnd ? tomorrow : billed.periodEnd }
 		: null;
-	return finalUsage(ctx, await loadCustomer(ctx, sub.customerId), sub, await loadPlan(ctx, sub.planId), period, today);
+	return finalUsage(
+		ctx,
+		await loadInvoicedAccount(ctx, sub.customerId),
+		sub,
+		await loadPlan(ctx, sub.planId),
+		period,
+		today,
+	);
 }
 
 /** Canceling at once with proration credits the unused part of the current period's invoice. */

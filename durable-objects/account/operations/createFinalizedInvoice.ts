@@ -29,7 +29,7 @@ export async function commitCreateFinalizedInvoice(
 ): Promise<Answered<InvoiceResource>> {
 	const { customer_id, finalize, ...fields } = input;
 	const issue = async (state: AccountState, check?: BatchItem<"sqlite">) => {
-		const detail = buildDraft(ctx, state.customer, fields, { sourceRef });
+		const detail = buildDraft(ctx, state.customer, fields, { setup: state.taxSetup }, { sourceRef });
 		const issuing = issuingWith(state.numberFormat, state.chart);
 		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, key, check }, issuing);
 		// The customer owes one more invoice: the next payment reads the open ones again.

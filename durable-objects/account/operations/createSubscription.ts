@@ -8,7 +8,7 @@ import { presentInvoice } from "../../../src/schemas/invoice";
 import { presentPlan } from "../../../src/schemas/plan";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
 import { redeemableCoupon } from "../../../src/services/coupons/coupons";
-import { loadCustomer } from "../../../src/services/customers/loadCustomer";
+import { loadInvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { loadInvoiceDetail } from "../../../src/services/invoices/loadInvoice";
 import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymentMethods";
 import { loadPlan } from "../../../src/services/plans/plans";
@@ -22,7 +22,8 @@ import { commitBillDue } from "./billDue";
 type CreateRequest = AccountInputs["createSubscription"];
 
 export async function commitCreateSubscription(ctx: ServiceContext, input: CreateRequest) {
-	const customer = await loadCustomer(ctx, input.customer_id);
+	const account = await loadInvoicedAccount(ctx, input.customer_id);
+	const { customer } = account;
 	const plan = await loadPlan(ctx, input.plan_id).catch(() => null);
 	if (!plan) {
 		if (input.missingAs === "not_found") throw notFound("plan", input.plan_id);
@@ -103,7 +104,7 @@ export async function commitCreateSubscription(ctx: ServiceContext, input: Creat
 	const firstInvoice = first
 		? presentInvoice(await loadInvoiceDetail(ctx, first.invoice_id), today)
 		: presentInvoice(
-				upcomingInvoice(ctx, customer, row, plan, promotion?.coupon ?? null, firstBillingDate),
+				upcomingInvoice(ctx, account, row, plan, promotion?.coupon ?? null, firstBillingDate),
 				today,
 				true,
 			);

@@ -96,6 +96,7 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 		amount,
 		netAmount: split.net,
 		taxLines: split.taxLines,
+		lines: split.lines,
 		reason: input.reason,
 		amountApplied: toInvoice,
 		requestKey: input.requestKey,

@@ -9,8 +9,8 @@ import {
 	type SubscriptionRow,
 	type SubscriptionUpdateInput,
 } from "../../../src/schemas/subscription";
-import { loadCustomer } from "../../../src/services/customers/loadCustomer";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import { loadInvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { loadInvoiceRow } from "../../../src/services/invoices/loadInvoice";
 import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymentMethods";
 import { loadPlan } from "../../../src/services/plans/plans";
@@ -126,7 +126,7 @@ export async function commitUpdateSubscription(
 		});
 	}
 	if (change && change.charge > 0 && input.proration_behavior === "always_invoice") {
-		const customer = await loadCustomer(ctx, sub.customerId);
+		const { customer, taxSetup } = await loadInvoicedAccount(ctx, sub.customerId);
 		const detail = buildDraft(
 			ctx,
 			customer,
@@ -139,11 +139,11 @@ export async function commitUpdateSubscription(
 						quantity: { units: 1n, scale: 0 },
 						unit_price: change.charge,
 						discounts: [],
-						taxes: [],
 					},
 				],
 				metadata: { subscription_id: sub.id, proration: "true" },
 			},
+			{ setup: taxSetup, defaultTaxCode: newPlan.taxCode, supplyDate: lastDay || today },
 			{ subscriptionId: sub.id },
 		);
 		await commitNewInvoice(ctx, { detail, finalize: true });

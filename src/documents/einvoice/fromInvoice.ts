@@ -39,13 +39,23 @@ export type SellerData = {
 };
 
 /**
- * A line's VAT category and rate: standard when it bears tax, zero rated when it does not. The rate is
- * the line's rates summed (its jurisdictions' shares of one VAT).
+ * A line's VAT category and rate: the category the tax engine gave it (reverse charge, exempt, export…),
+ * else standard when it bears tax and zero rated when it does not. The rate is the line's rates summed
+ * (its jurisdictions' shares of one VAT).
  */
-export function lineVatCategory(line: Pick<InvoiceLineRow, "taxes">): VatCategory {
+export function lineVatCategory(line: Pick<InvoiceLineRow, "taxes" | "taxCategory">): VatCategory {
 	const ratePercent = sumRates(line.taxes);
-	return { code: ratePercent.units > 0n ? "S" : "Z", ratePercent };
+	return { code: line.taxCategory ?? (ratePercent.units > 0n ? "S" : "Z"), ratePercent };
 }
+
+/** What BG-23 needs of a stored line: its category, amounts, and the exemption the engine gave it. */
+const breakdownLine = (line: InvoiceLineRow, taxAmount: number) => ({
+	vat: lineVatCategory(line),
+	netAmount: line.netAmount,
+	taxAmount,
+	exemptionReason: line.taxExemptionReason ?? undefined,
+	exemptionReasonCode: line.taxExemptionReasonCode ?? undefined,
+});
 
 const sumRates = (taxes: readonly Pick<InvoiceLineTax, "rate">[]): Decimal =>
 	sumDecimals(taxes.map((tax) => parseDecimal(tax.rate, RATE_SCALE) ?? { units: 0n, scale: 0 }));
@@ -116,14 +126,27 @@ function paymentInstructions(seller: SellerParty, profile: LegalProfile | null, 
 const categoryKey = (category: VatCategory) =>
 	`${category.code}/${category.ratePercent ? formatDecimal(category.ratePercent) : ""}`;
 
-/** BG-23 from the lines: per category and rate, the net amounts and the tax the invoice charged on them. */
-function vatBreakdownOf(lines: readonly { vat: VatCategory; netAmount: number; taxAmount: number }[]): VatBreakdown[] {
+/**
+ * BG-23 from the lines: per category and rate, the net amounts and the tax the invoice charged on them,
+ * with the exemption reason its lines carry (BT-120/121, required for E, AE, K, G and O).
+ */
+function vatBreakdownOf(
+	lines: readonly {
+		vat: VatCategory;
+		netAmount: number;
+		taxAmount: number;
+		exemptionReason?: string;
+		exemptionReasonCode?: string;
+	}[],
+): VatBreakdown[] {
 	const entries = new Map<string, VatBreakdown>();
 	for (const line of lines) {
 		const key = categoryKey(line.vat);
 		const entry = entries.get(key) ?? { category: line.vat, taxableAmount: 0, taxAmount: 0 };
 		entry.taxableAmount += line.netAmount;
 		entry.taxAmount += line.taxAmount;
+		entry.exemptionReason ??= line.exemptionReason;
+		entry.exemptionReasonCode ??= line.exemptionReasonCode;
 		entries.set(key, entry);
 	}
 	return [...entries.values()];
@@ -170,7 +193,7 @@ export function invoiceToEInvoice(issued: IssuedInvoice, seller: SellerData, cus
 		buyer: buyerParty(customer),
 		paymentInstructions: paymentInstructions(sellerP, seller.legalProfile, invoice.number),
 		lines: lines.map(({ taxAmount: _, ...line }) => line),
-		vatBreakdown: vatBreakdownOf(lines),
+		vatBreakdown: vatBreakdownOf(issued.lines.map((line) => breakdownLine(line, line.taxAmount))),
 		totals: {
 			lineNetTotal,
 			taxExclusive: lineNetTotal,
@@ -236,10 +259,11 @@ export function creditNoteToEInvoice(
 	customer: CustomerRow,
 ): EInvoice {
 	const invoiceNumber = credited.invoice.number ?? credited.invoice.id;
-	const rates = vatBreakdownOf(
-		credited.lines.map((line) => ({ vat: lineVatCategory(line), netAmount: line.netAmount, taxAmount: 0 })),
-	).filter((entry) => entry.taxableAmount > 0);
-	const groups = rates.length > 0 ? rates : [{ category: lineVatCategory({ taxes: [] }), taxableAmount: 1 }];
+	const rates = vatBreakdownOf(credited.lines.map((line) => breakdownLine(line, 0))).filter(
+		(entry) => entry.taxableAmount > 0,
+	);
+	const groups: Pick<VatBreakdown, "category" | "taxableAmount" | "exemptionReason" | "exemptionReasonCode">[] =
+		rates.length > 0 ? rates : [{ category: lineVatCategory({ taxes: [], taxCategory: null }), taxableAmount: 1 }];
 	const shares = splitCreditByRate(
 		note.netAmount,
 		note.amount - note.netAmount,
@@ -259,6 +283,8 @@ export function creditNoteToEInvoice(
 			vat: group.category,
 			item: { name: `Credit on invoice ${invoiceNumber}: ${note.reason}` },
 			taxAmount: share.tax,
+			exemptionReason: group.exemptionReason,
+			exemptionReasonCode: group.exemptionReasonCode,
 		};
 	});
 	const sellerP = sellerParty(seller);
@@ -275,7 +301,7 @@ export function creditNoteToEInvoice(
 		seller: sellerP,
 		buyer: buyerParty(customer),
 		paymentInstructions: paymentInstructions(sellerP, seller.legalProfile, note.number),
-		lines: lines.map(({ taxAmount: _, ...line }) => line),
+		lines: lines.map(({ taxAmount: _, exemptionReason: _r, exemptionReasonCode: _c, ...line }) => line),
 		vatBreakdown: vatBreakdownOf(lines),
 		totals: {
 			lineNetTotal: note.netAmount,

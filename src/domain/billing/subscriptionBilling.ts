@@ -24,13 +24,13 @@ export type BillingCoupon = { percentOff: Decimal | null; amountOff: number | nu
 /** An item waiting for the subscription's next invoice (a proration, say). */
 export type PendingItem = { id: string; description: string; amount: number };
 
+/** A line billing decides; its taxes are the tax engine's (by the plan's tax code), so it states none. */
 export type SubscriptionLine = {
 	description: string;
 	sku: string;
 	quantity: Decimal;
 	unit_price: number;
 	discounts: DiscountInput[];
-	taxes: [];
 };
 
 /** The fields of the subscription a billed period moves. */
@@ -95,7 +95,6 @@ export const pendingItemLine = (
 	quantity: { units: 1n, scale: 0 },
 	unit_price: item.amount,
 	discounts: [],
-	taxes: [],
 });
 
 /** The lines of the period starting at `start`: the plan (coupon applied), then the pending items. */
@@ -115,7 +114,6 @@ export function periodLines(
 			quantity: { units: BigInt(subscription.quantity), scale: 0 },
 			unit_price: unitPrice,
 			discounts: couponDiscount(coupon, subscription.couponPeriodsLeft, unitPrice * subscription.quantity),
-			taxes: [],
 		},
 		...pending.map((item) => pendingItemLine(plan, item)),
 	];

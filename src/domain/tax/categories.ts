@@ -21,3 +21,6 @@ export const CATEGORY_EXEMPTIONS: Readonly<Partial<Record<TaxCategory, Exemption
 
 /** A VATEX code as the CEF list spells them: VATEX-EU-132-1A, VATEX-EU-AE, VATEX-FR-FRANCHISE. */
 export const isVatexCode = (code: string): boolean => /^VATEX-[A-Z]{2}-[A-Z0-9]+(?:-[A-Z0-9]+)*$/.test(code);
+
+/** The category of a rate given explicitly rather than by the engine: a charged rate is standard-rated, 0 zero-rated. */
+export const categoryOfRate = (rate: string): TaxCategory => (/[1-9]/.test(rate) ? "S" : "Z");

@@ -2,7 +2,8 @@
 // built from the very journal entries that moved tax payable in the period, so its totals equal the
 // ledger's. Pure: the service loads the entries and the documents behind them.
 
-import { type ComputedLine, summarizeTaxes } from "../invoiceTotals";
+import type { CreditNoteTaxLine } from "../../db/schema";
+import { type SummarizedLine, summarizeTaxes } from "../invoiceTotals";
 import type { TaxCategory } from "./categories";
 import { EU_MEMBER_STATES, isEuMember } from "./countries";
 import { allocate } from "./rounding";
@@ -13,7 +14,7 @@ export type ReportInvoice = {
 	status: string;
 	/** The entry that issued it; any later tax-moving entry on it is its void. */
 	journalEntryId: string | null;
-	lines: readonly Pick<ComputedLine, "netAmount" | "taxes">[];
+	lines: readonly SummarizedLine[];
 };
 
 export type ReportCreditNote = {
@@ -23,7 +24,7 @@ export type ReportCreditNote = {
 	status: string;
 	journalEntryId: string | null;
 	netAmount: number;
-	taxLines: readonly { jurisdiction: string; amount: number }[];
+	taxLines: readonly CreditNoteTaxLine[];
 };
 
 /** A journal entry of the period posted for an invoice or a credit note. */
@@ -42,26 +43,34 @@ export type TaxReportRow = {
 	net_tax: number;
 };
 
-type Bucket = { jurisdiction: string; rate: string; base: number; tax: number };
+type Bucket = { jurisdiction: string; category: TaxCategory; rate: string; base: number; tax: number };
 
-/** Category until invoices carry the engine's: a charged rate is standard-rated, a zero rate zero-rated. */
-export const categoryOfRate = (rate: string): TaxCategory => (/[1-9]/.test(rate) ? "S" : "Z");
-
-/** An invoice's base and tax per (jurisdiction, rate), in the order its lines name them. */
+/** An invoice's base and tax per (jurisdiction, category, rate), in the order its lines name them. */
 const invoiceBuckets = (invoice: ReportInvoice): Bucket[] =>
 	summarizeTaxes(invoice.lines).map((t) => ({
 		jurisdiction: t.jurisdiction,
+		category: t.category,
 		rate: t.rate,
 		base: t.taxableAmount,
 		tax: t.amount,
 	}));
 
 /**
- * A credit note's base and tax per (jurisdiction, rate) of its invoice: each jurisdiction's credited tax
- * is shared over that jurisdiction's rates by the tax the invoice charged at each, and the credited net
- * over them by their bases, so the parts add up to the note exactly.
+ * A credit note's base and tax per (jurisdiction, category, rate): as the note states them, or, for a
+ * note that states only tax per jurisdiction, shared over its invoice's rates: each jurisdiction's
+ * credited tax by the tax the invoice charged at each, and the credited net by their bases, so the parts
+ * add up to the note exactly.
  */
 export function creditNoteBuckets(note: ReportCreditNote, invoice: ReportInvoice): Bucket[] {
+	if (note.taxLines.length > 0 && note.taxLines.every((t) => t.rate !== undefined && t.category !== undefined)) {
+		return note.taxLines.map((t) => ({
+			jurisdiction: t.jurisdiction,
+			category: t.category as TaxCategory,
+			rate: t.rate as string,
+			base: t.taxable_amount ?? 0,
+			tax: t.amount,
+		}));
+	}
 	const buckets = invoiceBuckets(invoice);
 	const invoiceNet = BigInt(invoice.lines.reduce((sum, line) => sum + line.netAmount, 0));
 	const out: Bucket[] = [];
@@ -78,7 +87,7 @@ export function creditNoteBuckets(note: ReportCreditNote, invoice: ReportInvoice
 			own.map((b) => BigInt(b.base)),
 		);
 		own.forEach((b, i) => {
-			out.push({ jurisdiction, rate: b.rate, base: Number(bases[i]), tax: Number(taxes[i]) });
+			out.push({ jurisdiction, category: b.category, rate: b.rate, base: Number(bases[i]), tax: Number(taxes[i]) });
 		});
 	}
 	return out;
@@ -98,7 +107,7 @@ export function buildTaxReport(
 	const rows = new Map<string, TaxReportRow>();
 	const add = (currency: string, bucket: Bucket, kind: "charged" | "credited", sign: 1 | -1) => {
 		if (jurisdiction && bucket.jurisdiction !== jurisdiction) return;
-		const category = categoryOfRate(bucket.rate);
+		const { category } = bucket;
 		const key = `${currency}|${bucket.jurisdiction}|${category}|${bucket.rate}`;
 		const row = rows.get(key) ?? {
 			currency,

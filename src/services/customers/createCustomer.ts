@@ -14,6 +14,7 @@ import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
 import { loadTestClock } from "../testClocks/testClocks";
+import { requireBuyerProfile } from "./buyerProfile";
 import { requireLeitwegId } from "./buyerReference";
 
 type CustomerRow = typeof customers.$inferSelect;
@@ -86,6 +87,9 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		preferredEinvoiceFormat: input.preferred_einvoice_format ?? null,
 		currency: input.currency ?? defaults?.currency ?? "USD",
 		paymentTerms: input.payment_terms ?? defaults?.paymentTerms ?? "net30",
+		taxStatus: input.tax_status ?? "taxable",
+		taxExemptionReason: input.tax_exemption_reason ?? null,
+		taxExemptionReasonCode: input.tax_exemption_reason_code ?? null,
 		accountCode: input.account_code ?? null,
 		segment: input.segment ?? null,
 		testClockId: input.test_clock_id ?? null,
@@ -98,5 +102,6 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		deletedAt: null,
 	};
 	requireLeitwegId(row);
+	requireBuyerProfile(row);
 	return row;
 }

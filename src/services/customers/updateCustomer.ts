@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type CustomerUpdateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { requireBuyerProfile } from "./buyerProfile";
 import { requireLeitwegId } from "./buyerReference";
 import { refuseTakenExternalId } from "./createCustomer";
 import { loadCustomer } from "./loadCustomer";
@@ -42,6 +43,11 @@ export async function updateCustomer({
 		buyerReference: patch.buyer_reference === undefined ? current.buyerReference : patch.buyer_reference,
 		preferredEinvoiceFormat:
 			patch.preferred_einvoice_format === undefined ? current.preferredEinvoiceFormat : patch.preferred_einvoice_format,
+		taxStatus: patch.tax_status ?? current.taxStatus,
+		taxExemptionReason:
+			patch.tax_exemption_reason === undefined ? current.taxExemptionReason : patch.tax_exemption_reason,
+		taxExemptionReasonCode:
+			patch.tax_exemption_reason_code === undefined ? current.taxExemptionReasonCode : patch.tax_exemption_reason_code,
 		currency: patch.currency ?? current.currency,
 		paymentTerms: patch.payment_terms ?? current.paymentTerms,
 		accountCode: patch.account_code === undefined ? current.accountCode : patch.account_code,
@@ -52,6 +58,7 @@ export async function updateCustomer({
 		updatedAt: ctx.clock.now().toISOString(),
 	};
 	requireLeitwegId(next);
+	requireBuyerProfile(next);
 	const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
 	await committedOnVersion("customer", () =>
 		refuseTakenExternalId(patch.external_id, () =>

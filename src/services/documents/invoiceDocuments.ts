@@ -2,14 +2,21 @@ import { and, eq } from "drizzle-orm";
 import { subscriptionInvoices } from "../../db/schema";
 import type { InvoiceDocument } from "../../documents/model";
 import { dayBefore } from "../../domain/billingPeriods";
-import { summarizeTaxes } from "../../domain/invoiceTotals";
+import { legalNotes, summarizeTaxes } from "../../domain/invoiceTotals";
+import { categoryOfRate, type TaxCategory } from "../../domain/tax/categories";
 import type { ServiceContext } from "../../lib/context";
 import type { CreditNoteRow } from "../../schemas/creditNote";
 import type { InvoiceDetail } from "../../schemas/invoice";
 import { loadCustomer } from "../customers/loadCustomer";
 import { buyerOf, localeOf, logoOf, sellerOf, type TenantRow } from "./parties";
 
-const taxLabel = (jurisdiction: string, rate: string) => `${jurisdiction} ${rate.replace(/\.?0+$/, "")}%`;
+/** A line's tax as printed: "DE 19% (S)", "DE 0% (AE)". */
+const taxLabel = (tax: { jurisdiction: string; rate: string; category?: TaxCategory }) =>
+	`${tax.jurisdiction} ${tax.rate.includes(".") ? tax.rate.replace(/\.?0+$/, "") : tax.rate}% (${tax.category ?? categoryOfRate(tax.rate)})`;
+
+/** A legal note as a document prints it: "Reverse charge (VATEX-EU-AE)". */
+const printedNote = (note: { text: string; code: string | null }) =>
+	note.code ? `${note.text} (${note.code})` : note.text;
 
 async function servicePeriodOf(ctx: ServiceContext, invoiceId: string) {
 	const period = await ctx.db
@@ -34,6 +41,7 @@ export async function invoiceDocument(
 	]);
 	const profile = tenant.legalProfile;
 	const seller = sellerOf(tenant);
+	const taxLines = summarizeTaxes(lines);
 	return {
 		kind: "invoice",
 		number: invoice.number,
@@ -54,11 +62,11 @@ export async function invoiceDocument(
 			unit: null,
 			unitPrice: line.unitPrice,
 			discount: line.discountAmount,
-			taxLabel: line.taxes.map((t) => taxLabel(t.jurisdiction, t.rate)).join(", "),
+			taxLabel: line.taxes.map(taxLabel).join(", "),
 			net: line.netAmount,
 		})),
-		taxBreakdown: summarizeTaxes(lines).map((t) => ({
-			label: t.jurisdiction,
+		taxBreakdown: taxLines.map((t) => ({
+			label: `${t.jurisdiction} (${t.category})`,
 			rate: t.rate,
 			taxable: t.taxableAmount,
 			amount: t.amount,
@@ -73,7 +81,7 @@ export async function invoiceDocument(
 			writtenOff: invoice.amountWrittenOff,
 			balance: invoice.balance,
 		},
-		notes: [invoice.terms, invoice.memo].filter((n): n is string => !!n),
+		notes: [...legalNotes(taxLines).map(printedNote), ...[invoice.terms, invoice.memo].filter((n): n is string => !!n)],
 		payment:
 			profile?.iban && invoice.number
 				? { beneficiary: seller.name, iban: profile.iban, bic: profile.bic, reference: invoice.number }
@@ -119,9 +127,9 @@ export async function creditNoteDocument(
 			},
 		],
 		taxBreakdown: note.taxLines.map((line) => ({
-			label: line.jurisdiction,
-			rate: invoiceTaxes.find((t) => t.jurisdiction === line.jurisdiction)?.rate ?? "0",
-			taxable: note.netAmount,
+			label: line.category ? `${line.jurisdiction} (${line.category})` : line.jurisdiction,
+			rate: line.rate ?? invoiceTaxes.find((t) => t.jurisdiction === line.jurisdiction)?.rate ?? "0",
+			taxable: line.taxable_amount ?? note.netAmount,
 			amount: line.amount,
 		})),
 		totals: {
@@ -134,7 +142,13 @@ export async function creditNoteDocument(
 			writtenOff: 0,
 			balance: 0,
 		},
-		notes: [],
+		notes: legalNotes(
+			note.taxLines.map((line) => ({
+				category: line.category ?? "S",
+				exemptionReason: line.exemption_reason ?? null,
+				exemptionReasonCode: line.exemption_reason_code ?? null,
+			})),
+		).map(printedNote),
 		payment: null,
 		footer,
 	};

@@ -1,10 +1,16 @@
 import type { customers } from "../../db/schema";
-import { computeTotals, LineError, type LineInput } from "../../domain/invoiceTotals";
+import { LineError, type LineInput } from "../../domain/invoiceTotals";
 import { dueDateFor, parsePaymentTerms } from "../../domain/paymentTerms";
+import { TaxInputError } from "../../domain/tax/engine";
+import { computeTaxedTotals, type InvoiceTaxing } from "../../domain/tax/invoiceLines";
+import { BUILT_IN_RECORDS } from "../../domain/tax/rates";
+import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceDetail, InvoiceLineRow } from "../../schemas/invoice";
+import { taxInputProblem } from "../tax/taxProblems";
+import type { InvoiceTaxSetup } from "../tax/tenantTaxSetup";
 
 /** UN/ECE Rec 20 "one": the unit of a line that names none. */
 const DEFAULT_UNIT_CODE = "C62";
@@ -12,20 +18,85 @@ const DEFAULT_UNIT_CODE = "C62";
 type Customer = typeof customers.$inferSelect;
 type Items = InvoiceCreateInput["items"];
 
-/** Prices the items with the totals chain, naming the offending item when one cannot be priced. */
-export function priceItems(items: Items) {
+/** How a draft's lines are taxed, besides what they state themselves. */
+export type DraftTaxing = {
+	/** The tenant's tax setup: without a seller in it, lines without taxes have none. */
+	setup: InvoiceTaxSetup | null;
+	/** The code lines without one are taxed by (a plan's); else `standard`. */
+	defaultTaxCode?: string | null;
+	/** The day of supply (a billed period's last day); else the issue date, else today. */
+	supplyDate?: string;
+};
+
+type LineTaxing = DraftTaxing & { customer: Customer; issueDate: string | null };
+
+/** The engine's buyer fields as a customer holds them. */
+const CUSTOMER_FIELDS: Record<string, string> = {
+	"buyer.country": "billing_address.country",
+	"buyer.region": "billing_address.state",
+	"buyer.tax_id": "tax_id",
+	"buyer.exemption_reason": "tax_exemption_reason",
+	"buyer.exemption_reason_code": "tax_exemption_reason_code",
+};
+
+/** What the engine needs of this invoice but its lines; null when the tenant has no tax setup. */
+function invoiceTaxing(ctx: ServiceContext, taxing: LineTaxing): InvoiceTaxing | null {
+	const seller = taxing.setup?.seller;
+	if (!taxing.setup || !seller) return null;
+	const { customer } = taxing;
+	const address = customer.billingAddress;
+	if (!address) {
+		throw fieldInvalid(
+			"body",
+			"customer_id",
+			"has no billing address: the tax engine needs its country (set it, or give each item its taxes)",
+		);
+	}
+	return {
+		seller,
+		buyer: {
+			country: address.country,
+			region: address.state ?? null,
+			postalCode: address.postal_code ?? null,
+			taxId: customer.taxId,
+			taxStatus: customer.taxStatus,
+			exemptionReason: customer.taxExemptionReason,
+			exemptionReasonCode: customer.taxExemptionReasonCode,
+		},
+		supplyDate: taxing.supplyDate ?? taxing.issueDate ?? todayOf(ctx.clock.now()),
+		pricesIncludeTax: taxing.setup.pricesIncludeTax,
+		rounding: taxing.setup.rounding,
+		tenantRates: taxing.setup.rates,
+		builtInRates: BUILT_IN_RECORDS,
+	};
+}
+
+/**
+ * Prices the items with the totals chain, taxing those without `taxes` by the engine once the tenant
+ * has a tax setup, and names the offending item (or the customer's tax field) when one cannot be priced.
+ */
+export function priceItems(ctx: ServiceContext, items: Items, taxing: LineTaxing) {
+	const engine = taxing.setup?.seller ? (taxing.defaultTaxCode ?? "standard") : null;
 	const lines: LineInput[] = items.map((item) => ({
 		description: item.description,
 		sku: item.sku ?? null,
 		quantity: item.quantity,
 		unitPrice: item.unit_price,
 		discounts: item.discounts.map((d) => (d.type === "percent" ? { type: "percent", percent: d.percent } : d)),
-		taxes: item.taxes,
+		taxes: item.taxes ?? [],
+		taxCode: item.taxes === undefined ? (item.tax_code ?? engine) : null,
 	}));
 	try {
-		return computeTotals(lines);
+		const needsEngine = lines.some((line) => line.taxCode);
+		return computeTaxedTotals(lines, needsEngine ? invoiceTaxing(ctx, taxing) : null);
 	} catch (error) {
 		if (error instanceof LineError) throw fieldInvalid("body", `items.${error.index}.${error.field}`, error.message);
+		if (error instanceof TaxInputError) {
+			// The buyer is the customer: its own field is named in the message, the request's is customer_id.
+			const customerField = CUSTOMER_FIELDS[error.field];
+			if (customerField) throw fieldInvalid("body", "customer_id", `its ${customerField} ${error.message}`);
+			throw taxInputProblem(error, (field) => (field === "supply_date" ? "issue_date" : field));
+		}
 		if (error instanceof RangeError) throw fieldInvalid("body", "items", "amounts are too large to compute exactly");
 		throw error;
 	}
@@ -35,8 +106,9 @@ export function lineRows(
 	ctx: ServiceContext,
 	invoiceId: string,
 	items: Items,
+	taxing: LineTaxing,
 ): { rows: InvoiceLineRow[]; totals: ReturnType<typeof priceItems> } {
-	const totals = priceItems(items);
+	const totals = priceItems(ctx, items, taxing);
 	const rows = totals.lines.map((line, position) => ({
 		id: newId("invoiceLine"),
 		tenantId: ctx.tenantId,
@@ -54,6 +126,10 @@ export function lineRows(
 		taxes: line.taxes,
 		taxAmount: line.taxAmount,
 		total: line.total,
+		taxCode: line.taxCode,
+		taxCategory: line.taxCategory,
+		taxExemptionReason: line.taxExemptionReason,
+		taxExemptionReasonCode: line.taxExemptionReasonCode,
 	}));
 	return { rows, totals };
 }
@@ -78,6 +154,7 @@ export function buildDraft(
 	ctx: ServiceContext,
 	customer: Customer,
 	input: Omit<InvoiceCreateInput, "customer_id" | "finalize">,
+	taxing: DraftTaxing,
 	origin: InvoiceOrigin = {},
 ): InvoiceDetail {
 	if (customer.status !== "active") {
@@ -86,9 +163,9 @@ export function buildDraft(
 		});
 	}
 	const id = newId("invoice");
-	const { rows, totals } = lineRows(ctx, id, input.items);
-	const paymentTerms = input.payment_terms ?? customer.paymentTerms;
 	const issueDate = input.issue_date ?? null;
+	const { rows, totals } = lineRows(ctx, id, input.items, { ...taxing, customer, issueDate });
+	const paymentTerms = input.payment_terms ?? customer.paymentTerms;
 	const dueDate = input.due_date ?? null;
 	if (issueDate !== null && dueDate !== null && dueDate < issueDate) {
 		throw fieldInvalid("body", "due_date", "must not be before issue_date");

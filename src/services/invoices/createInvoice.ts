@@ -6,13 +6,14 @@ import { fieldInvalid } from "../../lib/errors";
 import { answeringInBatch, type RequestKey } from "../../lib/idempotency";
 import type { InvoiceCreateInput } from "../../schemas/invoice";
 import { presentInvoice } from "../../schemas/invoice";
-import { customerRowQuery } from "../customers/loadCustomer";
 import { buildDraft } from "./buildInvoice";
+import { readInvoicedAccount } from "./invoicedAccount";
 import { finalizeStatements } from "./invoiceStatements";
 
-async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
-	const [[customer]] = await ctx.db.batch([customerRowQuery(ctx, customerId)]);
-	return customer ?? missingCustomer(customerId);
+/** The customer to invoice and the tenant's tax setup, in one round trip. */
+export async function invoicedCustomer(ctx: ServiceContext, customerId: string) {
+	const account = (await readInvoicedAccount(ctx, customerId)) ?? missingCustomer(customerId);
+	return { customer: account.customer, taxing: { setup: account.taxSetup } };
 }
 
 export const missingCustomer = (customerId: string) => {
@@ -41,7 +42,8 @@ export async function createInvoice({
 	}
 	const { customer_id, finalize, ...fields } = input;
 	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
-		const detail = buildDraft(ctx, await invoicedCustomer(ctx, customer_id), fields, { sourceRef });
+		const { customer, taxing } = await invoicedCustomer(ctx, customer_id);
+		const detail = buildDraft(ctx, customer, fields, taxing, { sourceRef });
 		return commitNewInvoice(ctx, { detail, finalize: false, key });
 	});
 }
@@ -49,8 +51,8 @@ export async function createInvoice({
 /** The same computation as creation, nothing persisted; `finalize` previews the issued figures. */
 export async function previewInvoice({ ctx, input }: { ctx: ServiceContext; input: InvoiceCreateInput }) {
 	const { customer_id, finalize, ...fields } = input;
-	const customer = await invoicedCustomer(ctx, customer_id);
-	const detail = buildDraft(ctx, customer, fields);
+	const { customer, taxing } = await invoicedCustomer(ctx, customer_id);
+	const detail = buildDraft(ctx, customer, fields, taxing);
 	const today = todayOf(ctx.clock.now());
 	if (!finalize) return presentInvoice(detail, today, true);
 	const { after } = await finalizeStatements(ctx, detail);

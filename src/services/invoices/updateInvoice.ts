@@ -5,15 +5,27 @@ import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
-import type { InvoiceUpdateInput } from "../../schemas/invoice";
+import type { InvoiceCreateInput, InvoiceRow, InvoiceUpdateInput } from "../../schemas/invoice";
 import { type InvoiceDetail, presentInvoice } from "../../schemas/invoice";
 import { changeStatements } from "../changeLog";
 import { lineRows, resolveDueDate } from "./buildInvoice";
+import { invoicedCustomer } from "./createInvoice";
 import { requireTransition } from "./invoiceErrors";
 import { insertLineStatements, updateInvoiceStatement } from "./invoiceStatements";
 import { loadInvoiceDetail } from "./loadInvoice";
 
 const keep = <T>(patch: T | undefined, current: T): T => (patch === undefined ? current : patch);
+
+/** New lines for a draft, taxed for its customer as creating it would. */
+async function repriced(
+	ctx: ServiceContext,
+	draft: InvoiceRow,
+	items: InvoiceCreateInput["items"],
+	issueDate: string | null,
+) {
+	const { customer, taxing } = await invoicedCustomer(ctx, draft.customerId);
+	return lineRows(ctx, draft.id, items, { ...taxing, customer, issueDate });
+}
 
 /**
  * Edits a draft under optimistic concurrency. Issued invoices are never edited: they are corrected by
@@ -34,8 +46,8 @@ export async function updateInvoice({
 	const current = detail.invoice;
 	requireTransition(current, "update");
 	requireVersion("invoice", expectedVersion, current.version);
-	const priced = patch.items ? lineRows(ctx, id, patch.items) : null;
 	const issueDate = keep(patch.issue_date, current.issueDate);
+	const priced = patch.items ? await repriced(ctx, current, patch.items, issueDate) : null;
 	const paymentTerms = patch.payment_terms ?? current.paymentTerms;
 	// A due date derived from the old terms is recomputed; one set explicitly stays unless changed.
 	const explicitDue =

@@ -3,9 +3,10 @@ import type { z } from "zod";
 import { runBatch } from "../../db/client";
 import { plans, subscriptions } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
+import { knownTaxCodes } from "../../domain/tax/rates";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation, matchedNoRow } from "../../lib/dbErrors";
-import { AppError, notFound } from "../../lib/errors";
+import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { newId } from "../../lib/ids";
 import {
@@ -17,6 +18,7 @@ import {
 } from "../../schemas/plan";
 import { changeStatements } from "../changeLog";
 import { paginate } from "../pagination";
+import { loadTenantTaxSetup } from "../tax/tenantTaxSetup";
 import { assertMetricsExist } from "../usage/metrics";
 
 export async function loadPlan(ctx: Pick<ServiceContext, "db" | "tenantId">, id: string): Promise<PlanRow> {
@@ -44,8 +46,18 @@ export async function planIdFor(ctx: Pick<ServiceContext, "db" | "tenantId">, re
 	return matches.sort((a, b) => rank(a) - rank(b))[0]?.id ?? reference;
 }
 
+/** A plan's tax code must be one the engine knows: built in, or one of the tenant's rates. */
+async function assertTaxCodeExists(ctx: ServiceContext, code: string) {
+	const { rates } = await loadTenantTaxSetup(ctx);
+	const known = knownTaxCodes(rates);
+	if (!known.has(code)) {
+		throw fieldInvalid("body", "tax_code", `is not a tax code: use one of ${[...known].sort().join(", ")}`);
+	}
+}
+
 export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: PlanCreateInput }) {
 	await assertMetricsExist(ctx, input.charges ?? [], "charges");
+	if (input.tax_code) await assertTaxCodeExists(ctx, input.tax_code);
 	const now = ctx.clock.now().toISOString();
 	const row: PlanRow = {
 		id: newId("plan"),
@@ -59,6 +71,7 @@ export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: P
 		trialPeriodDays: input.trial_period_days,
 		billingDay: input.billing_day ?? null,
 		charges: input.charges ?? [],
+		taxCode: input.tax_code ?? null,
 		metadata: input.metadata ?? {},
 		status: "active",
 		version: 1,
@@ -112,6 +125,7 @@ export async function updatePlan({
 }) {
 	const current = await loadPlan(ctx, id);
 	if (patch.charges) await assertMetricsExist(ctx, patch.charges, "charges");
+	if (patch.tax_code) await assertTaxCodeExists(ctx, patch.tax_code);
 	requireVersion("plan", expectedVersion, current.version);
 	const next: PlanRow = {
 		...current,
@@ -119,6 +133,7 @@ export async function updatePlan({
 		amount: patch.amount ?? current.amount,
 		trialPeriodDays: patch.trial_period_days ?? current.trialPeriodDays,
 		charges: patch.charges ?? current.charges,
+		taxCode: patch.tax_code === undefined ? current.taxCode : patch.tax_code,
 		metadata: patch.metadata ?? current.metadata,
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),

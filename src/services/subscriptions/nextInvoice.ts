@@ -4,7 +4,7 @@ import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { presentInvoice } from "../../schemas/invoice";
-import { loadCustomer } from "../customers/loadCustomer";
+import { loadInvoicedAccount } from "../invoices/invoicedAccount";
 import { loadPlan } from "../plans/plans";
 import { BILLABLE_STATUSES, loadSubscription } from "./loadSubscription";
 import { pendingItemsOf, upcomingInvoice, usageFor } from "./periodInvoice";
@@ -26,8 +26,8 @@ export async function previewNextInvoice({ ctx, id }: { ctx: ServiceContext; id:
 			{ extensions: { current_status: sub.status, cancel_at_period_end: sub.cancelAtPeriodEnd } },
 		);
 	}
-	const [customer, plan, coupon, pending] = await Promise.all([
-		loadCustomer(ctx, sub.customerId),
+	const [account, plan, coupon, pending] = await Promise.all([
+		loadInvoicedAccount(ctx, sub.customerId),
 		loadPlan(ctx, sub.planId),
 		sub.couponId
 			? ctx.db
@@ -39,6 +39,6 @@ export async function previewNextInvoice({ ctx, id }: { ctx: ServiceContext; id:
 		pendingItemsOf(ctx, sub.id),
 	]);
 	const usage = await usageFor(ctx, sub, plan, start);
-	const detail = upcomingInvoice(ctx, customer, sub, plan, coupon ?? null, start, pending, usage?.items);
+	const detail = upcomingInvoice(ctx, account, sub, plan, coupon ?? null, start, pending, usage?.items);
 	return presentInvoice(detail, todayOf(ctx.clock.now()), true);
 }

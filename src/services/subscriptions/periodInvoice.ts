@@ -1,22 +1,22 @@
 // The invoice a subscription's period issues, built from what billing decides (src/domain/billing): the
 // account object issues it when the period is due, a preview shows it before.
 import { and, asc, eq, isNull } from "drizzle-orm";
-import type { customers } from "../../db/schema";
 import { subscriptionInvoices, subscriptionPendingItems } from "../../db/schema";
 import { type PendingItem, periodStep, type SubscriptionLine } from "../../domain/billing/subscriptionBilling";
-import type { BillingPeriod } from "../../domain/billingPeriods";
+import { type BillingPeriod, dayBefore } from "../../domain/billingPeriods";
 import type { ServiceContext } from "../../lib/context";
 import type { CouponRow } from "../../schemas/coupon";
 import type { PlanRow } from "../../schemas/plan";
 import type { SubscriptionRow } from "../../schemas/subscription";
 import { billingCoupon } from "../coupons/coupons";
 import { buildDraft } from "../invoices/buildInvoice";
+import type { InvoicedAccount } from "../invoices/invoicedAccount";
 import { type UsageBilling, usageBilling } from "../usage/usageCharges";
 
 /** The invoice of one period, built like any other draft from the lines billing decided, and tagged with the period. */
 export function periodInvoice(
 	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
+	{ customer, taxSetup }: InvoicedAccount,
 	sub: SubscriptionRow,
 	plan: PlanRow,
 	start: string,
@@ -33,6 +33,7 @@ export function periodInvoice(
 			items: [...lines, ...usageItems],
 			metadata: { subscription_id: sub.id, period_start: start, period_end: period.end },
 		},
+		{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(period.end) },
 		{ sourceRef: `subscription:${sub.id}:${start}`, subscriptionId: sub.id },
 	);
 }
@@ -40,7 +41,7 @@ export function periodInvoice(
 /** The invoice of the period starting at `start`, as billing will decide it when that day comes. */
 export function upcomingInvoice(
 	ctx: ServiceContext,
-	customer: typeof customers.$inferSelect,
+	account: InvoicedAccount,
 	sub: SubscriptionRow,
 	plan: PlanRow,
 	coupon: CouponRow | null,
@@ -49,7 +50,7 @@ export function upcomingInvoice(
 	usageItems: UsageBilling["items"] = [],
 ) {
 	const step = periodStep(sub, plan, coupon && billingCoupon(coupon), pending, start);
-	return periodInvoice(ctx, customer, sub, plan, step.start, step.period, step.lines, usageItems);
+	return periodInvoice(ctx, account, sub, plan, step.start, step.period, step.lines, usageItems);
 }
 
 /** The period billed before the one starting at `start`: its usage is billed in arrears now. */

@@ -5,6 +5,7 @@ import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import type { taxCalculationBody } from "../../schemas/tax";
 import { loadCustomer } from "../customers/loadCustomer";
+import { taxInputProblem } from "./taxProblems";
 import { loadTenantTaxSetup } from "./tenantTaxSetup";
 
 type CalculationInput = z.infer<typeof taxCalculationBody>;
@@ -17,20 +18,6 @@ const REQUEST_FIELDS: Record<string, string> = {
 	"buyer.exemption_reason": "exemption_reason",
 	"buyer.exemption_reason_code": "exemption_reason_code",
 };
-
-function asProblem(error: TaxInputError): AppError {
-	if (error.field.startsWith("seller.")) {
-		const setting = `tax_${error.field.slice("seller.".length)}`;
-		return new AppError(
-			"invalid_state",
-			`The tenant's tax settings cannot tax this sale: ${setting} ${error.message}.`,
-			{
-				extensions: { setting },
-			},
-		);
-	}
-	return fieldInvalid("body", REQUEST_FIELDS[error.field] ?? error.field, error.message);
-}
 
 /**
  * Taxes for a preview or a quote: the engine on the tenant's setup and rates, for a buyer given by its
@@ -76,7 +63,7 @@ export async function calculateTax({ ctx, input }: { ctx: ServiceContext; input:
 			builtInRates: BUILT_IN_RECORDS,
 		});
 	} catch (error) {
-		if (error instanceof TaxInputError) throw asProblem(error);
+		if (error instanceof TaxInputError) throw taxInputProblem(error, (field) => REQUEST_FIELDS[field] ?? field);
 		throw error;
 	}
 	return {

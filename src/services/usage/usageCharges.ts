@@ -126,7 +126,6 @@ export const usageItem = (rated: RatedCharge) => ({
 	quantity: { units: 1n, scale: 0 },
 	unit_price: rated.rating.amount,
 	discounts: [],
-	taxes: [],
 });
 
 /** The item billing what a period's late usage added: the new rating less what was billed for it. */

@@ -3,7 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { usageEvents, usageRejections } from "../../db/schema";
-import { addInterval, daysBetween } from "../../domain/billingPeriods";
+import { addInterval, dayBefore, daysBetween } from "../../domain/billingPeriods";
 import { formatMinorUnits } from "../../domain/currency";
 import { formatDecimal } from "../../domain/decimal";
 import { dimensionsKey, toE6 } from "../../domain/usage";
@@ -23,6 +23,7 @@ import {
 import { changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
 import { buildDraft } from "../invoices/buildInvoice";
+import { loadInvoicedAccount } from "../invoices/invoicedAccount";
 import { paginate } from "../pagination";
 import { loadPlan } from "../plans/plans";
 import { tenantToday } from "../settings/settings";
@@ -92,16 +93,21 @@ export async function previewUsageInvoice({
 	const today = await tenantToday(ctx);
 	const from = query.from ?? sub.currentPeriodStart ?? sub.startDate;
 	const window = await windowOf(ctx, from, query.to ?? (today < from ? from : today));
-	const customer = await loadCustomer(ctx, sub.customerId);
+	const { customer, taxSetup } = await loadInvoicedAccount(ctx, sub.customerId);
 	const rated = await rateCharges(ctx, sub, plan.charges, { start: window.from, end: window.until });
 	if (rated.length === 0)
 		throw new AppError("invalid_state", `Plan ${plan.id} prices no usage; there is nothing to preview.`);
-	const detail = buildDraft(ctx, customer, {
-		currency: plan.currency,
-		issue_date: today,
-		items: rated.map((r) => usageItem(r)),
-		metadata: { subscription_id: sub.id, period_start: window.from, period_end: window.until },
-	});
+	const detail = buildDraft(
+		ctx,
+		customer,
+		{
+			currency: plan.currency,
+			issue_date: today,
+			items: rated.map((r) => usageItem(r)),
+			metadata: { subscription_id: sub.id, period_start: window.from, period_end: window.until },
+		},
+		{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(window.until) },
+	);
 	return presentInvoice(detail, today, true);
 }
 
