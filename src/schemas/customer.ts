@@ -63,7 +63,7 @@ export const customerUpdateBody = z
 	.strictObject({
 		name: text(200).optional(),
 		email: email.nullable().optional(),
-		billing_address: billingAddress.nullable().optional(),
+		billing_address: z.union([billingAddress, z.null()]).optional(),
 		tax_id: text(64).nullable().optional(),
 		currency: currencyCode.optional(),
 		payment_terms: paymentTerms.optional(),
@@ -85,7 +85,7 @@ export const customerSchema = z
 		object: z.literal("customer"),
 		name: z.string(),
 		email: z.string().nullable(),
-		billing_address: billingAddress.nullable(),
+		billing_address: z.union([billingAddress, z.null()]),
 		tax_id: z.string().nullable(),
 		currency: z.string(),
 		payment_terms: z.string(),
