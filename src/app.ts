@@ -1,6 +1,7 @@
 import { fromHono } from "chanfana";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { billingV13Errors } from "./dialects/billingV13/errors";
 import { billingV13Router } from "./dialects/billingV13/router";
 import { INVOICE_ME_PREFIXES, invoiceMeErrors } from "./dialects/invoiceMe/base";
 import { invoiceMeRouter } from "./dialects/invoiceMe/router";
@@ -50,7 +51,7 @@ import { webhooksRouter } from "./routes/webhooks/router";
 const app = new Hono<AppBindings>({ getPath: routedPath });
 
 /** Other seeds' surfaces that show errors their own way. */
-const errorSurfaces = [invoiceMeErrors, simpleInvoicesErrors];
+const errorSurfaces = [invoiceMeErrors, simpleInvoicesErrors, billingV13Errors];
 
 // request id → problem errors → body guard → auth/tenant → rate limit → (event dispatch after) → idempotency → route
 app.use("*", requestContext);
@@ -169,7 +170,8 @@ function problemFor(error: unknown, c: AppContext): Response {
 	const appError = toAppError(error, c);
 	c.set("errorCode", appError.code);
 	const requestId = c.get("requestId") ?? "unknown";
-	const surface = errorSurfaces.find((s) => s.matches(c.req.path));
+	const path = routedPath(c.req.raw);
+	const surface = errorSurfaces.find((s) => s.matches(path));
 	const problem = surface
 		? surface.render(appError, c.req.path, requestId)
 		: toProblem(appError, c.req.path, requestId);

@@ -7,6 +7,7 @@ import { holdKey } from "../lib/idempotency";
 import { problemResponse } from "../schemas/common";
 import { fieldErrorsOf } from "../schemas/validation";
 import { type OwnedResource, ownerOf } from "../services/users/ownership";
+import { type DeclaredQuery, declaredQuery, type ReadQuery, readQuery } from "./queryParameters";
 
 /**
  * Who may call a route: anyone, the operator (ADMIN_TOKEN), or a tenant's API key or user token whose
@@ -37,6 +38,7 @@ const sharedErrorResponses = {
  */
 const schemasByRoute = new WeakMap<object, OpenAPIRouteSchema>();
 const validatorsByRoute = new WeakMap<object, z.ZodObject>();
+const queriesByRoute = new WeakMap<object, DeclaredQuery>();
 
 export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	abstract readonly access: Access;
@@ -77,6 +79,7 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 
 	override async execute(c: AppContext) {
 		authorize(c, this.access);
+		this.#query = this.readDeclaredQuery(c);
 		const auth = c.get("auth");
 		if (auth?.kind === "user" && auth.customerId !== null) await this.keepToOwnCustomer(c, auth.customerId);
 		const requestKey = c.get("idempotencyKey");
@@ -86,6 +89,27 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 
 	/** The customer a list is kept to when its caller did not name one (see `ownership`). */
 	#ownCustomerFilter: string | undefined;
+
+	/** The request's query string as the route declares it (`readDeclaredQuery`). */
+	#query: ReadQuery | undefined;
+
+	/**
+	 * Every route, whether or not its handler validates, refuses query parameters it does not declare
+	 * and empty values, before it touches anything; the values themselves are checked with the schema.
+	 */
+	private readDeclaredQuery(c: AppContext): ReadQuery {
+		let declared = queriesByRoute.get(this.constructor);
+		if (!declared) {
+			declared = declaredQuery(this.getSchemaZod().request?.query);
+			queriesByRoute.set(this.constructor, declared);
+		}
+		const query = readQuery(new URL(c.req.url).searchParams, declared);
+		if (query.errors.length > 0) {
+			const detail = query.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+			throw new AppError("validation_failed", detail, { errors: query.errors });
+		}
+		return query;
+	}
 
 	private async keepToOwnCustomer(c: AppContext, ownCustomerId: string) {
 		if (!this.ownership) throw new AppError("forbidden", "This route is not open to customer users.");
@@ -116,8 +140,8 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		const data: { params?: unknown; query?: unknown; headers?: Record<string, unknown>; body?: unknown } = {};
 		if (request?.params) data.params = coerceInputs(c.req.param(), request.params);
 		if (request?.query) {
-			const query = new URL(c.req.url).searchParams as unknown as Record<string, string>;
-			data.query = coerceInputs(query, request.query) ?? {};
+			const { values, maps } = this.#query ?? this.readDeclaredQuery(c);
+			data.query = { ...coerceInputs(values as unknown as Record<string, string>, request.query), ...maps };
 			if (this.#ownCustomerFilter && this.ownership) {
 				data.query = { ...(data.query as object), [this.ownership.field]: this.#ownCustomerFilter };
 			}

@@ -88,7 +88,7 @@ export const customerUpdateBody = z
 	.strictObject({
 		name: text(200).optional(),
 		email: email.nullable().optional(),
-		billing_address: billingAddress.nullable().optional(),
+		billing_address: z.union([billingAddress, z.null()]).optional(),
 		tax_id: text(64).nullable().optional(),
 		electronic_address: electronicAddress.nullable().optional(),
 		buyer_reference: buyerReference.nullable().optional(),
@@ -117,7 +117,7 @@ export const customerSchema = z
 		object: z.literal("customer"),
 		name: z.string(),
 		email: z.string().nullable(),
-		billing_address: billingAddress.nullable(),
+		billing_address: z.union([billingAddress, z.null()]),
 		tax_id: z.string().nullable(),
 		electronic_address: z.object({ value: z.string(), scheme: z.string() }).nullable(),
 		buyer_reference: z.string().nullable(),

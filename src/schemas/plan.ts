@@ -5,6 +5,22 @@ import { taxCode } from "./invoice";
 import { planChargeSchema, planCharges } from "./usage";
 
 const intervals = ["day", "week", "month", "year"] as const;
+type Interval = (typeof intervals)[number];
+
+/** Every accepted spelling of an interval and the interval it is: seed 000 writes `monthly` and `yearly`. */
+const intervalSpellings = {
+	day: "day",
+	week: "week",
+	month: "month",
+	year: "year",
+	monthly: "month",
+	yearly: "year",
+} as const satisfies Record<string, Interval>;
+
+const intervalInput = z
+	.enum(Object.keys(intervalSpellings) as (keyof typeof intervalSpellings)[])
+	.transform((spelling) => intervalSpellings[spelling])
+	.meta({ description: "`monthly` and `yearly` are accepted for `month` and `year`, and shown as those." });
 
 export const planCreateBody = z
 	.strictObject({
@@ -12,7 +28,7 @@ export const planCreateBody = z
 			.string()
 			.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1 to 64 letters, digits, dots, dashes or underscores"),
 		name: z.string().trim().min(1).max(200),
-		interval: z.enum(intervals),
+		interval: intervalInput,
 		interval_count: z.number().int().min(1).max(365).default(1),
 		amount: z
 			.number()

@@ -327,6 +327,13 @@ export const usageQuery = z.object({
 			return keys.slice(0, 5);
 		})
 		.meta({ description: "Comma-separated dimensions to group by (at most 5)." }),
+	dimensions: z
+		.record(key, z.string().max(200))
+		.default({})
+		.meta({
+			description: "Equality filters on event dimensions, as a deep object: `dimensions[region]=eu-west-1`.",
+			param: { style: "deepObject", explode: true },
+		}),
 });
 export type UsageQuery = z.infer<typeof usageQuery>;
 

@@ -81,18 +81,26 @@ export class SchemaArbitraries {
 	}
 
 	/**
-	 * A query parameter's value as sent: a list as one of its items, left out when null or empty (the API
-	 * reads `name=` as null, which only the query mutations probe).
+	 * A query parameter as sent, as name-value pairs: a list as one of its items, a map (`style:
+	 * deepObject`) as `name[key]=value` pairs; left out when null or empty (an empty value is refused,
+	 * which only the query mutations probe).
 	 */
-	validQueryValue(input: JsonSchema, name: string): fc.Arbitrary<string | undefined> {
+	validQueryEntries(input: JsonSchema, name: string): fc.Arbitrary<[string, string][]> {
 		const schema = this.resolve(input);
+		if (schema.type === "object") {
+			return fc
+				.dictionary(word, this.validQueryEntries(schema.additionalProperties ?? {}, name), { maxKeys: 3 })
+				.map((map) =>
+					Object.entries(map).flatMap(([key, entries]) =>
+						entries.map(([, value]): [string, string] => [`${name}[${key}]`, value]),
+					),
+				);
+		}
 		const single = schema.type === "array" ? this.resolve(schema.items) : schema;
 		// A parameter whose schema states no type (a transformed one) is still text on the wire: a word.
 		const typed = single.type !== undefined || single.enum || "const" in single || this.alternatives(single);
-		if (!typed) return fc.stringMatching(/^[a-z]{1,12}$/);
-		return this.valid(single, name).map((value) =>
-			value === null || value === undefined || value === "" ? undefined : String(value),
-		);
+		const value = typed ? this.valid(single, name) : fc.stringMatching(/^[a-z]{1,12}$/);
+		return value.map((v) => (v === null || v === undefined || v === "" ? [] : [[name, String(v)]]));
 	}
 
 	private integerRange(schema: JsonSchema) {
@@ -119,7 +127,10 @@ export class SchemaArbitraries {
 		if (schema.format === "email" || name.endsWith("email")) return word.map((w) => `${w}@example.com`);
 		if (schema.format === "uri" || name.endsWith("url")) return fc.constant(webhookReceiverUrl());
 		const minLength = schema.minLength ?? 0;
-		return fc.string({ minLength, maxLength: Math.min(schema.maxLength ?? 24, minLength + 24) });
+		// Text is trimmed before its length is checked, which JSON Schema cannot say: no blank padding.
+		return fc
+			.string({ minLength, maxLength: Math.min(schema.maxLength ?? 24, minLength + 24) })
+			.filter((text) => text.trim().length >= minLength);
 	}
 
 	private validObject(schema: JsonSchema): fc.Arbitrary<Record<string, unknown>> {

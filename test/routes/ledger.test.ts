@@ -230,6 +230,20 @@ describe("chart of accounts, manual journals and closed periods", () => {
 			env.DB.prepare("update tenants set books_closed_through = '2025-01-01' where id = ?").bind(tenantId).run(),
 		).rejects.toThrow(/cannot be reopened/);
 	});
+
+	it("answers concurrent closes of different days with 200 or 409, never 500, and keeps the latest", async () => {
+		const { key } = await newTenant();
+		const days = ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31", "2025-01-31", "2025-05-31"];
+		const answers = await Promise.all(
+			days.map((through) => api("/v1/billing/ledger/periods/close", { key, body: { through } })),
+		);
+		for (const res of answers) expect([200, 409, 422], res.text).toContain(res.status);
+		const latestClosed = days
+			.filter((_, i) => answers[i]?.status === 200)
+			.sort()
+			.at(-1);
+		expect((await api("/v1/billing/ledger/periods", { key })).body.closed_through).toBe(latestClosed);
+	});
 });
 
 describe("multi-currency postings", () => {

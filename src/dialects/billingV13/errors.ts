@@ -1,13 +1,17 @@
-import { AppError } from "../../lib/errors";
+import { AppError, type ErrorSurface, toProblem } from "../../lib/errors";
 
-/** Seed 002 answers invalid parameters with 400, where the canonical API uses 422. */
-export async function withV13Statuses(handle: () => Promise<Response>): Promise<Response> {
-	try {
-		return await handle();
-	} catch (error) {
-		if (error instanceof AppError && error.code === "validation_failed") {
-			throw new AppError("invalid_request", error.message, { errors: error.errors });
-		}
-		throw error;
-	}
-}
+/** Seed 002's paths beside the canonical API's, under /v1/billing. */
+export const BILLING_V13_PATHS = ["/v1/billing/invoice", "/v1/billing/subscribe"];
+
+/** Seed 002 answers invalid parameters with 400 `invalid_request`, where the canonical API uses 422. */
+export const billingV13Errors: ErrorSurface = {
+	matches: (path) => BILLING_V13_PATHS.includes(path),
+	render: (error, instance, requestId) =>
+		toProblem(
+			error.code === "validation_failed"
+				? new AppError("invalid_request", error.message, { errors: error.errors })
+				: error,
+			instance,
+			requestId,
+		),
+};

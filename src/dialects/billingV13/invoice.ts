@@ -12,7 +12,6 @@ import { loadCustomer } from "../../services/customers/loadCustomer";
 import { createInvoice } from "../../services/invoices/createInvoice";
 import { listInvoices } from "../../services/invoices/listInvoices";
 import { loadSubscription } from "../../services/subscriptions/loadSubscription";
-import { withV13Statuses } from "./errors";
 
 const v13Statuses = {
 	draft: ["draft"],
@@ -121,36 +120,34 @@ export class InvoiceCreateV13 extends ApiRoute {
 		},
 	};
 
-	override handle(c: AppContext) {
-		return withV13Statuses(async () => {
-			const { body } = await this.getValidatedData<typeof this.schema>();
-			const ctx = tenantContext(c);
-			await loadCustomer(ctx, body.customer_id);
-			if (body.subscription_id !== undefined) {
-				const subscription = await loadSubscription(ctx, body.subscription_id);
-				if (subscription.customerId !== body.customer_id) {
-					throw fieldInvalid("body", "subscription_id", "belongs to another customer");
-				}
+	override async handle(c: AppContext) {
+		const { body } = await this.getValidatedData<typeof this.schema>();
+		const ctx = tenantContext(c);
+		await loadCustomer(ctx, body.customer_id);
+		if (body.subscription_id !== undefined) {
+			const subscription = await loadSubscription(ctx, body.subscription_id);
+			if (subscription.customerId !== body.customer_id) {
+				throw fieldInvalid("body", "subscription_id", "belongs to another customer");
 			}
-			const invoice = await createInvoice({
-				ctx,
-				input: {
-					customer_id: body.customer_id,
-					items: body.line_items.map((item) => ({
-						description: item.description,
-						quantity: { units: BigInt(item.quantity), scale: 0 },
-						unit_price: item.amount,
-						discounts: [],
-						taxes: [],
-					})),
-					due_date: body.due_date,
-					memo: body.memo,
-					metadata: body.subscription_id === undefined ? undefined : { [SUBSCRIPTION_KEY]: body.subscription_id },
-					finalize: true,
-				},
-			});
-			return c.json(presentV13(invoice), 201);
+		}
+		const invoice = await createInvoice({
+			ctx,
+			input: {
+				customer_id: body.customer_id,
+				items: body.line_items.map((item) => ({
+					description: item.description,
+					quantity: { units: BigInt(item.quantity), scale: 0 },
+					unit_price: item.amount,
+					discounts: [],
+					taxes: [],
+				})),
+				due_date: body.due_date,
+				memo: body.memo,
+				metadata: body.subscription_id === undefined ? undefined : { [SUBSCRIPTION_KEY]: body.subscription_id },
+				finalize: true,
+			},
 		});
+		return c.json(presentV13(invoice), 201);
 	}
 }
 
@@ -168,26 +165,24 @@ export class InvoiceListV13 extends ApiRoute {
 		},
 	};
 
-	override handle(c: AppContext) {
-		return withV13Statuses(async () => {
-			const { query } = await this.getValidatedData<typeof this.schema>();
-			const page = await listInvoices({
-				ctx: tenantContext(c),
-				query: {
-					customer_id: query.customer_id,
-					status: query.status === undefined ? undefined : [...v13Statuses[query.status]],
-					limit: query.limit,
-					offset: query.offset,
-					order: "desc",
-					sort: "-created_at",
-				},
-			});
-			return c.json({
-				data: page.data.map(presentV13),
+	override async handle(c: AppContext) {
+		const { query } = await this.getValidatedData<typeof this.schema>();
+		const page = await listInvoices({
+			ctx: tenantContext(c),
+			query: {
+				customer_id: query.customer_id,
+				status: query.status === undefined ? undefined : [...v13Statuses[query.status]],
 				limit: query.limit,
 				offset: query.offset,
-				has_more: page.has_more,
-			});
+				order: "desc",
+				sort: "-created_at",
+			},
+		});
+		return c.json({
+			data: page.data.map(presentV13),
+			limit: query.limit,
+			offset: query.offset,
+			has_more: page.has_more,
 		});
 	}
 }

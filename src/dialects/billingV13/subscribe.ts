@@ -9,7 +9,6 @@ import { contentJson, problemResponse } from "../../schemas/common";
 import { paymentMethodIdFor } from "../../services/paymentMethods/paymentMethods";
 import { planIdFor } from "../../services/plans/plans";
 import { createSubscription } from "../../services/subscriptions/createSubscription";
-import { withV13Statuses } from "./errors";
 
 const subscribeBody = z
 	.strictObject({
@@ -59,34 +58,32 @@ export class SubscribeV13 extends ApiRoute {
 		},
 	};
 
-	override handle(c: AppContext) {
-		return withV13Statuses(async () => {
-			const { body } = await this.getValidatedData<typeof this.schema>();
-			const ctx = tenantContext(c);
-			const sub = await createSubscription({
-				ctx,
-				input: {
-					...body,
-					plan_id: await planIdFor(ctx, body.plan_id),
-					payment_method_id: await paymentMethodIdFor(ctx, body.customer_id, body.payment_method_id),
-					quantity: 1,
-					trial_days: body.trial_days,
-				},
-				missingAs: "not_found",
-			});
-			return c.json(
-				{
-					id: sub.id,
-					customer_id: sub.customer_id,
-					plan_id: sub.plan_id,
-					status: sub.status,
-					trial_end: instant(sub.trial_end),
-					current_period_start: instant(sub.current_period_start),
-					current_period_end: instant(sub.current_period_end),
-					created_at: sub.created_at,
-				},
-				201,
-			);
+	override async handle(c: AppContext) {
+		const { body } = await this.getValidatedData<typeof this.schema>();
+		const ctx = tenantContext(c);
+		const sub = await createSubscription({
+			ctx,
+			input: {
+				...body,
+				plan_id: await planIdFor(ctx, body.plan_id),
+				payment_method_id: await paymentMethodIdFor(ctx, body.customer_id, body.payment_method_id),
+				quantity: 1,
+				trial_days: body.trial_days,
+			},
+			missingAs: "not_found",
 		});
+		return c.json(
+			{
+				id: sub.id,
+				customer_id: sub.customer_id,
+				plan_id: sub.plan_id,
+				status: sub.status,
+				trial_end: instant(sub.trial_end),
+				current_period_start: instant(sub.current_period_start),
+				current_period_end: instant(sub.current_period_end),
+				created_at: sub.created_at,
+			},
+			201,
+		);
 	}
 }

@@ -68,7 +68,7 @@ const customerSchema = z
 		email: z.string().nullable(),
 		contactName: z.string().nullable(),
 		phone: z.string().nullable(),
-		address: address.nullable(),
+		address: z.union([address, z.null()]),
 		customerType: z.string(),
 		status: z.string(),
 		currency: z.string(),

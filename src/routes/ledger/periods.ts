@@ -1,5 +1,5 @@
 import { type AppContext, tenantContext } from "../../lib/context";
-import { contentJson } from "../../schemas/common";
+import { contentJson, problemResponse } from "../../schemas/common";
 import { closePeriodBody, periodsSchema } from "../../schemas/ledger";
 import { loadChart } from "../../services/ledger/chart";
 import { closeBooks } from "../../services/ledger/manualJournal";
@@ -30,7 +30,10 @@ export class PeriodClose extends ApiRoute {
 			"postings (a backdated invoice, a late payment) land on the first open day. A closed period stays closed.",
 		operationId: "closeLedgerPeriod",
 		request: { body: { content: contentJson(closePeriodBody), required: true } },
-		responses: { "200": { description: "The new closing date", content: contentJson(periodsSchema) } },
+		responses: {
+			"200": { description: "The new closing date", content: contentJson(periodsSchema) },
+			"409": problemResponse("A concurrent close went further first"),
+		},
 	};
 
 	override async handle(c: AppContext) {

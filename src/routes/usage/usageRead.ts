@@ -13,16 +13,6 @@ import {
 import { listUsage, listUsageRejections, previewUsageInvoice, usageReport } from "../../services/usage/usageQueries";
 import { ApiRoute } from "../base";
 
-/** `dimensions[region]=eu` query parameters: equality filters on event dimensions. */
-const dimensionFilters = (c: AppContext) => {
-	const filters: Record<string, string> = {};
-	for (const [name, value] of new URL(c.req.url).searchParams) {
-		const match = /^dimensions\[([A-Za-z_][A-Za-z0-9_-]{0,63})\]$/.exec(name);
-		if (match?.[1]) filters[match[1]] = value;
-	}
-	return filters;
-};
-
 export class UsageList extends ApiRoute {
 	readonly access = "usage:read";
 	override schema = {
@@ -39,7 +29,7 @@ export class UsageList extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { query } = await this.getValidatedData<typeof this.schema>();
-		return c.json(await listUsage({ ctx: tenantContext(c), query, dimensions: dimensionFilters(c) }));
+		return c.json(await listUsage({ ctx: tenantContext(c), query }));
 	}
 }
 

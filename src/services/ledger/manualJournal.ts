@@ -3,6 +3,7 @@ import { runBatch } from "../../db/client";
 import { tenants } from "../../db/schema";
 import { isKnownAccount } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
+import { refusalOf } from "../../lib/dbErrors";
 import { AppError, type FieldError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { ManualJournalInput } from "../../schemas/ledger";
@@ -91,14 +92,22 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 	if (chart.closedThrough !== null && through <= chart.closedThrough) {
 		throw fieldInvalid("body", "through", `the books are already closed through ${chart.closedThrough}`);
 	}
-	await runBatch(ctx.db, [
-		ctx.db.update(tenants).set({ booksClosedThrough: through }).where(eq(tenants.id, ctx.tenantId)),
-		...changeStatements(ctx, {
-			action: "ledger.period_closed",
-			target: { type: "tenant", id: ctx.tenantId },
-			before: { closed_through: chart.closedThrough },
-			after: { closed_through: through },
-		}),
-	]);
+	try {
+		await runBatch(ctx.db, [
+			ctx.db.update(tenants).set({ booksClosedThrough: through }).where(eq(tenants.id, ctx.tenantId)),
+			...changeStatements(ctx, {
+				action: "ledger.period_closed",
+				target: { type: "tenant", id: ctx.tenantId },
+				before: { closed_through: chart.closedThrough },
+				after: { closed_through: through },
+			}),
+		]);
+	} catch (error) {
+		// A concurrent close went further first: the closed-period trigger refuses moving the date back.
+		if (refusalOf(error) === "constraint") {
+			throw new AppError("conflict", "The books were closed through a later day meanwhile; read the periods again.");
+		}
+		throw error;
+	}
 	return { object: "ledger_periods" as const, closed_through: through };
 }

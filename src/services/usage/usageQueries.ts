@@ -49,15 +49,7 @@ async function windowOf(ctx: ServiceContext, from: string | undefined, to: strin
 	return { from: first, until: addInterval(last, "day", 1, 1) };
 }
 
-export async function listUsage({
-	ctx,
-	query,
-	dimensions,
-}: {
-	ctx: ServiceContext;
-	query: UsageQuery;
-	dimensions: Record<string, string>;
-}) {
+export async function listUsage({ ctx, query }: { ctx: ServiceContext; query: UsageQuery }) {
 	const window = await windowOf(ctx, query.from, query.to);
 	if (query.customer_id) await loadCustomer(ctx, query.customer_id);
 	let customerId = query.customer_id;
@@ -74,7 +66,13 @@ export async function listUsage({
 		throw fieldInvalid("query", "metric", `no billable metric '${query.metric}' exists`);
 	const data = [];
 	for (const metric of metrics.values()) {
-		const scope: UsageScope = { tenantId: ctx.tenantId, customerId, subscriptionKeys, ...window, dimensions };
+		const scope: UsageScope = {
+			tenantId: ctx.tenantId,
+			customerId,
+			subscriptionKeys,
+			...window,
+			dimensions: query.dimensions,
+		};
 		data.push(...(await groupedUsage(ctx.db, metric, scope, { interval: query.interval, dimensions: query.group_by })));
 	}
 	return { object: "list" as const, data, has_more: false, next_cursor: null, limit: data.length };
