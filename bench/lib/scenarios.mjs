@@ -48,7 +48,7 @@ export const SCENARIOS = [
 		id: "invoice_create",
 		mutates: true,
 		spread: true,
-		name: "Create and finalize invoice (5 lines, 2 taxes)",
+		name: "Create and finalize invoice (5 lines, 2 taxes by the tax engine)",
 		route: "POST /v1/billing/invoices {finalize: true}",
 		baseline: "d1_batch",
 		target: 0.4,

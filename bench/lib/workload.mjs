@@ -22,6 +22,7 @@ export function customerBody(i) {
 		billing_address: {
 			line1: `${100 + (i % 900)} Market St`,
 			city: "San Francisco",
+			state: "CA",
 			postal_code: "94105",
 			country: "US",
 		},
@@ -32,12 +33,42 @@ export function customerBody(i) {
 	};
 }
 
-const TAXES = [
-	{ jurisdiction: "US-CA", rate: 6 },
-	{ jurisdiction: "US-CA-SF", rate: 2.625 },
+/**
+ * The sales taxes a Californian seller charges in San Francisco, as the tenant's own rates: the tax engine
+ * stacks both on every line a San Francisco customer is invoiced.
+ */
+const TAX_RATES = [
+	{ country: "US", region: "CA", tax_code: "standard", rate: "6", name: "California", valid_from: "2020-01-01" },
+	{
+		country: "US",
+		region: "CA",
+		postal_prefix: "941",
+		jurisdiction: "US-CA-SF",
+		tax_code: "standard",
+		rate: "2.625",
+		name: "San Francisco",
+		valid_from: "2020-01-01",
+	},
 ];
 
-/** Five lines, each taxed in two jurisdictions, one with a discount; finalized (numbered, posted) at once. */
+/** A tenant selling from California, with the rates the engine applies in San Francisco. */
+async function californianSeller(url, key) {
+	await expectStatus(
+		call(url, "/v1/billing/settings", {
+			method: "PATCH",
+			key,
+			body: { tax_origin_country: "US", tax_origin_region: "CA" },
+		}),
+		200,
+		"tax settings",
+	);
+	for (const body of TAX_RATES) await expectStatus(call(url, "/v1/billing/tax/rates", { key, body }), 201, "tax rate");
+}
+
+/**
+ * Five lines, one with a discount, each taxed by the tax engine in two jurisdictions (state and city);
+ * finalized (numbered, posted) at once.
+ */
 export function invoiceBody(customerId, i) {
 	return {
 		customer_id: customerId,
@@ -50,7 +81,6 @@ export function invoiceBody(customerId, i) {
 				sku: "PLAT-M",
 				quantity: 1,
 				unit_price: 49_900 + (i % 7) * 1_000,
-				taxes: TAXES,
 			},
 			{
 				description: "Support hours",
@@ -58,11 +88,10 @@ export function invoiceBody(customerId, i) {
 				quantity: 2.5 + (i % 4),
 				unit_price: 12_000,
 				discounts: [{ type: "percent", percent: 10 }],
-				taxes: TAXES,
 			},
-			{ description: "API calls over quota", sku: "API-1K", quantity: 120 + (i % 50), unit_price: 35, taxes: TAXES },
-			{ description: "Onboarding", sku: "ONB", quantity: 1, unit_price: 25_000, taxes: TAXES },
-			{ description: "Storage (GB-month)", sku: "STO-GB", quantity: 40 + (i % 30), unit_price: 23, taxes: TAXES },
+			{ description: "API calls over quota", sku: "API-1K", quantity: 120 + (i % 50), unit_price: 35 },
+			{ description: "Onboarding", sku: "ONB", quantity: 1, unit_price: 25_000 },
+			{ description: "Storage (GB-month)", sku: "STO-GB", quantity: 40 + (i % 30), unit_price: 23 },
 		],
 	};
 }
@@ -95,6 +124,7 @@ export async function createTemplate(url, receiverPort, log) {
 	const tenantA = await newTenant("Bench tenant A");
 	const tenantW = await newTenant("Bench tenant W (webhooks)");
 	const tenantB = await newTenant("Bench tenant B (no history)");
+	for (const tenant of [tenantA, tenantB]) await californianSeller(url, tenant.key);
 	const started = performance.now();
 	const customers = await pool(ACCOUNTS, 8, async (i) => {
 		const body = await expectStatus(

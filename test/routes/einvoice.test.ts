@@ -208,6 +208,57 @@ describe("GET /invoices/{id}/e-invoice", () => {
 	});
 });
 
+describe("e-invoices of engine-taxed invoices", () => {
+	// A German seller, OSS-registered, taxed by the engine: what each buyer's lines get is what the file says.
+	async function engineTaxed(buyer: Record<string, unknown>) {
+		const { key } = await newTenant();
+		const settings = await api("/v1/billing/settings", {
+			key,
+			method: "PATCH",
+			body: { legal_profile: SELLER_PROFILE, tax_origin_country: "DE", tax_oss_registered: true },
+		});
+		expect(settings.status).toBe(200);
+		const customer = await newCustomer(key, buyer);
+		const invoice = await api("/v1/billing/invoices", {
+			key,
+			body: {
+				customer_id: customer.id,
+				items: [{ description: "Consulting", quantity: 2, unit_price: 50000 }],
+				finalize: true,
+			},
+		});
+		expect(invoice.status).toBe(201);
+		const { bytes } = await download(`/v1/billing/invoices/${invoice.body.id}/e-invoice?format=ubl`, key);
+		return new TextDecoder().decode(bytes);
+	}
+
+	it.each([
+		[
+			"reverse charged to a French business",
+			{
+				name: "Dupont SARL",
+				billing_address: { city: "Paris", postal_code: "75001", country: "FR" },
+				tax_id: "FR40303265045",
+			},
+			"AE",
+		],
+		[
+			"zero rated for export to the United States",
+			{ name: "Acme Inc.", billing_address: { city: "New York", postal_code: "10001", state: "NY", country: "US" } },
+			"G",
+		],
+	])("is %s: the category and its exemption reason in the VAT breakdown, no tax", async (_, buyer, category) => {
+		const xml = await engineTaxed(buyer);
+		expect(checkDocument(xml)).toEqual([]);
+		const facts = read(xml);
+		expect(facts.vatBreakdown?.map((e) => [e.category?.code, text(e.taxableAmount), text(e.taxAmount)])).toEqual([
+			[category, "1000", "0"],
+		]);
+		expect(facts.vatBreakdown?.[0]?.exemptionReasonCode ?? facts.vatBreakdown?.[0]?.exemptionReason).toBeTruthy();
+		expect(facts.lines?.map((l) => l.vat?.code)).toEqual([category]);
+	});
+});
+
 describe("GET /credit-notes/{id}/e-invoice", () => {
 	it("is a 381 naming the invoice it corrects, with the credited amount split by rate", async () => {
 		const { key, invoice } = await issuedInvoice();
