@@ -218,7 +218,12 @@ describe("e-invoices of engine-taxed invoices", () => {
 			body: { legal_profile: SELLER_PROFILE, tax_origin_country: "DE", tax_oss_registered: true },
 		});
 		expect(settings.status).toBe(200);
-		const customer = await newCustomer(key, buyer);
+		// What Peppol asks of every buyer: a reference and an electronic address (here a GLN).
+		const customer = await newCustomer(key, {
+			...buyer,
+			buyer_reference: "PO-4711",
+			electronic_address: { value: "4012345000009", scheme: "0088" },
+		});
 		const invoice = await api("/v1/billing/invoices", {
 			key,
 			body: {
@@ -228,8 +233,10 @@ describe("e-invoices of engine-taxed invoices", () => {
 			},
 		});
 		expect(invoice.status).toBe(201);
-		const { bytes } = await download(`/v1/billing/invoices/${invoice.body.id}/e-invoice?format=ubl`, key);
-		return new TextDecoder().decode(bytes);
+		const { response, bytes } = await download(`/v1/billing/invoices/${invoice.body.id}/e-invoice?format=ubl`, key);
+		const xml = new TextDecoder().decode(bytes);
+		expect(response.status, xml).toBe(200);
+		return xml;
 	}
 
 	it.each([
