@@ -5,7 +5,7 @@
 import type { Env } from "../../src/env";
 import type { ServiceContext } from "../../src/lib/context";
 import { AppError } from "../../src/lib/errors";
-import { type Answered, answeringKey, keyTermsOf, type RequestKey } from "../../src/lib/idempotency";
+import { type Answered, answeringKey, answerTakenKey, keyTermsOf, type RequestKey } from "../../src/lib/idempotency";
 import type { AccountContract, AccountInputs, AccountOutputs, AccountRequest, AccountResult } from "./contract";
 
 export type AccountOperation = keyof AccountInputs;
@@ -26,6 +26,7 @@ export async function callAccount<K extends AccountOperation>(
 		actor: ctx.actor,
 		requestId: ctx.requestId,
 		now: ctx.clock.now().toISOString(),
+		key: ctx.requestKey && keyTermsOf(ctx.requestKey),
 		input,
 	};
 	// The stub's methods are the contract's, each answering with plain data. Called on the stub itself:
@@ -36,11 +37,18 @@ export async function callAccount<K extends AccountOperation>(
 	>;
 	const result = await stub[operation](request);
 	if (!result.ok) {
+		if ("keyTaken" in result) return answerTakenKey(ctx.db, requestKeyOf(ctx));
 		const { code, detail, errors, extensions } = result.error;
 		throw new AppError(code, detail, { errors, extensions });
 	}
+	if (result.keyAnswered) requestKeyOf(ctx).answered = true;
 	return result.value;
 }
+
+const requestKeyOf = (ctx: ServiceContext) => {
+	if (!ctx.requestKey) throw new Error("the account answered for a key the request did not send");
+	return ctx.requestKey;
+};
 
 /** The operations that store the answer to the request's Idempotency-Key in their own commit. */
 type Answering = { [K in AccountOperation]: AccountOutputs[K] extends Answered<unknown> ? K : never }[AccountOperation];

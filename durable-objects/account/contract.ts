@@ -25,6 +25,8 @@ export type AccountRequest<I> = {
 	requestId: string | null;
 	/** The caller's clock reading: the operation's business time, however long it queued. */
 	now: string;
+	/** The request's Idempotency-Key: the operation's change marked `answers` stores the answer with it. */
+	key?: KeyTerms;
 	input: I;
 };
 
@@ -35,7 +37,14 @@ export type AccountFailure = {
 	extensions?: Record<string, unknown>;
 };
 
-export type AccountResult<T> = { ok: true; value: T } | { ok: false; error: AccountFailure };
+/**
+ * An operation's value (and whether its commit stored the answer to the request's key), its business
+ * failure, or `keyTaken` when another request holds or answered the request's key.
+ */
+export type AccountResult<T> =
+	| { ok: true; value: T; keyAnswered?: boolean }
+	| { ok: false; error: AccountFailure }
+	| { ok: false; keyTaken: true };
 
 /** A request's own key when the operation looks for what an earlier attempt of it committed. */
 type RequestKeyed = { requestKey: string | null };

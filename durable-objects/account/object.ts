@@ -4,7 +4,7 @@ import type { Env } from "../../src/env";
 import { fixedClock } from "../../src/lib/clock";
 import type { ServiceContext } from "../../src/lib/context";
 import { AppError } from "../../src/lib/errors";
-import { orKeyTaken } from "../../src/lib/idempotency";
+import { isKeyTaken, orKeyTaken } from "../../src/lib/idempotency";
 import { createLogger } from "../../src/lib/logger";
 import type { AccountContract, AccountInputs, AccountOutputs, AccountRequest, AccountResult } from "./contract";
 import { AccountMemory } from "./memory";
@@ -44,7 +44,10 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	#memory = new AccountMemory();
 
 	#serialized<K extends keyof AccountInputs>(request: Request<K>, operation: Operation<K>) {
-		return this.#queue.exclusive(() => settle(() => operation(accountContext(this.env, request), request.input)));
+		return this.#queue.exclusive(() => {
+			const ctx = accountContext(this.env, request);
+			return settle(ctx, () => operation(ctx, request.input));
+		});
 	}
 
 	/** Any other operation may change what the memory holds: it is forgotten first. */
@@ -78,11 +81,10 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	}
 
 	recordPayment(request: Request<"recordPayment">) {
-		return this.#queue.handingOver((turn) =>
-			settle(() =>
-				orKeyTaken(commitRecordPayment(accountContext(this.env, request), request.input, this.#memory, turn)),
-			),
-		);
+		return this.#queue.handingOver((turn) => {
+			const ctx = accountContext(this.env, request);
+			return settle(ctx, () => orKeyTaken(commitRecordPayment(ctx, request.input, this.#memory, turn)));
+		});
 	}
 
 	allocatePayment(request: Request<"allocatePayment">) {
@@ -138,11 +140,16 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	}
 }
 
-/** Runs an operation, and returns its business failure instead of throwing it across RPC. */
-async function settle<T>(operation: () => Promise<T>): Promise<AccountResult<T>> {
+/**
+ * Runs an operation, and returns its business failure instead of throwing it across RPC; a commit that
+ * failed because another request took the request's key says so.
+ */
+async function settle<T>(ctx: ServiceContext, operation: () => Promise<T>): Promise<AccountResult<T>> {
 	try {
-		return { ok: true, value: await operation() };
+		const value = await operation();
+		return { ok: true, value, keyAnswered: ctx.requestKey?.answered ?? false };
 	} catch (error) {
+		if (ctx.requestKey && isKeyTaken(error)) return { ok: false, keyTaken: true };
 		if (!(error instanceof AppError)) throw error;
 		return {
 			ok: false,
@@ -160,4 +167,5 @@ export const accountContext = <I>(env: Env, request: AccountRequest<I>): Service
 	requestId: request.requestId,
 	clock: fixedClock(request.now),
 	logger: createLogger({ request_id: request.requestId, tenant_id: request.tenantId, customer_id: request.customerId }),
+	requestKey: request.key && { ...request.key, held: false, answered: false, taken: false },
 });

@@ -72,6 +72,11 @@ export type ServiceContext = {
 	requestId: string | null;
 	clock: Clock;
 	logger: Logger;
+	/**
+	 * The request's Idempotency-Key, when it sent one: the change marked `answers` (changeLog.ts) stores
+	 * the request's answer in its own batch, and so answers the key.
+	 */
+	requestKey?: RequestKey;
 };
 
 export function tenantContext(c: AppContext): ServiceContext {
@@ -91,5 +96,6 @@ export function actingIn(c: AppContext, tenantId: string, actor: Actor): Service
 		requestId: c.get("requestId"),
 		clock: c.get("clock"),
 		logger: c.get("logger"),
+		requestKey: c.get("idempotencyKey"),
 	};
 }

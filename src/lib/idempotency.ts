@@ -55,6 +55,27 @@ export const createdResponse = (location: string, resource: unknown, version?: n
 	body: JSON.stringify(resource),
 });
 
+/**
+ * How a change answers the request that made it: the status, the resource's `Location` (when created)
+ * and `ETag` (when versioned). The body is the change's `after` unless `body` says otherwise (`null`: no
+ * body, as a 204 has none).
+ */
+export type ChangeAnswer = { status: 200 | 201 | 202 | 204; location?: string; version?: number; body?: unknown };
+
+/** The answer `terms` give for a change that left `after`: what the route sends and the key replays. */
+export function answerOf(terms: ChangeAnswer, after: unknown): StoredResponse {
+	const noBody = terms.body === null;
+	return {
+		status: terms.status,
+		headers: {
+			...(noBody ? {} : { "content-type": "application/json" }),
+			...(terms.version === undefined ? {} : { etag: etagFor(terms.version) }),
+			...(terms.location === undefined ? {} : { location: terms.location }),
+		},
+		body: noBody ? "" : JSON.stringify(terms.body === undefined ? after : terms.body),
+	};
+}
+
 /** The stored answer as an HTTP response: what a handler sends when it stored the answer itself. */
 export const responseOf = (stored: StoredResponse) =>
 	new Response(stored.body, { status: stored.status, headers: stored.headers });

@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { runBatch } from "../db/client";
 import { addSeconds } from "../lib/clock";
 import { type AppBindings, isTenantAuth } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { type ErrorCode, fieldInvalid } from "../lib/errors";
 import { isMutation } from "../lib/http";
-import { answerKey, completeKey, isKeyTaken, type RequestKey, releaseKey } from "../lib/idempotency";
+import { answerKey, answerTakenKey, completeKey, isKeyTaken, type RequestKey, releaseKey } from "../lib/idempotency";
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
@@ -69,8 +70,14 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 		await db.batch([completeKey(db, requestKey, response)]);
 		return;
 	}
-	// Not claimed (its route answers in its commit, which failed): stored unless another request took the key since.
-	await runBatch(db, [answerKey(db, requestKey, response)]).catch((error) => {
+	// Not claimed (its route answers in its commit, which did not happen): stored unless another request
+	// took the key since. Then that request's answer is this one's: a retry that raced the first attempt
+	// and failed on the state the first left (an invoice it already voided) replays the first.
+	await runBatch(db, [answerKey(db, requestKey, response)]).catch(async (error) => {
 		if (!isKeyTaken(error)) throw error;
+		c.res = await answerTakenKey(db, requestKey).catch((taken) => {
+			if (taken instanceof HTTPException) return taken.getResponse();
+			return c.res;
+		});
 	});
 };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Permission } from "../domain/permissions";
 import { type AppContext, isTenantAuth, tenantContext } from "../lib/context";
 import { AppError, notFound } from "../lib/errors";
-import { holdKey } from "../lib/idempotency";
+import { answerTakenKey, holdKey, isKeyTaken } from "../lib/idempotency";
 import { problemResponse } from "../schemas/common";
 import { fieldErrorsOf } from "../schemas/validation";
 import { type OwnedResource, ownerOf } from "../services/users/ownership";
@@ -84,7 +84,16 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		if (auth?.kind === "user" && auth.customerId !== null) await this.keepToOwnCustomer(c, auth.customerId);
 		const requestKey = c.get("idempotencyKey");
 		if (requestKey && !this.answersKeyInCommit) await holdKey(c.get("db"), requestKey);
-		return super.execute(c);
+		try {
+			return await super.execute(c);
+		} catch (error) {
+			if (requestKey && !requestKey.held) {
+				// The batch that stored the answer failed with the request: nothing answers the key yet.
+				requestKey.answered = false;
+				if (isKeyTaken(error)) return answerTakenKey(c.get("db"), requestKey);
+			}
+			throw error;
+		}
 	}
 
 	/** The customer a list is kept to when its caller did not name one (see `ownership`). */

@@ -5,6 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { Computed, type InsertRow, insertRows } from "../db/client";
 import { auditLog, creditNotes, invoices, outboxEvents } from "../db/schema";
 import type { ServiceContext } from "../lib/context";
+import { answerKey, answerOf, type ChangeAnswer, keyTermsOf, type RequestKey } from "../lib/idempotency";
 import { newId } from "../lib/ids";
 
 export type Change = {
@@ -23,6 +24,12 @@ export type Change = {
 	numberedInBatch?: boolean;
 	/** The audit row's id, when the batch refers to it (a stored answer reads its body there). */
 	auditId?: string;
+	/**
+	 * This change is what the request answers with: when the request sent an Idempotency-Key, the batch
+	 * stores the answer (its body read from this change's audit row unless `body` is given), and fails
+	 * whole if another request holds or answered the key (`isKeyTaken`).
+	 */
+	answers?: ChangeAnswer;
 };
 
 /**
@@ -39,7 +46,7 @@ function numberedIn(table: typeof invoices | typeof creditNotes) {
 const NUMBERED = { invoice: numberedIn(invoices), credit_note: numberedIn(creditNotes) };
 
 /** What recording a change needs: a request, a job or a queue consumer can provide it. */
-export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "requestId" | "clock">;
+export type ChangeContext = Pick<ServiceContext, "db" | "tenantId" | "actor" | "requestId" | "clock" | "requestKey">;
 
 /**
  * The audit rows and outbox events of `changes`, as one insert into each table (and one more for audit
@@ -52,6 +59,7 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 	const createdAt = ctx.clock.now().toISOString();
 	const audits: InsertRow<typeof auditLog>[] = [];
 	const events: InsertRow<typeof outboxEvents>[] = [];
+	const answers: BatchItem<"sqlite">[] = [];
 	for (const change of changes) {
 		const numbered = change.numberedInBatch ? NUMBERED[change.target.type as keyof typeof NUMBERED] : null;
 		if (change.numberedInBatch && !numbered)
@@ -60,6 +68,7 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 		const before = change.before ?? null;
 		const after = change.after ?? null;
 		const auditId = change.auditId ?? newId("audit");
+		if (change.answers && ctx.requestKey) answers.push(answerStatement(ctx, ctx.requestKey, change.answers, auditId));
 		audits.push({
 			id: auditId,
 			tenantId: ctx.tenantId,
@@ -87,5 +96,15 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 			});
 		}
 	}
-	return [...insertRows(ctx.db, auditLog, audits), ...insertRows(ctx.db, outboxEvents, events)];
+	return [...insertRows(ctx.db, auditLog, audits), ...insertRows(ctx.db, outboxEvents, events), ...answers];
+}
+
+/**
+ * Stores the request's answer with its change. The key counts as answered from here on: if the batch
+ * fails, the request fails with it and the route takes that back (`ApiRoute`).
+ */
+function answerStatement(ctx: ChangeContext, requestKey: RequestKey, terms: ChangeAnswer, auditId: string) {
+	requestKey.answered = true;
+	const recordedIn = terms.body === undefined ? auditId : undefined;
+	return answerKey(ctx.db, keyTermsOf(requestKey), answerOf(terms, null), recordedIn);
 }

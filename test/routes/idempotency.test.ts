@@ -357,6 +357,46 @@ describe("Idempotency-Key", () => {
 			expect((await storedAnswer(tenantId, "draft-burst"))?.body).toBe(results[0]?.text);
 		});
 
+		it("stores an update's answer in the update's commit, its body read from the change's audit row", async () => {
+			const { key, tenantId } = await newTenant();
+			const customer = await newCustomer(key);
+			const path = `/v1/billing/customers/${customer.id}`;
+			const patch = { segment: "smb" };
+			const results = await Promise.all(
+				Array.from({ length: 4 }, () => api(path, { key, method: "PATCH", body: patch, headers: idem("patch-burst") })),
+			);
+			const ran = results.filter((r) => r.headers.get("idempotent-replayed") === null);
+			expect(ran).toHaveLength(1);
+			for (const other of results) {
+				expect(other.status).toBe(200);
+				expect(other.text).toBe(ran[0]?.text);
+				expect(other.headers.get("etag")).toBe('"2"');
+			}
+			const stored = await storedAnswer(tenantId, "patch-burst");
+			expect(stored).toMatchObject({ state: "completed", status: 200, body: ran[0]?.text });
+			expect(stored?.headers).toEqual({ "content-type": "application/json", etag: '"2"' });
+			expect((await api(path, { key })).body.version).toBe(2);
+		});
+
+		it("replays a void that raced its own retry: the retry failing on the voided invoice answers as the first", async () => {
+			const { key } = await newTenant();
+			const customer = await newCustomer(key);
+			const invoice = await newInvoice(key, customer.id, { finalize: true });
+			const path = `/v1/billing/invoices/${invoice.id}/void`;
+			const results = await Promise.all(
+				Array.from({ length: 4 }, () => api(path, { key, body: {}, headers: idem("void-burst") })),
+			);
+			const ran = results.filter((r) => r.headers.get("idempotent-replayed") === null);
+			expect(ran, results.map((r) => `${r.status} ${r.text}`).join(" / ")).toHaveLength(1);
+			for (const other of results) {
+				expect(other.status).toBe(200);
+				expect(other.text).toBe(ran[0]?.text);
+			}
+			expect(ran[0]?.body.status).toBe("voided");
+			// Without the key, voiding again is the conflict it is.
+			expectProblemDocument(await api(path, { key, body: {} }), 409, "invalid_state");
+		});
+
 		it("shares keys with the routes that claim them, and among themselves: a key used by one is refused to the others", async () => {
 			const { key } = await newTenant();
 			const customer = await newCustomer(key);

@@ -39,6 +39,7 @@ export async function closeInvoice(
 					target: { type: "invoice", id: detail.invoice.id },
 					before: presentInvoice(detail, today),
 					after: presentInvoice(after, today),
+					answers: { status: 200 },
 				},
 			],
 		}),

@@ -72,6 +72,7 @@ export async function updateCustomer({
 					target: { type: "customer", id },
 					before: presentCustomer(current),
 					after: presentCustomer(next),
+					answers: { status: 200, version: next.version },
 				}),
 			]),
 		),
