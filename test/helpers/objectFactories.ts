@@ -160,6 +160,13 @@ export const objectFactories: Record<string, Factory> = {
 				body: "Anbei Ihre Rechnung {{invoice.number}}.",
 			})
 		).id,
+	dunr: async (w) =>
+		(
+			await created(w, "/v1/billing/dunning/rules", {
+				name: "Standard",
+				steps: [{ days_after_due: 7, action: "email" }],
+			})
+		).id,
 	// Seed 001's invoices, addressed by the numeric id its surface gives them.
 	n: async (w) => {
 		const res = await api("/v1/invoices", {

@@ -1,0 +1,5 @@
+import { newRouter } from "../router";
+import { CollectionCaseList } from "./cases";
+
+export const collectionsRouter = newRouter();
+collectionsRouter.get("/cases", CollectionCaseList);
