@@ -1,7 +1,9 @@
+import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { newId } from "../../src/lib/ids";
 import { FAKE_SMS_ACCOUNT, FAKE_SMS_INVALID_NUMBER, FAKE_SMS_TOKEN, type ReceivedSms } from "../fakes/smsApi";
 import { api, expectProblem, fieldsOf, newCustomer, newTenant, waitForJob } from "../helpers/api";
-import { receivedEmails, tenantWithEmailApi } from "../helpers/email";
+import { consumeJob, receivedEmails, tenantWithEmailApi } from "../helpers/email";
 import { newInvoice } from "../helpers/invoices";
 import { pay } from "../helpers/payments";
 
@@ -297,6 +299,50 @@ describe("dunning runs", () => {
 		expect(steps.map((s: any) => s.days_after_due).sort()).toEqual([1, 5]);
 		expect(steps.every((s: any) => s.invoice_id === invoice.id && s.status === "succeeded")).toBe(true);
 		expect((await receivedEmails()).filter((m) => m.To === email)).toHaveLength(2);
+	});
+
+	it("takes up its own unfinished steps when its message comes again: the email once, the text message never twice", async () => {
+		const { key, tenantId } = await tenantWithEmailApi();
+		await configureSms(key);
+		const rule = await newRule(key, {
+			steps: [
+				{ days_after_due: 0, action: "email" },
+				{ days_after_due: 1, action: "sms" },
+			],
+		});
+		const email = `resumed-${tenantId.toLowerCase()}@acme.example`;
+		const customer = await newCustomer(key, { email, phone: "+4917000000001" });
+		const invoice = await overdueInvoice(key, customer.id);
+		// A run whose first delivery claimed both steps and stopped before recording either outcome.
+		const jobId = newId("job");
+		const now = new Date().toISOString();
+		await env.DB.prepare(
+			"insert into jobs (id, tenant_id, type, status, input, errors, created_at, updated_at) values (?, ?, 'dunning_run', 'running', ?, '[]', ?, ?)",
+		)
+			.bind(jobId, tenantId, JSON.stringify({ date: "2026-02-05" }), now, now)
+			.run();
+		const claim = env.DB.prepare(
+			"insert into dunning_attempts (id, tenant_id, job_id, invoice_id, customer_id, rule_id, days_after_due, action, status, run_date, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', '2026-02-05', ?, ?)",
+		);
+		await env.DB.batch([
+			claim.bind(newId("dunningAttempt"), tenantId, jobId, invoice.id, customer.id, rule.id, 0, "email", now, now),
+			claim.bind(newId("dunningAttempt"), tenantId, jobId, invoice.id, customer.id, rule.id, 1, "sms", now, now),
+		]);
+
+		const message = { v: 1, job_id: jobId, tenant_id: tenantId };
+		expect((await consumeJob(message)).explicitAcks).toEqual(["m1"]);
+		expect((await consumeJob(message)).explicitAcks).toEqual(["m1"]);
+		const run = (await api(`/v1/billing/dunning/jobs/${jobId}`, { key })).body;
+		expect(run.status).toBe("succeeded");
+		expect(run.steps.map((s: any) => [s.action, s.status])).toEqual([
+			["email", "succeeded"],
+			["sms", "failed"],
+		]);
+		expect(run.steps[1].error).toContain("not sent again");
+		expect((await receivedEmails()).filter((m) => m.To === email)).toHaveLength(1);
+		expect((await smsReceived()).filter((m) => m.to === "+4917000000001")).toEqual([]);
+		// Another run finds both steps taken.
+		expect((await runDunning(key, "2026-02-06")).steps).toEqual([]);
 	});
 
 	it("records a step it cannot take as failed, with the reason", async () => {
