@@ -7,10 +7,12 @@ CREATE TABLE `collection_cases` (
 	`status` text NOT NULL,
 	`opened_at` text NOT NULL,
 	`resolved_at` text,
+	`resolution` text,
 	`version` integer NOT NULL,
 	`updated_at` text NOT NULL,
 	FOREIGN KEY (`customer_id`) REFERENCES `customers`(`id`) ON UPDATE no action ON DELETE no action,
-	CONSTRAINT "collection_cases_status" CHECK("collection_cases"."status" in ('open','resolved'))
+	CONSTRAINT "collection_cases_status" CHECK("collection_cases"."status" in ('open','resolved')),
+	CONSTRAINT "collection_cases_resolved" CHECK(("collection_cases"."status" = 'resolved') = ("collection_cases"."resolved_at" is not null))
 );
 --> statement-breakpoint
 CREATE INDEX `collection_cases_tenant_id` ON `collection_cases` (`tenant_id`,`id`);--> statement-breakpoint

@@ -1559,6 +1559,8 @@ export const collectionCases = sqliteTable(
 		status: text("status", { enum: ["open", "resolved"] }).notNull(),
 		openedAt: text("opened_at").notNull(),
 		resolvedAt: text("resolved_at"),
+		// How it ended (paid, settled, sent to an agency …), as the collector wrote it.
+		resolution: text("resolution"),
 		version: integer("version").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},
@@ -1567,5 +1569,6 @@ export const collectionCases = sqliteTable(
 		// One open case per customer: later escalations add their invoices to it.
 		uniqueIndex("collection_cases_open_customer").on(t.tenantId, t.customerId).where(sql`${t.status} = 'open'`),
 		check("collection_cases_status", sql`${t.status} in ('open','resolved')`),
+		check("collection_cases_resolved", sql`(${t.status} = 'resolved') = (${t.resolvedAt} is not null)`),
 	],
 );

@@ -51,6 +51,7 @@ export const eventCatalog = {
 	"ledger.period_closed": "An accounting period was closed.",
 	"collection_case.opened":
 		"A customer's overdue invoices went through every dunning step and became a collection case.",
+	"collection_case.resolved": "A collection case was closed with its resolution.",
 	"webhook_endpoint.disabled": "A webhook endpoint was disabled after failing for too long.",
 } as const;
 

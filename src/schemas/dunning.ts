@@ -178,6 +178,8 @@ export const collectionCaseSchema = z
 		status: z.enum(["open", "resolved"]),
 		opened_at: timestamp,
 		resolved_at: timestamp.nullable(),
+		resolution: z.string().nullable().meta({ description: "How the case ended, as written when it was resolved." }),
+		version: z.number().int(),
 	})
 	.meta({ id: "CollectionCase" });
 
@@ -190,7 +192,20 @@ export const presentCollectionCase = (row: CollectionCaseRow) => ({
 	status: row.status,
 	opened_at: row.openedAt,
 	resolved_at: row.resolvedAt,
+	resolution: row.resolution,
+	version: row.version,
 });
+
+export const collectionCaseResolveBody = z
+	.strictObject({
+		resolution: z
+			.string()
+			.trim()
+			.min(1)
+			.max(500)
+			.meta({ description: "How it ended, e.g. paid in full, payment plan agreed, sent to an agency." }),
+	})
+	.meta({ id: "CollectionCaseResolve" });
 
 export const collectionCaseListQuery = paginationQuery.extend({
 	status: z.enum(["open", "resolved"]).optional(),

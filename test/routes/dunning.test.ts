@@ -477,5 +477,25 @@ describe("dunning runs", () => {
 		expect((await api("/v1/billing/collections/cases?status=resolved", { key })).body.data).toEqual([]);
 		const opened = await api("/v1/billing/events?type=collection_case.opened", { key });
 		expect(opened.body.data).toHaveLength(1);
+
+		const caseId = cases.body.data[0].id;
+		const resolved = await api(`/v1/billing/collections/cases/${caseId}/resolve`, {
+			key,
+			body: { resolution: "Payment plan agreed" },
+		});
+		expect(resolved.body).toMatchObject({ status: "resolved", resolution: "Payment plan agreed", version: 3 });
+		expect(resolved.body.resolved_at).toEqual(expect.any(String));
+		expectProblem(
+			await api(`/v1/billing/collections/cases/${caseId}/resolve`, { key, body: { resolution: "Again" } }),
+			409,
+			"invalid_state",
+		);
+		expect((await api(`/v1/billing/collections/cases/${caseId}`, { key })).body).toEqual(resolved.body);
+		const empty = await api(`/v1/billing/collections/cases/${caseId}/resolve`, { key, body: { resolution: " " } });
+		expect(fieldsOf(expectProblem(empty, 422, "validation_failed"))).toEqual(["body:resolution"]);
+
+		// Resolved, the invoices stay resolved: the next runs take nothing and open nothing.
+		await runDunning(key, "2026-02-20");
+		expect((await api("/v1/billing/collections/cases?status=open", { key })).body.data).toEqual([]);
 	});
 });

@@ -2,10 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { collectionCases } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation } from "../../lib/dbErrors";
+import { isUniqueViolation, refusalOf } from "../../lib/dbErrors";
 import { newId } from "../../lib/ids";
 import { type CollectionCaseRow, presentCollectionCase } from "../../schemas/dunning";
 import { changeStatements } from "../changeLog";
+import { caseStillAsRead } from "./caseState";
 
 const openCaseOf = (ctx: ServiceContext, customerId: string) =>
 	ctx.db
@@ -33,21 +34,27 @@ export async function escalateToCase(
 		if (open) {
 			if (open.invoiceIds.includes(invoiceId)) return open;
 			const next = { ...open, invoiceIds: [...open.invoiceIds, invoiceId], version: open.version + 1 };
-			// The escalating step's own `invoice.dunning_step` event records the addition.
-			const updated = await ctx.db
-				.update(collectionCases)
-				.set({ invoiceIds: next.invoiceIds, version: next.version, updatedAt: ctx.clock.now().toISOString() })
-				.where(
-					and(
-						eq(collectionCases.tenantId, ctx.tenantId),
-						eq(collectionCases.id, open.id),
-						eq(collectionCases.version, open.version),
-						eq(collectionCases.status, "open"),
-					),
-				)
-				.returning({ id: collectionCases.id });
-			if (updated.length > 0) return next;
-			continue;
+			try {
+				await runBatch(ctx.db, [
+					caseStillAsRead(ctx, open),
+					ctx.db
+						.update(collectionCases)
+						.set({ invoiceIds: next.invoiceIds, version: next.version, updatedAt: ctx.clock.now().toISOString() })
+						.where(and(eq(collectionCases.tenantId, ctx.tenantId), eq(collectionCases.id, open.id))),
+					...changeStatements(ctx, {
+						action: "collection_case.updated",
+						target: { type: "collection_case", id: open.id },
+						before: presentCollectionCase(open),
+						after: presentCollectionCase(next),
+						event: null,
+					}),
+				]);
+				return next;
+			} catch (error) {
+				// Changed or resolved meanwhile: read it again.
+				if (refusalOf(error) !== "state_changed") throw error;
+				continue;
+			}
 		}
 		const now = ctx.clock.now().toISOString();
 		const row: CollectionCaseRow = {
@@ -59,6 +66,7 @@ export async function escalateToCase(
 			status: "open",
 			openedAt: now,
 			resolvedAt: null,
+			resolution: null,
 			version: 1,
 			updatedAt: now,
 		};
