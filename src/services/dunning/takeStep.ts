@@ -15,7 +15,7 @@ import { deliverInvoice } from "../invoices/deliverInvoice";
 import { SmsError } from "../sms/twilioSms";
 import { sendDunningSms } from "./dunningSms";
 
-export type DunnedInvoiceRow = { id: string; customerId: string };
+type DunnedInvoiceRow = { id: string; customerId: string };
 
 type Outcome = Pick<DunningAttemptRow, "status" | "error" | "deliveryId" | "providerMessageId">;
 
