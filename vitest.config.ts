@@ -58,6 +58,8 @@ export default defineConfig(async () => {
 							"./test/fakes/taxService.ts",
 							// A fake Peppol access point the e-invoice send adapter calls, on 127.0.0.1.
 							"./test/fakes/peppolAccessPoint.ts",
+							// A fake Twilio Messages API that dunning's SMS steps call, on 127.0.0.1.
+							"./test/fakes/smsApi.ts",
 						],
 					},
 				},

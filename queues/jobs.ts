@@ -9,6 +9,7 @@ import { type JobMessage, type JobType, jobMessage } from "../src/schemas/job";
 import { runCustomerImport } from "../src/services/customers/importCustomers";
 import { attemptDelivery } from "../src/services/deliveries/deliverDocument";
 import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments";
+import { runDunningJob } from "../src/services/dunning/runDunning";
 import { attemptSubmission } from "../src/services/einvoices/submitEInvoice";
 import { announceEvents } from "../src/services/events/events";
 import { runInvoiceImport } from "../src/services/invoices/importInvoices";
@@ -101,6 +102,7 @@ const runners: Record<JobType, (ctx: ServiceContext, job: JobRow) => Promise<voi
 	journal_import: runJournalImport,
 	customer_import: runCustomerImport,
 	tax_report: runTaxReport,
+	dunning_run: runDunningJob,
 };
 
 /**

@@ -3,6 +3,7 @@ import { type Env, logLevelOf } from "../env";
 import { systemClock } from "../lib/clock";
 import { purgeExpiredKeys } from "../lib/idempotency";
 import { createLogger } from "../lib/logger";
+import { startDailyDunningRuns } from "../services/dunning/startDailyRuns";
 import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
 import { RUN_MINUTE, startDueRuns } from "../services/subscriptions/recurringRun";
@@ -10,6 +11,8 @@ import { sweepPendingUsage } from "../services/usage/usageJobs";
 
 export const MAINTENANCE_CRON = "*/5 * * * *";
 export const RECURRING_CRON = `${RUN_MINUTE} * * * *`;
+/** Daily at 10:45 UTC, dunning as of each tenant's own date (UTC's date in every zone from UTC−10 to UTC+13). */
+export const DUNNING_CRON = "45 10 * * *";
 /** A job still queued this long after its last update lost its queue message. */
 const STALLED_AFTER_MS = 5 * 60 * 1000;
 /** Events normally leave with their request; one still here after a minute lost its queue send. */
@@ -46,6 +49,19 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 				logger,
 			}));
 			logger.info("recurring runs started", { tenants: runs });
+			return;
+		}
+		case DUNNING_CRON: {
+			const runs = await startDailyDunningRuns(database(env.DB), scheduledTime, (tenantId) => ({
+				db: database(env.DB),
+				env,
+				tenantId,
+				actor: { type: "system", id: "dunning" },
+				requestId: null,
+				clock: systemClock,
+				logger,
+			}));
+			logger.info("dunning runs started", { tenants: runs });
 			return;
 		}
 		default:

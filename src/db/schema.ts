@@ -58,6 +58,9 @@ export type EmailTransportSetting =
 	| { provider: "send_email" }
 	| { provider: "http"; endpoint: string; token_ciphertext: string };
 
+/** Where the tenant's text messages leave: a Twilio-style Messages API with its account, token and sender. */
+export type SmsTransportSetting = { endpoint: string; account_sid: string; from: string; token_ciphertext: string };
+
 export const tenants = sqliteTable("tenants", {
 	id: text("id").primaryKey(),
 	name: text("name").notNull(),
@@ -101,6 +104,7 @@ export const tenants = sqliteTable("tenants", {
 	// The documents' locale where the legal profile names none.
 	locale: text("locale").notNull().default("en-GB"),
 	einvoiceAccessPoint: json<AccessPointSetting | null>("einvoice_access_point"),
+	smsTransport: json<SmsTransportSetting | null>("sms_transport"),
 	createdAt: text("created_at").notNull(),
 });
 
@@ -253,6 +257,12 @@ export const customers = sqliteTable(
 		testClockId: text("test_clock_id"),
 		// The caller's own id for the customer (its CRM's): imports match on it.
 		externalId: text("external_id"),
+		// E.164, for dunning's text messages.
+		phone: text("phone"),
+		// The dunning rule its overdue invoices follow instead of the tenant's default.
+		dunningRuleId: text("dunning_rule_id"),
+		// Set by a dunning `hold_services` step: its services are withheld until released.
+		servicesHeldAt: text("services_held_at"),
 		status: text("status", { enum: ["active", "deleted"] }).notNull(),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		version: integer("version").notNull(),
@@ -1468,5 +1478,97 @@ export const taxRegistrations = sqliteTable(
 			"tax_registrations_outcome",
 			sql`(${t.status} = 'registered') = (${t.providerReference} is not null and ${t.error} is null)`,
 		),
+	],
+);
+
+/** One step of a dunning rule, as stored (validated on the way in by src/domain/dunning.ts). */
+export type StoredDunningStep = {
+	days_after_due: number;
+	action: "email" | "sms" | "hold_services";
+	template_id: string | null;
+};
+
+// A tenant's dunning schedule: what happens how many days after an invoice's due date.
+export const dunningRules = sqliteTable(
+	"dunning_rules",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		name: text("name").notNull(),
+		steps: json<StoredDunningStep[]>("steps").notNull(),
+		escalation: text("escalation", { enum: ["case"] }),
+		// Only invoices in this currency follow the rule; null: any currency.
+		currency: text("currency"),
+		isDefault: integer("is_default", { mode: "boolean" }).notNull(),
+		active: integer("active", { mode: "boolean" }).notNull(),
+		version: integer("version").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		index("dunning_rules_tenant_id").on(t.tenantId, t.id),
+		// At most one default rule per tenant.
+		uniqueIndex("dunning_rules_tenant_default").on(t.tenantId).where(sql`${t.isDefault} = 1`),
+		check("dunning_rules_escalation", sql`${t.escalation} is null or ${t.escalation} = 'case'`),
+	],
+);
+
+// Each (invoice, rule step) a dunning run took, once: claimed as `pending` before its action runs, so a
+// rerun of the same day, a concurrent run or a retried queue message finds it and does nothing twice.
+export const dunningAttempts = sqliteTable(
+	"dunning_attempts",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		jobId: text("job_id").notNull(),
+		invoiceId: text("invoice_id")
+			.notNull()
+			.references(() => invoices.id),
+		customerId: text("customer_id").notNull(),
+		ruleId: text("rule_id").notNull(),
+		daysAfterDue: integer("days_after_due").notNull(),
+		action: text("action", { enum: ["email", "sms", "hold_services"] }).notNull(),
+		templateId: text("template_id"),
+		status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+		error: text("error"),
+		deliveryId: text("delivery_id"),
+		providerMessageId: text("provider_message_id"),
+		runDate: text("run_date").notNull(),
+		createdAt: text("created_at").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("dunning_attempts_invoice_step").on(t.tenantId, t.invoiceId, t.ruleId, t.daysAfterDue),
+		index("dunning_attempts_job").on(t.tenantId, t.jobId, t.id),
+		check("dunning_attempts_status", sql`${t.status} in ('pending','succeeded','failed')`),
+		check("dunning_attempts_failed_has_error", sql`(${t.status} = 'failed') = (${t.error} is not null)`),
+	],
+);
+
+// A customer's overdue invoices handed to collections once dunning's last step was taken.
+export const collectionCases = sqliteTable(
+	"collection_cases",
+	{
+		id: text("id").primaryKey(),
+		tenantId: text("tenant_id").notNull(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		ruleId: text("rule_id").notNull(),
+		invoiceIds: json<string[]>("invoice_ids").notNull(),
+		status: text("status", { enum: ["open", "resolved"] }).notNull(),
+		openedAt: text("opened_at").notNull(),
+		resolvedAt: text("resolved_at"),
+		// How it ended (paid, settled, sent to an agency …), as the collector wrote it.
+		resolution: text("resolution"),
+		version: integer("version").notNull(),
+		updatedAt: text("updated_at").notNull(),
+	},
+	(t) => [
+		index("collection_cases_tenant_id").on(t.tenantId, t.id),
+		// One open case per customer: later escalations add their invoices to it.
+		uniqueIndex("collection_cases_open_customer").on(t.tenantId, t.customerId).where(sql`${t.status} = 'open'`),
+		check("collection_cases_status", sql`${t.status} in ('open','resolved')`),
+		check("collection_cases_resolved", sql`(${t.status} = 'resolved') = (${t.resolvedAt} is not null)`),
 	],
 );

@@ -5,12 +5,15 @@ export const eventCatalog = {
 	"customer.created": "A customer was created.",
 	"customer.updated": "A customer's details changed.",
 	"customer.deleted": "A customer was deleted.",
+	"customer.services_held": "A dunning step put a customer's services on hold.",
 	"invoice.created": "A draft invoice was created.",
 	"invoice.updated": "A draft invoice changed.",
 	"invoice.finalized": "An invoice was numbered and issued.",
 	"invoice.paid": "An invoice's balance reached zero.",
 	"invoice.sent": "An invoice was emailed.",
 	"invoice.reminder_sent": "A payment reminder for an invoice was emailed.",
+	"invoice.dunning_step":
+		"A dunning run took a step of its rule for an overdue invoice (email, sms or hold), with its outcome.",
 	"invoice.voided": "An invoice was voided.",
 	"invoice.deleted": "A draft invoice was deleted.",
 	"invoice.written_off": "An invoice's balance was written off.",
@@ -46,6 +49,9 @@ export const eventCatalog = {
 	"usage.adjusted": "Recorded usage was corrected.",
 	"journal.created": "A manual journal entry was posted.",
 	"ledger.period_closed": "An accounting period was closed.",
+	"collection_case.opened":
+		"A customer's overdue invoices went through every dunning step and became a collection case.",
+	"collection_case.resolved": "A collection case was closed with its resolution.",
 	"webhook_endpoint.disabled": "A webhook endpoint was disabled after failing for too long.",
 } as const;
 

@@ -49,6 +49,9 @@ export const idPrefixes = {
 	taxAdjustment: "txa",
 	taxRegistration: "txg",
 	einvoiceSubmission: "eis",
+	dunningRule: "dunr",
+	dunningAttempt: "dunat",
+	collectionCase: "case",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -9,6 +9,11 @@ export const currencyCode = z
 	.refine(isCurrency, "is not an ISO 4217 currency")
 	.meta({ description: "ISO 4217 currency code", example: "EUR" });
 
+export const e164 = z
+	.string()
+	.regex(/^\+[1-9][0-9]{6,14}$/, "must be a phone number in E.164 form: + then 7 to 15 digits, e.g. +4915112345678")
+	.meta({ example: "+4915112345678" });
+
 export const timestamp = z
 	.string()
 	.meta({ description: "RFC 3339 timestamp, UTC", example: "2026-01-31T12:00:00.000Z" });

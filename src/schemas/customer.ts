@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type customerNotes, type customers, EINVOICE_FORMATS } from "../db/schema";
 import { parsePaymentTerms } from "../domain/paymentTerms";
-import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
+import { currencyCode, e164, metadata, paginationQuery, prefixedId, timestamp } from "./common";
 import { einvoiceFormat, electronicAddress } from "./einvoice";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -64,6 +64,10 @@ export const customerCreateBody = z
 		external_id: text(128)
 			.optional()
 			.meta({ description: "Your own id for the customer, unique in your tenant: imports match on it." }),
+		phone: e164.optional().meta({ description: "E.164, for dunning's text messages." }),
+		dunning_rule_id: prefixedId("dunr")
+			.optional()
+			.meta({ description: "The dunning rule its overdue invoices follow instead of the tenant's default." }),
 		metadata: metadata.optional(),
 		test_clock_id: z
 			.string()
@@ -101,6 +105,12 @@ export const customerUpdateBody = z
 		account_code: text(64).nullable().optional(),
 		segment: text(64).nullable().optional(),
 		external_id: text(128).nullable().optional(),
+		phone: e164.nullable().optional(),
+		dunning_rule_id: prefixedId("dunr").nullable().optional(),
+		services_held_at: z
+			.null()
+			.optional()
+			.meta({ description: "`null` releases the hold a dunning `hold_services` step put on its services." }),
 		metadata: metadata.optional(),
 		version: z.number().int().min(1).optional().meta({
 			description: "The version you last read; a stale version is refused (or send If-Match).",
@@ -131,6 +141,11 @@ export const customerSchema = z
 		segment: z.string().nullable(),
 		external_id: z.string().nullable(),
 		test_clock_id: z.string().nullable(),
+		phone: z.string().nullable(),
+		dunning_rule_id: z.string().nullable(),
+		services_held_at: timestamp
+			.nullable()
+			.meta({ description: "Since when its services are on hold (a dunning `hold_services` step); null: not held." }),
 		status: z.enum(["active", "deleted"]),
 		metadata: z.record(z.string(), z.string()),
 		version: z.number().int(),
@@ -159,6 +174,9 @@ export const customerSchema = z
 			segment: "enterprise",
 			external_id: null,
 			test_clock_id: null,
+			phone: null,
+			dunning_rule_id: null,
+			services_held_at: null,
 			status: "active",
 			metadata: {},
 			version: 1,
@@ -191,6 +209,9 @@ export const presentCustomer = (row: CustomerRow): Customer => ({
 	segment: row.segment,
 	external_id: row.externalId,
 	test_clock_id: row.testClockId,
+	phone: row.phone,
+	dunning_rule_id: row.dunningRuleId,
+	services_held_at: row.servicesHeldAt,
 	status: row.status,
 	metadata: row.metadata,
 	version: row.version,

@@ -15,6 +15,7 @@ export const jobTypes = [
 	"journal_import",
 	"customer_import",
 	"tax_report",
+	"dunning_run",
 ] as const;
 export type JobType = (typeof jobTypes)[number];
 

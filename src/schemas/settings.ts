@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { tenants } from "../db/schema";
 import { isTimeZone } from "../domain/billingPeriods";
 import { parseNumberFormat } from "../domain/invoiceNumber";
-import { currencyCode } from "./common";
+import { currencyCode, e164 } from "./common";
 import { billingAddress, paymentTerms } from "./customer";
 import { electronicAddress } from "./einvoice";
 import { taxSettingsFields } from "./tax";
@@ -123,6 +123,9 @@ export const settingsSchema = z
 		email_transport: z
 			.object({ provider: z.enum(["send_email", "http"]), endpoint: z.string().nullable() })
 			.meta({ description: "How the tenant's emails leave; the API token is stored encrypted and never shown." }),
+		sms_transport: z.object({ endpoint: z.string(), account_sid: z.string(), from: z.string() }).nullable().meta({
+			description: "Where dunning's text messages leave; the auth token is stored encrypted and never shown.",
+		}),
 		...taxSettingsFields,
 		rounding: taxSettingsFields.tax_rounding.meta({
 			description: "The tax rounding mode: `tax_rounding` by another name.",
@@ -169,6 +172,21 @@ export const settingsUpdateBody = z
 				description:
 					"send_email: the deployment's Cloudflare Email binding (the default); http: the tenant's own email API.",
 			}),
+		sms_transport: z
+			.strictObject({
+				endpoint: z.url().max(2048).meta({
+					description: "The Messages API's base URL, e.g. https://api.twilio.com (the path /2010-04-01/… is added).",
+				}),
+				account_sid: z
+					.string()
+					.regex(/^[A-Za-z0-9]{1,64}$/, "must be letters and digits, e.g. AC0123…")
+					.meta({ description: "The account the messages are sent from (Twilio's Account SID)." }),
+				token: z.string().min(1).max(500).meta({ description: "The auth token; stored encrypted." }),
+				from: e164.meta({ description: "The sending phone number, E.164." }),
+			})
+			.nullable()
+			.optional()
+			.meta({ description: "A Twilio-style Messages API for dunning's `sms` steps; null removes it." }),
 		tax_rounding: taxSettingsFields.tax_rounding.optional(),
 		tax_prices_include_tax: taxSettingsFields.tax_prices_include_tax.optional(),
 		tax_origin_country: taxSettingsFields.tax_origin_country.optional(),
@@ -219,5 +237,8 @@ export const presentSettings = (row: typeof tenants.$inferSelect, withSecret = f
 		row.emailTransport?.provider === "http"
 			? { provider: "http" as const, endpoint: row.emailTransport.endpoint }
 			: { provider: "send_email" as const, endpoint: null },
+	sms_transport: row.smsTransport
+		? { endpoint: row.smsTransport.endpoint, account_sid: row.smsTransport.account_sid, from: row.smsTransport.from }
+		: null,
 	version: row.settingsVersion,
 });

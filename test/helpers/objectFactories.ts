@@ -160,6 +160,31 @@ export const objectFactories: Record<string, Factory> = {
 				body: "Anbei Ihre Rechnung {{invoice.number}}.",
 			})
 		).id,
+	dunr: async (w) =>
+		(
+			await created(w, "/v1/billing/dunning/rules", {
+				name: "Standard",
+				steps: [{ days_after_due: 7, action: "email" }],
+			})
+		).id,
+	case: async (w) => {
+		const customer = (await created(w, "/v1/billing/customers", { name: "Escalated" })).id;
+		await created(w, "/v1/billing/dunning/rules", {
+			name: "Escalating",
+			steps: [{ days_after_due: 0, action: "hold_services" }],
+			escalation: "case",
+			is_default: true,
+		});
+		await created(w, "/v1/billing/invoices", {
+			customer_id: customer,
+			items: sampleItems,
+			finalize: true,
+			issue_date: "2026-01-10",
+			due_date: "2026-02-09",
+		});
+		await created(w, "/v1/billing/dunning/run", { date: "2026-02-09" });
+		return firstListed(w, `/v1/billing/collections/cases?customer_id=${customer}`);
+	},
 	// Seed 001's invoices, addressed by the numeric id its surface gives them.
 	n: async (w) => {
 		const res = await api("/v1/invoices", {

@@ -51,6 +51,7 @@ describe("create", () => {
 			account_code: "1200-ACME",
 			segment: "enterprise",
 			external_id: "crm-A-42",
+			phone: "+4930123456789",
 			metadata: { crm_id: "A-42" },
 		};
 		const res = await api("/v1/billing/customers", { key, body });
@@ -68,6 +69,8 @@ describe("create", () => {
 			tax_status: "taxable",
 			tax_exemption_reason: null,
 			tax_exemption_reason_code: null,
+			dunning_rule_id: null,
+			services_held_at: null,
 		});
 		expect(res.headers.get("etag")).toBe('"1"');
 		expect(res.headers.get("location")).toBe(`/v1/billing/customers/${res.body.id}`);

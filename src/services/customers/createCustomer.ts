@@ -13,6 +13,7 @@ import {
 import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { requireDunningRule } from "../dunning/loadRule";
 import { loadTestClock } from "../testClocks/testClocks";
 import { requireBuyerProfile } from "./buyerProfile";
 import { requireLeitwegId } from "./buyerReference";
@@ -74,6 +75,7 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		.where(eq(tenants.id, ctx.tenantId))
 		.get();
 	if (input.test_clock_id) await loadTestClock(ctx, input.test_clock_id, "test_clock_id");
+	if (input.dunning_rule_id) await requireDunningRule(ctx, input.dunning_rule_id);
 	const now = ctx.clock.now().toISOString();
 	const row: CustomerRow = {
 		id: newId("customer"),
@@ -94,6 +96,9 @@ async function newCustomer(ctx: ServiceContext, input: CustomerCreateInput): Pro
 		segment: input.segment ?? null,
 		testClockId: input.test_clock_id ?? null,
 		externalId: input.external_id ?? null,
+		phone: input.phone ?? null,
+		dunningRuleId: input.dunning_rule_id ?? null,
+		servicesHeldAt: null,
 		status: "active",
 		metadata: input.metadata ?? {},
 		version: 1,

@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type CustomerUpdateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
+import { requireDunningRule } from "../dunning/loadRule";
 import { requireBuyerProfile } from "./buyerProfile";
 import { requireLeitwegId } from "./buyerReference";
 import { refuseTakenExternalId } from "./createCustomer";
@@ -32,6 +33,7 @@ export async function updateCustomer({
 		});
 	}
 	requireVersion("customer", expectedVersion, current.version);
+	if (patch.dunning_rule_id) await requireDunningRule(ctx, patch.dunning_rule_id);
 
 	const next: typeof customers.$inferSelect = {
 		...current,
@@ -54,6 +56,9 @@ export async function updateCustomer({
 		segment: patch.segment === undefined ? current.segment : patch.segment,
 		externalId: patch.external_id === undefined ? current.externalId : patch.external_id,
 		metadata: patch.metadata ?? current.metadata,
+		phone: patch.phone === undefined ? current.phone : patch.phone,
+		dunningRuleId: patch.dunning_rule_id === undefined ? current.dunningRuleId : patch.dunning_rule_id,
+		servicesHeldAt: patch.services_held_at === undefined ? current.servicesHeldAt : patch.services_held_at,
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { rawStatement, runBatch } from "../../db/client";
-import { type EmailTransportSetting, type TenantLogo, tenants } from "../../db/schema";
+import { type EmailTransportSetting, type SmsTransportSetting, type TenantLogo, tenants } from "../../db/schema";
 import { logoType, MAX_LOGO_BYTES } from "../../documents/logo";
 import { localDate } from "../../domain/billingPeriods";
 import { isKnownRegion } from "../../domain/tax/countries";
@@ -40,6 +40,24 @@ async function emailTransportSetting(
 		provider: "http",
 		endpoint: target.url.toString(),
 		token_ciphertext: await sealSecret(ctx.env.SECRETS_KEY, input.token, emailTokenContext(ctx.tenantId)),
+	};
+}
+
+/** The tenant's SMS transport as stored: its endpoint checked like a webhook's, its token encrypted. */
+async function smsTransportSetting(
+	ctx: ServiceContext,
+	input: NonNullable<z.infer<typeof settingsUpdateBody>["sms_transport"]>,
+): Promise<SmsTransportSetting> {
+	const target = checkWebhookTarget(input.endpoint, { allowLocalhost: config(ctx.env).webhookAllowLocalhost });
+	if (!target.ok) throw fieldInvalid("body", "sms_transport.endpoint", target.reason);
+	if (!ctx.env.SECRETS_KEY) {
+		throw fieldInvalid("body", "sms_transport.token", "cannot be stored: the deployment has no SECRETS_KEY");
+	}
+	return {
+		endpoint: target.url.origin + target.url.pathname.replace(/\/+$/, ""),
+		account_sid: input.account_sid,
+		from: input.from,
+		token_ciphertext: await sealSecret(ctx.env.SECRETS_KEY, input.token, smsTokenContext(ctx.tenantId)),
 	};
 }
 
@@ -159,6 +177,10 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 		emailTransport: patch.email_transport
 			? await emailTransportSetting(ctx, patch.email_transport)
 			: current.emailTransport,
+		smsTransport:
+			patch.sms_transport === undefined
+				? current.smsTransport
+				: patch.sms_transport && (await smsTransportSetting(ctx, patch.sms_transport)),
 		taxRounding: roundingOf(patch) ?? current.taxRounding,
 		taxPricesIncludeTax: patch.tax_prices_include_tax ?? current.taxPricesIncludeTax,
 		taxOriginCountry: patch.tax_origin_country === undefined ? current.taxOriginCountry : patch.tax_origin_country,
@@ -190,6 +212,7 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 				legalProfile: next.legalProfile,
 				logo: next.logo,
 				emailTransport: next.emailTransport,
+				smsTransport: next.smsTransport,
 				taxRounding: next.taxRounding,
 				taxPricesIncludeTax: next.taxPricesIncludeTax,
 				taxOriginCountry: next.taxOriginCountry,
@@ -222,3 +245,6 @@ async function applySettingsPatch(ctx: ServiceContext, patch: SettingsPatch, exp
 
 /** What a tenant's sealed email API token is bound to: it opens for that tenant's transport alone. */
 export const emailTokenContext = (tenantId: string) => `${tenantId}/email_transport`;
+
+/** What a tenant's sealed SMS auth token is bound to. */
+export const smsTokenContext = (tenantId: string) => `${tenantId}/sms_transport`;

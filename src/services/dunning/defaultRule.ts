@@ -1,0 +1,10 @@
+import { and, eq, ne } from "drizzle-orm";
+import { dunningRules } from "../../db/schema";
+import type { ServiceContext } from "../../lib/context";
+
+/** The statement that takes the default mark off the tenant's other rules, so `ruleId` can carry it. */
+export const clearOtherDefaults = (ctx: ServiceContext, ruleId: string) =>
+	ctx.db
+		.update(dunningRules)
+		.set({ isDefault: false })
+		.where(and(eq(dunningRules.tenantId, ctx.tenantId), eq(dunningRules.isDefault, true), ne(dunningRules.id, ruleId)));
