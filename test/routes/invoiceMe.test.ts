@@ -181,6 +181,18 @@ describe("customers", () => {
 			}),
 		);
 		expect(updated).toMatchObject({ phone: "+49 30 1234", status: "SUSPENDED", companyName: "Acme Corp" });
+		// Its own answer, not the canonical update's, is what a retry with the same key replays.
+		const keyed = {
+			method: "PUT",
+			key: admin.token,
+			body: { phone: "+49 30 9999" },
+			headers: { "Idempotency-Key": "put-1" },
+		};
+		const first = await api(`/api/v1/customers/${a.id}`, keyed);
+		const replay = await api(`/api/v1/customers/${a.id}`, keyed);
+		expect(first.status).toBe(200);
+		expect(replay.headers.get("idempotent-replayed")).toBe("true");
+		expect(replay.text).toBe(first.text);
 		expectProblem(
 			await api(`/api/v1/customers/${a.id}`, { method: "PUT", key: admin.token, body: { email: b.email } }),
 			409,
