@@ -7,7 +7,6 @@ import { isUniqueViolation } from "../../lib/dbErrors";
 import { fieldInvalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { DeliveryChannel, DeliveryKind, DeliveryRow } from "../../schemas/delivery";
-import type { JobMessage } from "../../schemas/job";
 import { type Change, changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
 import { loadTenantRow, localeOf, sellerOf } from "../documents/parties";
@@ -15,10 +14,15 @@ import { MailError, type OutgoingMail } from "../email/mail";
 import { tenantTransport } from "../email/transport";
 import { chosenTemplate } from "../templates/templates";
 import { LETTERS } from "./letters";
+import { type AttemptOutcome, attemptFailure, claimAttempt, finishAttempt, type SendKind } from "./sendAttempts";
 
-/** Attempts an email gets (the first inline, the rest on the jobs queue) before it counts as failed. */
-export const MAX_EMAIL_ATTEMPTS = 5;
-const retryDelaySeconds = (attempts: number) => Math.min(60 * 2 ** (attempts - 1), 3600);
+/** Email deliveries as sends: five attempts (the first inline, the rest on the jobs queue), from a minute apart. */
+export const EMAILS: SendKind = {
+	table: documentDeliveries,
+	policy: { maxAttempts: 5, baseDelaySeconds: 60 },
+	message: (tenantId, id) => ({ v: 1, kind: "deliver_email", tenant_id: tenantId, delivery_id: id }),
+	failure: (reason) => ({ reason }),
+};
 
 const NO_CONNECTOR: Record<Exclude<DeliveryChannel, "email">, string> = {
 	erp: "no ERP connector is configured for this tenant",
@@ -65,54 +69,38 @@ async function composeEmail(ctx: ServiceContext, delivery: DeliveryRow, recipien
 	);
 	const from = tenant.legalProfile?.email_from ?? ctx.env.EMAIL_FROM;
 	if (!from) throw new MailError("no sender address: set legal_profile.email_from in the settings", true);
-	return {
-		from,
-		to: recipient,
-		...message,
-		attachments,
-	};
+	return { key: delivery.id, from, to: recipient, ...message, attachments };
 }
 
 /**
- * One attempt at a queued email: sent, or queued again with backoff on the jobs queue, or failed for
- * good (a permanent refusal, or out of attempts). The row keeps the count, provider id and last error.
+ * One attempt at a queued email: sent, or queued again with backoff on the jobs queue, or failed for good (a
+ * permanent refusal, or out of attempts). The row keeps the count, provider id and last error. Only a claimed
+ * attempt sends, so a message delivered twice (or an inline attempt and the queue's) sends once; the message
+ * goes out under the delivery's id, which the transports pass on for the provider to recognise a resend.
  */
-export async function attemptDelivery(ctx: ServiceContext, deliveryId: string) {
+export async function attemptDelivery(ctx: ServiceContext, deliveryId: string): Promise<void> {
 	const delivery = await loadDelivery(ctx, deliveryId);
-	if (delivery.status !== "queued" || !delivery.recipient) return delivery;
-	const attempts = delivery.attempts + 1;
-	const now = ctx.clock.now().toISOString();
-	let outcome: Pick<DeliveryRow, "status" | "reason" | "providerMessageId">;
+	if (delivery.status !== "queued" || !delivery.recipient) return;
+	if (!(await claimAttempt(ctx, EMAILS, delivery))) return;
+	const claimed = { id: delivery.id, attempts: delivery.attempts + 1 };
+	let outcome: AttemptOutcome<"sent">;
 	try {
 		const mail = await composeEmail(ctx, delivery, delivery.recipient);
 		const { providerMessageId } = await (await tenantTransport(ctx)).send(mail);
-		outcome = { status: "sent", reason: null, providerMessageId };
+		outcome = { status: "sent", fields: { reason: null, providerMessageId } };
 	} catch (error) {
-		if (!(error instanceof MailError)) throw error;
-		const retry = !error.permanent && attempts < MAX_EMAIL_ATTEMPTS;
-		outcome = { status: retry ? "queued" : "failed", reason: error.message, providerMessageId: null };
-	}
-	const updated = { ...delivery, ...outcome, attempts, updatedAt: now };
-	await ctx.db
-		.update(documentDeliveries)
-		.set({
-			status: updated.status,
-			reason: updated.reason,
-			providerMessageId: updated.providerMessageId,
-			attempts,
-			updatedAt: now,
-		})
-		.where(and(eq(documentDeliveries.tenantId, ctx.tenantId), eq(documentDeliveries.id, delivery.id)));
-	if (updated.status === "queued") {
-		const message: Extract<JobMessage, { kind: "deliver_email" }> = {
-			v: 1,
-			kind: "deliver_email",
-			tenant_id: ctx.tenantId,
-			delivery_id: delivery.id,
+		if (!(error instanceof MailError)) {
+			ctx.logger.error("email delivery attempt broke", { delivery_id: delivery.id, error: String(error) });
+		}
+		const failure =
+			error instanceof MailError ? { permanent: error.permanent, message: error.message } : attemptFailure(error);
+		outcome = {
+			status: "failed",
+			permanent: failure.permanent,
+			fields: { reason: failure.message, providerMessageId: null },
 		};
-		await ctx.env.JOBS.send(message, { delaySeconds: retryDelaySeconds(attempts) });
 	}
-	return updated;
+	await finishAttempt(ctx, EMAILS, claimed, outcome);
 }
 
 /**
@@ -165,6 +153,8 @@ export async function deliverDocument({
 			reason: channel === "email" ? null : NO_CONNECTOR[channel],
 			providerMessageId: null,
 			attempts: 0,
+			nextAttemptAt: channel === "email" ? now : null,
+			attemptStartedAt: null,
 			templateId: templateId ?? null,
 			requestKey,
 			createdAt: now,
