@@ -3,14 +3,17 @@
 // twice under two records.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { runBatch } from "../../db/client";
-import { type EInvoiceFileFormat, einvoiceSubmissions } from "../../db/schema";
+import { einvoiceSubmissions } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { AppError, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { presentSubmission } from "../../schemas/einvoice";
+import { PEPPOL_FORMATS, type PeppolFormat, presentSubmission } from "../../schemas/einvoice";
 import { changeStatements } from "../changeLog";
+import { loadCreditNote } from "../creditNotes/creditNotes";
+import { loadCustomer } from "../customers/loadCustomer";
 import { attemptFailure, claimAttempt, finishAttempt, queueAttempt, type SendKind } from "../deliveries/sendAttempts";
 import type { IssuedKind } from "../documents/issuedDocuments";
+import { loadInvoiceRow } from "../invoices/loadInvoice";
 import { accessPointCredentials } from "./accessPoint";
 import { type SubmissionOutcome, submitDocument } from "./accessPointClient";
 import { ensureEInvoice } from "./einvoiceFiles";
@@ -42,8 +45,22 @@ async function loadSubmission(ctx: ServiceContext, id: string): Promise<Submissi
 	return row;
 }
 
+/** The customer of an invoice or credit note that may be sent. A voided credit note is not sent any more;
+ * a draft invoice is refused by its rendering. */
+async function sendableSourceCustomer(ctx: ServiceContext, kind: IssuedKind, id: string): Promise<string> {
+	if (kind === "invoice") return (await loadInvoiceRow(ctx, id)).customerId;
+	const { row } = await loadCreditNote(ctx, id);
+	if (row.status !== "issued") {
+		throw new AppError("invalid_state", `Credit note ${id} is ${row.status}; only an issued one is sent.`, {
+			extensions: { current_status: row.status },
+		});
+	}
+	return row.customerId;
+}
+
 /**
- * Submits an issued invoice's or credit note's e-invoice to the tenant's access point: the file is
+ * Submits an issued invoice's or credit note's e-invoice to the tenant's access point, in `format` or else
+ * the one its customer prefers when an access point carries it (Peppol BIS 3 otherwise): the file is
  * rendered (and refused with its rule when it cannot be valid) first, then one submission per (source,
  * format) is recorded and queued. Asking again answers the same submission.
  */
@@ -51,13 +68,16 @@ export async function submitEInvoice({
 	ctx,
 	kind,
 	id,
-	format,
+	format: asked,
 }: {
 	ctx: ServiceContext;
 	kind: IssuedKind;
 	id: string;
-	format: EInvoiceFileFormat;
+	format?: PeppolFormat;
 }) {
+	const customerId = await sendableSourceCustomer(ctx, kind, id);
+	const preferred = asked ? null : (await loadCustomer(ctx, customerId)).preferredEinvoiceFormat;
+	const format = asked ?? PEPPOL_FORMATS.find((f) => f === preferred) ?? "ubl";
 	await ensureEInvoice(ctx, kind, id, format);
 	const existing = await ctx.db
 		.select()
@@ -156,12 +176,14 @@ async function sendSubmission(ctx: ServiceContext, submission: SubmissionRow): P
 	});
 }
 
-/** The submissions of an invoice or credit note, oldest first. */
+/** The submissions of an invoice or credit note (404 when the tenant has no such one), oldest first. */
 export async function listSubmissions({ ctx, kind, id }: { ctx: ServiceContext; kind: IssuedKind; id: string }) {
+	await (kind === "invoice" ? loadInvoiceRow(ctx, id) : loadCreditNote(ctx, id));
 	const rows = await ctx.db
 		.select()
 		.from(einvoiceSubmissions)
 		.where(bySource(ctx, kind, id))
 		.orderBy(asc(einvoiceSubmissions.createdAt), asc(einvoiceSubmissions.id));
-	return rows.map(presentSubmission);
+	const data = rows.map(presentSubmission);
+	return { object: "list" as const, data, has_more: false, next_cursor: null, limit: data.length };
 }
