@@ -3,7 +3,7 @@ import { type Env, logLevelOf } from "../env";
 import { systemClock } from "../lib/clock";
 import { purgeExpiredKeys } from "../lib/idempotency";
 import { createLogger } from "../lib/logger";
-import { EMAILS } from "../services/deliveries/deliverDocument";
+import { EMAILS } from "../services/deliveries/emailDeliveries";
 import { sweepStalledSends } from "../services/deliveries/sendAttempts";
 import { SUBMISSIONS } from "../services/einvoices/submitEInvoice";
 import { dispatchEvents } from "../services/events/events";

@@ -1,14 +1,11 @@
+// Emails of documents, one attempt at a time: composed from the kind's letter and template, sent through the
+// tenant's transport, and retried on the jobs queue (sendAttempts.ts) until sent or given up.
 import { and, asc, eq } from "drizzle-orm";
-import { runBatch } from "../../db/client";
 import { documentDeliveries } from "../../db/schema";
 import { DEFAULT_TEMPLATES, renderMessage } from "../../domain/templates";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation } from "../../lib/dbErrors";
-import { fieldInvalid, notFound } from "../../lib/errors";
-import { newId } from "../../lib/ids";
-import type { DeliveryChannel, DeliveryKind, DeliveryRow } from "../../schemas/delivery";
-import { type Change, changeStatements } from "../changeLog";
-import { loadCustomer } from "../customers/loadCustomer";
+import { notFound } from "../../lib/errors";
+import type { DeliveryRow } from "../../schemas/delivery";
 import { loadTenantRow, localeOf, sellerOf } from "../documents/parties";
 import { MailError, type OutgoingMail } from "../email/mail";
 import { tenantTransport } from "../email/transport";
@@ -22,11 +19,6 @@ export const EMAILS: SendKind = {
 	policy: { maxAttempts: 5, baseDelaySeconds: 60 },
 	message: (tenantId, id) => ({ v: 1, kind: "deliver_email", tenant_id: tenantId, delivery_id: id }),
 	failure: (reason) => ({ reason }),
-};
-
-const NO_CONNECTOR: Record<Exclude<DeliveryChannel, "email">, string> = {
-	erp: "no ERP connector is configured for this tenant",
-	sftp: "no SFTP connector is configured for this tenant",
 };
 
 async function loadDelivery(ctx: ServiceContext, id: string) {
@@ -101,72 +93,4 @@ export async function attemptDelivery(ctx: ServiceContext, deliveryId: string): 
 		};
 	}
 	await finishAttempt(ctx, EMAILS, claimed, outcome);
-}
-
-/**
- * Delivers a document on each channel: one delivery per (document, kind, channel, Idempotency-Key),
- * recorded with the change `change` describes. Email is attempted at once with the document's PDF
- * attached; what fails for now is retried by the queue.
- */
-export async function deliverDocument({
-	ctx,
-	documentId,
-	customerId,
-	kind,
-	channels,
-	to,
-	templateId,
-	requestKey,
-	change,
-}: {
-	ctx: ServiceContext;
-	documentId: string;
-	/** Whose document it is: email goes to the customer's address unless `to` names another. */
-	customerId: string;
-	kind: DeliveryKind;
-	channels: readonly DeliveryChannel[];
-	to?: string;
-	templateId?: string;
-	requestKey: string | null;
-	change: (recorded: DeliveryRow[]) => Change;
-}): Promise<void> {
-	const recipient = to ?? (await loadCustomer(ctx, customerId)).email;
-	const unique = [...new Set(channels)];
-	if (unique.includes("email") && !recipient) {
-		throw fieldInvalid("body", "to", "the customer has no email address; give one in `to`");
-	}
-	if (templateId) await chosenTemplate(ctx, kind, localeOf(await loadTenantRow(ctx)), templateId);
-	const already = requestKey
-		? (await deliveriesOf(ctx, documentId)).filter((d) => d.kind === kind && d.requestKey === requestKey)
-		: [];
-	const now = ctx.clock.now().toISOString();
-	const rows: DeliveryRow[] = unique
-		.filter((channel) => !already.some((d) => d.channel === channel))
-		.map((channel) => ({
-			id: newId("delivery"),
-			tenantId: ctx.tenantId,
-			documentId,
-			kind,
-			channel,
-			status: channel === "email" ? "queued" : "undeliverable",
-			recipient: channel === "email" ? recipient : null,
-			reason: channel === "email" ? null : NO_CONNECTOR[channel],
-			providerMessageId: null,
-			attempts: 0,
-			nextAttemptAt: channel === "email" ? now : null,
-			attemptStartedAt: null,
-			templateId: templateId ?? null,
-			requestKey,
-			createdAt: now,
-			updatedAt: now,
-		}));
-	if (rows.length === 0) return;
-	try {
-		await runBatch(ctx.db, [ctx.db.insert(documentDeliveries).values(rows), ...changeStatements(ctx, change(rows))]);
-	} catch (error) {
-		// The same send, concurrently: its twin recorded the deliveries.
-		if (isUniqueViolation(error)) return;
-		throw error;
-	}
-	for (const row of rows) if (row.status === "queued") await attemptDelivery(ctx, row.id);
 }
