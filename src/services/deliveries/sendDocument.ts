@@ -16,7 +16,9 @@ import {
 } from "../../schemas/delivery";
 import { type Change, changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
+import type { IssuedKind } from "../documents/issuedDocuments";
 import { loadTenantRow, localeOf } from "../documents/parties";
+import { ensureEInvoice, type FormatField } from "../einvoices/einvoiceFiles";
 import { chosenTemplate } from "../templates/templates";
 import { attemptDelivery, deliveriesOf } from "./emailDeliveries";
 
@@ -47,9 +49,20 @@ const SENT: Record<DeliveryKind, (documentId: string, recorded: DeliveryRow[]) =
 };
 
 /**
+ * The kinds whose email attaches the customer's preferred e-invoice: the document it is made from, and where
+ * a refusal to send points when the document's data cannot make it.
+ */
+const EINVOICED: Partial<Record<DeliveryKind, { source: IssuedKind; at: FormatField }>> = {
+	invoice: { source: "invoice", at: { location: "body", field: "channels" } },
+	reminder: { source: "invoice", at: { location: "body", field: "channels" } },
+	credit_note: { source: "credit_note", at: { location: "path", field: "id" } },
+};
+
+/**
  * Sends a document as `kind` on each channel: one delivery per (document, kind, channel, Idempotency-Key),
  * recorded with the kind's change. Email goes to the customer's address unless `to` names another, is
- * attempted at once with the kind's letter and files, and what fails for now is retried on the jobs queue.
+ * attempted at once with the kind's letter and files (an invoice's or credit note's with the e-invoice its
+ * customer prefers), and what fails for now is retried on the jobs queue.
  */
 export async function sendDocument({
 	ctx,
@@ -71,10 +84,16 @@ export async function sendDocument({
 	templateId?: string;
 	requestKey: string | null;
 }): Promise<void> {
-	const recipient = to ?? (await loadCustomer(ctx, customerId)).email;
+	const customer = await loadCustomer(ctx, customerId);
+	const recipient = to ?? customer.email;
 	const unique = [...new Set(channels)];
 	if (unique.includes("email") && !recipient) {
 		throw fieldInvalid("body", "to", "the customer has no email address; give one in `to`");
+	}
+	// The preferred e-invoice goes with the email: one the document's data cannot make is refused now, with its rule.
+	const einvoiced = EINVOICED[kind];
+	if (einvoiced && customer.preferredEinvoiceFormat && unique.includes("email")) {
+		await ensureEInvoice(ctx, einvoiced.source, documentId, customer.preferredEinvoiceFormat, einvoiced.at);
 	}
 	if (templateId) await chosenTemplate(ctx, kind, localeOf(await loadTenantRow(ctx)), templateId);
 	const already = requestKey

@@ -2,9 +2,7 @@ import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import type { DeliveryChannel } from "../../schemas/delivery";
 import { presentInvoice } from "../../schemas/invoice";
-import { loadCustomer } from "../customers/loadCustomer";
 import { sendDocument } from "../deliveries/sendDocument";
-import { ensureEInvoice } from "../einvoices/einvoiceFiles";
 import { requireTransition } from "./invoiceErrors";
 import { loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
 
@@ -32,11 +30,6 @@ export async function deliverInvoice({
 }) {
 	const invoice = await loadInvoiceRow(ctx, id);
 	requireTransition(invoice, kind === "invoice" ? "send" : "remind");
-	// The preferred e-invoice goes with the email: one the invoice's data cannot make is refused now, with its rule.
-	const { preferredEinvoiceFormat } = await loadCustomer(ctx, invoice.customerId);
-	if (preferredEinvoiceFormat && channels.includes("email")) {
-		await ensureEInvoice(ctx, "invoice", id, preferredEinvoiceFormat, { location: "body", field: "channels" });
-	}
 	await sendDocument({
 		ctx,
 		documentId: id,
