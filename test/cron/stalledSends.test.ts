@@ -2,8 +2,12 @@ import { createMessageBatch, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { consumeJobs } from "../../queues/jobs";
 import { MAINTENANCE_CRON, runScheduled } from "../../src/cron/scheduled";
+import { database } from "../../src/db/client";
 import type { Env } from "../../src/env";
+import { systemClock } from "../../src/lib/clock";
 import { newId } from "../../src/lib/ids";
+import { createLogger } from "../../src/lib/logger";
+import { submitEInvoice } from "../../src/services/einvoices/submitEInvoice";
 import { AP_TOKEN_OK } from "../fakes/peppolAccessPoint";
 import { api, newCustomer } from "../helpers/api";
 import { issuedInvoice } from "../helpers/einvoice";
@@ -96,6 +100,37 @@ describe("the maintenance sweep of e-invoice submissions", () => {
 		await consume([submitMessage(tenantId, id)]);
 		expect(await receivedBy(id)).toHaveLength(1);
 		expect((await submissionRow(id))?.attempts).toBe(1);
+	});
+
+	it("acknowledges a submission whose queue write failed, and the sweep sends it once it is overdue", async () => {
+		const { key, tenantId, invoice } = await issuedInvoice();
+		await api("/v1/billing/einvoice/access-point", { key, body: { endpoint: accessPointUrl(), token: AP_TOKEN_OK } });
+		const unavailable = { send: () => Promise.reject(new Error("queue unavailable")) } as unknown as Queue;
+		const submission = await submitEInvoice({
+			ctx: {
+				db: database(env.DB),
+				env: { ...env, JOBS: unavailable } as Env,
+				tenantId,
+				actor: { type: "api_key", id: "test" },
+				requestId: null,
+				clock: systemClock,
+				logger: createLogger(),
+			},
+			kind: "invoice",
+			id: invoice.id,
+			format: "ubl",
+		});
+		expect(submission).toMatchObject({ status: "queued", attempts: 0 });
+		// Not overdue yet; ten minutes on, it is.
+		expect(await runMaintenance()).not.toContainEqual(submitMessage(tenantId, submission.id));
+		await env.DB.prepare("update einvoice_submissions set next_attempt_at = ? where id = ?")
+			.bind(minutesAgo(11), submission.id)
+			.run();
+		const queued = await runMaintenance();
+		expect(queued).toContainEqual(submitMessage(tenantId, submission.id));
+		await consume([submitMessage(tenantId, submission.id)]);
+		expect(await receivedBy(submission.id)).toHaveLength(1);
+		expect(await submissionRow(submission.id)).toMatchObject({ status: "sent", attempts: 1 });
 	});
 
 	it("leaves a submission that is not yet overdue to its own message", async () => {

@@ -98,7 +98,7 @@ export async function finishAttempt<Status extends string>(
 	const retry = outcome.status === "failed" && triesAgain(kind.policy, send.attempts, outcome.permanent ?? false);
 	const status = retry ? "queued" : outcome.status;
 	const delaySeconds = retryDelaySeconds(kind.policy, send.attempts);
-	await ctx.db
+	const recorded = await ctx.db
 		.update(table)
 		.set({
 			...outcome.fields,
@@ -107,8 +107,9 @@ export async function finishAttempt<Status extends string>(
 			nextAttemptAt: retry ? secondsAfter(now, delaySeconds) : null,
 			updatedAt: now.toISOString(),
 		})
-		.where(and(ofSend(table, ctx.tenantId, send.id), eq(table.attempts, send.attempts)));
-	if (retry) await queueAttempt(ctx.env, kind, ctx.tenantId, send.id, delaySeconds);
+		.where(and(ofSend(table, ctx.tenantId, send.id), eq(table.attempts, send.attempts)))
+		.returning({ id: table.id });
+	if (retry && recorded.length > 0) await queueAttempt(ctx.env, kind, ctx.tenantId, send.id, delaySeconds);
 	return { status, updatedAt: now.toISOString() };
 }
 
