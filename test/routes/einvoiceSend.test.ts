@@ -224,6 +224,20 @@ describe("POST /credit-notes/{id}/e-invoice/send", () => {
 		]);
 		// The invoice's own submissions are apart.
 		expect(await submissions(key, invoice.id)).toEqual([]);
+		// The files sent are stored once and listed on the credit note.
+		const read = await api(`/v1/billing/credit-notes/${note.id}`, { key });
+		expect(read.body.attachments).toEqual(
+			expect.arrayContaining(
+				["xrechnung", "ubl", "cii"].map((format) =>
+					expect.objectContaining({
+						kind: `einvoice_${format}`,
+						content_type: "application/xml",
+						sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+						url: `/v1/billing/credit-notes/${note.id}/e-invoice?format=${format}`,
+					}),
+				),
+			),
+		);
 	});
 
 	it("refuses a voided note (409), data the format cannot carry (422 with the rule), a PDF format and another tenant (404)", async () => {
