@@ -75,7 +75,7 @@ export async function attemptDelivery(ctx: ServiceContext, deliveryId: string): 
 	if (delivery.status !== "queued" || !delivery.recipient) return;
 	if (!(await claimAttempt(ctx, EMAILS, delivery))) return;
 	const claimed = { id: delivery.id, attempts: delivery.attempts + 1 };
-	let outcome: AttemptOutcome<"sent">;
+	let outcome: AttemptOutcome;
 	try {
 		const mail = await composeEmail(ctx, delivery, delivery.recipient);
 		const { providerMessageId } = await (await tenantTransport(ctx)).send(mail);

@@ -75,34 +75,34 @@ export async function claimAttempt(ctx: ServiceContext, kind: SendKind, send: Se
 }
 
 /** How an attempt went, with the columns it records (the provider's id, or the error). */
-export type AttemptOutcome<Status extends string> = {
-	status: Status | "failed";
+export type AttemptOutcome = {
+	status: "sent" | "failed";
 	/** For a failure: sending the same again cannot help. */
 	permanent?: boolean;
 	fields: Record<string, SQL | string | null>;
 };
 
 /**
- * Records how the claimed attempt number `attempts` went: `sent` (or any final status), or a failure that is
- * tried again after its backoff unless it is `permanent` or was the last attempt. Nothing is written when the
- * sweep has since handed the send to a newer attempt. Answers the status recorded.
+ * Records how the claimed attempt number `attempts` went: sent, or a failure that is tried again after its
+ * backoff unless it is `permanent` or was the last attempt. Nothing is written (nor queued) when the sweep
+ * has since handed the send to a newer attempt.
  */
-export async function finishAttempt<Status extends string>(
+export async function finishAttempt(
 	ctx: ServiceContext,
 	kind: SendKind,
 	send: SendState,
-	outcome: AttemptOutcome<Status>,
-): Promise<{ status: Status | "queued" | "failed"; updatedAt: string }> {
+	outcome: AttemptOutcome,
+): Promise<void> {
 	const { table } = kind;
 	const now = ctx.clock.now();
 	const retry = outcome.status === "failed" && triesAgain(kind.policy, send.attempts, outcome.permanent ?? false);
-	const status = retry ? "queued" : outcome.status;
+	const status = retry ? ("queued" as const) : outcome.status;
 	const delaySeconds = retryDelaySeconds(kind.policy, send.attempts);
 	const recorded = await ctx.db
 		.update(table)
 		.set({
 			...outcome.fields,
-			status: status as "queued",
+			status,
 			attemptStartedAt: null,
 			nextAttemptAt: retry ? secondsAfter(now, delaySeconds) : null,
 			updatedAt: now.toISOString(),
@@ -110,7 +110,6 @@ export async function finishAttempt<Status extends string>(
 		.where(and(ofSend(table, ctx.tenantId, send.id), eq(table.attempts, send.attempts)))
 		.returning({ id: table.id });
 	if (retry && recorded.length > 0) await queueAttempt(ctx.env, kind, ctx.tenantId, send.id, delaySeconds);
-	return { status, updatedAt: now.toISOString() };
 }
 
 /** How many overdue sends the sweep queued again, could not queue (the queue refused), and gave up on. */
@@ -166,7 +165,7 @@ export async function sweepStalledSends(env: Env, db: Database, kind: SendKind, 
 			await queueAttempt(env, kind, send.tenantId, send.id, verdict.delaySeconds);
 			count.requeued += 1;
 		} catch {
-			// The queue refused it too: the send is overdue again by the next sweep but one, which tries again.
+			// The queue refused it too: ten minutes past its new time it is overdue again, and a later sweep retries.
 			count.unqueued += 1;
 		}
 	}
