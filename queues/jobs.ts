@@ -7,7 +7,7 @@ import { newId } from "../src/lib/ids";
 import { createLogger, type Logger } from "../src/lib/logger";
 import { type JobMessage, type JobType, jobMessage } from "../src/schemas/job";
 import { runCustomerImport } from "../src/services/customers/importCustomers";
-import { attemptDelivery } from "../src/services/deliveries/deliverDocument";
+import { attemptDelivery } from "../src/services/deliveries/emailDeliveries";
 import { ensureIssuedDocument } from "../src/services/documents/issuedDocuments";
 import { runDunningJob } from "../src/services/dunning/runDunning";
 import { attemptSubmission } from "../src/services/einvoices/submitEInvoice";

@@ -4,6 +4,9 @@ import { systemClock } from "../lib/clock";
 import { purgeExpiredKeys } from "../lib/idempotency";
 import { createLogger } from "../lib/logger";
 import { startDailyDunningRuns } from "../services/dunning/startDailyRuns";
+import { EMAILS } from "../services/deliveries/emailDeliveries";
+import { sweepStalledSends } from "../services/deliveries/sendAttempts";
+import { SUBMISSIONS } from "../services/einvoices/submitEInvoice";
 import { dispatchEvents } from "../services/events/events";
 import { requeueStalledJobs } from "../services/jobs/jobs";
 import { RUN_MINUTE, startDueRuns } from "../services/subscriptions/recurringRun";
@@ -30,11 +33,16 @@ export async function runScheduled(cron: string, env: Env, scheduledTime: Date):
 				createdBefore: new Date(scheduledTime.getTime() - UNDISPATCHED_AFTER_MS).toISOString(),
 			});
 			const usageCounted = await sweepPendingUsage(db);
+			// Emails and e-invoice submissions whose queue message or attempt was lost are sent again.
+			const emails = await sweepStalledSends(env, db, EMAILS, scheduledTime);
+			const submissions = await sweepStalledSends(env, db, SUBMISSIONS, scheduledTime);
 			logger.info("maintenance finished", {
 				idempotency_keys_purged: purged,
 				pending_usage_counted: usageCounted,
 				jobs_requeued: requeued,
 				events_dispatched: dispatched,
+				stalled_emails: emails,
+				stalled_einvoice_submissions: submissions,
 			});
 			return;
 		}

@@ -447,6 +447,16 @@ export const invoiceLines = sqliteTable(
 	],
 );
 
+/**
+ * When a queued send (an email delivery, an e-invoice submission) is next due, and when its attempt in flight
+ * began (null between attempts). The maintenance sweep sends again what is overdue: a queue message that was
+ * lost, or an attempt that died. Both are null once the send is finished.
+ */
+const attemptSchedule = {
+	nextAttemptAt: text("next_attempt_at"),
+	attemptStartedAt: text("attempt_started_at"),
+};
+
 // Each attempt to deliver a document (an invoice, its reminder, a credit note, a statement) on a channel.
 export const documentDeliveries = sqliteTable(
 	"document_deliveries",
@@ -463,6 +473,7 @@ export const documentDeliveries = sqliteTable(
 		reason: text("reason"),
 		providerMessageId: text("provider_message_id"),
 		attempts: integer("attempts").notNull().default(0),
+		...attemptSchedule,
 		templateId: text("template_id"),
 		// The send's Idempotency-Key: one delivery per (document, kind, channel, key).
 		requestKey: text("request_key"),
@@ -472,6 +483,7 @@ export const documentDeliveries = sqliteTable(
 	(t) => [
 		index("document_deliveries_document").on(t.tenantId, t.documentId, t.id),
 		uniqueIndex("document_deliveries_request_key").on(t.tenantId, t.documentId, t.kind, t.channel, t.requestKey),
+		index("document_deliveries_queued").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
 	],
 );
 
@@ -510,11 +522,13 @@ export const einvoiceSubmissions = sqliteTable(
 		providerId: text("provider_id"),
 		errors: json<string[]>("errors").notNull(),
 		attempts: integer("attempts").notNull().default(0),
+		...attemptSchedule,
 		createdAt: text("created_at").notNull(),
 		updatedAt: text("updated_at").notNull(),
 	},
 	(t) => [
 		uniqueIndex("einvoice_submissions_source_format").on(t.tenantId, t.sourceKind, t.sourceId, t.format),
+		index("einvoice_submissions_queued").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
 		check("einvoice_submissions_status", sql`${t.status} in ('queued','sent','failed')`),
 	],
 );

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { creditNotes } from "../db/schema";
+import type { creditNotes, documents } from "../db/schema";
 import { formatMinorUnits } from "../domain/currency";
 import { legalNotes } from "../domain/invoiceTotals";
 import { TAX_CATEGORIES } from "../domain/tax/categories";
 import { paginationQuery, timestamp } from "./common";
-import { legalNoteSchema } from "./invoice";
+import { attachmentSchema, legalNoteSchema, presentAttachment } from "./invoice";
 
 const amount = z.number().int().min(1).max(1_000_000_000_000_00);
 
@@ -85,6 +85,9 @@ export const creditNoteSchema = z
 		reason: z.string(),
 		applications: z.array(z.object({ invoice_id: z.string(), amount: z.number().int(), applied_at: timestamp })),
 		journal_entry_id: z.string().nullable(),
+		attachments: z.array(attachmentSchema).meta({
+			description: "The issued PDF and e-invoices once stored (listed on a single credit note's read).",
+		}),
 		created_at: timestamp,
 		voided_at: timestamp.nullable(),
 	})
@@ -107,6 +110,7 @@ const taxLines = (row: CreditNoteRow) =>
 export const presentCreditNote = (
 	row: CreditNoteRow,
 	applications: { invoiceId: string; amount: number; createdAt: string }[],
+	stored: (typeof documents.$inferSelect)[] = [],
 ) => ({
 	id: row.id,
 	object: "credit_note" as const,
@@ -132,6 +136,7 @@ export const presentCreditNote = (
 	reason: row.reason,
 	applications: applications.map((a) => ({ invoice_id: a.invoiceId, amount: a.amount, applied_at: a.createdAt })),
 	journal_entry_id: row.journalEntryId,
+	attachments: stored.map((document) => presentAttachment(document, `/v1/billing/credit-notes/${row.id}`)),
 	created_at: row.createdAt,
 	voided_at: row.voidedAt,
 });

@@ -32,6 +32,13 @@ export const documentReference = z.string().trim().min(1).max(200);
 
 /** The formats a Peppol access point carries: the XML ones. */
 export const PEPPOL_FORMATS = ["ubl", "xrechnung", "cii"] as const;
+export type PeppolFormat = (typeof PEPPOL_FORMATS)[number];
+
+const peppolFormat = z.enum(PEPPOL_FORMATS).meta({
+	description:
+		"ubl (Peppol BIS 3), xrechnung or cii; without one, the customer's preferred_einvoice_format when it is one " +
+		"of these, else ubl.",
+});
 
 export const accessPointBody = z
 	.strictObject({
@@ -56,11 +63,10 @@ export const accessPointSchema = z
 	})
 	.meta({ id: "EInvoiceAccessPoint" });
 
-export const einvoiceSendBody = z
-	.strictObject({
-		format: z.enum(PEPPOL_FORMATS).default("ubl").meta({ description: "ubl (Peppol BIS 3), xrechnung or cii." }),
-	})
-	.meta({ id: "EInvoiceSend" });
+export const einvoiceSendBody = z.strictObject({ format: peppolFormat.optional() }).meta({ id: "EInvoiceSend" });
+
+/** `?format=` of a send, for clients that send no body; a body's `format` wins. */
+export const einvoiceSendQuery = z.object({ format: peppolFormat.optional() });
 
 export const submissionSchema = z
 	.object({

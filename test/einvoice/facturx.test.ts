@@ -1,5 +1,6 @@
 // Factur-X: the CII XML embedded in the PDF comes back out byte for byte with pdfdetach (poppler-utils)
-// and passes the XSD and the rule checks; the PDF declares PDF/A-3b and the Factur-X EN 16931 profile.
+// and passes the XSD and the rule checks, for an invoice and a credit note; the PDF declares PDF/A-3b and the
+// Factur-X EN 16931 profile.
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,8 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 import { beforeAll, describe, expect, test } from "vitest";
 import { renderCii } from "../../src/documents/einvoice/cii";
 import { embedFacturX, FACTURX_FILE_NAME } from "../../src/documents/einvoice/facturx";
-import { domesticTwoRates } from "./fixtures";
+import type { EInvoice } from "../../src/documents/einvoice/model";
+import { creditNote, domesticTwoRates } from "./fixtures";
 import { checkDocument } from "./rules/readXml";
 import { xsdFindings } from "./validator";
 
@@ -17,16 +19,21 @@ const run = promisify(execFile);
 const scratch = mkdtempSync(path.join(tmpdir(), "facturx-"));
 
 /** The PDF the documents renderer would hand over: one page of text. */
-async function invoicePdf(): Promise<Uint8Array> {
+async function documentPdf(title: string): Promise<Uint8Array> {
 	const doc = await PDFDocument.create();
 	const font = await doc.embedFont(StandardFonts.Helvetica);
-	doc.addPage().drawText("Rechnung RE-2026-0001", { x: 50, y: 750, size: 14, font });
+	doc.addPage().drawText(title, { x: 50, y: 750, size: 14, font });
 	return doc.save();
 }
 
-describe("embedFacturX", () => {
-	const xml = renderCii(domesticTwoRates);
-	const file = path.join(scratch, "invoice.pdf");
+const documents: [string, EInvoice, string][] = [
+	["invoice", domesticTwoRates, "Rechnung RE-2026-0001"],
+	["credit-note", creditNote, "Gutschrift GS-2026-0001"],
+];
+
+describe.each(documents)("embedFacturX, %s", (name, model, title) => {
+	const xml = renderCii(model);
+	const file = path.join(scratch, `${name}.pdf`);
 
 	beforeAll(async () => {
 		// poppler-utils brings pdfdetach and pdfinfo; installed on first use like the validator's xmllint.
@@ -34,17 +41,14 @@ describe("embedFacturX", () => {
 			"-c",
 			"command -v pdfdetach >/dev/null || { apt-get update -qq; apt-get install -y -qq --no-install-recommends poppler-utils; } >/dev/null",
 		]);
-		const pdf = await embedFacturX(await invoicePdf(), xml, {
-			title: "Rechnung RE-2026-0001",
-			date: new Date("2026-11-30T09:00:00Z"),
-		});
+		const pdf = await embedFacturX(await documentPdf(title), xml, { title, date: new Date("2026-11-30T09:00:00Z") });
 		writeFileSync(file, pdf);
 	});
 
 	test("pdfdetach finds factur-x.xml and it is the CII XML, which passes the XSD and the rule checks", async () => {
 		const list = await run("pdfdetach", ["-list", file]);
 		expect(list.stdout).toContain(`1: ${FACTURX_FILE_NAME}`);
-		const extracted = path.join(scratch, FACTURX_FILE_NAME);
+		const extracted = path.join(scratch, `${name}-${FACTURX_FILE_NAME}`);
 		await run("pdfdetach", ["-save", "1", "-o", extracted, file]);
 		const embedded = readFileSync(extracted, "utf8");
 		expect(embedded).toBe(xml);
@@ -71,6 +75,6 @@ describe("embedFacturX", () => {
 		expect(raw).toContain("/Subtype /text#2Fxml");
 		expect(raw).toContain("/S /GTS_PDFA1");
 		expect(raw).toMatch(/\/ID \[ <[0-9A-Fa-f]{32}> <[0-9A-Fa-f]{32}> \]/);
-		expect(doc.getTitle()).toBe("Rechnung RE-2026-0001");
+		expect(doc.getTitle()).toBe(title);
 	});
 });

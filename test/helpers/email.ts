@@ -13,6 +13,8 @@ export type ReceivedEmail = {
 	HtmlBody: string;
 	TextBody: string;
 	Attachments: { Name: string; ContentType: string; Content: string }[];
+	/** The Idempotency-Key the message came with. */
+	idempotency_key: string;
 };
 
 /** Every message the fake email API accepted so far. */

@@ -30,7 +30,11 @@ export default async function setup(project) {
 			tries.set(message.To, seen);
 			if (message.To.startsWith("refused-")) return answer(422, { ErrorCode: 300, Message: "Invalid 'To' address" });
 			if (message.To.startsWith("flaky-") && seen === 1) return answer(503, { ErrorCode: 100, Message: "Try later" });
-			received.push({ ...message, token: request.headers["x-postmark-server-token"] });
+			received.push({
+				...message,
+				token: request.headers["x-postmark-server-token"],
+				idempotency_key: request.headers["idempotency-key"],
+			});
 			return answer(200, { To: message.To, MessageID: `pm-${received.length}`, ErrorCode: 0, Message: "OK" });
 		});
 	});

@@ -295,7 +295,8 @@ describe("the invoice email", () => {
 	const emailApi = () => `http://127.0.0.1:${inject("emailApiPort")}`;
 	type Mail = { To: string; Attachments: { Name: string; ContentType: string; Content: string }[] };
 
-	async function sendByEmail(preferred: string | undefined, withBuyerReference = true) {
+	/** An invoice issued to an authority that receives email through the fake email API. */
+	async function issuedToEmail(preferred: string | undefined, withBuyerReference: boolean) {
 		const tenant = await newTenant();
 		await api("/v1/billing/settings", {
 			key: tenant.key,
@@ -313,9 +314,29 @@ describe("the invoice email", () => {
 			},
 			tenant,
 		);
-		const sent = await api(`/v1/billing/invoices/${invoice.id}/send`, { key: tenant.key, body: {} });
-		const mails = (await (await fetch(`${emailApi()}/received`)).json()) as Mail[];
-		return { sent, invoice, mail: mails.find((m) => m.To === email) };
+		return { key: tenant.key, email, invoice };
+	}
+
+	const mailTo = async (email: string) =>
+		((await (await fetch(`${emailApi()}/received`)).json()) as Mail[]).find((m) => m.To === email);
+	const attachedText = (content = "") =>
+		new TextDecoder().decode(Uint8Array.from(atob(content), (c) => c.charCodeAt(0)));
+
+	async function sendByEmail(preferred: string | undefined, withBuyerReference = true) {
+		const { key, email, invoice } = await issuedToEmail(preferred, withBuyerReference);
+		const sent = await api(`/v1/billing/invoices/${invoice.id}/send`, { key, body: {} });
+		return { sent, invoice, mail: await mailTo(email) };
+	}
+
+	async function sendCreditNoteByEmail(preferred: string | undefined, withBuyerReference = true) {
+		const { key, email, invoice } = await issuedToEmail(preferred, withBuyerReference);
+		const note = await api("/v1/billing/credit-notes", {
+			key,
+			body: { invoice_id: invoice.id, amount: 1190, reason: "Returned handbook" },
+		});
+		expect(note.status).toBe(201);
+		const sent = await api(`/v1/billing/credit-notes/${note.body.id}/send`, { key, method: "POST" });
+		return { sent, invoice, note: note.body, mail: await mailTo(email) };
 	}
 
 	it("attaches the customer's preferred e-invoice besides the PDF", async () => {
@@ -325,10 +346,24 @@ describe("the invoice email", () => {
 			[`${invoice.number}.pdf`, "application/pdf"],
 			[`${invoice.number}.xrechnung.xml`, "application/xml"],
 		]);
-		const xml = new TextDecoder().decode(
-			Uint8Array.from(atob(mail?.Attachments[1]?.Content ?? ""), (c) => c.charCodeAt(0)),
-		);
+		const xml = attachedText(mail?.Attachments[1]?.Content);
 		expect(checkDocument(xml, ["xrechnung"])).toEqual([]);
+	});
+
+	it("attaches the preferred e-invoice to a credit note's email too: a CreditNote naming the invoice", async () => {
+		const { sent, invoice, note, mail } = await sendCreditNoteByEmail("xrechnung");
+		expect(sent.status).toBe(200);
+		expect(mail?.Attachments.map((a) => [a.Name, a.ContentType])).toEqual([
+			[`${note.number}.pdf`, "application/pdf"],
+			[`${note.number}.xrechnung.xml`, "application/xml"],
+		]);
+		const xml = attachedText(mail?.Attachments[1]?.Content);
+		expect(checkDocument(xml, ["xrechnung"])).toEqual([]);
+		expect(xml).toContain("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>");
+		expect(xml).toContain(`<cbc:ID>${invoice.number}</cbc:ID>`);
+		const facturx = await sendCreditNoteByEmail("facturx");
+		expect(facturx.mail?.Attachments.map((a) => a.Name)).toEqual([`${facturx.note.number}.pdf`]);
+		expect(atob(facturx.mail?.Attachments[0]?.Content ?? "")).toContain("factur-x.xml");
 	});
 
 	it("sends the Factur-X PDF in the plain PDF's place, and only the PDF when nothing is preferred", async () => {
@@ -344,5 +379,10 @@ describe("the invoice email", () => {
 		expectProblem(sent, 422, "validation_failed");
 		expect(sent.body.rule).toBe("BR-DE-15");
 		expect(mail).toBeUndefined();
+		const note = await sendCreditNoteByEmail("xrechnung", false);
+		expectProblem(note.sent, 422, "validation_failed");
+		expect(note.sent.body.rule).toBe("BR-DE-15");
+		expect(fieldsOf(note.sent.body)).toEqual(["path:id"]);
+		expect(note.mail).toBeUndefined();
 	});
 });

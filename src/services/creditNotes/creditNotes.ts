@@ -6,6 +6,7 @@ import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid, notFound } from "../../lib/errors";
 import { type CreditNoteCreateInput, type CreditNoteListQuery, presentCreditNote } from "../../schemas/creditNote";
+import { documentsOf } from "../documents/storedDocuments";
 import { loadInvoiceRow } from "../invoices/loadInvoice";
 import { paginate } from "../pagination";
 
@@ -24,9 +25,13 @@ export async function loadCreditNote(ctx: ServiceContext, id: string) {
 	return { row, applications };
 }
 
+/** A credit note as its own read shows it: with the files stored of it. */
 export const presentCreditNoteById = async (ctx: ServiceContext, id: string) => {
-	const { row, applications } = await loadCreditNote(ctx, id);
-	return presentCreditNote(row, applications);
+	const [{ row, applications }, stored] = await Promise.all([
+		loadCreditNote(ctx, id),
+		documentsOf(ctx, "credit_note", [id]),
+	]);
+	return presentCreditNote(row, applications, stored);
 };
 
 export async function createCreditNote({

@@ -1,16 +1,15 @@
 import type { ServiceContext } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { presentDocumentDeliveries } from "../../schemas/delivery";
-import { deliverDocument, deliveriesOf } from "../deliveries/deliverDocument";
+import { deliveriesOf } from "../deliveries/emailDeliveries";
+import { sendDocument } from "../deliveries/sendDocument";
 import { loadCreditNote } from "./creditNotes";
 
 /** Emails an issued credit note with its PDF: once per Idempotency-Key, retried on the jobs queue. */
 export async function sendCreditNote({
 	ctx,
 	id,
-	to,
-	templateId,
-	requestKey,
+	...send
 }: {
 	ctx: ServiceContext;
 	id: string;
@@ -24,21 +23,6 @@ export async function sendCreditNote({
 			extensions: { current_status: row.status },
 		});
 	}
-	await deliverDocument({
-		ctx,
-		documentId: id,
-		customerId: row.customerId,
-		kind: "credit_note",
-		channels: ["email"],
-		to,
-		templateId,
-		requestKey,
-		change: (recorded) => ({
-			action: "credit_note.sent",
-			target: { type: "credit_note", id },
-			before: null,
-			after: presentDocumentDeliveries(id, recorded),
-		}),
-	});
+	await sendDocument({ ctx, documentId: id, customerId: row.customerId, kind: "credit_note", ...send });
 	return presentDocumentDeliveries(id, await deliveriesOf(ctx, id));
 }

@@ -1,5 +1,6 @@
 // What each kind of delivery says and attaches: its template's values and the document's stored files (an
-// invoice's PDF, and the e-invoice its customer prefers).
+// invoice's or credit note's PDF, and the e-invoice its customer prefers).
+import type { EInvoiceFileFormat } from "../../db/schema";
 import { formatDate, formatMoney } from "../../documents/format";
 import { daysPastDue } from "../../domain/aging";
 import { todayOf } from "../../lib/clock";
@@ -7,7 +8,7 @@ import type { ServiceContext } from "../../lib/context";
 import type { DeliveryKind } from "../../schemas/delivery";
 import { loadCreditNote } from "../creditNotes/creditNotes";
 import { loadCustomer } from "../customers/loadCustomer";
-import { ensureIssuedDocument } from "../documents/issuedDocuments";
+import { ensureIssuedDocument, type IssuedKind } from "../documents/issuedDocuments";
 import type { DocumentRow } from "../documents/storedDocuments";
 import { ensureEInvoice } from "../einvoices/einvoiceFiles";
 import { loadInvoiceRow } from "../invoices/loadInvoice";
@@ -18,17 +19,33 @@ export type LetterFile = { document: DocumentRow; filename: string };
 
 export type Letter = { values: Record<string, string>; files: LetterFile[] };
 
+/**
+ * An issued invoice's or credit note's files: its PDF, and the e-invoice its customer prefers. A Factur-X or
+ * ZUGFeRD file is the PDF itself with the XML inside: it takes the plain PDF's place.
+ */
+async function issuedFiles(
+	ctx: ServiceContext,
+	kind: IssuedKind,
+	id: string,
+	number: string,
+	preferred: EInvoiceFileFormat | null,
+): Promise<LetterFile[]> {
+	const [document, einvoice] = await Promise.all([
+		ensureIssuedDocument(ctx, kind, id),
+		preferred ? ensureEInvoice(ctx, kind, id, preferred) : null,
+	]);
+	if (einvoice?.contentType === "application/pdf") return [{ document: einvoice, filename: `${number}.pdf` }];
+	return [
+		{ document, filename: `${number}.pdf` },
+		...(einvoice ? [{ document: einvoice, filename: `${number}.${preferred}.xml` }] : []),
+	];
+}
+
 async function invoiceLetter(ctx: ServiceContext, locale: string, invoiceId: string): Promise<Letter> {
 	const invoice = await loadInvoiceRow(ctx, invoiceId);
-	const [customer, document] = await Promise.all([
-		loadCustomer(ctx, invoice.customerId),
-		ensureIssuedDocument(ctx, "invoice", invoice.id),
-	]);
+	const customer = await loadCustomer(ctx, invoice.customerId);
 	const number = invoice.number ?? invoice.id;
-	const preferred = customer.preferredEinvoiceFormat;
-	const einvoice = preferred ? await ensureEInvoice(ctx, "invoice", invoice.id, preferred) : null;
-	// A Factur-X or ZUGFeRD file is the invoice PDF itself with the XML inside: it takes the plain PDF's place.
-	const hybrid = einvoice?.contentType === "application/pdf";
+	const files = await issuedFiles(ctx, "invoice", invoice.id, number, customer.preferredEinvoiceFormat);
 	const money = (amount: number) => formatMoney(amount, invoice.currency, locale);
 	const date = (value: string | null) => (value ? formatDate(value, locale) : "");
 	return {
@@ -45,20 +62,17 @@ async function invoiceLetter(ctx: ServiceContext, locale: string, invoiceId: str
 				invoice.dueDate ? Math.max(daysPastDue(invoice.dueDate, todayOf(ctx.clock.now())), 0) : 0,
 			),
 		},
-		files: [
-			{ document: hybrid && einvoice ? einvoice : document, filename: `${number}.pdf` },
-			...(einvoice && !hybrid ? [{ document: einvoice, filename: `${number}.${preferred}.xml` }] : []),
-		],
+		files,
 	};
 }
 
 async function creditNoteLetter(ctx: ServiceContext, locale: string, creditNoteId: string): Promise<Letter> {
 	const { row: note } = await loadCreditNote(ctx, creditNoteId);
-	const [customer, invoice, document] = await Promise.all([
+	const [customer, invoice] = await Promise.all([
 		loadCustomer(ctx, note.customerId),
 		loadInvoiceRow(ctx, note.invoiceId),
-		ensureIssuedDocument(ctx, "credit_note", note.id),
 	]);
+	const files = await issuedFiles(ctx, "credit_note", note.id, note.number, customer.preferredEinvoiceFormat);
 	return {
 		values: {
 			"customer.name": customer.name,
@@ -67,7 +81,7 @@ async function creditNoteLetter(ctx: ServiceContext, locale: string, creditNoteI
 			"credit_note.reason": note.reason,
 			"invoice.number": invoice.number ?? invoice.id,
 		},
-		files: [{ document, filename: `${note.number}.pdf` }],
+		files,
 	};
 }
 

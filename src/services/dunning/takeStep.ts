@@ -10,7 +10,7 @@ import { newId } from "../../lib/ids";
 import { type DunningAttemptRow, presentDunningAttempt } from "../../schemas/dunning";
 import { changeStatements } from "../changeLog";
 import { holdServices } from "../customers/holdServices";
-import { deliveriesOf } from "../deliveries/deliverDocument";
+import { deliveriesOf } from "../deliveries/emailDeliveries";
 import { deliverInvoice } from "../invoices/deliverInvoice";
 import { SmsError } from "../sms/twilioSms";
 import { sendDunningSms } from "./dunningSms";

@@ -1,10 +1,14 @@
 import { base64Lines, MailError, type MailTransport } from "./mail";
 
+/** Well within the time after which the maintenance sweep deems an attempt dead. */
+const TIMEOUT_MS = 15_000;
+
 type ProviderAnswer = { MessageID?: string; ErrorCode?: number; Message?: string };
 
 /**
  * An HTTP email API in Postmark's shape: POST the message as JSON with the server token in
- * `X-Postmark-Server-Token`; the answer carries `MessageID`, or `ErrorCode` and `Message`.
+ * `X-Postmark-Server-Token`; the answer carries `MessageID`, or `ErrorCode` and `Message`. Every attempt at one
+ * message carries the same `Idempotency-Key`, which APIs that deduplicate (e.g. Resend) honour.
  */
 export function httpEmailTransport(endpoint: string, token: string): MailTransport {
 	return {
@@ -18,6 +22,7 @@ export function httpEmailTransport(endpoint: string, token: string): MailTranspo
 						accept: "application/json",
 						"content-type": "application/json",
 						"x-postmark-server-token": token,
+						"idempotency-key": mail.key,
 					},
 					body: JSON.stringify({
 						From: mail.from,
@@ -32,6 +37,7 @@ export function httpEmailTransport(endpoint: string, token: string): MailTranspo
 							Content: base64Lines(a.bytes).replace(/\r\n/g, ""),
 						})),
 					}),
+					signal: AbortSignal.timeout(TIMEOUT_MS),
 				});
 			} catch (error) {
 				throw new MailError(`the email API could not be reached: ${(error as Error).message}`, false);

@@ -3,6 +3,8 @@
 export type MailAttachment = { filename: string; contentType: string; bytes: Uint8Array };
 
 export type OutgoingMail = {
+	/** The same on every attempt at one message: the transports give it to the provider to recognise a resend. */
+	key: string;
 	from: string;
 	to: string;
 	subject: string;

@@ -1,6 +1,5 @@
 import { EmailMessage } from "cloudflare:email";
 import { createMimeMessage } from "mimetext/browser";
-import { newId } from "../../lib/ids";
 import { base64Lines, MailError, type MailTransport, type OutgoingMail } from "./mail";
 
 const utf8 = new TextEncoder();
@@ -30,7 +29,7 @@ export function sendEmailTransport(binding: SendEmail): MailTransport {
 	return {
 		name: "send_email",
 		async send(mail) {
-			const messageId = `<${newId("delivery")}@${mail.from.split("@")[1] ?? "localhost"}>`;
+			const messageId = `<${mail.key}@${mail.from.split("@")[1] ?? "localhost"}>`;
 			try {
 				await binding.send(new EmailMessage(mail.from, mail.to, mimeMessage(mail, messageId)));
 			} catch (error) {

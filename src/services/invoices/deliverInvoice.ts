@@ -1,18 +1,15 @@
 import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
-import { type DeliveryChannel, presentDelivery } from "../../schemas/delivery";
+import type { DeliveryChannel } from "../../schemas/delivery";
 import { presentInvoice } from "../../schemas/invoice";
-import { loadCustomer } from "../customers/loadCustomer";
-import { deliverDocument } from "../deliveries/deliverDocument";
-import { ensureEInvoice } from "../einvoices/einvoiceFiles";
+import { sendDocument } from "../deliveries/sendDocument";
 import { requireTransition } from "./invoiceErrors";
 import { loadInvoiceDetail, loadInvoiceRow } from "./loadInvoice";
 
 /**
- * Delivers an invoice (or a payment reminder) on each channel: one delivery per (invoice, kind,
- * channel, Idempotency-Key), recorded with an `invoice.sent` / `invoice.reminder_sent` event. Email
- * is attempted at once with the invoice's PDF (and the customer's preferred e-invoice) attached; what fails
- * for now is retried by the queue.
+ * Delivers an invoice (or a payment reminder) on each channel through `sendDocument`, recorded with an
+ * `invoice.sent` / `invoice.reminder_sent` event. The email attaches the invoice's PDF and the customer's
+ * preferred e-invoice, which is refused now, with its rule, when the invoice's data cannot make it.
  */
 export async function deliverInvoice({
 	ctx,
@@ -33,12 +30,7 @@ export async function deliverInvoice({
 }) {
 	const invoice = await loadInvoiceRow(ctx, id);
 	requireTransition(invoice, kind === "invoice" ? "send" : "remind");
-	// The preferred e-invoice goes with the email: one the invoice's data cannot make is refused now, with its rule.
-	const { preferredEinvoiceFormat } = await loadCustomer(ctx, invoice.customerId);
-	if (preferredEinvoiceFormat && channels.includes("email")) {
-		await ensureEInvoice(ctx, "invoice", id, preferredEinvoiceFormat, { location: "body", field: "channels" });
-	}
-	await deliverDocument({
+	await sendDocument({
 		ctx,
 		documentId: id,
 		customerId: invoice.customerId,
@@ -47,12 +39,6 @@ export async function deliverInvoice({
 		to,
 		templateId,
 		requestKey,
-		change: (recorded) => ({
-			action: kind === "invoice" ? "invoice.sent" : "invoice.reminder_sent",
-			target: { type: "invoice", id },
-			before: null,
-			after: { invoice_id: id, deliveries: recorded.map(presentDelivery) },
-		}),
 	});
 	return presentInvoice(await loadInvoiceDetail(ctx, id), todayOf(ctx.clock.now()));
 }
