@@ -1,7 +1,11 @@
 // Prices stated including tax, per line, per invoice, per plan or by the tenant's default: the engine
 // takes the tax out so that net + tax is the price stated, and the line keeps what was stated.
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Finding, InvoiceFacts } from "../../src/documents/einvoice/rules";
+import { formatDecimal } from "../../src/domain/decimal";
 import { api, expectProblem, fieldsOf, newCustomer, newTenant } from "../helpers/api";
+import { AUTHORITY, SELLER_PROFILE } from "../helpers/einvoice";
 import { newInvoice } from "../helpers/invoices";
 import { newPlan, subscribe } from "../helpers/subscriptions";
 
@@ -157,10 +161,11 @@ describe("prices including tax on invoice lines", () => {
 		expect(fieldsOf(expectProblem(onPlan, 422, "validation_failed"))).toEqual(["body:prices_include_tax"]);
 	});
 
-	it("answers a retried create with the same split invoice", async () => {
+	it("answers a retried create-and-finalize with the same split invoice", async () => {
 		const { key, customer } = await germanSeller();
 		const body = {
 			customer_id: customer.id,
+			finalize: true,
 			items: [{ description: "Ticket", unit_price: 11900, prices_include_tax: true }],
 		};
 		const headers = { "idempotency-key": `inclusive-${customer.id}` };
@@ -168,7 +173,64 @@ describe("prices including tax on invoice lines", () => {
 		const again = await api("/v1/billing/invoices", { key, body, headers });
 		expect(first.status).toBe(201);
 		expect(again.body).toEqual(first.body);
+		expect(again.body).toMatchObject({ status: "issued", balance: 11900 });
 		expect(figures(again.body)).toEqual([[true, 10000, 1900, 11900]]);
+	});
+});
+
+describe("the e-invoice of an invoice with prices including tax", () => {
+	// The rule checks' XML reader, imported as test/routes/einvoice.test.ts does (its typings bring the DOM).
+	const READ_XML = "../einvoice/rules/readXml";
+
+	it("carries net prices and amounts that pass the rule checks", async () => {
+		const { readInvoice, checkDocument } = (await import(/* @vite-ignore */ READ_XML)) as {
+			readInvoice: (xml: string) => InvoiceFacts | Finding;
+			checkDocument: (xml: string, extra?: ("peppol" | "xrechnung")[]) => Finding[];
+		};
+		const { key } = await newTenant("EUR");
+		const settings = await api("/v1/billing/settings", {
+			key,
+			method: "PATCH",
+			body: { legal_profile: SELLER_PROFILE, tax_origin_country: "DE" },
+		});
+		expect(settings.status).toBe(200);
+		const customer = await newCustomer(key, AUTHORITY);
+		const invoice = await newInvoice(key, customer.id, {
+			finalize: true,
+			prices_include_tax: true,
+			items: [
+				{ description: "Paper rolls", quantity: 3, unit_price: 999 },
+				{ description: "Magazine", quantity: 2, unit_price: 535, tax_code: "reduced" },
+				{ description: "Consulting", quantity: 1.5, unit_price: 9000, prices_include_tax: false },
+			],
+		});
+		expect(figures(invoice)).toEqual([
+			[true, 2518, 479, 2997],
+			[true, 1000, 70, 1070],
+			[false, 13500, 2565, 16065],
+		]);
+		for (const format of ["ubl", "xrechnung", "cii"]) {
+			const response = await SELF.fetch(
+				`https://billing.test/v1/billing/invoices/${invoice.id}/e-invoice?format=${format}`,
+				{ headers: { authorization: `Bearer ${key}` } },
+			);
+			const xml = await response.text();
+			expect(response.status, xml).toBe(200);
+			expect(checkDocument(xml)).toEqual([]);
+			const facts = readInvoice(xml);
+			if ("rule" in facts) throw new Error(facts.message);
+			expect(
+				facts.lines?.map((line) => [
+					line.price?.netPrice && formatDecimal(line.price.netPrice),
+					line.price?.baseQuantity && formatDecimal(line.price.baseQuantity),
+				]),
+			).toEqual([
+				["25.18", "3"],
+				["5", undefined],
+				["90", undefined],
+			]);
+			expect(facts.totals?.payable && formatDecimal(facts.totals.payable)).toBe("201.32");
+		}
 	});
 });
 
