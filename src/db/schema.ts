@@ -433,6 +433,8 @@ export const invoiceLines = sqliteTable(
 		taxCategory: text("tax_category", { enum: TAX_CATEGORIES }),
 		taxExemptionReason: text("tax_exemption_reason"),
 		taxExemptionReasonCode: text("tax_exemption_reason_code"),
+		// The line's unit price (and fixed discounts) as stated included its taxes; its amounts are net.
+		pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
 	},
 	(t) => [
 		uniqueIndex("invoice_lines_position").on(t.invoiceId, t.position),
@@ -1013,6 +1015,8 @@ export const plans = sqliteTable(
 		charges: json<PlanCharge[]>("charges").notNull().default(sql`'[]'`),
 		// What the tax engine taxes the plan's invoice lines by; null: the tenant's default (`standard`).
 		taxCode: text("tax_code"),
+		// Whether its prices (the amount and the usage charges) include tax; null: the tenant's setting.
+		pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }),
 		metadata: json<Record<string, string>>("metadata").notNull(),
 		status: text("status", { enum: ["active", "archived"] }).notNull(),
 		version: integer("version").notNull(),

@@ -30,6 +30,8 @@ export type LineInput = {
 	taxes: TaxInput[];
 	/** Set: the tax engine taxes the line by this code (see tax/invoiceLines.ts) and `taxes` is empty. */
 	taxCode?: string | null;
+	/** Its unit price and fixed discounts include its taxes: tax/invoiceLines.ts splits them out. */
+	pricesIncludeTax?: boolean;
 };
 
 export type ComputedTax = { jurisdiction: string; rate: string; amount: number; category: TaxCategory };
@@ -51,6 +53,8 @@ export type ComputedLine = {
 	taxCategory: TaxCategory | null;
 	taxExemptionReason: string | null;
 	taxExemptionReasonCode: string | null;
+	/** As stated: `unitPrice` (and fixed discounts) include the taxes; the amounts here are net. */
+	pricesIncludeTax: boolean;
 };
 
 export type TaxLine = {
@@ -125,6 +129,7 @@ export function computeLine(line: LineInput, index: number): ComputedLine {
 		taxCategory: taxes[0]?.category ?? null,
 		taxExemptionReason: null,
 		taxExemptionReasonCode: null,
+		pricesIncludeTax: line.pricesIncludeTax ?? false,
 	};
 }
 

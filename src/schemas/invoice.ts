@@ -101,6 +101,10 @@ export const invoiceItemInput = z
 					"The line's taxes as given (none: `[]`). Without them, once the tenant's tax_origin_country is set, the tax engine taxes the line by its `tax_code`, the seller's setup and the customer's tax profile; before that the line has no tax.",
 			}),
 		tax_code: taxCode.optional().meta({ description: "What the tax engine taxes the line by; default `standard`." }),
+		prices_include_tax: z.boolean().optional().meta({
+			description:
+				"Whether `unit_price` and fixed discount amounts include the line's taxes. Default: the invoice's `prices_include_tax`, else the tenant's `tax_prices_include_tax` setting. Either way the line is stored net: the engine takes the tax out so that `net_amount` + `tax_amount` = the gross stated exactly, rounded by the tenant's `tax_rounding`. Applies to engine-taxed lines and to lines with `taxes` alike.",
+		}),
 	})
 	.refine((item) => item.taxes === undefined || item.tax_code === undefined, {
 		path: ["tax_code"],
@@ -115,6 +119,10 @@ const invoiceFields = {
 	due_date: isoDate.optional().meta({ description: "Overrides the payment terms." }),
 	payment_terms: paymentTerms.optional().meta({ description: "Defaults to the customer's payment terms." }),
 	items: z.array(invoiceItemInput).min(1).max(500),
+	prices_include_tax: z.boolean().optional().meta({
+		description:
+			"Whether the items' prices include tax, for items that do not say (`items[].prices_include_tax`). Default: the tenant's `tax_prices_include_tax` setting (a subscription's invoices: its plan's `prices_include_tax`).",
+	}),
 	metadata: metadata.optional(),
 	terms: z.string().max(5000).optional(),
 	memo: z.string().max(1000).optional(),
@@ -161,6 +169,10 @@ export const invoiceUpdateBody = z
 		contract_reference: documentReference.nullable().optional(),
 		version: z.number().int().min(1).optional(),
 	})
+	.refine((patch) => patch.prices_include_tax === undefined || patch.items !== undefined, {
+		path: ["prices_include_tax"],
+		message: "applies to the items it comes with: send the items again with it",
+	})
 	.meta({ id: "InvoiceUpdate", example: { memo: "Updated memo", version: 1 } });
 
 export type InvoiceUpdateInput = z.infer<typeof invoiceUpdateBody>;
@@ -204,6 +216,10 @@ export const invoiceLineSchema = z
 			.string()
 			.nullable()
 			.meta({ description: "VATEX code (BT-121)", example: "VATEX-EU-AE" }),
+		prices_include_tax: z.boolean().meta({
+			description:
+				"As the line was stated: `unit_price` (and fixed discount amounts) include its taxes. `amount`, `discount_amount` and `net_amount` are net either way; `total` is the gross stated.",
+		}),
 	})
 	.meta({ id: "InvoiceLine" });
 
@@ -328,6 +344,7 @@ export const invoiceSchema = z
 					tax_category: "S",
 					tax_exemption_reason: null,
 					tax_exemption_reason_code: null,
+					prices_include_tax: false,
 				},
 			],
 			tax_lines: [
@@ -473,6 +490,7 @@ function presentLine(line: InvoiceLineRow) {
 		tax_category: line.taxCategory ?? taxes[0]?.category ?? null,
 		tax_exemption_reason: line.taxExemptionReason,
 		tax_exemption_reason_code: line.taxExemptionReasonCode,
+		prices_include_tax: line.pricesIncludeTax,
 	};
 }
 

@@ -48,6 +48,10 @@ export const planCreateBody = z
 		tax_code: taxCode
 			.optional()
 			.meta({ description: "What the tax engine taxes the plan's invoice lines by; default `standard`." }),
+		prices_include_tax: z.boolean().optional().meta({
+			description:
+				"Whether `amount` and the usage charges' prices include tax: its invoices' lines are then split into net and tax adding up to them. Default (absent or null): the tenant's `tax_prices_include_tax` setting at billing time.",
+		}),
 		metadata: metadata.optional(),
 	})
 	.refine((b) => b.billing_day === undefined || b.interval === "month" || b.interval === "year", {
@@ -80,6 +84,9 @@ export const planUpdateBody = z
 		trial_period_days: z.number().int().min(0).max(365).optional(),
 		charges: planCharges.optional().meta({ description: "Replaces the usage charges for periods billed from now on." }),
 		tax_code: taxCode.nullable().optional().meta({ description: "Applies to periods billed from now on." }),
+		prices_include_tax: z.boolean().nullable().optional().meta({
+			description: "Applies to periods billed from now on; null: the tenant's setting.",
+		}),
 		metadata: metadata.optional(),
 		version: z.number().int().min(1).optional(),
 	})
@@ -99,6 +106,10 @@ export const planSchema = z
 		billing_day: z.number().int().nullable(),
 		charges: z.array(planChargeSchema),
 		tax_code: z.string().nullable(),
+		prices_include_tax: z
+			.boolean()
+			.nullable()
+			.meta({ description: "Whether its prices include tax; null: the tenant's `tax_prices_include_tax` setting." }),
 		metadata: z.record(z.string(), z.string()),
 		status: z.enum(["active", "archived"]),
 		version: z.number().int(),
@@ -122,6 +133,7 @@ export const presentPlan = (row: PlanRow) => ({
 	billing_day: row.billingDay,
 	charges: row.charges,
 	tax_code: row.taxCode,
+	prices_include_tax: row.pricesIncludeTax,
 	metadata: row.metadata,
 	status: row.status,
 	version: row.version,

@@ -28,9 +28,10 @@ export const taxSettingsFields = {
 		description:
 			"`per_invoice` (default, what EN 16931 BR-CO-17 checks): each category's tax is its summed base × rate, rounded once. `per_line`: each line's tax is rounded.",
 	}),
-	tax_prices_include_tax: z
-		.boolean()
-		.meta({ description: "Whether amounts include tax unless a line says otherwise." }),
+	tax_prices_include_tax: z.boolean().meta({
+		description:
+			"Whether prices include tax (default false) where neither the line, its invoice nor its plan says (`prices_include_tax` on each).",
+	}),
 	tax_origin_country: countryCode.nullable().meta({ description: "Where the tenant is established for tax." }),
 	tax_origin_region: regionCode
 		.nullable()

@@ -446,6 +446,46 @@ export const zeroRated: EInvoice = {
 	totals: { lineNetTotal: 70000, taxExclusive: 70000, vatTotal: 0, taxInclusive: 70000, payable: 70000 },
 };
 
+/**
+ * Shop prices that include VAT, split per invoice (net + VAT = the price stated): 3 × 9.99 gross at 19 %
+ * is 29.97 = 25.18 net + 4.79 VAT, whose net has no exact unit price, so the price is that of all three
+ * (BT-149); 2 × 5.35 gross at 7 % is 10.70 = 10.00 net (5.00 each) + 0.70 VAT. BR-CO-17 allows the 19 %
+ * category's 4.79 against 25.18 × 19 % = 4.78, as any tax-inclusive split must be allowed to.
+ */
+export const pricesIncludeTax: EInvoice = {
+	...base,
+	number: "RE-2026-0013",
+	currency: "EUR",
+	buyerReference: "11-0100000001-28",
+	buyer: germanAuthority,
+	paymentInstructions: { ...sepaTransfer, remittanceInformation: "RE-2026-0013" },
+	lines: [
+		{
+			id: "1",
+			quantity: dec("3"),
+			unitCode: "C62",
+			netAmount: 2518,
+			price: { netPrice: dec("25.18"), baseQuantity: dec("3") },
+			vat: { code: "S", ratePercent: dec("19") },
+			item: { name: "Thermopapierrolle 3er-Pack" },
+		},
+		{
+			id: "2",
+			quantity: dec("2"),
+			unitCode: "C62",
+			netAmount: 1000,
+			price: { netPrice: dec("5") },
+			vat: { code: "S", ratePercent: dec("7") },
+			item: { name: "Fachzeitschrift" },
+		},
+	],
+	vatBreakdown: [
+		{ category: { code: "S", ratePercent: dec("19") }, taxableAmount: 2518, taxAmount: 479 },
+		{ category: { code: "S", ratePercent: dec("7") }, taxableAmount: 1000, taxAmount: 70 },
+	],
+	totals: { lineNetTotal: 3518, taxExclusive: 3518, vatTotal: 549, taxInclusive: 4067, payable: 4067 },
+};
+
 export const fixtures: Record<string, EInvoice> = {
 	"domestic-de-two-rates": domesticTwoRates,
 	"reverse-charge-de-fr": reverseChargeFrance,
@@ -458,4 +498,5 @@ export const fixtures: Record<string, EInvoice> = {
 	"bhd-three-decimals-standard-rate": bahrainiDinar,
 	"intra-community-de-at": intraCommunityAustria,
 	"zero-rated-de": zeroRated,
+	"prices-include-tax-de": pricesIncludeTax,
 };

@@ -17,7 +17,8 @@ import { preflight } from "../../src/documents/einvoice/preflight";
 import { renderUbl } from "../../src/documents/einvoice/ubl";
 import { renderXRechnung } from "../../src/documents/einvoice/xrechnung";
 import { formatDecimal } from "../../src/domain/decimal";
-import { computeTotals, type LineInput } from "../../src/domain/invoiceTotals";
+import type { LineInput } from "../../src/domain/invoiceTotals";
+import { computeTaxedTotals } from "../../src/domain/tax/invoiceLines";
 import { dec } from "./fixtures";
 import { checkDocument, readInvoice } from "./rules/readXml";
 import { xsdFindingsOfXml } from "./validator";
@@ -78,12 +79,15 @@ const customer = (overrides: Partial<CustomerRow>): CustomerRow => ({
 	...overrides,
 });
 
-/** An issued invoice as the API stores it: its lines priced by the same totals chain. */
+/** An issued invoice as the API stores it: its lines priced by the same totals chain (taxes as stated). */
 function issued(
 	currency: string,
 	items: (Omit<LineInput, "sku" | "discounts"> & Partial<LineInput> & { unitCode?: string })[],
 ): IssuedInvoice {
-	const totals = computeTotals(items.map((item) => ({ sku: null, discounts: [], ...item })));
+	const totals = computeTaxedTotals(
+		items.map((item) => ({ sku: null, discounts: [], ...item })),
+		null,
+	);
 	const invoice: typeof invoices.$inferSelect = {
 		id: "inv_1",
 		tenantId: "ten_1",
@@ -159,6 +163,28 @@ const cases: Record<string, { invoice: IssuedInvoice; buyer: CustomerRow }> = {
 		invoice: issued("KWD", [
 			{ description: "Receipt paper", quantity: dec("3"), unitPrice: 1255, taxes: de("19") },
 			{ description: "Card reader", quantity: dec("7"), unitPrice: 12333, taxes: de("7") },
+		]),
+		buyer: customer({ currency: "KWD" }),
+	},
+	"prices including tax, next to a net price": {
+		invoice: issued("EUR", [
+			{ description: "Paper rolls", quantity: dec("3"), unitPrice: 999, taxes: de("19"), pricesIncludeTax: true },
+			{ description: "Magazine", quantity: dec("2"), unitPrice: 535, taxes: de("7"), pricesIncludeTax: true },
+			{
+				description: "Card reader",
+				quantity: dec("1.5"),
+				unitPrice: 11900,
+				discounts: [{ type: "amount", amount: 1190 }],
+				taxes: de("19"),
+				pricesIncludeTax: true,
+			},
+			{ description: "Support hours", quantity: dec("1"), unitPrice: 9000, taxes: de("19") },
+		]),
+		buyer: customer({}),
+	},
+	"KWD prices including tax": {
+		invoice: issued("KWD", [
+			{ description: "Receipt paper", quantity: dec("7"), unitPrice: 1255, taxes: de("19"), pricesIncludeTax: true },
 		]),
 		buyer: customer({ currency: "KWD" }),
 	},
@@ -277,6 +303,26 @@ describe("the mapping", () => {
 			],
 		});
 		expect(formatDecimal(combined.ratePercent ?? dec("0"))).toBe("14.975");
+	});
+
+	test("a line whose price included tax has its net unit price, or its net amount for the whole quantity", () => {
+		const model = models["prices including tax, next to a net price"] as EInvoice;
+		expect(
+			model.lines.map((line) => ({
+				net: line.netAmount,
+				price: formatDecimal(line.price.netPrice),
+				base: line.price.baseQuantity && formatDecimal(line.price.baseQuantity),
+			})),
+		).toEqual([
+			// 29.97 gross = 25.18 net + 4.79 tax: 25.18 / 3 does not divide, so it is the price of all three.
+			{ net: 2518, price: "25.18", base: "3" },
+			{ net: 1000, price: "5", base: undefined },
+			// 178.50 − 11.90 gross = 150.00 − 10.00 net: 150.00 / 1.5 = 100 each.
+			{ net: 14000, price: "100", base: undefined },
+			{ net: 9000, price: "90", base: undefined },
+		]);
+		expect(model.lines[2]?.allowances).toEqual([{ amount: 1000, reason: "Discount" }]);
+		expect(model.totals.taxInclusive).toBe(2997 + 1070 + 16660 + 10710);
 	});
 
 	test("the KWD file reads back at two decimals", () => {

@@ -24,7 +24,7 @@ import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/
 import { type Change, changeStatements } from "../../../src/services/changeLog";
 import { billingCoupon } from "../../../src/services/coupons/coupons";
 import { customerRowQuery } from "../../../src/services/customers/loadCustomer";
-import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import { buildDraft, planTaxing } from "../../../src/services/invoices/buildInvoice";
 import type { InvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { type Issuing, issuingFrom, issuingQueries } from "../../../src/services/invoices/invoiceStatements";
 import {
@@ -89,7 +89,7 @@ export async function finalUsage(
 					items: usage.items,
 					metadata: { subscription_id: sub.id, period_start: period?.start ?? issueDate, period_end: issueDate },
 				},
-				{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(issueDate) },
+				{ setup: taxSetup, ...planTaxing(plan), supplyDate: dayBefore(issueDate) },
 				{ sourceRef: `subscription:${sub.id}:${issueDate}:final`, subscriptionId: sub.id },
 			)
 		: null;

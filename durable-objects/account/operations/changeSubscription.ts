@@ -7,7 +7,7 @@ import { cancellationCredit } from "../../../src/domain/proration";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError } from "../../../src/lib/errors";
 import { presentSubscription, type SubscriptionRow } from "../../../src/schemas/subscription";
-import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import { buildDraft, planTaxing } from "../../../src/services/invoices/buildInvoice";
 import { loadInvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { loadPlan } from "../../../src/services/plans/plans";
 import { tenantToday } from "../../../src/services/settings/settings";
@@ -161,7 +161,7 @@ async function invoicePendingItems(ctx: ServiceContext, sub: SubscriptionRow, to
 			items: pending.map((item) => pendingItemLine(plan, item)),
 			metadata: { subscription_id: sub.id },
 		},
-		{ setup: taxSetup, defaultTaxCode: plan.taxCode },
+		{ setup: taxSetup, ...planTaxing(plan) },
 		{ subscriptionId: sub.id },
 	);
 	const invoice = await newInvoiceStatements(ctx, detail, true);

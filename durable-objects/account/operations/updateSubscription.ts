@@ -9,7 +9,7 @@ import {
 	type SubscriptionRow,
 	type SubscriptionUpdateInput,
 } from "../../../src/schemas/subscription";
-import { buildDraft } from "../../../src/services/invoices/buildInvoice";
+import { buildDraft, planTaxing } from "../../../src/services/invoices/buildInvoice";
 import { loadInvoicedAccount } from "../../../src/services/invoices/invoicedAccount";
 import { loadInvoiceRow } from "../../../src/services/invoices/loadInvoice";
 import { usablePaymentMethod } from "../../../src/services/paymentMethods/paymentMethods";
@@ -143,7 +143,7 @@ export async function commitUpdateSubscription(
 				],
 				metadata: { subscription_id: sub.id, proration: "true" },
 			},
-			{ setup: taxSetup, defaultTaxCode: newPlan.taxCode, supplyDate: lastDay || today },
+			{ setup: taxSetup, ...planTaxing(newPlan), supplyDate: lastDay || today },
 			{ subscriptionId: sub.id },
 		);
 		await commitNewInvoice(ctx, { detail, finalize: true });

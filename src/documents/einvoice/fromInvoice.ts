@@ -159,6 +159,31 @@ const paymentTermsText = (terms: string) =>
 			? "Prepaid"
 			: `Net ${terms.replace(/^net_?/, "")} days`;
 
+/** Decimals a net unit price may take beyond the currency's before it is stated for the whole quantity. */
+const EXTRA_PRICE_DECIMALS = 6;
+
+/**
+ * BT-146 (and BT-149): the unit price as stated; for a line whose price included tax, the net one EN 16931
+ * asks for — its net amount before discounts over the quantity where that divides exactly, else that
+ * amount as the price of the whole quantity, so quantity × price is the line's amount either way.
+ */
+function linePrice(
+	line: Pick<InvoiceLineRow, "pricesIncludeTax" | "unitPrice" | "amount" | "quantity">,
+	currency: string,
+): InvoiceLine["price"] {
+	if (!line.pricesIncludeTax) return { netPrice: minorUnitsToDecimal(line.unitPrice, currency) };
+	const amount = minorUnitsToDecimal(line.amount, currency);
+	const quantity = parseDecimal(line.quantity, 10) ?? { units: 1n, scale: 0 };
+	if (quantity.units <= 0n) return { netPrice: amount };
+	for (let extra = 0; extra <= EXTRA_PRICE_DECIMALS; extra++) {
+		const scale = amount.scale + extra;
+		// amount / quantity at `scale` decimals: (A / 10^a) / (Q / 10^q) = A × 10^(q + extra) / Q / 10^scale
+		const numerator = amount.units * 10n ** BigInt(quantity.scale + extra);
+		if (numerator % quantity.units === 0n) return { netPrice: { units: numerator / quantity.units, scale } };
+	}
+	return { netPrice: amount, baseQuantity: quantity };
+}
+
 export type IssuedInvoice = { invoice: InvoiceRow; lines: readonly InvoiceLineRow[] };
 
 /** An issued invoice as EN 16931 sees it (type 380). */
@@ -172,7 +197,7 @@ export function invoiceToEInvoice(issued: IssuedInvoice, seller: SellerData, cus
 		unitCode: line.unitCode,
 		netAmount: line.netAmount,
 		allowances: line.discountAmount > 0 ? [{ amount: line.discountAmount, reason: "Discount" }] : undefined,
-		price: { netPrice: minorUnitsToDecimal(line.unitPrice, invoice.currency) },
+		price: linePrice(line, invoice.currency),
 		vat: lineVatCategory(line),
 		item: { name: line.description, sellerId: line.sku ?? undefined },
 		taxAmount: line.taxAmount,

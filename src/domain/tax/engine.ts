@@ -125,13 +125,26 @@ export class TaxInputError extends Error {
 	}
 }
 
-type Component = {
+/** One tax of a line as decided, before its amount: by the engine's rules, or as the caller stated it. */
+export type TaxComponent = {
 	jurisdiction: string;
 	name: string;
 	rate: Decimal;
 	category: TaxCategory;
 	exemption: Exemption | null;
 };
+
+/** A tax the caller typed on a line: standard-rated when charged, zero-rated at 0. */
+export const statedComponent = (jurisdiction: string, rate: Decimal): TaxComponent => ({
+	jurisdiction,
+	name: jurisdiction,
+	rate,
+	category: rate.units === 0n ? "Z" : "S",
+	exemption: null,
+});
+
+/** A line whose taxes are decided: its amount (the gross one when its price includes tax) and its taxes. */
+export type DecidedItem = { amount: number; pricesIncludeTax: boolean; components: readonly TaxComponent[] };
 
 const ZERO: Decimal = { units: 0n, scale: 0 };
 const ISO_DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
@@ -144,7 +157,7 @@ const zeroComponent = (
 	jurisdiction: string,
 	exemption: Exemption | null,
 	name: string,
-): Component => ({
+): TaxComponent => ({
 	jurisdiction,
 	name,
 	rate: ZERO,
@@ -224,7 +237,7 @@ function decideTaxes(input: TaxCalculationInput, taxId: string | null, table: re
 	const atBuyer: Place = { country: buyer.country, region: buyerPlace.region, postalCode: buyer.postalCode };
 	const atSeller: Place = { country: origin, region: sellerPlace.region, postalCode: null };
 
-	function placeOf(item: TaxableItem): Place | Component {
+	function placeOf(item: TaxableItem): Place | TaxComponent {
 		if (buyer.taxStatus === "reverse_charge") return zero("AE", origin);
 		const sameArea = sellerPlace.area === buyerPlace.area;
 		const distanceOrDigital = item.supplyType === "goods" || item.taxCode === "digital_services";
@@ -244,7 +257,7 @@ function decideTaxes(input: TaxCalculationInput, taxId: string | null, table: re
 		return consumerTaxedAtDestination ? atBuyer : zero("G", origin, exportExemption);
 	}
 
-	function ratesAt(place: Place, item: TaxableItem, index: number): Component[] {
+	function ratesAt(place: Place, item: TaxableItem, index: number): TaxComponent[] {
 		const taxCode = item.taxCode === "digital_services" ? "standard" : item.taxCode;
 		const territory = taxLocation(place).area.startsWith(`${place.country}-`);
 		// A territory outside its country's tax area (Canary Islands, Ceuta, Melilla) has only its own taxes.
@@ -278,7 +291,7 @@ function decideTaxes(input: TaxCalculationInput, taxId: string | null, table: re
 	}
 
 	/** A rate as charged: as it is, except in India: CGST + SGST (half each) within the seller's state, IGST across states. */
-	function componentsOf(rate: RateRecord, place: Place, index: number): Component[] {
+	function componentsOf(rate: RateRecord, place: Place, index: number): TaxComponent[] {
 		const decimalRate = parseDecimal(rate.rate, RATE_SCALE) as Decimal;
 		const category: TaxCategory = decimalRate.units === 0n ? "Z" : rate.category;
 		const component = {
@@ -305,42 +318,43 @@ function decideTaxes(input: TaxCalculationInput, taxId: string | null, table: re
 		];
 	}
 
-	return input.items.map((item, index): Component[] => {
+	return input.items.map((item, index): TaxComponent[] => {
 		const place = placeOf(item);
 		if ("category" in place) return [place];
 		const area = taxLocation(place).area;
 		const jurisdiction = area.startsWith(`${place.country}-`) ? area : place.country;
-		let components: Component[];
+		let components: TaxComponent[];
 		if (item.taxCode === "exempt") components = [zero("E", jurisdiction)];
 		else if (item.taxCode === "zero") components = [zero("Z", jurisdiction)];
 		else components = ratesAt(place, item, index);
 		if (buyer.taxStatus === "exempt" && components.some((c) => CHARGED_CATEGORIES.has(c.category))) {
 			const reason = { reason: buyer.exemptionReason as string, code: buyer.exemptionReasonCode };
-			return [zero("E", (components[0] as Component).jurisdiction, reason)];
+			return [zero("E", (components[0] as TaxComponent).jurisdiction, reason)];
 		}
 		return components;
 	});
 }
 
-const keyOf = (c: Component) => `${c.jurisdiction}\u0000${c.category}\u0000${formatDecimal(c.rate)}`;
+const keyOf = (c: TaxComponent) => `${c.jurisdiction}\u0000${c.category}\u0000${formatDecimal(c.rate)}`;
 
-/** Tax amounts per line and component, by the tenant's rounding rule (see rounding.ts). */
-function amountsOf(input: TaxCalculationInput, components: Component[][]): { net: bigint; taxes: bigint[] }[] {
-	const inclusive = (item: TaxableItem) => item.pricesIncludeTax ?? input.pricesIncludeTax;
-	const result = input.items.map((item, i) => ({
-		net: inclusive(item) ? 0n : BigInt(item.amount),
-		taxes: (components[i] as Component[]).map(() => 0n),
+/**
+ * Tax amounts per line and component, by the tenant's rounding rule (see rounding.ts). Lines whose prices
+ * include tax are split so that net + taxes is their amount exactly, whatever their taxes were decided by.
+ */
+function amountsOf(items: readonly DecidedItem[], rounding: TaxRounding): { net: bigint; taxes: bigint[] }[] {
+	const result = items.map((item) => ({
+		net: item.pricesIncludeTax ? 0n : BigInt(item.amount),
+		taxes: item.components.map(() => 0n),
 	}));
-	if (input.rounding === "per_line") {
-		for (const [i, item] of input.items.entries()) {
-			const own = components[i] as Component[];
+	if (rounding === "per_line") {
+		for (const [i, item] of items.entries()) {
 			const amount = BigInt(item.amount);
-			result[i] = inclusive(item)
+			result[i] = item.pricesIncludeTax
 				? splitInclusive(
 						amount,
-						own.map((c) => c.rate),
+						item.components.map((c) => c.rate),
 					)
-				: { net: amount, taxes: own.map((c) => taxOf(amount, c.rate)) };
+				: { net: amount, taxes: item.components.map((c) => taxOf(amount, c.rate)) };
 		}
 		return result;
 	}
@@ -348,14 +362,13 @@ function amountsOf(input: TaxCalculationInput, components: Component[][]): { net
 	const exclusiveGroups = new Map<string, { rate: Decimal; members: [line: number, component: number][] }>();
 	// Per invoice, tax-inclusive: lines with the same taxes split their summed gross once.
 	const inclusiveGroups = new Map<string, number[]>();
-	for (const [i, item] of input.items.entries()) {
-		const own = components[i] as Component[];
-		if (inclusive(item)) {
-			const signature = own.map(keyOf).join("\u0001");
+	for (const [i, item] of items.entries()) {
+		if (item.pricesIncludeTax) {
+			const signature = item.components.map(keyOf).join("\u0001");
 			inclusiveGroups.set(signature, [...(inclusiveGroups.get(signature) ?? []), i]);
 			continue;
 		}
-		for (const [k, component] of own.entries()) {
+		for (const [k, component] of item.components.entries()) {
 			const key = keyOf(component);
 			const group = exclusiveGroups.get(key) ?? { rate: component.rate, members: [] };
 			group.members.push([i, k]);
@@ -363,7 +376,7 @@ function amountsOf(input: TaxCalculationInput, components: Component[][]): { net
 		}
 	}
 	for (const { rate, members } of exclusiveGroups.values()) {
-		const bases = members.map(([i]) => BigInt((input.items[i] as TaxableItem).amount));
+		const bases = members.map(([i]) => BigInt((items[i] as DecidedItem).amount));
 		const total = taxOf(
 			bases.reduce((s, b) => s + b, 0n),
 			rate,
@@ -374,8 +387,8 @@ function amountsOf(input: TaxCalculationInput, components: Component[][]): { net
 		}
 	}
 	for (const lines of inclusiveGroups.values()) {
-		const own = components[lines[0] as number] as Component[];
-		const grosses = lines.map((i) => BigInt((input.items[i] as TaxableItem).amount));
+		const own = (items[lines[0] as number] as DecidedItem).components;
+		const grosses = lines.map((i) => BigInt((items[i] as DecidedItem).amount));
 		const split = splitInclusive(
 			grosses.reduce((s, g) => s + g, 0n),
 			own.map((c) => c.rate),
@@ -389,20 +402,16 @@ function amountsOf(input: TaxCalculationInput, components: Component[][]): { net
 	return result;
 }
 
-export function calculateTax(input: TaxCalculationInput): TaxCalculation {
-	const table = [...input.builtInRates, ...input.tenantRates];
-	const taxId = validate(input, knownTaxCodes(input.tenantRates));
-	const components = decideTaxes(input, taxId, table);
-	const amounts = amountsOf(input, components);
-
-	const items: TaxedItem[] = amounts.map(({ net, taxes }, i) => {
-		const own = components[i] as Component[];
+/** Each line's net, taxes and gross from its decided taxes, rounded by `rounding` over all the lines given. */
+export function taxItems(items: readonly DecidedItem[], rounding: TaxRounding): TaxedItem[] {
+	return amountsOf(items, rounding).map(({ net, taxes }, i) => {
+		const own = (items[i] as DecidedItem).components;
 		const taxAmount = taxes.reduce((s, t) => s + t, 0n);
 		return {
 			netAmount: toSafeNumber(net),
 			taxAmount: toSafeNumber(taxAmount),
 			grossAmount: toSafeNumber(net + taxAmount),
-			category: (own[0] as Component).category,
+			category: (own[0] as TaxComponent).category,
 			taxes: own.map((c, k) => ({
 				jurisdiction: c.jurisdiction,
 				name: c.name,
@@ -414,6 +423,27 @@ export function calculateTax(input: TaxCalculationInput): TaxCalculation {
 			})),
 		};
 	});
+}
+
+/**
+ * Validates the input and decides every item's taxes (jurisdiction, rate, category, exemption) by the
+ * rules above, without amounts; also the buyer's tax id as validated and normalized.
+ */
+export function decideItemTaxes(input: TaxCalculationInput): { items: DecidedItem[]; buyerTaxId: string | null } {
+	const table = [...input.builtInRates, ...input.tenantRates];
+	const taxId = validate(input, knownTaxCodes(input.tenantRates));
+	const components = decideTaxes(input, taxId, table);
+	const items = input.items.map((item, i) => ({
+		amount: item.amount,
+		pricesIncludeTax: item.pricesIncludeTax ?? input.pricesIncludeTax,
+		components: components[i] as TaxComponent[],
+	}));
+	return { items, buyerTaxId: taxId };
+}
+
+export function calculateTax(input: TaxCalculationInput): TaxCalculation {
+	const decided = decideItemTaxes(input);
+	const items = taxItems(decided.items, input.rounding);
 
 	const rows = new Map<string, TaxBreakdownRow>();
 	for (const item of items) {
@@ -455,6 +485,6 @@ export function calculateTax(input: TaxCalculationInput): TaxCalculation {
 		netTotal: sum((item) => item.netAmount),
 		taxTotal: sum((item) => item.taxAmount),
 		grossTotal: sum((item) => item.grossAmount),
-		buyerTaxId: taxId,
+		buyerTaxId: decided.buyerTaxId,
 	};
 }

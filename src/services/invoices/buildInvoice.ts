@@ -9,6 +9,7 @@ import type { ServiceContext } from "../../lib/context";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { InvoiceCreateInput, InvoiceDetail, InvoiceLineRow } from "../../schemas/invoice";
+import type { PlanRow } from "../../schemas/plan";
 import { taxInputProblem } from "../tax/taxProblems";
 import type { InvoiceTaxSetup } from "../tax/tenantTaxSetup";
 
@@ -24,9 +25,17 @@ export type DraftTaxing = {
 	setup: InvoiceTaxSetup | null;
 	/** The code lines without one are taxed by (a plan's); else `standard`. */
 	defaultTaxCode?: string | null;
+	/** Whether the prices of lines that do not say include tax (the invoice's, a plan's); else the tenant's setting. */
+	pricesIncludeTax?: boolean | null;
 	/** The day of supply (a billed period's last day); else the issue date, else today. */
 	supplyDate?: string;
 };
+
+/** How a plan's invoice lines are taxed unless they say otherwise: by its tax code and price mode. */
+export const planTaxing = (plan: PlanRow): Pick<DraftTaxing, "defaultTaxCode" | "pricesIncludeTax"> => ({
+	defaultTaxCode: plan.taxCode,
+	pricesIncludeTax: plan.pricesIncludeTax,
+});
 
 type LineTaxing = DraftTaxing & { customer: Customer; issueDate: string | null };
 
@@ -64,7 +73,6 @@ function invoiceTaxing(ctx: ServiceContext, taxing: LineTaxing): InvoiceTaxing |
 			exemptionReasonCode: customer.taxExemptionReasonCode,
 		},
 		supplyDate: taxing.supplyDate ?? taxing.issueDate ?? todayOf(ctx.clock.now()),
-		pricesIncludeTax: taxing.setup.pricesIncludeTax,
 		rounding: taxing.setup.rounding,
 		tenantRates: taxing.setup.rates,
 		builtInRates: BUILT_IN_RECORDS,
@@ -77,6 +85,7 @@ function invoiceTaxing(ctx: ServiceContext, taxing: LineTaxing): InvoiceTaxing |
  */
 export function priceItems(ctx: ServiceContext, items: Items, taxing: LineTaxing) {
 	const engine = taxing.setup?.seller ? (taxing.defaultTaxCode ?? "standard") : null;
+	const pricesIncludeTax = taxing.pricesIncludeTax ?? taxing.setup?.pricesIncludeTax ?? false;
 	const lines: LineInput[] = items.map((item) => ({
 		description: item.description,
 		sku: item.sku ?? null,
@@ -85,10 +94,12 @@ export function priceItems(ctx: ServiceContext, items: Items, taxing: LineTaxing
 		discounts: item.discounts.map((d) => (d.type === "percent" ? { type: "percent", percent: d.percent } : d)),
 		taxes: item.taxes ?? [],
 		taxCode: item.taxes === undefined ? (item.tax_code ?? engine) : null,
+		pricesIncludeTax: item.prices_include_tax ?? pricesIncludeTax,
 	}));
 	try {
 		const needsEngine = lines.some((line) => line.taxCode);
-		return computeTaxedTotals(lines, needsEngine ? invoiceTaxing(ctx, taxing) : null);
+		const rounding = taxing.setup?.rounding;
+		return computeTaxedTotals(lines, needsEngine ? invoiceTaxing(ctx, taxing) : null, rounding);
 	} catch (error) {
 		if (error instanceof LineError) throw fieldInvalid("body", `items.${error.index}.${error.field}`, error.message);
 		if (error instanceof TaxInputError) {
@@ -130,6 +141,7 @@ export function lineRows(
 		taxCategory: line.taxCategory,
 		taxExemptionReason: line.taxExemptionReason,
 		taxExemptionReasonCode: line.taxExemptionReasonCode,
+		pricesIncludeTax: line.pricesIncludeTax,
 	}));
 	return { rows, totals };
 }
@@ -164,7 +176,12 @@ export function buildDraft(
 	}
 	const id = newId("invoice");
 	const issueDate = input.issue_date ?? null;
-	const { rows, totals } = lineRows(ctx, id, input.items, { ...taxing, customer, issueDate });
+	const { rows, totals } = lineRows(ctx, id, input.items, {
+		...taxing,
+		pricesIncludeTax: input.prices_include_tax ?? taxing.pricesIncludeTax,
+		customer,
+		issueDate,
+	});
 	const paymentTerms = input.payment_terms ?? customer.paymentTerms;
 	const dueDate = input.due_date ?? null;
 	if (issueDate !== null && dueDate !== null && dueDate < issueDate) {

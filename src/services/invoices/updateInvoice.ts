@@ -22,9 +22,10 @@ async function repriced(
 	draft: InvoiceRow,
 	items: InvoiceCreateInput["items"],
 	issueDate: string | null,
+	pricesIncludeTax: boolean | undefined,
 ) {
 	const { customer, taxing } = await invoicedCustomer(ctx, draft.customerId);
-	return lineRows(ctx, draft.id, items, { ...taxing, customer, issueDate });
+	return lineRows(ctx, draft.id, items, { ...taxing, pricesIncludeTax, customer, issueDate });
 }
 
 /**
@@ -47,7 +48,7 @@ export async function updateInvoice({
 	requireTransition(current, "update");
 	requireVersion("invoice", expectedVersion, current.version);
 	const issueDate = keep(patch.issue_date, current.issueDate);
-	const priced = patch.items ? await repriced(ctx, current, patch.items, issueDate) : null;
+	const priced = patch.items ? await repriced(ctx, current, patch.items, issueDate, patch.prices_include_tax) : null;
 	const paymentTerms = patch.payment_terms ?? current.paymentTerms;
 	// A due date derived from the old terms is recomputed; one set explicitly stays unless changed.
 	const explicitDue =

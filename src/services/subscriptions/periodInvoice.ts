@@ -9,7 +9,7 @@ import type { CouponRow } from "../../schemas/coupon";
 import type { PlanRow } from "../../schemas/plan";
 import type { SubscriptionRow } from "../../schemas/subscription";
 import { billingCoupon } from "../coupons/coupons";
-import { buildDraft } from "../invoices/buildInvoice";
+import { buildDraft, planTaxing } from "../invoices/buildInvoice";
 import type { InvoicedAccount } from "../invoices/invoicedAccount";
 import { type UsageBilling, usageBilling } from "../usage/usageCharges";
 
@@ -33,7 +33,7 @@ export function periodInvoice(
 			items: [...lines, ...usageItems],
 			metadata: { subscription_id: sub.id, period_start: start, period_end: period.end },
 		},
-		{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(period.end) },
+		{ setup: taxSetup, ...planTaxing(plan), supplyDate: dayBefore(period.end) },
 		{ sourceRef: `subscription:${sub.id}:${start}`, subscriptionId: sub.id },
 	);
 }

@@ -22,7 +22,7 @@ import {
 } from "../../schemas/usage";
 import { changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
-import { buildDraft } from "../invoices/buildInvoice";
+import { buildDraft, planTaxing } from "../invoices/buildInvoice";
 import { loadInvoicedAccount } from "../invoices/invoicedAccount";
 import { paginate } from "../pagination";
 import { loadPlan } from "../plans/plans";
@@ -104,7 +104,7 @@ export async function previewUsageInvoice({
 			items: rated.map((r) => usageItem(r)),
 			metadata: { subscription_id: sub.id, period_start: window.from, period_end: window.until },
 		},
-		{ setup: taxSetup, defaultTaxCode: plan.taxCode, supplyDate: dayBefore(window.until) },
+		{ setup: taxSetup, ...planTaxing(plan), supplyDate: dayBefore(window.until) },
 	);
 	return presentInvoice(detail, today, true);
 }
