@@ -4,7 +4,7 @@ import type { Env } from "../../src/env";
 import { fixedClock } from "../../src/lib/clock";
 import type { ServiceContext } from "../../src/lib/context";
 import { AppError } from "../../src/lib/errors";
-import { isKeyTaken, orKeyTaken } from "../../src/lib/idempotency";
+import { isKeyTaken } from "../../src/lib/idempotency";
 import { createLogger } from "../../src/lib/logger";
 import type { AccountContract, AccountInputs, AccountOutputs, AccountRequest, AccountResult } from "./contract";
 import { AccountMemory } from "./memory";
@@ -59,9 +59,7 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	}
 
 	createFinalizedInvoice(request: Request<"createFinalizedInvoice">) {
-		return this.#serialized(request, (ctx, input) =>
-			orKeyTaken(commitCreateFinalizedInvoice(ctx, input, this.#memory)),
-		);
+		return this.#serialized(request, (ctx, input) => commitCreateFinalizedInvoice(ctx, input, this.#memory));
 	}
 
 	finalizeInvoice(request: Request<"finalizeInvoice">) {
@@ -83,7 +81,7 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	recordPayment(request: Request<"recordPayment">) {
 		return this.#queue.handingOver((turn) => {
 			const ctx = accountContext(this.env, request);
-			return settle(ctx, () => orKeyTaken(commitRecordPayment(ctx, request.input, this.#memory, turn)));
+			return settle(ctx, () => commitRecordPayment(ctx, request.input, this.#memory, turn));
 		});
 	}
 

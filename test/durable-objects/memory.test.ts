@@ -23,11 +23,6 @@ const oneLine = (amount: number, due: string) => ({
 	items: [{ description: "Service", unit_price: amount }],
 });
 
-const answered = <T>(answer: unknown) => {
-	if (typeof answer !== "object" || answer === null || !("value" in answer)) throw new Error("key taken");
-	return answer.value as T;
-};
-
 /**
  * A new tenant and customer, and calls into their account as its object makes them, sharing one memory
  * and one operation queue the test can look into (`batches`: the statements of each batch handed over).
@@ -48,39 +43,35 @@ async function account(customer: Record<string, unknown> = {}) {
 			input: null,
 		});
 	const pay = async (amount: number, paidOn?: string, requestKey: string | null = null) =>
-		answered<Paid>(
-			await queue.handingOver((turn) =>
-				commitRecordPayment(
-					context(),
-					{
-						customer_id: customerId,
-						amount,
-						currency: "EUR",
-						payment_method: "card",
-						requestKey,
-						...(paidOn ? { paid_at: `${paidOn}T10:00:00Z` } : {}),
-					},
-					memory,
-					turn,
-				),
+		(await queue.handingOver((turn) =>
+			commitRecordPayment(
+				context(),
+				{
+					customer_id: customerId,
+					amount,
+					currency: "EUR",
+					payment_method: "card",
+					requestKey,
+					...(paidOn ? { paid_at: `${paidOn}T10:00:00Z` } : {}),
+				},
+				memory,
+				turn,
 			),
-		);
-	const issue = async () =>
-		answered<{ due_date: string }>(
-			await queue.exclusive(() =>
-				commitCreateFinalizedInvoice(
-					context(),
-					{
-						input: invoiceCreateBody.parse({
-							customer_id: customerId,
-							finalize: true,
-							issue_date: "2026-01-01",
-							items: [{ description: "Service", unit_price: 1000 }],
-						}),
-						sourceRef: null,
-					},
-					memory,
-				),
+		)) as Paid;
+	const issue = () =>
+		queue.exclusive(() =>
+			commitCreateFinalizedInvoice(
+				context(),
+				{
+					input: invoiceCreateBody.parse({
+						customer_id: customerId,
+						finalize: true,
+						issue_date: "2026-01-01",
+						items: [{ description: "Service", unit_price: 1000 }],
+					}),
+					sourceRef: null,
+				},
+				memory,
 			),
 		);
 	/** An invoice issued through the API, so through the account's object (not this memory). */
