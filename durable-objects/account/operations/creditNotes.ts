@@ -130,6 +130,8 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 				after: presentCreditNote(row, toInvoice > 0 ? [application] : []),
 				alsoEmits: paysOff ? ["invoice.paid"] : [],
 				numberedInBatch: true,
+				// Billing and prorations issue notes too: their routes claim the key first, so no commit answers it.
+				answers: { status: 201, location: `/v1/billing/credit-notes/${id}` },
 			},
 		],
 	});
@@ -236,6 +238,7 @@ export async function commitVoidCreditNote(ctx: ServiceContext, { creditNoteId }
 				target: { type: "credit_note", id: row.id },
 				before: presentCreditNote(row, []),
 				after: presentCreditNote(after, []),
+				answers: { status: 200 },
 			},
 		],
 	});

@@ -29,6 +29,7 @@ export async function commitFinalizeInvoice(ctx: ServiceContext, { invoiceId }: 
 					after: presentInvoice({ ...detail, invoice: finalization.after }, today),
 					alsoEmits: finalization.after.status === "paid" ? ["invoice.paid"] : [],
 					numberedInBatch: true,
+					answers: { status: 200 },
 				},
 			],
 			reads: [...invoiceDetailQueries(ctx, invoiceId)],
