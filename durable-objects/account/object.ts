@@ -63,7 +63,7 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	}
 
 	finalizeInvoice(request: Request<"finalizeInvoice">) {
-		return this.#exclusive(request, commitFinalizeInvoice);
+		return this.#serialized(request, (ctx, input) => commitFinalizeInvoice(ctx, input, this.#memory));
 	}
 
 	deleteInvoice(request: Request<"deleteInvoice">) {
