@@ -5,7 +5,7 @@
 import type { Env } from "../../src/env";
 import type { ServiceContext } from "../../src/lib/context";
 import { AppError } from "../../src/lib/errors";
-import { type Answered, answeringKey, answerTakenKey, keyTermsOf, type RequestKey } from "../../src/lib/idempotency";
+import { answerTakenKey, keyTermsOf } from "../../src/lib/idempotency";
 import type { AccountContract, AccountInputs, AccountOutputs, AccountRequest, AccountResult } from "./contract";
 
 export type AccountOperation = keyof AccountInputs;
@@ -26,7 +26,8 @@ export async function callAccount<K extends AccountOperation>(
 		actor: ctx.actor,
 		requestId: ctx.requestId,
 		now: ctx.clock.now().toISOString(),
-		key: ctx.requestKey && keyTermsOf(ctx.requestKey),
+		// A key the route claimed first is answered after the handler, not by the operation's commit.
+		key: ctx.requestKey && !ctx.requestKey.held ? keyTermsOf(ctx.requestKey) : undefined,
 		input,
 	};
 	// The stub's methods are the contract's, each answering with plain data. Called on the stub itself:
@@ -49,29 +50,3 @@ const requestKeyOf = (ctx: ServiceContext) => {
 	if (!ctx.requestKey) throw new Error("the account answered for a key the request did not send");
 	return ctx.requestKey;
 };
-
-/** The operations that store the answer to the request's Idempotency-Key in their own commit. */
-type Answering = { [K in AccountOperation]: AccountOutputs[K] extends Answered<unknown> ? K : never }[AccountOperation];
-
-/**
- * `callAccount` for an operation that stores the answer to the request's Idempotency-Key in its own
- * commit batch: it gets the key's terms, and another request's answer comes back instead when the key
- * turns out to be taken.
- */
-export function callAccountAnswering<K extends Answering>(
-	ctx: ServiceContext,
-	customerId: string,
-	operation: K,
-	input: Omit<AccountInputs[K], "key">,
-	requestKey: RequestKey | undefined,
-): Promise<Exclude<AccountOutputs[K], string>["value"]> {
-	const key = requestKey && keyTermsOf(requestKey);
-	return answeringKey(
-		ctx.db,
-		requestKey,
-		() =>
-			callAccount(ctx, customerId, operation, { ...input, key } as AccountInputs[K]) as Promise<
-				Answered<Exclude<AccountOutputs[K], string>["value"]>
-			>,
-	);
-}

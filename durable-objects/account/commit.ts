@@ -6,7 +6,6 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { runBatch } from "../../src/db/client";
 import type { ServiceContext } from "../../src/lib/context";
 import { asRefusal } from "../../src/lib/dbErrors";
-import { answerKey, type KeyTerms, type StoredResponse } from "../../src/lib/idempotency";
 import { type Change, changeStatements } from "../../src/services/changeLog";
 import { RefusedWithGroup, type Statements } from "./operationQueue";
 
@@ -17,13 +16,11 @@ export type CommitUnit = {
 	writes: readonly BatchItem<"sqlite">[];
 	/** The balanced journal the change posts, if it posts one. */
 	journal?: { statements: readonly BatchItem<"sqlite">[] } | null;
-	/** What the change records: its audit rows and outbox events. */
-	changes: readonly Change[];
 	/**
-	 * The answer to the request's Idempotency-Key, stored with the change; its body is read from the audit
-	 * row `recordedIn` of the same batch when given (the resource as the batch left it).
+	 * What the change records: its audit rows and outbox events, and the answer to the request's
+	 * Idempotency-Key when one of them `answers` it.
 	 */
-	answer?: { key: KeyTerms; response: StoredResponse; recordedIn?: string };
+	changes: readonly Change[];
 	/** Reads the batch runs last, of what it wrote (an invoice as numbered): the operation answers with them. */
 	reads?: readonly BatchItem<"sqlite">[];
 };
@@ -35,7 +32,6 @@ export function commitStatements(ctx: ServiceContext, unit: CommitUnit): Stateme
 		...unit.writes,
 		...(unit.journal?.statements ?? []),
 		...changeStatements(ctx, ...unit.changes),
-		...(unit.answer ? [answerKey(ctx.db, unit.answer.key, unit.answer.response, unit.answer.recordedIn)] : []),
 		...(unit.reads ?? []),
 	];
 }
@@ -52,6 +48,9 @@ export async function commit(
 	try {
 		return (await send(commitStatements(ctx, unit))) as unknown[];
 	} catch (error) {
+		// Nothing of the batch was written, its answer to the request's key neither: the operation may
+		// answer otherwise (a retry finding what an earlier attempt committed).
+		if (ctx.requestKey) ctx.requestKey.answered = false;
 		// A group's refusal stays one: the operation at fault may be another of the group.
 		throw error instanceof RefusedWithGroup ? error : asRefusal(error);
 	}

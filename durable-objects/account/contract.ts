@@ -4,7 +4,7 @@
 // and the client turns them back into the AppError they were inside the object.
 import type { Actor } from "../../src/lib/actor";
 import type { ErrorCode, FieldError } from "../../src/lib/errors";
-import type { Answered, KeyTerms } from "../../src/lib/idempotency";
+import type { KeyTerms } from "../../src/lib/idempotency";
 import type { CreditNote, CreditNoteCreateInput } from "../../src/schemas/creditNote";
 import type { CustomerRow } from "../../src/schemas/customer";
 import type { Dispute, DisputeCreateInput, DisputeUpdateInput } from "../../src/schemas/dispute";
@@ -51,12 +51,12 @@ type RequestKeyed = { requestKey: string | null };
 
 /** Each operation's input. */
 export type AccountInputs = {
-	createFinalizedInvoice: { input: InvoiceCreateInput; sourceRef: string | null; key?: KeyTerms };
+	createFinalizedInvoice: { input: InvoiceCreateInput; sourceRef: string | null };
 	finalizeInvoice: { invoiceId: string };
 	deleteInvoice: { invoiceId: string };
 	voidInvoice: { invoiceId: string; reason: string | null };
 	writeOffInvoice: { invoiceId: string; reason: string };
-	recordPayment: PaymentCreateInput & RequestKeyed & { key?: KeyTerms };
+	recordPayment: PaymentCreateInput & RequestKeyed;
 	allocatePayment: AllocateInput & { paymentId: string };
 	refundPayment: RefundInput & RequestKeyed & { paymentId: string };
 	createCreditNote: CreditNoteCreateInput & RequestKeyed;
@@ -75,12 +75,12 @@ export type AccountInputs = {
 
 /** Each operation's answer. */
 export type AccountOutputs = {
-	createFinalizedInvoice: Answered<InvoiceResource>;
+	createFinalizedInvoice: InvoiceResource;
 	finalizeInvoice: InvoiceResource;
 	deleteInvoice: null;
 	voidInvoice: InvoiceResource;
 	writeOffInvoice: InvoiceResource;
-	recordPayment: Answered<Payment>;
+	recordPayment: Payment;
 	allocatePayment: Payment;
 	refundPayment: Refund;
 	createCreditNote: CreditNote;

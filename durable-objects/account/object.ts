@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { database } from "../../src/db/client";
+import { type Database, database } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { fixedClock } from "../../src/lib/clock";
 import type { ServiceContext } from "../../src/lib/context";
 import { AppError } from "../../src/lib/errors";
-import { isKeyTaken, orKeyTaken } from "../../src/lib/idempotency";
+import { isKeyTaken, type KeyTerms, keyInUse } from "../../src/lib/idempotency";
 import { createLogger } from "../../src/lib/logger";
 import type { AccountContract, AccountInputs, AccountOutputs, AccountRequest, AccountResult } from "./contract";
 import { AccountMemory } from "./memory";
@@ -59,13 +59,11 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	}
 
 	createFinalizedInvoice(request: Request<"createFinalizedInvoice">) {
-		return this.#serialized(request, (ctx, input) =>
-			orKeyTaken(commitCreateFinalizedInvoice(ctx, input, this.#memory)),
-		);
+		return this.#serialized(request, (ctx, input) => commitCreateFinalizedInvoice(ctx, input, this.#memory));
 	}
 
 	finalizeInvoice(request: Request<"finalizeInvoice">) {
-		return this.#exclusive(request, commitFinalizeInvoice);
+		return this.#serialized(request, (ctx, input) => commitFinalizeInvoice(ctx, input, this.#memory));
 	}
 
 	deleteInvoice(request: Request<"deleteInvoice">) {
@@ -83,7 +81,7 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	recordPayment(request: Request<"recordPayment">) {
 		return this.#queue.handingOver((turn) => {
 			const ctx = accountContext(this.env, request);
-			return settle(ctx, () => orKeyTaken(commitRecordPayment(ctx, request.input, this.#memory, turn)));
+			return settle(ctx, () => commitRecordPayment(ctx, request.input, this.#memory, turn));
 		});
 	}
 
@@ -151,12 +149,20 @@ async function settle<T>(ctx: ServiceContext, operation: () => Promise<T>): Prom
 	} catch (error) {
 		if (ctx.requestKey && isKeyTaken(error)) return { ok: false, keyTaken: true };
 		if (!(error instanceof AppError)) throw error;
+		// A retry that raced its first attempt fails on the state the first left (the money it allocated):
+		// the first's answer is its own.
+		if (ctx.requestKey && (await keyTakenElsewhere(ctx.db, ctx.requestKey))) return { ok: false, keyTaken: true };
 		return {
 			ok: false,
 			error: { code: error.code, detail: error.message, errors: error.errors, extensions: error.extensions },
 		};
 	}
 }
+
+const keyTakenElsewhere = async (db: Database, key: KeyTerms) => {
+	const [inUse] = await db.batch([keyInUse(db, key)]);
+	return inUse.length > 0;
+};
 
 /** The service context an operation runs in: the caller's tenant, actor, request id and clock reading. */
 export const accountContext = <I>(env: Env, request: AccountRequest<I>): ServiceContext => ({

@@ -4,7 +4,7 @@ export type OpenInvoice = { id: string; dueDate: string | null; balance: number 
 export type Allocation = { invoiceId: string; amount: number };
 
 /** Code-unit order, as SQLite compares text: the database picks the invoices a payment reaches in it. */
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The order money reaches open invoices in: oldest due date first, undated last, then by id. */
 export const dueOrder = (a: OpenInvoice, b: OpenInvoice) =>

@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bound, type Database, preparedQuery } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
-import { refusalOf } from "./dbErrors";
+import { Refusal, refusalOf } from "./dbErrors";
 import { AppError } from "./errors";
 import { etagFor } from "./etag";
 
@@ -252,47 +252,30 @@ export function answerKey(db: Database, key: KeyTerms, response: StoredResponse,
 /** The batch failed because another request took the key between the operation's reads and its commit. */
 export const isKeyTaken = (error: unknown) => refusalOf(error) === "key_taken";
 
-/** What an operation returns when another request holds or answered the request's key. */
-export const KEY_TAKEN = "key taken";
-
-/** What an operation that may answer the request's key returns: its value, and whether its batch stored the answer. */
-export type Answered<T> = { value: T; keyAnswered: boolean } | typeof KEY_TAKEN;
-
-/** An operation's answer, or `KEY_TAKEN` when its commit failed because another request took the key meanwhile. */
-export const orKeyTaken = <T>(operation: Promise<Answered<T>>): Promise<Answered<T>> =>
-	operation.catch((error) => {
-		if (isKeyTaken(error)) return KEY_TAKEN;
-		throw error;
-	});
+/**
+ * What an operation throws when its first reads find the request's key held or answered by another
+ * request: the same refusal a commit that stores the answer meets (`isKeyTaken`).
+ */
+export const keyTaken = () => new Refusal("key_taken", new Error("another request holds or answered this key"));
 
 /**
- * Runs an operation that may answer `requestKey` in its own batch; when another request holds or
- * answered the key (found by the operation's reads, or by its commit failing), that is the answer.
+ * Runs an operation whose one batch, run here, stores the answer to `requestKey` whenever the request has
+ * one; when that batch fails because another request holds or answered the key, that is the answer.
  */
-export async function answeringKey<T>(
-	db: Database,
-	requestKey: RequestKey | undefined,
-	operation: () => Promise<Answered<T>>,
-): Promise<T> {
-	const answered = await orKeyTaken(operation());
-	if (answered === KEY_TAKEN) {
-		if (!requestKey) throw new Error("an operation without a key found it taken");
-		return answerTakenKey(db, requestKey);
-	}
-	if (requestKey && answered.keyAnswered) requestKey.answered = true;
-	return answered.value;
-}
-
-/** `answeringKey` for an operation whose one batch, run here, stores the answer whenever the request has a key. */
-export const answeringInBatch = <T>(
+export async function answeringInBatch<T>(
 	db: Database,
 	requestKey: RequestKey | undefined,
 	operation: (key: KeyTerms | undefined) => Promise<T>,
-) =>
-	answeringKey(db, requestKey, async () => {
-		const key = requestKey && keyTermsOf(requestKey);
-		return { value: await operation(key), keyAnswered: key !== undefined };
-	});
+): Promise<T> {
+	try {
+		const value = await operation(requestKey && keyTermsOf(requestKey));
+		if (requestKey) requestKey.answered = true;
+		return value;
+	} catch (error) {
+		if (requestKey && isKeyTaken(error)) return answerTakenKey(db, requestKey);
+		throw error;
+	}
+}
 
 /** Keys are kept for 24 hours; after that a key may be reused and its row goes. */
 export async function purgeExpiredKeys(db: Database, now: Date): Promise<number> {

@@ -5,7 +5,7 @@ import { type Decimal, parseDecimal } from "../domain/decimal";
 import { invoiceStatuses, isOverdue } from "../domain/invoiceStatus";
 import { legalNotes, QUANTITY_SCALE, RATE_SCALE, summarizeTaxes } from "../domain/invoiceTotals";
 import { categoryOfRate, TAX_CATEGORIES } from "../domain/tax/categories";
-import { createdResponse, type StoredResponse } from "../lib/idempotency";
+import { answerOf, type ChangeAnswer, type StoredResponse } from "../lib/idempotency";
 import { currencyCode, metadata, paginationQuery, timestamp } from "./common";
 import { paymentTerms } from "./customer";
 import { type DeliveryRow, deliverySchema, presentDelivery } from "./delivery";
@@ -575,6 +575,13 @@ export const presentAttachment = (row: typeof documents.$inferSelect, sourceUrl:
 	created_at: row.createdAt,
 });
 
+/** How a created invoice answers its request: 201, its `Location` and `ETag`. */
+export const invoiceCreated = (invoice: Pick<InvoiceResource, "id" | "version">): ChangeAnswer => ({
+	status: 201,
+	location: `/v1/billing/invoices/${invoice.id}`,
+	version: invoice.version,
+});
+
 /** The HTTP answer to a created invoice, as sent and as stored for its Idempotency-Key. */
 export const invoiceCreatedResponse = (invoice: InvoiceResource): StoredResponse =>
-	createdResponse(`/v1/billing/invoices/${invoice.id}`, invoice, invoice.version);
+	answerOf(invoiceCreated(invoice), invoice);

@@ -68,7 +68,8 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 		const before = change.before ?? null;
 		const after = change.after ?? null;
 		const auditId = change.auditId ?? newId("audit");
-		if (change.answers && ctx.requestKey) answers.push(answerStatement(ctx, ctx.requestKey, change.answers, auditId));
+		if (change.answers && answersInCommit(ctx.requestKey))
+			answers.push(answerStatement(ctx, ctx.requestKey, change.answers, auditId));
 		audits.push({
 			id: auditId,
 			tenantId: ctx.tenantId,
@@ -98,6 +99,10 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 	}
 	return [...insertRows(ctx.db, auditLog, audits), ...insertRows(ctx.db, outboxEvents, events), ...answers];
 }
+
+/** A key its route claimed before the handler ran is answered by the middleware, not by a commit. */
+const answersInCommit = (requestKey: RequestKey | undefined): requestKey is RequestKey =>
+	requestKey !== undefined && !requestKey.held;
 
 /**
  * Stores the request's answer with its change. The key counts as answered from here on: if the batch

@@ -5,6 +5,7 @@ import { AccountMemory } from "../../durable-objects/account/memory";
 import { accountContext } from "../../durable-objects/account/object";
 import { OperationQueue } from "../../durable-objects/account/operationQueue";
 import { commitCreateFinalizedInvoice } from "../../durable-objects/account/operations/createFinalizedInvoice";
+import { commitFinalizeInvoice } from "../../durable-objects/account/operations/finalizeInvoice";
 import { commitRecordPayment } from "../../durable-objects/account/operations/recordPayment";
 import { database, rawStatement } from "../../src/db/client";
 import { invoiceCreateBody } from "../../src/schemas/invoice";
@@ -22,11 +23,6 @@ const oneLine = (amount: number, due: string) => ({
 	due_date: due,
 	items: [{ description: "Service", unit_price: amount }],
 });
-
-const answered = <T>(answer: unknown) => {
-	if (typeof answer !== "object" || answer === null || !("value" in answer)) throw new Error("key taken");
-	return answer.value as T;
-};
 
 /**
  * A new tenant and customer, and calls into their account as its object makes them, sharing one memory
@@ -48,41 +44,39 @@ async function account(customer: Record<string, unknown> = {}) {
 			input: null,
 		});
 	const pay = async (amount: number, paidOn?: string, requestKey: string | null = null) =>
-		answered<Paid>(
-			await queue.handingOver((turn) =>
-				commitRecordPayment(
-					context(),
-					{
+		(await queue.handingOver((turn) =>
+			commitRecordPayment(
+				context(),
+				{
+					customer_id: customerId,
+					amount,
+					currency: "EUR",
+					payment_method: "card",
+					requestKey,
+					...(paidOn ? { paid_at: `${paidOn}T10:00:00Z` } : {}),
+				},
+				memory,
+				turn,
+			),
+		)) as Paid;
+	const issue = () =>
+		queue.exclusive(() =>
+			commitCreateFinalizedInvoice(
+				context(),
+				{
+					input: invoiceCreateBody.parse({
 						customer_id: customerId,
-						amount,
-						currency: "EUR",
-						payment_method: "card",
-						requestKey,
-						...(paidOn ? { paid_at: `${paidOn}T10:00:00Z` } : {}),
-					},
-					memory,
-					turn,
-				),
+						finalize: true,
+						issue_date: "2026-01-01",
+						items: [{ description: "Service", unit_price: 1000 }],
+					}),
+					sourceRef: null,
+				},
+				memory,
 			),
 		);
-	const issue = async () =>
-		answered<{ due_date: string }>(
-			await queue.exclusive(() =>
-				commitCreateFinalizedInvoice(
-					context(),
-					{
-						input: invoiceCreateBody.parse({
-							customer_id: customerId,
-							finalize: true,
-							issue_date: "2026-01-01",
-							items: [{ description: "Service", unit_price: 1000 }],
-						}),
-						sourceRef: null,
-					},
-					memory,
-				),
-			),
-		);
+	const finalize = (invoiceId: string) =>
+		queue.exclusive(() => commitFinalizeInvoice(context(), { invoiceId }, memory));
 	/** An invoice issued through the API, so through the account's object (not this memory). */
 	const invoice = (amount: number, due: string) => newInvoice(key, customerId, oneLine(amount, due));
 	/** An invoice another writer issued, past every account object. */
@@ -95,7 +89,7 @@ async function account(customer: Record<string, unknown> = {}) {
 			.run();
 		return draft;
 	};
-	return { key, tenantId, customerId, memory, queue, batches, pay, issue, invoice, issuedOutside };
+	return { key, tenantId, customerId, memory, queue, batches, pay, issue, finalize, invoice, issuedOutside };
 }
 
 const cashAccountOf = async (key: string, journalId: string) =>
@@ -217,6 +211,38 @@ describe("what an account object remembers between operations", () => {
 		await invoice(1000, "2026-02-01");
 		await api("/v1/billing/settings", { key, method: "PATCH", body: { invoice_number_format: "ACME/{YYYY}/{NNNNN}" } });
 		expect((await invoice(1000, "2026-02-01")).number).toMatch(/^ACME\/\d{4}\/\d{5}$/);
+	});
+
+	it("issues a draft from memory, numbered in the series between a payment and a new invoice", async () => {
+		const { key, customerId, memory, pay, issue, finalize } = await account();
+		const first = await issue();
+		await pay(300);
+		const draft = await newInvoice(key, customerId, {
+			issue_date: "2026-01-01",
+			items: [{ description: "Draft", unit_price: 2000 }],
+		});
+		const remembered = memory.state;
+		const finalized = await finalize(draft.id);
+		expect(memory.state).toBe(remembered);
+		const next = await issue();
+		const sequence = (invoice: { number: string | null }) => Number(invoice.number?.match(/(\d+)$/)?.[1]);
+		expect([sequence(first), sequence(finalized), sequence(next)]).toEqual([1, 2, 3]);
+		expect(finalized).toMatchObject({ status: "issued", balance: 2000 });
+		// The next payment reads the open invoices again: the issued draft is among them.
+		const paid = await pay(3700);
+		const ids = [first, finalized, next].map((invoice) => invoice.id as string);
+		expect(paid.allocations.map((a) => a.invoice_id).sort()).toEqual(ids.sort());
+		await expectBooks(key, customerId, Object.fromEntries(ids.map((id) => [id, 0])), 2);
+	});
+
+	it("issues a draft in the number format set since it was remembered", async () => {
+		const { key, customerId, memory, issue, finalize } = await account();
+		await issue();
+		const remembered = memory.state;
+		await api("/v1/billing/settings", { key, method: "PATCH", body: { invoice_number_format: "ACME/{YYYY}/{NNNNN}" } });
+		const draft = await newInvoice(key, customerId, { items: [{ description: "Draft", unit_price: 2000 }] });
+		expect((await finalize(draft.id)).number).toMatch(/^ACME\/\d{4}\/\d{5}$/);
+		expect(memory.state).not.toBe(remembered);
 	});
 
 	it("answers a replayed key and a retried payment from what was recorded, memory or not", async () => {

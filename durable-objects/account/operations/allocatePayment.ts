@@ -1,14 +1,11 @@
+import { type Allocation, byText } from "../../../src/domain/allocation";
 import { creditApplied, creditUnapplied, type Posting } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError, fieldInvalid } from "../../../src/lib/errors";
-import { type AllocateInput, presentPayment, unappliedOf } from "../../../src/schemas/payment";
+import { newId } from "../../../src/lib/ids";
+import { type AllocateInput, type AllocationRow, presentPayment, unappliedOf } from "../../../src/schemas/payment";
 import { journalStatements } from "../../../src/services/ledger/journalStatements";
-import {
-	loadAllocations,
-	loadPaymentRow,
-	loadReopenableAllocations,
-	presentPaymentById,
-} from "../../../src/services/payments/loadPayment";
+import { loadAllocations, loadPaymentRow, loadReopenableAllocations } from "../../../src/services/payments/loadPayment";
 import { payableInvoice } from "../../../src/services/payments/openInvoices";
 import { moveAllocations } from "../../../src/services/payments/paymentStatements";
 import { commit } from "../commit";
@@ -75,21 +72,13 @@ export async function commitAllocatePayment(ctx: ServiceContext, input: Allocate
 			})
 		: null;
 	const before = presentPayment(payment, allocations);
+	const now = ctx.clock.now().toISOString();
+	const taken = input.unallocate.map((u) => ({ invoiceId: u.invoice_id, amount: u.amount }));
+	const added = input.allocate.map((a) => ({ invoiceId: a.invoice_id, amount: a.amount, id: newId("allocation") }));
+	const rows = allocationsAfter(allocations, { taken, added }, { ...payment, now });
+	const after = presentPayment({ ...payment, amountAllocated: rows.reduce((sum, a) => sum + a.amount, 0) }, rows);
 	await commit(ctx, {
-		writes: [
-			...moveAllocations(
-				ctx,
-				payment.id,
-				input.unallocate.map((u) => ({ invoiceId: u.invoice_id, amount: u.amount })),
-				-1,
-			),
-			...moveAllocations(
-				ctx,
-				payment.id,
-				input.allocate.map((a) => ({ invoiceId: a.invoice_id, amount: a.amount })),
-				1,
-			),
-		],
+		writes: [...moveAllocations(ctx, payment.id, taken, -1), ...moveAllocations(ctx, payment.id, added, 1)],
 		journal,
 		changes: [
 			{
@@ -97,8 +86,32 @@ export async function commitAllocatePayment(ctx: ServiceContext, input: Allocate
 				target: { type: "payment", id: payment.id },
 				before,
 				after: { allocate: input.allocate, unallocate: input.unallocate },
+				answers: { status: 200, body: after },
 			},
 		],
 	});
-	return presentPaymentById(ctx, payment.id);
+	return after;
+}
+
+/**
+ * The payment's allocation rows as its batch leaves them (`moveAllocations`), in `loadAllocations`' order:
+ * what is taken back comes off its invoice's row, then what is added goes onto it, or onto a new row.
+ */
+function allocationsAfter(
+	rows: readonly AllocationRow[],
+	{ taken, added }: { taken: readonly Allocation[]; added: readonly (Allocation & { id: string })[] },
+	{ tenantId, id: paymentId, now }: { tenantId: string; id: string; now: string },
+): AllocationRow[] {
+	const after = rows.map((row) => ({ ...row }));
+	const onto = (invoiceId: string) => after.find((row) => row.invoiceId === invoiceId);
+	for (const move of taken) {
+		const row = onto(move.invoiceId);
+		if (row) Object.assign(row, { amount: row.amount - move.amount, updatedAt: now });
+	}
+	for (const move of added) {
+		const row = onto(move.invoiceId);
+		if (row) Object.assign(row, { amount: row.amount + move.amount, updatedAt: now });
+		else after.push({ ...move, tenantId, paymentId, createdAt: now, updatedAt: now });
+	}
+	return after.sort((a, b) => byText(a.createdAt, b.createdAt) || byText(a.id, b.id));
 }

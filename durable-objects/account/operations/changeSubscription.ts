@@ -28,6 +28,10 @@ const refuse = (sub: SubscriptionRow, what: string) =>
 		extensions: { current_status: sub.status },
 	});
 
+/**
+ * Saves the subscription as `after`: the answer of a pause or a resume, whose routes answer their key in
+ * this commit (a cancel's route claims its key first, as it may commit again after).
+ */
 async function save(
 	ctx: ServiceContext,
 	before: SubscriptionRow,
@@ -44,6 +48,7 @@ async function save(
 				target: { type: "subscription", id: before.id },
 				before: presentSubscription(before),
 				after: presentSubscription(after),
+				answers: { status: 200 },
 			},
 		],
 	});

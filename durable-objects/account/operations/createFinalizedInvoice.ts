@@ -1,6 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import type { ServiceContext } from "../../../src/lib/context";
-import { type Answered, KEY_TAKEN, keyInUse } from "../../../src/lib/idempotency";
+import { keyInUse, keyTaken } from "../../../src/lib/idempotency";
 import type { InvoiceResource } from "../../../src/schemas/invoice";
 import { buildDraft } from "../../../src/services/invoices/buildInvoice";
 import { missingCustomer } from "../../../src/services/invoices/createInvoice";
@@ -20,29 +20,33 @@ import { commitNewInvoice } from "./newInvoice";
  * Inside the account object. When the object remembers the account (the customer, the tenant's number
  * format and chart), the invoice commits in one round trip, checked against what it remembers;
  * otherwise, or when that check or the key refuses it, whether the request's Idempotency-Key is taken,
- * the customer and what issuing reads go in one round trip, and the commit in one more.
+ * the customer and what issuing reads go in one round trip, and the commit in one more. The invoice is
+ * what the request answers with: the batch stores the answer to the request's key.
  */
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
-	{ input, sourceRef, key }: AccountInputs["createFinalizedInvoice"],
+	{ input, sourceRef }: AccountInputs["createFinalizedInvoice"],
 	memory: AccountMemory,
-): Promise<Answered<InvoiceResource>> {
+): Promise<InvoiceResource> {
 	const { customer_id, finalize, ...fields } = input;
 	const issue = async (state: AccountState, check?: BatchItem<"sqlite">) => {
 		const detail = buildDraft(ctx, state.customer, fields, { setup: state.taxSetup }, { sourceRef });
 		const issuing = issuingWith(state.numberFormat, state.chart);
-		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, key, check }, issuing);
+		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, answersRequest: true, check }, issuing);
 		// The customer owes one more invoice: the next payment reads the open ones again.
 		state.open.clear();
 		memory.state = state;
-		return { value: invoice, keyAnswered: key !== undefined };
+		return invoice;
 	};
 	return fromMemoryOr(
 		memory,
 		(state) => issue(state, unchangedSince(ctx, state)),
 		async () => {
-			const [keyTaken, ...stateRows] = await ctx.db.batch([keyInUse(ctx.db, key), ...stateQueries(ctx, customer_id)]);
-			if (keyTaken[0]) return KEY_TAKEN;
+			const [keyHeld, ...stateRows] = await ctx.db.batch([
+				keyInUse(ctx.db, ctx.requestKey),
+				...stateQueries(ctx, customer_id),
+			]);
+			if (keyHeld[0]) throw keyTaken();
 			return issue(stateFrom(stateRows) ?? missingCustomer(customer_id));
 		},
 	);

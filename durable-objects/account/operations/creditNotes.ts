@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { creditNoteApplications, creditNotes } from "../../../src/db/schema";
 import { idInTenant } from "../../../src/db/scope";
+import { byText } from "../../../src/domain/allocation";
 import { splitCredit } from "../../../src/domain/creditNote";
 import { parseNumberFormat } from "../../../src/domain/invoiceNumber";
 import { creditApplied, creditNoteIssued, reverse } from "../../../src/domain/ledger";
@@ -130,6 +131,8 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 				after: presentCreditNote(row, toInvoice > 0 ? [application] : []),
 				alsoEmits: paysOff ? ["invoice.paid"] : [],
 				numberedInBatch: true,
+				// Billing and prorations issue notes too: their routes claim the key first, so no commit answers it.
+				answers: { status: 201, location: `/v1/billing/credit-notes/${id}` },
 			},
 		],
 	});
@@ -138,7 +141,7 @@ export async function commitCreateCreditNote(ctx: ServiceContext, input: CreateR
 
 /** Inside the account object: spends a note's remaining credit on another open invoice. */
 export async function commitApplyCreditNote(ctx: ServiceContext, input: ApplyRequest) {
-	const { row } = await loadCreditNote(ctx, input.creditNoteId);
+	const { row, applications } = await loadCreditNote(ctx, input.creditNoteId);
 	if (row.status !== "issued")
 		throw new AppError("invalid_state", `Credit note ${row.id} is ${row.status}.`, {
 			extensions: { current_status: row.status },
@@ -162,16 +165,22 @@ export async function commitApplyCreditNote(ctx: ServiceContext, input: ApplyReq
 		description: `Credit note ${row.number} applied to invoice ${invoice.number}`,
 		posting: creditApplied(amount),
 	});
+	const application = {
+		id: newId("creditNoteApplication"),
+		tenantId: ctx.tenantId,
+		creditNoteId: row.id,
+		invoiceId: invoice.id,
+		amount,
+		createdAt: now,
+	};
+	// The note as the batch leaves it, its applications in `loadCreditNote`'s order: the route's answer.
+	const applied = presentCreditNote(
+		{ ...row, amountApplied: row.amountApplied + amount },
+		[...applications, application].sort((a, b) => byText(a.id, b.id)),
+	);
 	await commit(ctx, {
 		writes: [
-			ctx.db.insert(creditNoteApplications).values({
-				id: newId("creditNoteApplication"),
-				tenantId: ctx.tenantId,
-				creditNoteId: row.id,
-				invoiceId: invoice.id,
-				amount,
-				createdAt: now,
-			}),
+			ctx.db.insert(creditNoteApplications).values(application),
 			ctx.db
 				.update(creditNotes)
 				.set({ amountApplied: sql`${creditNotes.amountApplied} + ${amount}` as unknown as number })
@@ -186,10 +195,11 @@ export async function commitApplyCreditNote(ctx: ServiceContext, input: ApplyReq
 				before: { amount_applied: row.amountApplied },
 				after: { amount_applied: row.amountApplied + amount, invoice_id: invoice.id },
 				alsoEmits: amount === invoice.balance ? ["invoice.paid"] : [],
+				answers: { status: 200, body: applied },
 			},
 		],
 	});
-	return presentCreditNoteById(ctx, row.id);
+	return applied;
 }
 
 /** Inside the account object: withdraws a note none of whose credit was used, reversing its entry. */
@@ -236,6 +246,7 @@ export async function commitVoidCreditNote(ctx: ServiceContext, { creditNoteId }
 				target: { type: "credit_note", id: row.id },
 				before: presentCreditNote(row, []),
 				after: presentCreditNote(after, []),
+				answers: { status: 200 },
 			},
 		],
 	});

@@ -63,6 +63,7 @@ export async function commitDeleteCustomer(
 					target: { type: "customer", id },
 					before: presentCustomer(current),
 					after: null,
+					answers: { status: 204, body: null },
 				},
 			],
 		});
@@ -85,6 +86,7 @@ export async function commitDeleteCustomer(
 					target: { type: "customer", id },
 					before: presentCustomer(current),
 					after: presentCustomer(next),
+					answers: { status: 200 },
 				},
 			],
 		});

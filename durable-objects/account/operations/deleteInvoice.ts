@@ -22,6 +22,7 @@ export async function commitDeleteInvoice(ctx: ServiceContext, { invoiceId }: { 
 				target: { type: "invoice", id: invoiceId },
 				before: presentInvoice(detail, todayOf(ctx.clock.now())),
 				after: null,
+				answers: { status: 204, body: null },
 			},
 		],
 	});

@@ -76,6 +76,7 @@ export async function commitOpenDispute(ctx: ServiceContext, input: DisputeCreat
 				target: { type: "dispute", id: row.id },
 				before: null,
 				after: presentDispute(row),
+				answers: { status: 201, location: `/v1/billing/disputes/${row.id}` },
 			},
 		],
 	});
@@ -107,6 +108,7 @@ export async function commitUpdateDispute(ctx: ServiceContext, input: DisputeUpd
 				target: { type: "dispute", id: row.id },
 				before: presentDispute(row),
 				after: presentDispute(next),
+				answers: { status: 200 },
 				event: null,
 			},
 		],
@@ -180,6 +182,7 @@ export async function commitResolveDispute(
 				target: { type: "dispute", id: row.id },
 				before: presentDispute(row),
 				after: presentDispute(resolved),
+				answers: { status: 200 },
 			},
 		],
 	});

@@ -4,9 +4,7 @@ import { todayOf } from "../../../src/lib/clock";
 import type { ServiceContext } from "../../../src/lib/context";
 import { refusalOf } from "../../../src/lib/dbErrors";
 import { AppError } from "../../../src/lib/errors";
-import type { KeyTerms } from "../../../src/lib/idempotency";
-import { newId } from "../../../src/lib/ids";
-import { type InvoiceDetail, invoiceCreatedResponse, presentInvoice } from "../../../src/schemas/invoice";
+import { type InvoiceDetail, invoiceCreated, presentInvoice } from "../../../src/schemas/invoice";
 import type { Change } from "../../../src/services/changeLog";
 import {
 	finalizeStatements,
@@ -59,38 +57,34 @@ export async function newInvoiceStatements(
 }
 
 /**
- * Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch,
- * which also stores the answer to the request's Idempotency-Key (`key`). The invoice is presented as
- * written: only its number, the database's to assign, is read back (and set into the stored answer by
- * the batch itself).
+ * Persists a built draft; with `finalize` (only inside the account object) issues it in the same batch.
+ * With `answersRequest` the invoice is what the request answers with: the batch stores that answer for
+ * the request's Idempotency-Key. The invoice is presented as written: only its number, the database's to
+ * assign, is read back (and set into the stored answer by the batch itself).
  */
 export async function commitNewInvoice(
 	ctx: ServiceContext,
 	{
 		detail,
 		finalize,
-		key,
+		answersRequest = false,
 		check,
 	}: {
 		detail: InvoiceDetail;
 		finalize: boolean;
-		key?: KeyTerms;
+		answersRequest?: boolean;
 		/** A statement the batch runs first, to refuse it (an account object's `unchangedSince`). */
 		check?: BatchItem<"sqlite">;
 	},
 	issuing?: Issuing,
 ) {
 	const { issued, presented, statements, changes } = await newInvoiceStatements(ctx, detail, finalize, issuing);
-	// The last change's after is the invoice as presented (its number set by the batch): the stored answer
-	// names that audit row. Ids are taken in the changes' order, which is the audit log's.
-	const recorded = changes.map((change) => ({ ...change, auditId: newId("audit") }));
-	const presentedIn = recorded.at(-1)?.auditId;
-	const written = commitStatements(ctx, {
-		check,
-		writes: statements,
-		changes: recorded,
-		answer: key && { key, response: invoiceCreatedResponse(presented), recordedIn: presentedIn },
-	});
+	// The last change's after is the invoice as presented (its number set by the batch): the answer.
+	const answering = answersRequest ? changes.length - 1 : -1;
+	const recorded = changes.map((change, i) =>
+		i === answering ? { ...change, answers: invoiceCreated(presented) } : change,
+	);
+	const written = commitStatements(ctx, { check, writes: statements, changes: recorded });
 	const results = await runInvoiceBatch(ctx, detail, written);
 	if (!issued) return presented;
 	const [numbered] = results[written.indexOf(issued.issue)] as { number: string | null }[];

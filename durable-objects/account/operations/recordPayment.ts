@@ -5,7 +5,7 @@ import { allocateOldestDueFirst, dueOrder, reachedCount } from "../../../src/dom
 import { paymentReceived } from "../../../src/domain/ledger";
 import type { ServiceContext } from "../../../src/lib/context";
 import { AppError, fieldInvalid } from "../../../src/lib/errors";
-import { type Answered, KEY_TAKEN, keyInUse } from "../../../src/lib/idempotency";
+import { keyInUse, keyTaken } from "../../../src/lib/idempotency";
 import { newId } from "../../../src/lib/ids";
 import type { Payment } from "../../../src/schemas/payment";
 import { type PaymentRow, presentPayment } from "../../../src/schemas/payment";
@@ -13,7 +13,7 @@ import { journalStatements } from "../../../src/services/ledger/journalStatement
 import { presentPaymentById } from "../../../src/services/payments/loadPayment";
 import { openInvoicesQuery, payableInvoice } from "../../../src/services/payments/openInvoices";
 import { moveAllocations } from "../../../src/services/payments/paymentStatements";
-import { paymentRecordedResponse } from "../../../src/services/payments/recordPayment";
+import { paymentRecorded } from "../../../src/services/payments/recordPayment";
 import { commit } from "../commit";
 import type { AccountInputs } from "../contract";
 import {
@@ -51,7 +51,7 @@ export async function commitRecordPayment(
 	input: RecordInput,
 	memory: AccountMemory,
 	turn: Turn,
-): Promise<Answered<Payment>> {
+): Promise<Payment> {
 	return fromMemoryOr(
 		memory,
 		(state) => commitPayment(ctx, input, state, memory, { fromMemory: true, send: turn.commit }),
@@ -88,21 +88,20 @@ const externalIdTaken = (externalId: string, paymentId: string) =>
 async function readAndCommit(
 	ctx: ServiceContext,
 	input: RecordInput,
-	commit: (state: AccountState) => Promise<Answered<Payment>>,
-): Promise<Answered<Payment>> {
-	const [keyTaken, earlier, sameExternalId, openRows, ...stateRows] = await ctx.db.batch([
-		keyInUse(ctx.db, input.key),
+	commit: (state: AccountState) => Promise<Payment>,
+): Promise<Payment> {
+	const [keyHeld, earlier, sameExternalId, openRows, ...stateRows] = await ctx.db.batch([
+		keyInUse(ctx.db, ctx.requestKey),
 		paymentByRequestKey(ctx.db, { tenantId: ctx.tenantId, key: input.requestKey ?? "" }),
 		paymentByExternalId(ctx.db, { tenantId: ctx.tenantId, externalId: input.external_id ?? "" }),
 		openInvoicesQuery(ctx, input.customer_id, input.currency),
 		...stateQueries(ctx, input.customer_id),
 	]);
-	if (keyTaken[0]) return KEY_TAKEN;
+	if (keyHeld[0]) throw keyTaken();
 	const state = stateFrom(stateRows);
 	if (!state) throw fieldInvalid("body", "customer_id", `no customer '${input.customer_id}' exists`);
 	// A retry of a payment that committed before its response was lost: answer with what was recorded.
-	if (input.requestKey && earlier[0])
-		return { value: await presentPaymentById(ctx, earlier[0].id), keyAnswered: false };
+	if (input.requestKey && earlier[0]) return presentPaymentById(ctx, earlier[0].id);
 	if (input.external_id && sameExternalId[0]) throw externalIdTaken(input.external_id, sameExternalId[0].id);
 	state.open.set(input.currency, openRows.sort(dueOrder));
 	if (input.invoice_id && !openRows.some((invoice) => invoice.id === input.invoice_id)) {
@@ -123,7 +122,7 @@ async function commitPayment(
 	state: AccountState,
 	memory: AccountMemory,
 	{ fromMemory, send }: { fromMemory: boolean; send: (batch: Statements) => Promise<unknown> },
-): Promise<Answered<Payment>> {
+): Promise<Payment> {
 	const open = state.open.get(input.currency) ?? [];
 	// What the payment rests on: the open invoices in due order as far as it reaches (the one it names).
 	const reach = input.invoice_id
@@ -186,7 +185,6 @@ async function commitPayment(
 			updatedAt: now,
 		})),
 	);
-	const recordedIn = newId("audit");
 	const paidInFull = plan.allocations.filter((a) => targets.find((t) => t.id === a.invoiceId)?.balance === a.amount);
 	const committed = commit(
 		ctx,
@@ -207,7 +205,7 @@ async function commitPayment(
 					target: { type: "payment", id: payment.id },
 					before: null,
 					after: recorded,
-					auditId: recordedIn,
+					answers: paymentRecorded(recorded),
 				},
 				...paidInFull.map((a) => ({
 					action: "invoice.paid",
@@ -216,7 +214,6 @@ async function commitPayment(
 					after: { balance: 0, paid_by: payment.id },
 				})),
 			],
-			answer: input.key && { key: input.key, response: paymentRecordedResponse(recorded), recordedIn },
 		},
 		send,
 	);
@@ -227,5 +224,5 @@ async function commitPayment(
 		memory.forget();
 		throw error;
 	});
-	return { value: recorded, keyAnswered: input.key !== undefined };
+	return recorded;
 }

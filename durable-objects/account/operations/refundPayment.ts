@@ -93,6 +93,7 @@ export async function commitRefundPayment(ctx: ServiceContext, input: RefundRequ
 				target: { type: "payment", id: payment.id },
 				before: { amount_refunded: payment.amountRefunded },
 				after: presentRefund(refund),
+				answers: { status: 201, location: `/v1/billing/refunds/${refund.id}` },
 			},
 		],
 	});

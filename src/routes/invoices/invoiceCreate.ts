@@ -24,11 +24,7 @@ export class InvoiceCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const invoice = await createInvoice({
-			ctx: tenantContext(c),
-			input: body,
-			idempotencyKey: c.get("idempotencyKey"),
-		});
+		const invoice = await createInvoice({ ctx: tenantContext(c), input: body });
 		return responseOf(invoiceCreatedResponse(invoice));
 	}
 }

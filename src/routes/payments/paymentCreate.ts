@@ -27,12 +27,7 @@ export class PaymentCreate extends ApiRoute {
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
 		const requestKey = c.req.header("idempotency-key") ?? null;
-		const payment = await recordPayment({
-			ctx: tenantContext(c),
-			input: body,
-			requestKey,
-			idempotencyKey: c.get("idempotencyKey"),
-		});
+		const payment = await recordPayment({ ctx: tenantContext(c), input: body, requestKey });
 		return responseOf(paymentRecordedResponse(payment));
 	}
 }

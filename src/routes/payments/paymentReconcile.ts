@@ -6,6 +6,7 @@ import { ApiRoute } from "../base";
 
 export class PaymentReconcile extends ApiRoute {
 	readonly access = "payments:write";
+	// Claims its key first: confirming records each matched line's payment, one commit each.
 	override schema = {
 		tags: ["Payments"],
 		summary: "Reconcile bank or settlement lines",

@@ -28,6 +28,10 @@ abstract class SubscriptionAction extends ApiRoute {
 	}
 }
 
+/**
+ * Claims its key first: cancelling at once commits the final usage and a credit for the unused period
+ * after the subscription, so no single commit is the answer.
+ */
 export class SubscriptionCancel extends SubscriptionAction {
 	override schema = {
 		...actionSchema(
@@ -45,6 +49,7 @@ export class SubscriptionCancel extends SubscriptionAction {
 }
 
 export class SubscriptionPause extends SubscriptionAction {
+	protected override readonly answersKeyInCommit = true;
 	override schema = actionSchema("pauseSubscription", "Pause billing", "No period is billed while paused.");
 	async action(): Promise<LifecycleAction> {
 		return { kind: "pause" };
@@ -52,6 +57,7 @@ export class SubscriptionPause extends SubscriptionAction {
 }
 
 export class SubscriptionResume extends SubscriptionAction {
+	protected override readonly answersKeyInCommit = true;
 	override schema = actionSchema(
 		"resumeSubscription",
 		"Resume billing",
@@ -62,6 +68,7 @@ export class SubscriptionResume extends SubscriptionAction {
 	}
 }
 
+/** Claims its key first: billing every period due commits once per invoice. */
 export class SubscriptionInvoiceNow extends SubscriptionAction {
 	override schema = actionSchema(
 		"invoiceSubscriptionNow",

@@ -64,6 +64,7 @@ export class TestClockGet extends ApiRoute {
 
 export class TestClockAdvance extends ApiRoute {
 	readonly access = "subscriptions:write";
+	// Claims its key first: advancing bills every customer on the clock, one commit each.
 	override schema = {
 		tags: ["Test clocks"],
 		summary: "Advance a test clock, running the billing that falls due",

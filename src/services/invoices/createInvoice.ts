@@ -1,9 +1,8 @@
-import { callAccountAnswering } from "../../../durable-objects/account/client";
+import { callAccount } from "../../../durable-objects/account/client";
 import { commitNewInvoice } from "../../../durable-objects/account/operations/newInvoice";
 import { todayOf } from "../../lib/clock";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid } from "../../lib/errors";
-import { answeringInBatch, type RequestKey } from "../../lib/idempotency";
 import type { InvoiceCreateInput } from "../../schemas/invoice";
 import { presentInvoice } from "../../schemas/invoice";
 import { buildDraft } from "./buildInvoice";
@@ -22,30 +21,26 @@ export const missingCustomer = (customerId: string) => {
 
 /**
  * Creates a draft, or with `finalize` creates and issues it in one batch inside the customer's account
- * object (issuing changes the receivable). `sourceRef` makes an import line land at most once.
+ * object (issuing changes the receivable). `sourceRef` makes an import line land at most once. The
+ * invoice is what the request answers with: its batch stores the answer to the request's Idempotency-Key.
  */
 export async function createInvoice({
 	ctx,
 	input,
 	sourceRef = null,
-	idempotencyKey,
 }: {
 	ctx: ServiceContext;
 	input: InvoiceCreateInput;
 	sourceRef?: string | null;
-	/** The request's Idempotency-Key: the invoice's commit stores the answer to it in the same batch. */
-	idempotencyKey?: RequestKey;
 }) {
 	if (input.finalize) {
 		// The account object reads the customer with what issuing needs: no round trip of its own here.
-		return callAccountAnswering(ctx, input.customer_id, "createFinalizedInvoice", { input, sourceRef }, idempotencyKey);
+		return callAccount(ctx, input.customer_id, "createFinalizedInvoice", { input, sourceRef });
 	}
 	const { customer_id, finalize, ...fields } = input;
-	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
-		const { customer, taxing } = await invoicedCustomer(ctx, customer_id);
-		const detail = buildDraft(ctx, customer, fields, taxing, { sourceRef });
-		return commitNewInvoice(ctx, { detail, finalize: false, key });
-	});
+	const { customer, taxing } = await invoicedCustomer(ctx, customer_id);
+	const detail = buildDraft(ctx, customer, fields, taxing, { sourceRef });
+	return commitNewInvoice(ctx, { detail, finalize: false, answersRequest: true });
 }
 
 /** The same computation as creation, nothing persisted; `finalize` previews the issued figures. */

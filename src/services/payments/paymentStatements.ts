@@ -45,7 +45,8 @@ const allocatedRefresh = preparedQuery((db) =>
 );
 
 /**
- * Adds each move to (sign 1) or takes it off (sign -1) its (payment, invoice) allocation, then recomputes
+ * Adds each move to (sign 1) or takes it off (sign -1) its (payment, invoice) allocation (a new one takes
+ * the move's `id` when it names one), then recomputes
  * the payment's allocated total and each invoice's settlement from the rows. CHECKs refuse an
  * allocation below zero, a payment allocating more than it has, and an invoice balance below zero.
  * Every money movement runs these, so they are built once (see preparedQuery). No move, no statement:
@@ -54,7 +55,7 @@ const allocatedRefresh = preparedQuery((db) =>
 export function moveAllocations(
 	ctx: ServiceContext,
 	paymentId: string,
-	moves: readonly Allocation[],
+	moves: readonly (Allocation & { id?: string })[],
 	sign: 1 | -1,
 ): BatchItem<"sqlite">[] {
 	if (moves.length === 0) return [];
@@ -63,7 +64,7 @@ export function moveAllocations(
 		const values = { tenantId: ctx.tenantId, paymentId, invoiceId: move.invoiceId, amount: move.amount, now };
 		return sign < 0
 			? takeFromAllocation(ctx.db, values)
-			: addToAllocation(ctx.db, { ...values, id: newId("allocation") });
+			: addToAllocation(ctx.db, { ...values, id: move.id ?? newId("allocation") });
 	});
 	statements.push(refreshAllocatedStatement(ctx, paymentId));
 	for (const invoiceId of new Set(moves.map((m) => m.invoiceId)))
