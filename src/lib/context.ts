@@ -96,6 +96,15 @@ export function actingIn(c: AppContext, tenantId: string, actor: Actor): Service
 		requestId: c.get("requestId"),
 		clock: c.get("clock"),
 		logger: c.get("logger"),
-		requestKey: c.get("idempotencyKey"),
+		requestKey: keyAnsweredInCommit(c),
 	};
+}
+
+/**
+ * The request's key for its change to answer, unless its route claimed it first (a request of several
+ * commits): the middleware stores that answer after the handler, and no commit of the request may.
+ */
+export function keyAnsweredInCommit(c: AppContext): RequestKey | undefined {
+	const requestKey = c.get("idempotencyKey");
+	return requestKey?.held ? undefined : requestKey;
 }

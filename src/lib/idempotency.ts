@@ -24,9 +24,18 @@ export type KeyTerms = {
 /**
  * The key of an HTTP request and how far the request got with it: `held` once claimed before the
  * handler, `answered` once an operation stored the response in its own commit, `taken` when another
- * request's answer (or its hold) is what this request answers with.
+ * request's answer (or its hold) is what this request answers with; `unchanged` when it succeeded without
+ * a change, so without a commit to answer in (`changedNothing`).
  */
-export type RequestKey = KeyTerms & { held: boolean; answered: boolean; taken: boolean };
+export type RequestKey = KeyTerms & { held: boolean; answered: boolean; taken: boolean; unchanged?: boolean };
+
+/**
+ * Says that the request succeeds without changing anything (a key revoked already): no commit answers its
+ * key, the middleware stores its answer after the handler.
+ */
+export function changedNothing(ctx: { requestKey?: RequestKey }) {
+	if (ctx.requestKey) ctx.requestKey.unchanged = true;
+}
 
 /** The terms alone, as an operation elsewhere (the account object) gets them. */
 export const keyTermsOf = ({ scope, key, requestHash, now, lockedUntil, expiresAt }: KeyTerms): KeyTerms => ({

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class CreditNoteApply extends ApiRoute {
 	readonly access = "credit_notes:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Apply a credit note's remaining credit to an invoice",

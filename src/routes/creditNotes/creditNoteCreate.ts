@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class CreditNoteCreate extends ApiRoute {
 	readonly access = "credit_notes:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Issue a credit note against an invoice",

@@ -8,6 +8,8 @@ import { ApiRoute } from "../base";
 
 export class CustomerDelete extends ApiRoute {
 	readonly access = "customers:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Customers"],
 		summary: "Delete a billing account",

@@ -21,6 +21,8 @@ const createSchema = (operationId: string, summary: string) => ({
 
 export class ChargebackCreate extends ApiRoute {
 	readonly access = "payments:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = createSchema("createChargeback", "Record a chargeback and open its dispute");
 
 	override async handle(c: AppContext) {

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class DisputeUpdate extends ApiRoute {
 	readonly access = "payments:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Disputes"],
 		summary: "Add evidence or notes to an open dispute",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class InvoiceFinalize extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Finalize a draft invoice",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class PaymentAllocate extends ApiRoute {
 	readonly access = "payments:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Payments"],
 		summary: "Allocate or unallocate a payment across invoices",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class PaymentReconcile extends ApiRoute {
 	readonly access = "payments:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Payments"],
 		summary: "Reconcile bank or settlement lines",

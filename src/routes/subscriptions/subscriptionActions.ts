@@ -20,6 +20,8 @@ const actionSchema = (operationId: string, summary: string, description?: string
 
 abstract class SubscriptionAction extends ApiRoute {
 	readonly access = "subscriptions:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	abstract action(c: AppContext): Promise<LifecycleAction>;
 
 	override async handle(c: AppContext) {

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class SubscriptionCreate extends ApiRoute {
 	readonly access = "subscriptions:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Subscriptions"],
 		summary: "Subscribe a customer to a plan",

@@ -7,6 +7,8 @@ import { ApiRoute } from "../base";
 
 export class SubscriptionUpdate extends ApiRoute {
 	readonly access = "subscriptions:write";
+	/** Its operation in the account object marks no change `answers`: the key is claimed first. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Subscriptions"],
 		summary: "Change a subscription's plan or quantity",

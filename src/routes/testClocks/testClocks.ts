@@ -64,6 +64,8 @@ export class TestClockGet extends ApiRoute {
 
 export class TestClockAdvance extends ApiRoute {
 	readonly access = "subscriptions:write";
+	/** Bills each attached customer in its account object after the clock's commit. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Test clocks"],
 		summary: "Advance a test clock, running the billing that falls due",

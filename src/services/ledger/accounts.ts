@@ -41,6 +41,7 @@ export async function createAccount({
 	if (isKnownAccount(input.code, chart.customCodes))
 		throw new AppError("conflict", `Account ${input.code} exists already.`);
 	const row = { tenantId: ctx.tenantId, ...input, createdAt: ctx.clock.now().toISOString() };
+	const created = { object: "ledger_account" as const, ...input, role: null, built_in: false };
 	await runBatch(ctx.db, [
 		ctx.db.insert(ledgerAccounts).values(row),
 		...changeStatements(ctx, {
@@ -49,9 +50,10 @@ export async function createAccount({
 			before: null,
 			after: input,
 			event: null,
+			answers: { status: 201, body: created },
 		}),
 	]);
-	return { object: "ledger_account" as const, ...input, role: null, built_in: false };
+	return created;
 }
 
 export async function listMappings({ ctx }: { ctx: ServiceContext }) {

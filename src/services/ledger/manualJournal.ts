@@ -92,6 +92,7 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 	if (chart.closedThrough !== null && through <= chart.closedThrough) {
 		throw fieldInvalid("body", "through", `the books are already closed through ${chart.closedThrough}`);
 	}
+	const periods = { object: "ledger_periods" as const, closed_through: through };
 	try {
 		await runBatch(ctx.db, [
 			ctx.db.update(tenants).set({ booksClosedThrough: through }).where(eq(tenants.id, ctx.tenantId)),
@@ -100,6 +101,7 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 				target: { type: "tenant", id: ctx.tenantId },
 				before: { closed_through: chart.closedThrough },
 				after: { closed_through: through },
+				answers: { status: 200, body: periods },
 			}),
 		]);
 	} catch (error) {
@@ -109,5 +111,5 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 		}
 		throw error;
 	}
-	return { object: "ledger_periods" as const, closed_through: through };
+	return periods;
 }
