@@ -165,9 +165,25 @@ export const releaseKey = (db: Database, held: KeyTerms) => db.batch([releaseSta
  * first still runs. Never returns.
  */
 export async function answerTakenKey(db: Database, requestKey: RequestKey): Promise<never> {
-	requestKey.taken = true;
 	const [[existing]] = await db.batch([storedKey(db, requestKey)]);
 	if (!existing) throw new AppError("idempotency_in_progress", "The idempotency key was released; retry.");
+	return answerStoredKey(requestKey, existing);
+}
+
+/**
+ * Answers a request that failed validation before any commit with the answer another request stored for
+ * its key meanwhile, if one did: a retry of a change already made, refused on the state the change left
+ * (the books already closed through that day), replays the change's answer.
+ */
+export async function answerIfKeyTaken(db: Database, requestKey: RequestKey): Promise<void> {
+	const [[existing]] = await db.batch([storedKey(db, requestKey)]);
+	if (existing) await answerStoredKey(requestKey, existing);
+}
+
+type StoredKey = ReturnType<typeof storedKey>["_"]["result"][number];
+
+function answerStoredKey(requestKey: RequestKey, existing: StoredKey): never {
+	requestKey.taken = true;
 	if (existing.requestHash !== requestKey.requestHash) {
 		throw new AppError(
 			"idempotency_key_reused",

@@ -7,7 +7,15 @@ import { type AppBindings, isTenantAuth } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { type ErrorCode, fieldInvalid } from "../lib/errors";
 import { isMutation } from "../lib/http";
-import { answerKey, answerTakenKey, completeKey, isKeyTaken, type RequestKey, releaseKey } from "../lib/idempotency";
+import {
+	answerIfKeyTaken,
+	answerKey,
+	answerTakenKey,
+	completeKey,
+	isKeyTaken,
+	type RequestKey,
+	releaseKey,
+} from "../lib/idempotency";
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
@@ -59,6 +67,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const errorCode = c.get("errorCode");
 	if (status >= 500 || (errorCode && RELEASING_CODES.has(errorCode))) {
 		if (requestKey.held) await releaseKey(db, requestKey);
+		else if (errorCode === "validation_failed") await answerIfKeyTaken(db, requestKey);
 		return;
 	}
 	const headers: Record<string, string> = {};

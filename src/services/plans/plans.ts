@@ -175,19 +175,21 @@ export async function deletePlan({ ctx, id }: { ctx: ServiceContext; id: string 
 		.limit(1)
 		.get();
 	if (subscribed) {
-		await runBatch(ctx.db, [
-			ctx.db
-				.update(plans)
-				.set({ status: "archived", version: archived.version, updatedAt: archived.updatedAt })
-				.where(where),
-			...changeStatements(ctx, {
-				action: "plan.archived",
-				target: { type: "plan", id },
-				before: presentPlan(current),
-				after: presentPlan(archived),
-				answers: { status: 200 },
-			}),
-		]);
+		await committedOnVersion("plan", () =>
+			runBatch(ctx.db, [
+				ctx.db
+					.update(plans)
+					.set({ status: "archived", version: archived.version, updatedAt: archived.updatedAt })
+					.where(where),
+				...changeStatements(ctx, {
+					action: "plan.archived",
+					target: { type: "plan", id },
+					before: presentPlan(current),
+					after: presentPlan(archived),
+					answers: { status: 200 },
+				}),
+			]),
+		);
 		return presentPlan(archived);
 	}
 	await runBatch(ctx.db, [
