@@ -104,7 +104,7 @@ export function actingIn(c: AppContext, tenantId: string, actor: Actor): Service
  * The request's key for its change to answer, unless its route claimed it first (a request of several
  * commits): the middleware stores that answer after the handler, and no commit of the request may.
  */
-export function keyAnsweredInCommit(c: AppContext): RequestKey | undefined {
+function keyAnsweredInCommit(c: AppContext): RequestKey | undefined {
 	const requestKey = c.get("idempotencyKey");
 	return requestKey?.held ? undefined : requestKey;
 }

@@ -1,4 +1,4 @@
-import { type AppContext, keyAnsweredInCommit } from "../../lib/context";
+import type { AppContext } from "../../lib/context";
 import { contentJson } from "../../schemas/common";
 import { tenantCreateBody, tenantCreatedSchema } from "../../schemas/tenant";
 import { createTenant } from "../../services/tenants/createTenant";
@@ -23,7 +23,7 @@ export class TenantCreate extends ApiRoute {
 			clock: c.get("clock"),
 			logger: c.get("logger"),
 			requestId: c.get("requestId"),
-			requestKey: keyAnsweredInCommit(c),
+			requestKey: c.get("idempotencyKey"),
 			input: body,
 		});
 		return c.json(created, 201);
