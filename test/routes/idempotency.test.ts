@@ -534,22 +534,18 @@ describe("Idempotency-Key", () => {
 	/** A route that claims its key before its handler, and one that answers it in its own commit. */
 	const keyedRoutes = [
 		{
-			kind: "claimed first (journals)",
-			path: "/v1/billing/journals",
-			body: (text: string) => ({
-				date: "2026-01-31",
-				currency: "EUR",
-				description: text,
-				entries: [
-					{ account_code: "1100", debit: 100 },
-					{ account_code: "4000", credit: 100 },
-				],
-			}),
+			kind: "claimed first (usage adjustments)",
+			prepare: async (key: string) => {
+				const customer = await newCustomer(key);
+				await api(METRICS, { key, body: metric("calls") });
+				return { path: "/v1/billing/usage/adjust", body: { customer_id: customer.id, metric: "calls", quantity: 1 } };
+			},
+			body: (sent: Record<string, unknown>, text: string) => ({ ...sent, reason: text }),
 		},
 		{
 			kind: "answered in the commit (customers)",
-			path: "/v1/billing/customers",
-			body: (text: string) => ({ name: text }),
+			prepare: async () => ({ path: "/v1/billing/customers", body: {} }),
+			body: (sent: Record<string, unknown>, text: string) => ({ ...sent, name: text }),
 		},
 	];
 
@@ -557,8 +553,8 @@ describe("Idempotency-Key", () => {
 		"answers 409 while the first request holds the key, and lets a retry take over a dead holder's key: $kind",
 		async (route) => {
 			const { key, tenantId } = await newTenant();
-			const { path } = route;
-			const body = route.body("Crashed midway");
+			const { path, body: sent } = await route.prepare(key);
+			const body = route.body(sent, "Crashed midway");
 			const first = await api(path, { key, body, headers: idem("dead-holder") });
 			expect(first.status).toBe(201);
 
@@ -575,7 +571,7 @@ describe("Idempotency-Key", () => {
 
 			// The holder died: its lock lapsed. The same request may take the key again…
 			await setIdempotencyRow(tenantId, "dead-holder", { locked_until: "2000-01-01T00:00:00.000Z" });
-			const different = await api(path, { key, body: route.body("Other"), headers: idem("dead-holder") });
+			const different = await api(path, { key, body: route.body(sent, "Other"), headers: idem("dead-holder") });
 			expectProblemDocument(different, 422, "idempotency_key_reused");
 			const retried = await api(path, { key, body, headers: idem("dead-holder") });
 			expect(retried.status).toBe(201);
@@ -586,11 +582,11 @@ describe("Idempotency-Key", () => {
 
 	it.each(keyedRoutes)("frees a key once it has expired, even for a different request: $kind", async (route) => {
 		const { key, tenantId } = await newTenant();
-		const { path } = route;
-		const first = await api(path, { key, body: route.body("Old"), headers: idem("expiring") });
+		const { path, body: sent } = await route.prepare(key);
+		const first = await api(path, { key, body: route.body(sent, "Old"), headers: idem("expiring") });
 		expect(first.status).toBe(201);
 		await setIdempotencyRow(tenantId, "expiring", { expires_at: "2000-01-01T00:00:00.000Z" });
-		const reused = await api(path, { key, body: route.body("New"), headers: idem("expiring") });
+		const reused = await api(path, { key, body: route.body(sent, "New"), headers: idem("expiring") });
 		expect(reused.status).toBe(201);
 		expect(reused.headers.get("idempotent-replayed")).toBe(null);
 		expect(reused.body.id).not.toBe(first.body.id);

@@ -146,6 +146,32 @@ const routes: Keyed[] = [
 		prepare: async () => post("/v1/billing/ledger/periods/close", { through: "2020-01-31" }),
 	},
 	{
+		name: "POST journals (as the database totals it)",
+		status: 201,
+		prepare: async () =>
+			post("/v1/billing/journals", {
+				date: "2026-01-31",
+				currency: "EUR",
+				description: "Accrual",
+				entries: [
+					{ account_code: "1100", debit: 5000, description: "Accrued", source_ref: "ACC-1" },
+					{ account_code: "4000", credit: 5000 },
+				],
+			}),
+	},
+	{
+		name: "POST tax/adjust (its journal included)",
+		status: 201,
+		prepare: async () =>
+			post("/v1/billing/tax/adjust", {
+				jurisdiction: "DE",
+				direction: "increase",
+				amount: 500,
+				currency: "EUR",
+				reason: "Rate error",
+			}),
+	},
+	{
 		name: "PATCH billable-metrics/{id}",
 		status: 200,
 		prepare: async (key) => {
@@ -236,6 +262,23 @@ describe("Idempotency-Key answered in the change's own commit, outside the accou
 		const row = await keyRow(tenantId, "replayed");
 		expect(row?.state).toBe("completed");
 		expect(row?.locked_until).toBe(row?.created_at);
+	});
+
+	it("answers a journal exactly as reading it back shows it", async () => {
+		const { key } = await newTenant();
+		await api("/v1/billing/fx-rates", { key, body: { currency: "USD", rate: "0.92", effective_date: "2020-01-01" } });
+		const entries = [
+			{ account_code: "1100", debit: 1234 },
+			{ account_code: "4000", credit: 1000 },
+			{ account_code: "4100", credit: 234, description: "Split" },
+		];
+		const created = await api("/v1/billing/journals", {
+			key,
+			body: { date: "2026-01-31", currency: "USD", description: "In dollars", entries },
+			headers: idem("journal-read-back"),
+		});
+		expect(created.status, created.text).toBe(201);
+		expect(created.text).toBe((await api(`/v1/billing/journals/${created.body.id}`, { key })).text);
 	});
 
 	it("answers the operator's tenant creation in its commit, the new key's secret included", async () => {

@@ -6,8 +6,6 @@ import { ApiRoute } from "../base";
 
 export class JournalCreate extends ApiRoute {
 	readonly access = "ledger:write";
-	/** Answers the journal as the database totalled it, read after its commit. */
-	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Ledger"],
 		summary: "Post a manual journal entry",

@@ -6,8 +6,6 @@ import { ApiRoute } from "../base";
 
 export class TaxAdjust extends ApiRoute {
 	readonly access = "tax:write";
-	/** Answers with the journal as the database totalled it, read after its commit. */
-	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Tax"],
 		summary: "Correct the tax owed to a jurisdiction",

@@ -10,7 +10,7 @@ import type { ManualJournalInput } from "../../schemas/ledger";
 import { changeStatements } from "../changeLog";
 import { type Chart, loadChart } from "./chart";
 import { journalStatements } from "./journalStatements";
-import { getJournal } from "./journals";
+import { presentWrittenJournal } from "./journals";
 
 /** A journal entered by hand is dated in an open period: a closed one is corrected in the open one. */
 export function refuseClosedPeriod(chart: Pick<Chart, "closedThrough">, date: string) {
@@ -73,6 +73,7 @@ export async function createManualJournal({
 		},
 		chart,
 	);
+	const presented = presentWrittenJournal(journal, chart);
 	await runBatch(ctx.db, [
 		...journal.statements,
 		...changeStatements(ctx, {
@@ -80,9 +81,10 @@ export async function createManualJournal({
 			target: { type: "journal_entry", id: journal.entryId },
 			before: null,
 			after: input,
+			answers: { status: 201, body: presented },
 		}),
 	]);
-	return getJournal({ ctx, id: journal.entryId });
+	return presented;
 }
 
 export async function closeBooks({ ctx, through }: { ctx: ServiceContext; through: string }) {
