@@ -24,10 +24,17 @@ export type KeyTerms = {
 /**
  * The key of an HTTP request and how far the request got with it: `held` once claimed before the
  * handler, `answered` once an operation stored the response in its own commit, `taken` when another
- * request's answer (or its hold) is what this request answers with; `unchanged` when it succeeded without
- * a change, so without a commit to answer in (`changedNothing`).
+ * request's answer (or its hold) is what this request answers with; `recorded` once a batch of the request
+ * recorded a change (`changeStatements`), `unchanged` when its success changed nothing after all, so had no
+ * commit to answer in (`changedNothing`).
  */
-export type RequestKey = KeyTerms & { held: boolean; answered: boolean; taken: boolean; unchanged?: boolean };
+export type RequestKey = KeyTerms & {
+	held: boolean;
+	answered: boolean;
+	taken: boolean;
+	recorded?: boolean;
+	unchanged?: boolean;
+};
 
 /**
  * Says that the request succeeds without changing anything (a key revoked already): no commit answers its

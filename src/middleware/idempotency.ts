@@ -80,9 +80,10 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 		await db.batch([completeKey(db, requestKey, response)]);
 		return;
 	}
-	// A success that changed something and whose commit did not answer: a route that neither claims its key
-	// first nor marks its change `answers`. Stored here all the same, not atomically with the change: a defect to mend in the route.
-	if (status < 400 && !requestKey.unchanged) {
+	// A success that recorded a change and whose commit did not answer: a route that neither claims its key
+	// first nor marks its change `answers`. Stored here all the same, not atomically with the change: a defect
+	// to mend in the route.
+	if (status < 400 && requestKey.recorded && !requestKey.unchanged) {
 		c.get("logger").error("idempotency_answer_missing", { method: c.req.method, route: routePath(c, -1) });
 	}
 	// Not claimed (its route answers in its commit, which did not happen): stored unless another request

@@ -17,7 +17,6 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
 	if (!current) throw notFound("api_key", id);
 	if (current.revokedAt !== null) {
 		forgetResolvedApiKeys(); // revoked through another isolate: stop honouring it here too
-		changedNothing(ctx);
 		return presentApiKey(current);
 	}
 	const next = { ...current, revokedAt: ctx.clock.now().toISOString() };
