@@ -49,7 +49,11 @@ export default defineConfig(async () => {
 						name: "workers",
 						include: ["test/**/*.test.ts"],
 						exclude: ["test/einvoice/**"],
-						setupFiles: ["./test/helpers/applyMigrations.ts", "./test/helpers/realTime.ts"],
+						setupFiles: [
+							"./test/helpers/applyMigrations.ts",
+							"./test/helpers/realTime.ts",
+							"./test/helpers/answersMissing.ts",
+						],
 						globalSetup: [
 							"./test/webhookReceiver.globalSetup.mjs",
 							// A fake HTTP email API on loopback for the email transport's tests (its port is `inject`ed).

@@ -24,9 +24,25 @@ export type KeyTerms = {
 /**
  * The key of an HTTP request and how far the request got with it: `held` once claimed before the
  * handler, `answered` once an operation stored the response in its own commit, `taken` when another
- * request's answer (or its hold) is what this request answers with.
+ * request's answer (or its hold) is what this request answers with; `recorded` once a batch of the request
+ * recorded a change (`changeStatements`), `unchanged` when its success changed nothing after all, so had no
+ * commit to answer in (`changedNothing`).
  */
-export type RequestKey = KeyTerms & { held: boolean; answered: boolean; taken: boolean };
+export type RequestKey = KeyTerms & {
+	held: boolean;
+	answered: boolean;
+	taken: boolean;
+	recorded?: boolean;
+	unchanged?: boolean;
+};
+
+/**
+ * Says that the request succeeds without changing anything (a key revoked already): no commit answers its
+ * key, the middleware stores its answer after the handler.
+ */
+export function changedNothing(ctx: { requestKey?: RequestKey }) {
+	if (ctx.requestKey) ctx.requestKey.unchanged = true;
+}
 
 /** The terms alone, as an operation elsewhere (the account object) gets them. */
 export const keyTermsOf = ({ scope, key, requestHash, now, lockedUntil, expiresAt }: KeyTerms): KeyTerms => ({
@@ -156,9 +172,25 @@ export const releaseKey = (db: Database, held: KeyTerms) => db.batch([releaseSta
  * first still runs. Never returns.
  */
 export async function answerTakenKey(db: Database, requestKey: RequestKey): Promise<never> {
-	requestKey.taken = true;
 	const [[existing]] = await db.batch([storedKey(db, requestKey)]);
 	if (!existing) throw new AppError("idempotency_in_progress", "The idempotency key was released; retry.");
+	return answerStoredKey(requestKey, existing);
+}
+
+/**
+ * Answers a request that failed validation before any commit with the answer another request stored for
+ * its key meanwhile, if one did: a retry of a change already made, refused on the state the change left
+ * (the books already closed through that day), replays the change's answer.
+ */
+export async function answerIfKeyTaken(db: Database, requestKey: RequestKey): Promise<void> {
+	const [[existing]] = await db.batch([storedKey(db, requestKey)]);
+	if (existing) await answerStoredKey(requestKey, existing);
+}
+
+type StoredKey = ReturnType<typeof storedKey>["_"]["result"][number];
+
+function answerStoredKey(requestKey: RequestKey, existing: StoredKey): never {
+	requestKey.taken = true;
 	if (existing.requestHash !== requestKey.requestHash) {
 		throw new AppError(
 			"idempotency_key_reused",
@@ -257,25 +289,6 @@ export const isKeyTaken = (error: unknown) => refusalOf(error) === "key_taken";
  * request: the same refusal a commit that stores the answer meets (`isKeyTaken`).
  */
 export const keyTaken = () => new Refusal("key_taken", new Error("another request holds or answered this key"));
-
-/**
- * Runs an operation whose one batch, run here, stores the answer to `requestKey` whenever the request has
- * one; when that batch fails because another request holds or answered the key, that is the answer.
- */
-export async function answeringInBatch<T>(
-	db: Database,
-	requestKey: RequestKey | undefined,
-	operation: (key: KeyTerms | undefined) => Promise<T>,
-): Promise<T> {
-	try {
-		const value = await operation(requestKey && keyTermsOf(requestKey));
-		if (requestKey) requestKey.answered = true;
-		return value;
-	} catch (error) {
-		if (requestKey && isKeyTaken(error)) return answerTakenKey(db, requestKey);
-		throw error;
-	}
-}
 
 /** Keys are kept for 24 hours; after that a key may be reused and its row goes. */
 export async function purgeExpiredKeys(db: Database, now: Date): Promise<number> {

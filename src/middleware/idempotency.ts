@@ -1,12 +1,21 @@
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
 import { runBatch } from "../db/client";
 import { addSeconds } from "../lib/clock";
 import { type AppBindings, isTenantAuth } from "../lib/context";
 import { sha256Hex } from "../lib/crypto";
 import { type ErrorCode, fieldInvalid } from "../lib/errors";
 import { isMutation } from "../lib/http";
-import { answerKey, answerTakenKey, completeKey, isKeyTaken, type RequestKey, releaseKey } from "../lib/idempotency";
+import {
+	answerIfKeyTaken,
+	answerKey,
+	answerTakenKey,
+	completeKey,
+	isKeyTaken,
+	type RequestKey,
+	releaseKey,
+} from "../lib/idempotency";
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
@@ -26,8 +35,8 @@ const RELEASING_CODES: ReadonlySet<ErrorCode> = new Set([
  * `Idempotency-Key` on mutations (ARCHITECTURE.md conventions): the first request takes the key; a
  * replay returns the stored status and body with `Idempotent-Replayed: true`; the same key with a
  * different request is 422; a duplicate that arrives while the first is running is 409.
- * The route claims the key before its handler runs (`ApiRoute`), unless it answers the key in its own
- * commit batch; whatever the handler answered and did not store itself is stored here.
+ * A route's change answers the key in its own commit (`Change.answers`); a route of several commits claims
+ * the key before its handler runs (`ApiRoute.claimsKeyFirst`) and its answer is stored here, as is a failure's.
  */
 export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const key = c.req.header("idempotency-key");
@@ -58,6 +67,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	const errorCode = c.get("errorCode");
 	if (status >= 500 || (errorCode && RELEASING_CODES.has(errorCode))) {
 		if (requestKey.held) await releaseKey(db, requestKey);
+		else if (errorCode === "validation_failed") await answerIfKeyTaken(db, requestKey);
 		return;
 	}
 	const headers: Record<string, string> = {};
@@ -69,6 +79,12 @@ export const idempotency: MiddlewareHandler<AppBindings> = async (c, next) => {
 	if (requestKey.held) {
 		await db.batch([completeKey(db, requestKey, response)]);
 		return;
+	}
+	// A success that recorded a change and whose commit did not answer: a route that neither claims its key
+	// first nor marks its change `answers`. Stored here all the same, not atomically with the change: a defect
+	// to mend in the route.
+	if (status < 400 && requestKey.recorded && !requestKey.unchanged) {
+		c.get("logger").error("idempotency_answer_missing", { method: c.req.method, route: routePath(c, -1) });
 	}
 	// Not claimed (its route answers in its commit, which did not happen): stored unless another request
 	// took the key since. Then that request's answer is this one's: a retry that raced the first attempt

@@ -43,10 +43,11 @@ const queriesByRoute = new WeakMap<object, DeclaredQuery>();
 export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 	abstract readonly access: Access;
 	/**
-	 * The route stores the answer to the request's Idempotency-Key in its own commit batch (`answerKey`),
-	 * so the key is not claimed first: one D1 round trip less.
+	 * The route claims the request's Idempotency-Key before its handler runs, and the middleware stores the
+	 * answer after it: for a request that is more than one commit (several batches, an external service, a
+	 * job). Any other route's change answers the key in its own commit (`Change.answers`, changeLog.ts).
 	 */
-	protected readonly answersKeyInCommit: boolean = false;
+	protected readonly claimsKeyFirst: boolean = false;
 	protected readonly ownership?: CustomerOwnership;
 
 	override getSchema(): OpenAPIRouteSchema {
@@ -83,7 +84,7 @@ export abstract class ApiRoute extends OpenAPIRoute<[AppContext]> {
 		const auth = c.get("auth");
 		if (auth?.kind === "user" && auth.customerId !== null) await this.keepToOwnCustomer(c, auth.customerId);
 		const requestKey = c.get("idempotencyKey");
-		if (requestKey && !this.answersKeyInCommit) await holdKey(c.get("db"), requestKey);
+		if (requestKey && this.claimsKeyFirst) await holdKey(c.get("db"), requestKey);
 		try {
 			return await super.execute(c);
 		} catch (error) {

@@ -60,6 +60,7 @@ export function changeStatements(ctx: ChangeContext, ...changes: Change[]): Batc
 	const audits: InsertRow<typeof auditLog>[] = [];
 	const events: InsertRow<typeof outboxEvents>[] = [];
 	const answers: BatchItem<"sqlite">[] = [];
+	if (ctx.requestKey) ctx.requestKey.recorded = true;
 	for (const change of changes) {
 		const numbered = change.numberedInBatch ? NUMBERED[change.target.type as keyof typeof NUMBERED] : null;
 		if (change.numberedInBatch && !numbered)

@@ -5,6 +5,10 @@ import { newInvoice } from "../helpers/invoices";
 
 const idem = (key: string) => ({ "Idempotency-Key": key });
 
+/** A route that claims its key first: creating a metric may start a job after its commit. */
+const METRICS = "/v1/billing/billable-metrics";
+const metric = (code: string) => ({ code, name: code, aggregation: "count" });
+
 async function customerCount(key: string) {
 	const res = await api("/v1/billing/customers?status=all&limit=100", { key });
 	return res.body.data.length as number;
@@ -89,7 +93,7 @@ describe("Idempotency-Key", () => {
 		await api("/v1/billing/customers", { key, body: { name: "Route A" }, headers: idem("cross-route") });
 		const otherPath = await api(`/v1/billing/customers/${customer.id}/notes`, {
 			key,
-			body: { name: "Route A" },
+			body: { body: "Route A" },
 			headers: idem("cross-route"),
 		});
 		expectProblemDocument(otherPath, 422, "idempotency_key_reused");
@@ -400,8 +404,7 @@ describe("Idempotency-Key", () => {
 		it("shares keys with the routes that claim them, and among themselves: a key used by one is refused to the others", async () => {
 			const { key } = await newTenant();
 			const customer = await newCustomer(key);
-			const notes = `/v1/billing/customers/${customer.id}/notes`;
-			await api(notes, { key, body: { body: "First" }, headers: idem("shared-a") });
+			await api(METRICS, { key, body: metric("first"), headers: idem("shared-a") });
 			const paid = await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("shared-a") });
 			expectProblemDocument(paid, 422, "idempotency_key_reused");
 			expect((await api("/v1/billing/payments", { key })).body.data).toHaveLength(0);
@@ -409,24 +412,23 @@ describe("Idempotency-Key", () => {
 			expect(
 				(await api("/v1/billing/payments", { key, body: payment(customer.id), headers: idem("shared-b") })).status,
 			).toBe(201);
-			const noted = await api(notes, { key, body: { body: "Second" }, headers: idem("shared-b") });
-			expectProblemDocument(noted, 422, "idempotency_key_reused");
+			const measured = await api(METRICS, { key, body: metric("second"), headers: idem("shared-b") });
+			expectProblemDocument(measured, 422, "idempotency_key_reused");
 			const created = await api("/v1/billing/customers", { key, body: { name: "Second" }, headers: idem("shared-b") });
 			expectProblemDocument(created, 422, "idempotency_key_reused");
 			const invoiced = await api("/v1/billing/invoices", { key, body: draft(customer.id), headers: idem("shared-b") });
 			expectProblemDocument(invoiced, 422, "idempotency_key_reused");
-			expect((await api(notes, { key })).body.data).toHaveLength(1);
+			expect((await api(METRICS, { key })).body.data).toHaveLength(1);
 		});
 
 		it("lets exactly one of a payment and a route that claims first, racing for one key, run", async () => {
 			const { key } = await newTenant();
 			const customer = await newCustomer(key);
-			const notes = `/v1/billing/customers/${customer.id}/notes`;
 			for (let round = 0; round < 5; round++) {
 				const headers = idem(`race-${round}`);
 				const results = await Promise.all([
 					api("/v1/billing/payments", { key, body: payment(customer.id), headers }),
-					api(notes, { key, body: { body: `Racer ${round}` }, headers }),
+					api(METRICS, { key, body: metric(`racer_${round}`), headers }),
 				]);
 				const ran = results.filter((r) => r.status === 201);
 				expect(ran, results.map((r) => `${r.status} ${r.text}`).join(" / ")).toHaveLength(1);
@@ -434,7 +436,7 @@ describe("Idempotency-Key", () => {
 				expect([409, 422]).toContain(refused?.status);
 			}
 			const payments = (await api("/v1/billing/payments", { key })).body.data.length;
-			expect(payments + (await api(notes, { key })).body.data.length).toBe(5);
+			expect(payments + (await api(METRICS, { key })).body.data.length).toBe(5);
 		});
 
 		it("neither claims nor stores the key of a request that fails validation; answers 409 while the key is held", async () => {
@@ -532,14 +534,18 @@ describe("Idempotency-Key", () => {
 	/** A route that claims its key before its handler, and one that answers it in its own commit. */
 	const keyedRoutes = [
 		{
-			kind: "claimed first (customer notes)",
-			path: async (key: string) => `/v1/billing/customers/${(await newCustomer(key)).id}/notes`,
-			body: (text: string) => ({ body: text }),
+			kind: "claimed first (usage adjustments)",
+			prepare: async (key: string) => {
+				const customer = await newCustomer(key);
+				await api(METRICS, { key, body: metric("calls") });
+				return { path: "/v1/billing/usage/adjust", body: { customer_id: customer.id, metric: "calls", quantity: 1 } };
+			},
+			body: (sent: Record<string, unknown>, text: string) => ({ ...sent, reason: text }),
 		},
 		{
 			kind: "answered in the commit (customers)",
-			path: async () => "/v1/billing/customers",
-			body: (text: string) => ({ name: text }),
+			prepare: async () => ({ path: "/v1/billing/customers", body: {} }),
+			body: (sent: Record<string, unknown>, text: string) => ({ ...sent, name: text }),
 		},
 	];
 
@@ -547,8 +553,8 @@ describe("Idempotency-Key", () => {
 		"answers 409 while the first request holds the key, and lets a retry take over a dead holder's key: $kind",
 		async (route) => {
 			const { key, tenantId } = await newTenant();
-			const path = await route.path(key);
-			const body = route.body("Crashed midway");
+			const { path, body: sent } = await route.prepare(key);
+			const body = route.body(sent, "Crashed midway");
 			const first = await api(path, { key, body, headers: idem("dead-holder") });
 			expect(first.status).toBe(201);
 
@@ -565,7 +571,7 @@ describe("Idempotency-Key", () => {
 
 			// The holder died: its lock lapsed. The same request may take the key again…
 			await setIdempotencyRow(tenantId, "dead-holder", { locked_until: "2000-01-01T00:00:00.000Z" });
-			const different = await api(path, { key, body: route.body("Other"), headers: idem("dead-holder") });
+			const different = await api(path, { key, body: route.body(sent, "Other"), headers: idem("dead-holder") });
 			expectProblemDocument(different, 422, "idempotency_key_reused");
 			const retried = await api(path, { key, body, headers: idem("dead-holder") });
 			expect(retried.status).toBe(201);
@@ -576,11 +582,11 @@ describe("Idempotency-Key", () => {
 
 	it.each(keyedRoutes)("frees a key once it has expired, even for a different request: $kind", async (route) => {
 		const { key, tenantId } = await newTenant();
-		const path = await route.path(key);
-		const first = await api(path, { key, body: route.body("Old"), headers: idem("expiring") });
+		const { path, body: sent } = await route.prepare(key);
+		const first = await api(path, { key, body: route.body(sent, "Old"), headers: idem("expiring") });
 		expect(first.status).toBe(201);
 		await setIdempotencyRow(tenantId, "expiring", { expires_at: "2000-01-01T00:00:00.000Z" });
-		const reused = await api(path, { key, body: route.body("New"), headers: idem("expiring") });
+		const reused = await api(path, { key, body: route.body(sent, "New"), headers: idem("expiring") });
 		expect(reused.status).toBe(201);
 		expect(reused.headers.get("idempotent-replayed")).toBe(null);
 		expect(reused.body.id).not.toBe(first.body.id);

@@ -107,6 +107,8 @@ function presentV13(invoice: InvoiceResource): z.infer<typeof invoiceV13> {
 
 export class InvoiceCreateV13 extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Answers in the seed's own shape, read after its commits. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Billing API v1.3"],
 		summary: "Create an invoice (v1.3)",

@@ -45,6 +45,8 @@ const instant = (date: string | null) => (date === null ? null : `${date}T00:00:
 
 export class SubscribeV13 extends ApiRoute {
 	readonly access = "subscriptions:write";
+	/** Answers in the seed's own shape, read after its commits. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Billing API v1.3"],
 		summary: "Create a subscription (v1.3)",

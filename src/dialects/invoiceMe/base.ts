@@ -44,6 +44,8 @@ export const invoiceMeErrors: ErrorSurface = {
  * otherwise), an API key the permission `access` names, as on the canonical API.
  */
 export abstract class InvoiceMeRoute extends ApiRoute {
+	/** InvoiceMe answers in its own shape, read after its commits. */
+	protected override readonly claimsKeyFirst = true;
 	abstract readonly roles: readonly UserRole[];
 
 	override async execute(c: AppContext) {

@@ -150,6 +150,8 @@ export class SimpleInvoiceList extends ApiRoute {
 
 export class SimpleInvoiceCreate extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Answers in the seed's own shape, read after its commits. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags,
 		summary: "Create an invoice",
@@ -206,6 +208,8 @@ export class SimpleInvoiceGet extends ApiRoute {
 
 export class SimpleInvoiceUpdate extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Answers in the seed's own shape, read after its commits. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags,
 		summary: "Change a draft invoice's amount or dates",
@@ -238,6 +242,8 @@ export class SimpleInvoiceUpdate extends ApiRoute {
 
 export class SimpleInvoiceDelete extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Answers in the seed's own shape, read after its commits. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags,
 		summary: "Delete a draft, or void an issued invoice nothing was paid on",

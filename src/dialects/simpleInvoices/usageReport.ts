@@ -46,6 +46,8 @@ const DAY_SECONDS = 86_400;
 
 export class SimpleUsageReport extends ApiRoute {
 	readonly access = "usage:read";
+	/** Stores nothing: the key is claimed, its answer stored after. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices (seed 001)"],
 		summary: "Usage and its cost in a date range",

@@ -23,6 +23,7 @@ export class TenantCreate extends ApiRoute {
 			clock: c.get("clock"),
 			logger: c.get("logger"),
 			requestId: c.get("requestId"),
+			requestKey: c.get("idempotencyKey"),
 			input: body,
 		});
 		return c.json(created, 201);

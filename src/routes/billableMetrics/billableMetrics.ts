@@ -13,6 +13,8 @@ import { ApiRoute } from "../base";
 
 export class BillableMetricCreate extends ApiRoute {
 	readonly access = "usage:write";
+	/** May start aggregating the usage that waited for the metric: a job after its commit. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Usage"],
 		summary: "Define a billable metric",

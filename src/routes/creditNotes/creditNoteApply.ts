@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class CreditNoteApply extends ApiRoute {
 	readonly access = "credit_notes:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Apply a credit note's remaining credit to an invoice",

@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class CreditNoteCreate extends ApiRoute {
 	readonly access = "credit_notes:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Issue a credit note against an invoice",

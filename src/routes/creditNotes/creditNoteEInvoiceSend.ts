@@ -11,6 +11,8 @@ import {
 
 export class CreditNoteEInvoiceSend extends ApiRoute {
 	readonly access = "credit_notes:write";
+	/** Submits to the Peppol access point, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Send a credit note's e-invoice over Peppol",

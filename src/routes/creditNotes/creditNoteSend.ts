@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class CreditNoteSend extends ApiRoute {
 	readonly access = "credit_notes:write";
+	/** Sends email, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Email a credit note",

@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class CreditNoteVoid extends ApiRoute {
 	readonly access = "credit_notes:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Credit notes"],
 		summary: "Void a credit note none of whose credit was used",

@@ -8,7 +8,6 @@ import { ApiRoute } from "../base";
 
 export class CustomerCreate extends ApiRoute {
 	readonly access = "customers:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Customers"],
 		summary: "Create a billing account",
@@ -19,7 +18,7 @@ export class CustomerCreate extends ApiRoute {
 
 	override async handle(c: AppContext) {
 		const { body } = await this.getValidatedData<typeof this.schema>();
-		const row = await createCustomer({ ctx: tenantContext(c), input: body, idempotencyKey: c.get("idempotencyKey") });
+		const row = await createCustomer({ ctx: tenantContext(c), input: body });
 		return responseOf(customerCreatedResponse(row));
 	}
 }

@@ -8,7 +8,6 @@ import { ApiRoute } from "../base";
 
 export class CustomerDelete extends ApiRoute {
 	readonly access = "customers:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Customers"],
 		summary: "Delete a billing account",

@@ -21,7 +21,6 @@ const createSchema = (operationId: string, summary: string) => ({
 
 export class ChargebackCreate extends ApiRoute {
 	readonly access = "payments:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = createSchema("createChargeback", "Record a chargeback and open its dispute");
 
 	override async handle(c: AppContext) {

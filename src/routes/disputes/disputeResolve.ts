@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class DisputeResolve extends ApiRoute {
 	readonly access = "payments:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Disputes"],
 		summary: "Resolve a dispute as won or lost",

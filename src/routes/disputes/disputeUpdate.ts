@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class DisputeUpdate extends ApiRoute {
 	readonly access = "payments:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Disputes"],
 		summary: "Add evidence or notes to an open dispute",

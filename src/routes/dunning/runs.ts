@@ -10,6 +10,8 @@ const TAGS = ["Dunning"];
 
 export class DunningRun extends ApiRoute {
 	readonly access = "collections:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: TAGS,
 		summary: "Run dunning as of a date",

@@ -16,6 +16,8 @@ const writes: Record<ImportType, Permission> = {
 
 export class ImportCreate extends ApiRoute {
 	readonly access = "jobs:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Imports"],
 		summary: "Import invoices, payments, usage, journals or customers",

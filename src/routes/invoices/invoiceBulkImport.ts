@@ -13,6 +13,8 @@ const objectKeyBody = z
 
 export class InvoiceBulkImport extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Import invoices in bulk",

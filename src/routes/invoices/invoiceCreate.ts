@@ -7,7 +7,6 @@ import { ApiRoute } from "../base";
 
 export class InvoiceCreate extends ApiRoute {
 	readonly access = "invoices:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Create an invoice",

@@ -5,7 +5,6 @@ import { ApiRoute } from "../base";
 
 export class InvoiceDelete extends ApiRoute {
 	readonly access = "invoices:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Delete a draft invoice",

@@ -11,6 +11,8 @@ import {
 
 export class InvoiceEInvoiceSend extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Submits to the Peppol access point, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Send an issued invoice's e-invoice over Peppol",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class InvoicePreview extends ApiRoute {
 	readonly access = "invoices:read";
+	/** Stores nothing: the key is claimed, its answer stored after. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Preview an invoice",

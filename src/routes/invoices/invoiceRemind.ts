@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class InvoiceRemind extends ApiRoute {
 	readonly access = "invoices:remind";
+	/** Sends email, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Send a payment reminder",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class InvoiceSend extends ApiRoute {
 	readonly access = "invoices:write";
+	/** Sends email, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Send an invoice",

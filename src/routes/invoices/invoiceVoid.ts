@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class InvoiceVoid extends ApiRoute {
 	readonly access = "invoices:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Void an issued invoice",

@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class InvoiceWriteOff extends ApiRoute {
 	readonly access = "invoices:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Invoices"],
 		summary: "Write off an invoice's remaining balance",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class JobCancel extends ApiRoute {
 	readonly access = "jobs:write";
+	/** Its commit may cancel nothing (the job finished meanwhile), which only the commit tells. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Jobs"],
 		summary: "Cancel a queued or running job",

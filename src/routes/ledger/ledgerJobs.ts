@@ -12,6 +12,8 @@ const accepted = { "202": { description: "The job; poll GET /v1/billing/jobs/{id
 
 export class GlReconcile extends ApiRoute {
 	readonly access = "ledger:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Ledger"],
 		summary: "Reconcile the AR control account with open receivables",
@@ -29,6 +31,8 @@ export class GlReconcile extends ApiRoute {
 
 export class AccountingExport extends ApiRoute {
 	readonly access = "ledger:read";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Ledger"],
 		summary: "Export journals for an accounting system",
@@ -113,6 +117,8 @@ export class AccountingExportDownload extends ApiRoute {
 
 export class LedgerSync extends ApiRoute {
 	readonly access = "ledger:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Ledger"],
 		summary: "Push journals not yet synced to the ERP",

@@ -30,6 +30,8 @@ export class MappingsGet extends ApiRoute {
 
 export class MappingsUpdate extends ApiRoute {
 	readonly access = "ledger:write";
+	/** Answers the mappings as stored, read after its commit. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Ledger"],
 		summary: "Map posting roles, tax jurisdictions and SKUs to accounts",

@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class PaymentAllocate extends ApiRoute {
 	readonly access = "payments:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Payments"],
 		summary: "Allocate or unallocate a payment across invoices",

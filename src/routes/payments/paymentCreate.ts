@@ -8,7 +8,6 @@ import { ApiRoute, type CustomerOwnership } from "../base";
 export class PaymentCreate extends ApiRoute {
 	readonly access = "payments:write";
 	protected override readonly ownership: CustomerOwnership = { in: "body", field: "customer_id", of: "customer" };
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Payments"],
 		summary: "Record a payment",

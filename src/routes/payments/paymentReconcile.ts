@@ -6,7 +6,8 @@ import { ApiRoute } from "../base";
 
 export class PaymentReconcile extends ApiRoute {
 	readonly access = "payments:write";
-	// Claims its key first: confirming records each matched line's payment, one commit each.
+	/** Confirming records each matched line's payment, one commit each. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Payments"],
 		summary: "Reconcile bank or settlement lines",

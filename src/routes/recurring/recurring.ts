@@ -19,6 +19,8 @@ const runBody = z.union([z.strictObject({ date: isoDate }), z.strictObject({ fro
 
 export class RecurringRun extends ApiRoute {
 	readonly access = "subscriptions:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Recurring billing"],
 		summary: "Run recurring billing for a date or a date range",

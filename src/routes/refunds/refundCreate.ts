@@ -6,7 +6,6 @@ import { ApiRoute } from "../base";
 
 export class RefundCreate extends ApiRoute {
 	readonly access = "payments:write";
-	protected override readonly answersKeyInCommit = true;
 	override schema = {
 		tags: ["Refunds"],
 		summary: "Create a refund",

@@ -8,6 +8,8 @@ import { ApiRoute } from "../base";
 
 export class SettingsUpdate extends ApiRoute {
 	readonly access = "settings:write";
+	/** Answers the settings as read after its commit (triggers move their version). */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Settings"],
 		summary: "Update the tenant's billing settings",

@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class StatementSend extends ApiRoute {
 	readonly access = "customers:write";
+	/** Sends email, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Statements"],
 		summary: "Email a statement of account",

@@ -28,11 +28,12 @@ abstract class SubscriptionAction extends ApiRoute {
 	}
 }
 
-/**
- * Claims its key first: cancelling at once commits the final usage and a credit for the unused period
- * after the subscription, so no single commit is the answer.
- */
 export class SubscriptionCancel extends SubscriptionAction {
+	/**
+	 * Cancelling at once commits the final usage and a credit for the unused period after the subscription,
+	 * so no single commit is the answer.
+	 */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		...actionSchema(
 			"cancelSubscription",
@@ -49,7 +50,6 @@ export class SubscriptionCancel extends SubscriptionAction {
 }
 
 export class SubscriptionPause extends SubscriptionAction {
-	protected override readonly answersKeyInCommit = true;
 	override schema = actionSchema("pauseSubscription", "Pause billing", "No period is billed while paused.");
 	async action(): Promise<LifecycleAction> {
 		return { kind: "pause" };
@@ -57,7 +57,6 @@ export class SubscriptionPause extends SubscriptionAction {
 }
 
 export class SubscriptionResume extends SubscriptionAction {
-	protected override readonly answersKeyInCommit = true;
 	override schema = actionSchema(
 		"resumeSubscription",
 		"Resume billing",
@@ -68,8 +67,9 @@ export class SubscriptionResume extends SubscriptionAction {
 	}
 }
 
-/** Claims its key first: billing every period due commits once per invoice. */
 export class SubscriptionInvoiceNow extends SubscriptionAction {
+	/** Billing every period due commits once per invoice. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = actionSchema(
 		"invoiceSubscriptionNow",
 		"Invoice now",

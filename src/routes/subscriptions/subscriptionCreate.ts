@@ -6,8 +6,11 @@ import { ApiRoute } from "../base";
 
 export class SubscriptionCreate extends ApiRoute {
 	readonly access = "subscriptions:write";
-	// Claims its key first: the operation may commit more than once (the subscription, then its first
-	// invoice through billing), so no single commit is the answer.
+	/**
+	 * The operation may commit more than once (the subscription, then its first invoice through billing),
+	 * so no single commit is the answer.
+	 */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Subscriptions"],
 		summary: "Subscribe a customer to a plan",

@@ -7,8 +7,11 @@ import { ApiRoute } from "../base";
 
 export class SubscriptionUpdate extends ApiRoute {
 	readonly access = "subscriptions:write";
-	// Claims its key first: a proration commits a credit note or an invoice after the subscription, so
-	// no single commit is the answer.
+	/**
+	 * A proration commits a credit note or an invoice after the subscription, so no single commit is the
+	 * answer.
+	 */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Subscriptions"],
 		summary: "Change a subscription's plan or quantity",

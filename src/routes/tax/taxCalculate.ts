@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class TaxCalculate extends ApiRoute {
 	readonly access = "tax:read";
+	/** Stores nothing: the key is claimed, its answer stored after. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Tax"],
 		summary: "Calculate taxes for a buyer and items",

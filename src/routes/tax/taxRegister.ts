@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class TaxRegister extends ApiRoute {
 	readonly access = "tax:write";
+	/** Registers the invoice with the tax provider, a service outside. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Tax"],
 		summary: "Register an issued invoice with a tax service",

@@ -64,7 +64,8 @@ export class TestClockGet extends ApiRoute {
 
 export class TestClockAdvance extends ApiRoute {
 	readonly access = "subscriptions:write";
-	// Claims its key first: advancing bills every customer on the clock, one commit each.
+	/** Advancing bills every customer on the clock, one commit each. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Test clocks"],
 		summary: "Advance a test clock, running the billing that falls due",

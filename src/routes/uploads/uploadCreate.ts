@@ -6,6 +6,8 @@ import { ApiRoute } from "../base";
 
 export class UploadCreate extends ApiRoute {
 	readonly access = "jobs:write";
+	/** Stores nothing: the key is claimed, its answer stored after. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Imports"],
 		summary: "Get a signed URL to upload an import file",

@@ -15,6 +15,8 @@ const grantQuery = z.object({
 export class UploadPut extends ApiRoute {
 	// A signed URL is its own credential; without one, the API key's `jobs:write` is checked below.
 	readonly access = "public";
+	/** Stores the file in R2 before any answer can be stored. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Imports"],
 		summary: "Upload an import file",

@@ -8,6 +8,8 @@ import { ApiRoute } from "../base";
 
 export class UsageIngest extends ApiRoute {
 	readonly access = "usage:write";
+	/** Its change is a message to the usage queue, which cannot store an answer. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Usage"],
 		summary: "Record usage events",

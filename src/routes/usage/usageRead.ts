@@ -81,6 +81,8 @@ const usageReportSchema = z
 
 export class UsageReport extends ApiRoute {
 	readonly access = "usage:read";
+	/** Stores nothing: the key is claimed, its answer stored after. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Usage"],
 		summary: "Usage report with costs",

@@ -11,6 +11,8 @@ import { ApiRoute } from "../base";
 
 export class UsageAdjust extends ApiRoute {
 	readonly access = "usage:write";
+	/** Answers the adjustment as stored, read after its commit. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Usage"],
 		summary: "Adjust usage",
@@ -29,6 +31,8 @@ export class UsageAdjust extends ApiRoute {
 
 export class UsageAggregate extends ApiRoute {
 	readonly access = "usage:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Usage"],
 		summary: "Re-aggregate usage",
@@ -52,6 +56,8 @@ const objectKeyBody = z
 
 export class UsageBulkIngest extends ApiRoute {
 	readonly access = "usage:write";
+	/** Starts a job. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Usage"],
 		summary: "Ingest usage in bulk",

@@ -21,6 +21,8 @@ const testResultSchema = z
 
 export class WebhookTest extends ApiRoute {
 	readonly access = "webhooks:write";
+	/** Posts to the endpoint, outside our storage: the key is claimed before, its answer stored after. */
+	protected override readonly claimsKeyFirst = true;
 	override schema = {
 		tags: ["Webhooks"],
 		summary: "Send a signed test event to an endpoint and report what it answered",

@@ -37,6 +37,7 @@ export async function createCoupon({ ctx, input }: { ctx: ServiceContext; input:
 				target: { type: "coupon", id: row.id },
 				before: null,
 				after: presentCoupon(row),
+				answers: { status: 201 },
 			}),
 		]);
 	} catch (error) {
@@ -71,6 +72,7 @@ export async function archiveCoupon({ ctx, id }: { ctx: ServiceContext; id: stri
 			before: presentCoupon(row),
 			after: presentCoupon(archived),
 			event: null,
+			answers: { status: 200 },
 		}),
 	]);
 	return presentCoupon(archived);

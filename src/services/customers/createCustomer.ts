@@ -3,13 +3,7 @@ import { customers, tenants } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError } from "../../lib/errors";
-import {
-	answeringInBatch,
-	answerKey,
-	createdResponse,
-	type RequestKey,
-	type StoredResponse,
-} from "../../lib/idempotency";
+import { answerOf, type ChangeAnswer, type StoredResponse } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import { type CustomerCreateInput, presentCustomer } from "../../schemas/customer";
 import { changeStatements } from "../changeLog";
@@ -20,38 +14,33 @@ import { requireLeitwegId } from "./buyerReference";
 
 type CustomerRow = typeof customers.$inferSelect;
 
-/** The HTTP answer to a created customer, as sent and as stored for its Idempotency-Key. */
-export const customerCreatedResponse = (row: CustomerRow): StoredResponse =>
-	createdResponse(`/v1/billing/customers/${row.id}`, presentCustomer(row), row.version);
+/** How a created customer answers: 201, with its `Location` and `ETag`. */
+const customerCreated = (row: CustomerRow): ChangeAnswer => ({
+	status: 201,
+	location: `/v1/billing/customers/${row.id}`,
+	version: row.version,
+});
 
-/** Creates a customer in one batch, which also stores the answer to the request's Idempotency-Key. */
-export function createCustomer({
-	ctx,
-	input,
-	idempotencyKey,
-}: {
-	ctx: ServiceContext;
-	input: CustomerCreateInput;
-	idempotencyKey?: RequestKey;
-}) {
-	return answeringInBatch(ctx.db, idempotencyKey, async (key) => {
-		const row = await newCustomer(ctx, input);
-		const recordedIn = newId("audit");
-		await refuseTakenExternalId(input.external_id, () =>
-			ctx.db.batch([
-				ctx.db.insert(customers).values(row),
-				...changeStatements(ctx, {
-					action: "customer.created",
-					target: { type: "customer", id: row.id },
-					before: null,
-					after: presentCustomer(row),
-					auditId: recordedIn,
-				}),
-				...(key ? [answerKey(ctx.db, key, customerCreatedResponse(row), recordedIn)] : []),
-			]),
-		);
-		return row;
-	});
+/** The HTTP answer to a created customer, as sent and as its change stores it for the request's key. */
+export const customerCreatedResponse = (row: CustomerRow): StoredResponse =>
+	answerOf(customerCreated(row), presentCustomer(row));
+
+/** Creates a customer in one batch, which also answers the request's Idempotency-Key (`Change.answers`). */
+export async function createCustomer({ ctx, input }: { ctx: ServiceContext; input: CustomerCreateInput }) {
+	const row = await newCustomer(ctx, input);
+	await refuseTakenExternalId(input.external_id, () =>
+		ctx.db.batch([
+			ctx.db.insert(customers).values(row),
+			...changeStatements(ctx, {
+				action: "customer.created",
+				target: { type: "customer", id: row.id },
+				before: null,
+				after: presentCustomer(row),
+				answers: customerCreated(row),
+			}),
+		]),
+	);
+	return row;
 }
 
 /** Runs a customer's batch; the unique external id it breaks is the caller's conflict, naming the field. */

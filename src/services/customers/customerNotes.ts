@@ -37,6 +37,7 @@ export async function addCustomerNote({
 			before: null,
 			after: presentNote(row),
 			event: null,
+			answers: { status: 201 },
 		}),
 	]);
 	return row;

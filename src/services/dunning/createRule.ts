@@ -33,6 +33,7 @@ export async function createDunningRule({ ctx, input }: { ctx: ServiceContext; i
 			before: null,
 			after: presentDunningRule(row),
 			event: null,
+			answers: { status: 201, location: `/v1/billing/dunning/rules/${row.id}`, version: row.version },
 		}),
 	]);
 	return presentDunningRule(row);

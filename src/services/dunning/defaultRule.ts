@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { dunningRules } from "../../db/schema";
 import type { ServiceContext } from "../../lib/context";
 
@@ -6,5 +6,5 @@ import type { ServiceContext } from "../../lib/context";
 export const clearOtherDefaults = (ctx: ServiceContext, ruleId: string) =>
 	ctx.db
 		.update(dunningRules)
-		.set({ isDefault: false })
+		.set({ isDefault: false, version: sql`${dunningRules.version} + 1`, updatedAt: ctx.clock.now().toISOString() })
 		.where(and(eq(dunningRules.tenantId, ctx.tenantId), eq(dunningRules.isDefault, true), ne(dunningRules.id, ruleId)));

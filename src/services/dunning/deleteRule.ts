@@ -13,6 +13,7 @@ import { loadDunningRule } from "./loadRule";
  */
 export async function deleteDunningRule({ ctx, id }: { ctx: ServiceContext; id: string }) {
 	const current = await loadDunningRule(ctx, id);
+	const deleted = { id, object: "dunning_rule" as const, deleted: true as const };
 	await runBatch(ctx.db, [
 		ctx.db.delete(dunningRules).where(idInTenant(dunningRules, ctx.tenantId, id)),
 		ctx.db
@@ -25,7 +26,8 @@ export async function deleteDunningRule({ ctx, id }: { ctx: ServiceContext; id: 
 			before: presentDunningRule(current),
 			after: null,
 			event: null,
+			answers: { status: 200, body: deleted },
 		}),
 	]);
-	return { id, object: "dunning_rule" as const, deleted: true as const };
+	return deleted;
 }

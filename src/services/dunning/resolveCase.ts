@@ -49,6 +49,7 @@ export async function resolveCollectionCase({
 				target: { type: "collection_case", id },
 				before: presentCollectionCase(current),
 				after: presentCollectionCase(next),
+				answers: { status: 200 },
 			}),
 		]);
 	} catch (error) {

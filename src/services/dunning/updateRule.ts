@@ -1,9 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import { runBatch } from "../../db/client";
 import { dunningRules } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
-import { matchedNoRow } from "../../lib/dbErrors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { type DunningRuleRow, type DunningRuleUpdate, presentDunningRule } from "../../schemas/dunning";
 import { changeStatements } from "../changeLog";
@@ -41,24 +39,22 @@ export async function updateDunningRule({
 		updatedAt: ctx.clock.now().toISOString(),
 	};
 	const { id: _id, tenantId: _tenant, createdAt: _created, ...changes } = next;
-	await committedOnVersion(
-		"dunning rule",
-		() =>
-			runBatch(ctx.db, [
-				...(next.isDefault && !current.isDefault ? [clearOtherDefaults(ctx, id)] : []),
-				ctx.db
-					.update(dunningRules)
-					.set(changes)
-					.where(and(idInTenant(dunningRules, ctx.tenantId, id), eq(dunningRules.version, current.version))),
-				...changeStatements(ctx, {
-					action: "dunning_rule.updated",
-					target: { type: "dunning_rule", id },
-					before: presentDunningRule(current),
-					after: presentDunningRule(next),
-					event: null,
-				}),
-			]),
-		(results) => matchedNoRow(results[next.isDefault && !current.isDefault ? 1 : 0]),
+	await committedOnVersion("dunning rule", () =>
+		runBatch(ctx.db, [
+			...(next.isDefault && !current.isDefault ? [clearOtherDefaults(ctx, id)] : []),
+			ctx.db
+				.update(dunningRules)
+				.set(changes)
+				.where(idInTenant(dunningRules, ctx.tenantId, id)),
+			...changeStatements(ctx, {
+				action: "dunning_rule.updated",
+				target: { type: "dunning_rule", id },
+				before: presentDunningRule(current),
+				after: presentDunningRule(next),
+				event: null,
+				answers: { status: 200, version: next.version },
+			}),
+		]),
 	);
 	return presentDunningRule(next);
 }

@@ -55,6 +55,7 @@ export async function setAccessPoint({ ctx, input }: { ctx: ServiceContext; inpu
 			target: { type: "tenant", id: ctx.tenantId },
 			before: before ? presentAccessPoint(before.endpoint) : null,
 			after: presentAccessPoint(endpoint),
+			answers: { status: 200 },
 		}),
 	]);
 	return presentAccessPoint(endpoint);

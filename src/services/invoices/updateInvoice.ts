@@ -104,6 +104,7 @@ export async function updateInvoice({
 				target: { type: "invoice", id },
 				before: presentInvoice(detail, today),
 				after: presentInvoice(after, today),
+				answers: { status: 200, version: after.invoice.version },
 			}),
 		]),
 	);

@@ -47,6 +47,7 @@ export async function createApiKey({
 			before: null,
 			after: presentApiKey(row),
 			event: null,
+			answers: { status: 201, body: { ...presentApiKey(row), secret } },
 		}),
 	]);
 	return { ...presentApiKey(row), secret };

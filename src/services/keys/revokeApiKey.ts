@@ -2,6 +2,7 @@ import { apiKeys } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
 import { notFound } from "../../lib/errors";
+import { changedNothing } from "../../lib/idempotency";
 import { presentApiKey } from "../../schemas/apiKey";
 import { changeStatements } from "../changeLog";
 import { forgetResolvedApiKeys } from "./resolveApiKey";
@@ -28,6 +29,7 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
 				before: presentApiKey(current),
 				after: presentApiKey(next),
 				event: null,
+				answers: { status: 200 },
 			}),
 		]);
 		forgetResolvedApiKeys();
@@ -35,6 +37,7 @@ export async function revokeApiKey({ ctx, id }: { ctx: ServiceContext; id: strin
 		// Another request revoked it first: answer with the revocation that stands.
 		if (!String((error as Error).message).includes("already_revoked")) throw error;
 		forgetResolvedApiKeys();
+		changedNothing(ctx);
 		return presentApiKey((await ctx.db.select().from(apiKeys).where(where).get()) ?? next);
 	}
 	return presentApiKey(next);

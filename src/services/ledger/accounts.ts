@@ -3,6 +3,7 @@ import { runBatch } from "../../db/client";
 import { ledgerAccounts, ledgerMappings } from "../../db/schema";
 import { defaultChart, isKnownAccount, postingRoles } from "../../domain/ledger";
 import type { ServiceContext } from "../../lib/context";
+import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid } from "../../lib/errors";
 import { changeStatements } from "../changeLog";
 import { loadChart } from "./chart";
@@ -30,6 +31,8 @@ export async function listAccounts({ ctx }: { ctx: ServiceContext }) {
 	return { object: "list" as const, data, has_more: false, next_cursor: null, limit: data.length };
 }
 
+const taken = (code: string) => new AppError("conflict", `Account ${code} exists already.`);
+
 export async function createAccount({
 	ctx,
 	input,
@@ -38,20 +41,27 @@ export async function createAccount({
 	input: { code: string; name: string; type: (typeof ledgerAccounts.$inferSelect)["type"] };
 }) {
 	const chart = await loadChart(ctx);
-	if (isKnownAccount(input.code, chart.customCodes))
-		throw new AppError("conflict", `Account ${input.code} exists already.`);
+	if (isKnownAccount(input.code, chart.customCodes)) throw taken(input.code);
 	const row = { tenantId: ctx.tenantId, ...input, createdAt: ctx.clock.now().toISOString() };
-	await runBatch(ctx.db, [
-		ctx.db.insert(ledgerAccounts).values(row),
-		...changeStatements(ctx, {
-			action: "ledger_account.created",
-			target: { type: "ledger_account", id: input.code },
-			before: null,
-			after: input,
-			event: null,
-		}),
-	]);
-	return { object: "ledger_account" as const, ...input, role: null, built_in: false };
+	const created = { object: "ledger_account" as const, ...input, role: null, built_in: false };
+	try {
+		await runBatch(ctx.db, [
+			ctx.db.insert(ledgerAccounts).values(row),
+			...changeStatements(ctx, {
+				action: "ledger_account.created",
+				target: { type: "ledger_account", id: input.code },
+				before: null,
+				after: input,
+				event: null,
+				answers: { status: 201, body: created },
+			}),
+		]);
+	} catch (error) {
+		// The same code created meanwhile by another request.
+		if (isUniqueViolation(error)) throw taken(input.code);
+		throw error;
+	}
+	return created;
 }
 
 export async function listMappings({ ctx }: { ctx: ServiceContext }) {

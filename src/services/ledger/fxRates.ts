@@ -32,6 +32,7 @@ export async function setFxRate({
 		rate: input.rate,
 		createdAt: ctx.clock.now().toISOString(),
 	};
+	const presented = present(row, chart.baseCurrency);
 	await runBatch(ctx.db, [
 		ctx.db
 			.insert(fxRates)
@@ -46,9 +47,10 @@ export async function setFxRate({
 			before: null,
 			after: input,
 			event: null,
+			answers: { status: 201, body: presented },
 		}),
 	]);
-	return present(row, chart.baseCurrency);
+	return presented;
 }
 
 export async function listFxRates({ ctx, currency }: { ctx: ServiceContext; currency?: string }) {

@@ -21,7 +21,14 @@ export type JournalRequest = {
 	lines?: { accountCode: string; debit: number; credit: number; description?: string | null }[];
 };
 
-export type PreparedJournal = { entryId: string; entryDate: string; rate: string; statements: BatchItem<"sqlite">[] };
+export type PreparedJournal = {
+	entryId: string;
+	entryDate: string;
+	rate: string;
+	statements: BatchItem<"sqlite">[];
+	/** The entry and its lines as the statements write them (the entry's totals summed here as there). */
+	written: { entry: typeof journalEntries.$inferSelect; lines: (typeof journalLines.$inferSelect)[] };
+};
 
 type SourceLine = { accountCode: string; debit: number; credit: number; description: string | null; rate?: string };
 
@@ -81,24 +88,30 @@ export async function journalStatements(
 		baseDebit: line.baseDebit,
 		baseCredit: line.baseCredit,
 	}));
-	const statements = [
-		...insertRows(ctx.db, journalLines, lines),
-		insertJournalEntry(ctx.db, {
-			id: entryId,
-			tenantId: ctx.tenantId,
-			entryDate,
-			sourceType: request.source.type,
-			sourceId: request.source.id,
-			customerId: request.customerId,
-			currency: request.currency,
-			description: request.description,
-			baseCurrency: resolved.baseCurrency,
-			fxRate: formatDecimal(parseRate(rate)),
-			createdAt: ctx.clock.now().toISOString(),
-			requestId: ctx.requestId,
-		}),
-	];
-	return { entryId, entryDate, rate, statements };
+	const entry = {
+		id: entryId,
+		tenantId: ctx.tenantId,
+		entryDate,
+		sourceType: request.source.type,
+		sourceId: request.source.id,
+		customerId: request.customerId,
+		currency: request.currency,
+		description: request.description,
+		baseCurrency: resolved.baseCurrency,
+		fxRate: formatDecimal(parseRate(rate)),
+		createdAt: ctx.clock.now().toISOString(),
+		requestId: ctx.requestId,
+	};
+	const statements = [...insertRows(ctx.db, journalLines, lines), insertJournalEntry(ctx.db, entry)];
+	const total = (column: "debit" | "credit" | "baseDebit" | "baseCredit") =>
+		lines.reduce((sum, line) => sum + line[column], 0);
+	const totals = {
+		totalDebit: total("debit"),
+		totalCredit: total("credit"),
+		baseTotalDebit: total("baseDebit"),
+		baseTotalCredit: total("baseCredit"),
+	};
+	return { entryId, entryDate, rate, statements, written: { entry: { ...entry, ...totals }, lines } };
 }
 
 /** The entry after its lines: its totals are the database's sums of the lines just written. */

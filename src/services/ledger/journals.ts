@@ -8,6 +8,7 @@ import type { JournalListQuery } from "../../schemas/ledger";
 import { presentJournalEntry } from "../../schemas/ledger";
 import { paginate } from "../pagination";
 import { type Chart, describeAccount, loadChart } from "./chart";
+import type { PreparedJournal } from "./journalStatements";
 
 async function linesOf(ctx: ServiceContext, entryIds: string[]) {
 	const rows = await byIdChunks(entryIds, (chunk) =>
@@ -84,3 +85,7 @@ export async function getJournal({ ctx, id }: { ctx: ServiceContext; id: string 
 }
 
 const accountNameIn = (chart: Chart) => (code: string) => describeAccount(chart, code).name;
+
+/** A journal as its statements write it, presented as `getJournal` reads it back. */
+export const presentWrittenJournal = ({ written }: PreparedJournal, chart: Chart) =>
+	presentJournalEntry(written.entry, written.lines, accountNameIn(chart));

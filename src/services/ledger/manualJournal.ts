@@ -10,7 +10,7 @@ import type { ManualJournalInput } from "../../schemas/ledger";
 import { changeStatements } from "../changeLog";
 import { type Chart, loadChart } from "./chart";
 import { journalStatements } from "./journalStatements";
-import { getJournal } from "./journals";
+import { presentWrittenJournal } from "./journals";
 
 /** A journal entered by hand is dated in an open period: a closed one is corrected in the open one. */
 export function refuseClosedPeriod(chart: Pick<Chart, "closedThrough">, date: string) {
@@ -73,6 +73,7 @@ export async function createManualJournal({
 		},
 		chart,
 	);
+	const presented = presentWrittenJournal(journal, chart);
 	await runBatch(ctx.db, [
 		...journal.statements,
 		...changeStatements(ctx, {
@@ -80,9 +81,10 @@ export async function createManualJournal({
 			target: { type: "journal_entry", id: journal.entryId },
 			before: null,
 			after: input,
+			answers: { status: 201, body: presented },
 		}),
 	]);
-	return getJournal({ ctx, id: journal.entryId });
+	return presented;
 }
 
 export async function closeBooks({ ctx, through }: { ctx: ServiceContext; through: string }) {
@@ -92,6 +94,7 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 	if (chart.closedThrough !== null && through <= chart.closedThrough) {
 		throw fieldInvalid("body", "through", `the books are already closed through ${chart.closedThrough}`);
 	}
+	const periods = { object: "ledger_periods" as const, closed_through: through };
 	try {
 		await runBatch(ctx.db, [
 			ctx.db.update(tenants).set({ booksClosedThrough: through }).where(eq(tenants.id, ctx.tenantId)),
@@ -100,6 +103,7 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 				target: { type: "tenant", id: ctx.tenantId },
 				before: { closed_through: chart.closedThrough },
 				after: { closed_through: through },
+				answers: { status: 200, body: periods },
 			}),
 		]);
 	} catch (error) {
@@ -109,5 +113,5 @@ export async function closeBooks({ ctx, through }: { ctx: ServiceContext; throug
 		}
 		throw error;
 	}
-	return { object: "ledger_periods" as const, closed_through: through };
+	return periods;
 }

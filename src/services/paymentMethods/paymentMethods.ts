@@ -73,6 +73,7 @@ export async function addPaymentMethod({
 			before: null,
 			after: presentPaymentMethod(row, today(ctx)),
 			event: null,
+			answers: { status: 201 },
 		}),
 	]);
 	return presentPaymentMethod(row, today(ctx));
@@ -104,6 +105,7 @@ export async function removePaymentMethod({
 			before: presentPaymentMethod(row, today(ctx)),
 			after: null,
 			event: null,
+			answers: { status: 204, body: null },
 		}),
 	]);
 }

@@ -5,7 +5,7 @@ import { plans, subscriptions } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
 import { knownTaxCodes } from "../../domain/tax/rates";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation, matchedNoRow } from "../../lib/dbErrors";
+import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { newId } from "../../lib/ids";
@@ -87,6 +87,7 @@ export async function createPlan({ ctx, input }: { ctx: ServiceContext; input: P
 				target: { type: "plan", id: row.id },
 				before: null,
 				after: presentPlan(row),
+				answers: { status: 201 },
 			}),
 		]);
 	} catch (error) {
@@ -141,22 +142,20 @@ export async function updatePlan({
 		updatedAt: ctx.clock.now().toISOString(),
 	};
 	const { id: _id, tenantId: _t, createdAt: _c, ...fields } = next;
-	await committedOnVersion(
-		"plan",
-		() =>
-			runBatch(ctx.db, [
-				ctx.db
-					.update(plans)
-					.set(fields)
-					.where(and(eq(plans.tenantId, ctx.tenantId), eq(plans.id, id), eq(plans.version, current.version))),
-				...changeStatements(ctx, {
-					action: "plan.updated",
-					target: { type: "plan", id },
-					before: presentPlan(current),
-					after: presentPlan(next),
-				}),
-			]),
-		([updated]) => matchedNoRow(updated),
+	await committedOnVersion("plan", () =>
+		runBatch(ctx.db, [
+			ctx.db
+				.update(plans)
+				.set(fields)
+				.where(idInTenant(plans, ctx.tenantId, id)),
+			...changeStatements(ctx, {
+				action: "plan.updated",
+				target: { type: "plan", id },
+				before: presentPlan(current),
+				after: presentPlan(next),
+				answers: { status: 200 },
+			}),
+		]),
 	);
 	return presentPlan(next);
 }
@@ -178,18 +177,21 @@ export async function deletePlan({ ctx, id }: { ctx: ServiceContext; id: string 
 		.limit(1)
 		.get();
 	if (subscribed) {
-		await runBatch(ctx.db, [
-			ctx.db
-				.update(plans)
-				.set({ status: "archived", version: archived.version, updatedAt: archived.updatedAt })
-				.where(where),
-			...changeStatements(ctx, {
-				action: "plan.archived",
-				target: { type: "plan", id },
-				before: presentPlan(current),
-				after: presentPlan(archived),
-			}),
-		]);
+		await committedOnVersion("plan", () =>
+			runBatch(ctx.db, [
+				ctx.db
+					.update(plans)
+					.set({ status: "archived", version: archived.version, updatedAt: archived.updatedAt })
+					.where(where),
+				...changeStatements(ctx, {
+					action: "plan.archived",
+					target: { type: "plan", id },
+					before: presentPlan(current),
+					after: presentPlan(archived),
+					answers: { status: 200 },
+				}),
+			]),
+		);
 		return presentPlan(archived);
 	}
 	await runBatch(ctx.db, [
@@ -199,6 +201,7 @@ export async function deletePlan({ ctx, id }: { ctx: ServiceContext; id: string 
 			target: { type: "plan", id },
 			before: presentPlan(current),
 			after: null,
+			answers: { status: 204, body: null },
 		}),
 	]);
 	return null;

@@ -44,6 +44,7 @@ export async function createRole({ ctx, input }: { ctx: ServiceContext; input: z
 				before: null,
 				after: presentRole(row),
 				event: null,
+				answers: { status: 201 },
 			}),
 		]);
 	} catch (error) {

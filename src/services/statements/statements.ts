@@ -16,6 +16,7 @@ import { fieldInvalid, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { PaginationQuery } from "../../schemas/common";
 import { presentStatement, type StatementRow } from "../../schemas/statement";
+import { changeStatements } from "../changeLog";
 import { loadCustomer } from "../customers/loadCustomer";
 import { storedFile } from "../documents/issuedDocuments";
 import { buyerOf, loadTenantRow, localeOf, logoOf, sellerOf } from "../documents/parties";
@@ -231,8 +232,19 @@ export async function createStatement({
 	});
 	// The file first: a statement row always has its PDF.
 	await storeDocument(ctx, "statement", row.id, pdf);
-	await ctx.db.insert(statements).values(row);
-	return presentStatement(row);
+	const presented = presentStatement(row);
+	await ctx.db.batch([
+		ctx.db.insert(statements).values(row),
+		...changeStatements(ctx, {
+			action: "statement.created",
+			target: { type: "statement", id: row.id },
+			before: null,
+			after: presented,
+			event: null,
+			answers: { status: 201, location: `/v1/billing/statements/${row.id}` },
+		}),
+	]);
+	return presented;
 }
 
 export async function loadStatement(ctx: ServiceContext, id: string): Promise<StatementRow> {

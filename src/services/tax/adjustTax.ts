@@ -10,7 +10,7 @@ import type { TaxAdjustmentInput } from "../../schemas/taxFilings";
 import { changeStatements } from "../changeLog";
 import { loadChart } from "../ledger/chart";
 import { journalStatements } from "../ledger/journalStatements";
-import { getJournal } from "../ledger/journals";
+import { presentWrittenJournal } from "../ledger/journals";
 import { refuseClosedPeriod } from "../ledger/manualJournal";
 
 type TaxAdjustmentRow = typeof taxAdjustments.$inferSelect;
@@ -77,6 +77,7 @@ export async function adjustTax({ ctx, input }: { ctx: ServiceContext; input: Ta
 		createdAt: ctx.clock.now().toISOString(),
 	};
 	const presented = presentTaxAdjustment(row);
+	const adjusted = { ...presented, journal: presentWrittenJournal(journal, chart) };
 	await runBatch(ctx.db, [
 		...journal.statements,
 		ctx.db.insert(taxAdjustments).values(row),
@@ -86,7 +87,8 @@ export async function adjustTax({ ctx, input }: { ctx: ServiceContext; input: Ta
 			before: null,
 			after: presented,
 			event: null,
+			answers: { status: 201, body: adjusted },
 		}),
 	]);
-	return { ...presented, journal: await getJournal({ ctx, id: journal.entryId }) };
+	return adjusted;
 }

@@ -59,6 +59,7 @@ export async function createTaxProvider({
 			before: null,
 			after: presented,
 			event: null,
+			answers: { status: 201 },
 		}),
 	]);
 	return presented;

@@ -77,6 +77,7 @@ export async function createTaxRate({ ctx, input }: { ctx: ServiceContext; input
 				before: null,
 				after: presented,
 				event: null,
+				answers: { status: 201 },
 			}),
 		]);
 	} catch (error) {

@@ -1,11 +1,14 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { documentTemplates } from "../../db/schema";
+import { idInTenant } from "../../db/scope";
 import { PLACEHOLDERS, type TemplateKind, unknownPlaceholders } from "../../domain/templates";
 import type { ServiceContext } from "../../lib/context";
-import { AppError, fieldInvalid, notFound } from "../../lib/errors";
+import { fieldInvalid, notFound } from "../../lib/errors";
+import { committedOnVersion } from "../../lib/etag";
 import { newId } from "../../lib/ids";
 import type { TemplateListQuery, TemplateRow, templateCreateBody, templateUpdateBody } from "../../schemas/template";
+import { changeStatements } from "../changeLog";
 import { localeOf, type TenantRow } from "../documents/parties";
 import { paginate } from "../pagination";
 
@@ -118,8 +121,19 @@ export async function createTemplate({ ctx, input }: { ctx: ServiceContext; inpu
 		createdAt: now,
 		updatedAt: now,
 	};
-	await ctx.db.insert(documentTemplates).values(row);
-	return presentTemplate(row);
+	const presented = presentTemplate(row);
+	await ctx.db.batch([
+		ctx.db.insert(documentTemplates).values(row),
+		...changeStatements(ctx, {
+			action: "template.created",
+			target: { type: "template", id: row.id },
+			before: null,
+			after: presented,
+			event: null,
+			answers: { status: 201, location: `/v1/billing/templates/${row.id}` },
+		}),
+	]);
+	return presented;
 }
 
 /** Changes a template; messages already sent keep what they said, PDFs already issued keep their footer. */
@@ -142,24 +156,29 @@ export async function updateTemplate({
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
-	const updated = await ctx.db
-		.update(documentTemplates)
-		.set({
-			subject: next.subject,
-			body: next.body,
-			pdfFooter: next.pdfFooter,
-			version: next.version,
-			updatedAt: next.updatedAt,
-		})
-		.where(
-			and(
-				eq(documentTemplates.tenantId, ctx.tenantId),
-				eq(documentTemplates.id, id),
-				eq(documentTemplates.version, current.version),
-			),
-		)
-		.returning({ id: documentTemplates.id });
-	if (updated.length === 0) throw new AppError("version_conflict", "The template changed meanwhile; read it again.");
+	// A concurrent update moved the version first: the trigger refuses this batch whole.
+	await committedOnVersion("template", () =>
+		ctx.db.batch([
+			ctx.db
+				.update(documentTemplates)
+				.set({
+					subject: next.subject,
+					body: next.body,
+					pdfFooter: next.pdfFooter,
+					version: next.version,
+					updatedAt: next.updatedAt,
+				})
+				.where(idInTenant(documentTemplates, ctx.tenantId, id)),
+			...changeStatements(ctx, {
+				action: "template.updated",
+				target: { type: "template", id },
+				before: presentTemplate(current),
+				after: presentTemplate(next),
+				event: null,
+				answers: { status: 200 },
+			}),
+		]),
+	);
 	return presentTemplate(next);
 }
 

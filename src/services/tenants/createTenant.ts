@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import { apiKeys, tenants } from "../../db/schema";
 import type { Env } from "../../env";
 import type { Clock } from "../../lib/clock";
+import type { RequestKey } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import { presentApiKey } from "../../schemas/apiKey";
@@ -17,6 +18,7 @@ export async function createTenant({
 	clock,
 	logger,
 	requestId,
+	requestKey,
 	input,
 }: {
 	db: Database;
@@ -24,6 +26,8 @@ export async function createTenant({
 	clock: Clock;
 	logger: Logger;
 	requestId: string;
+	/** The request's Idempotency-Key, which the tenant's creation answers in its commit. */
+	requestKey?: RequestKey;
 	input: z.infer<typeof tenantCreateBody>;
 }) {
 	const now = clock.now().toISOString();
@@ -34,6 +38,7 @@ export async function createTenant({
 		clock,
 		logger,
 		requestId,
+		requestKey,
 		tenantId: tenant.id,
 		actor: { type: "admin" as const, id: "operator" },
 	};
@@ -53,6 +58,7 @@ export async function createTenant({
 		default_currency: tenant.defaultCurrency,
 		created_at: now,
 	};
+	const created = { tenant: presentedTenant, api_key: { ...presentApiKey(row), secret } };
 	await db.batch([
 		db.insert(tenants).values(tenant),
 		db.insert(apiKeys).values(row),
@@ -62,7 +68,8 @@ export async function createTenant({
 			before: null,
 			after: presentedTenant,
 			event: null,
+			answers: { status: 201, body: created },
 		}),
 	]);
-	return { tenant: presentedTenant, api_key: { ...presentApiKey(row), secret } };
+	return created;
 }

@@ -71,6 +71,7 @@ export async function createTestClock({
 			before: null,
 			after: present(row),
 			event: null,
+			answers: { status: 201 },
 		}),
 	]);
 	return present(row);

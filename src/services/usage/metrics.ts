@@ -6,7 +6,7 @@ import { runBatch } from "../../db/client";
 import { billableMetrics, usageEvents } from "../../db/schema";
 import { idInTenant } from "../../db/scope";
 import type { ServiceContext } from "../../lib/context";
-import { isUniqueViolation, matchedNoRow } from "../../lib/dbErrors";
+import { isUniqueViolation } from "../../lib/dbErrors";
 import { AppError, fieldInvalid, notFound } from "../../lib/errors";
 import { committedOnVersion, requireVersion } from "../../lib/etag";
 import { newId } from "../../lib/ids";
@@ -139,22 +139,20 @@ export async function updateMetric({
 		version: current.version + 1,
 		updatedAt: ctx.clock.now().toISOString(),
 	};
-	await committedOnVersion(
-		"billable metric",
-		() =>
-			runBatch(ctx.db, [
-				ctx.db
-					.update(billableMetrics)
-					.set({ name: next.name, description: next.description, version: next.version, updatedAt: next.updatedAt })
-					.where(and(metricWhere(ctx, id), eq(billableMetrics.version, current.version))),
-				...changeStatements(ctx, {
-					action: "billable_metric.updated",
-					target: { type: "billable_metric", id },
-					before: presentBillableMetric(current),
-					after: presentBillableMetric(next),
-				}),
-			]),
-		([updated]) => matchedNoRow(updated),
+	await committedOnVersion("billable metric", () =>
+		runBatch(ctx.db, [
+			ctx.db
+				.update(billableMetrics)
+				.set({ name: next.name, description: next.description, version: next.version, updatedAt: next.updatedAt })
+				.where(metricWhere(ctx, id)),
+			...changeStatements(ctx, {
+				action: "billable_metric.updated",
+				target: { type: "billable_metric", id },
+				before: presentBillableMetric(current),
+				after: presentBillableMetric(next),
+				answers: { status: 200 },
+			}),
+		]),
 	);
 	return presentBillableMetric(next);
 }

@@ -52,6 +52,7 @@ export async function createUser({
 				before: null,
 				after: presentUser(row),
 				event: null,
+				answers: { status: 201, body: presentUser(row) },
 			}),
 		]);
 	} catch (error) {

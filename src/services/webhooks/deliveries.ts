@@ -95,6 +95,7 @@ export async function redeliver({
 	}
 	const row = await loadDelivery(ctx, endpointId, deliveryId);
 	const now = ctx.clock.now().toISOString();
+	const redelivered = presentDelivery({ ...row, status: "pending", nextRetryAt: now, updatedAt: now });
 	await runBatch(ctx.db, [
 		ctx.db
 			.update(webhookDeliveries)
@@ -106,6 +107,7 @@ export async function redeliver({
 			before: { status: row.status },
 			after: { status: "pending" },
 			event: null,
+			answers: { status: 200, body: redelivered },
 		}),
 	]);
 	await ctx.env.WEBHOOKS.send({
@@ -114,5 +116,5 @@ export async function redeliver({
 		tenant_id: ctx.tenantId,
 		delivery_id: row.id,
 	} satisfies WebhookMessage);
-	return presentDelivery({ ...row, status: "pending", nextRetryAt: now, updatedAt: now });
+	return redelivered;
 }

@@ -7,6 +7,7 @@ import { checkWebhookTarget } from "../../domain/webhookTarget";
 import { config } from "../../env";
 import type { ServiceContext } from "../../lib/context";
 import { fieldInvalid, notFound } from "../../lib/errors";
+import type { ChangeAnswer } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 import { newWebhookSecret } from "../../lib/webhookSignature";
 import { type EndpointRow, presentEndpoint, type WebhookCreateInput } from "../../schemas/webhook";
@@ -49,6 +50,7 @@ export async function createEndpoint({ ctx, input }: { ctx: ServiceContext; inpu
 			before: null,
 			after: presentEndpoint(row),
 			event: null,
+			answers: { status: 201, body: presentEndpoint(row, true) },
 		}),
 	]);
 	heardOf(ctx.tenantId);
@@ -92,7 +94,14 @@ export async function changeEndpoint({ ctx, id, change }: { ctx: ServiceContext;
 			before: presentEndpoint(current),
 			after: change === "deleted" ? null : presentEndpoint(next),
 			event: null,
+			answers: answerTo(change, next),
 		}),
 	]);
 	return change === "deleted" ? null : presentEndpoint(next, change === "secret_rotated");
 }
+
+/** The answer to an endpoint's change: none once deleted; the new secret shown once, when rotated. */
+const answerTo = (change: EndpointChange, next: EndpointRow): ChangeAnswer =>
+	change === "deleted"
+		? { status: 204, body: null }
+		: { status: 200, ...(change === "secret_rotated" ? { body: presentEndpoint(next, true) } : {}) };
