@@ -35,8 +35,8 @@ type Operation<K extends keyof AccountInputs> = (
  * One instance per (tenant, customer): the single serialization point for that account's money
  * (ARCHITECTURE.md invariant 2). Awaiting D1 lets the next call in, so operations are explicitly queued
  * (operationQueue.ts): each is prepared after the one before it, and commits as one D1 batch, so a crash
- * part-way leaves nothing behind. A payment made from memory lets the next operation in once it has handed
- * over its statements; everything else waits until all before it has committed.
+ * part-way leaves nothing behind. A payment or a new invoice made from memory lets the next operation in
+ * once it has handed over its statements; everything else waits until all before it has committed.
  */
 export class AccountDO extends DurableObject<Env> implements AccountContract {
 	#queue = new OperationQueue(database(this.env.DB));
@@ -59,7 +59,10 @@ export class AccountDO extends DurableObject<Env> implements AccountContract {
 	}
 
 	createFinalizedInvoice(request: Request<"createFinalizedInvoice">) {
-		return this.#serialized(request, (ctx, input) => commitCreateFinalizedInvoice(ctx, input, this.#memory));
+		return this.#queue.handingOver((turn) => {
+			const ctx = accountContext(this.env, request);
+			return settle(ctx, () => commitCreateFinalizedInvoice(ctx, request.input, this.#memory, turn));
+		});
 	}
 
 	finalizeInvoice(request: Request<"finalizeInvoice">) {

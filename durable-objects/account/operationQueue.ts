@@ -17,7 +17,7 @@ const MAX_GROUP = 25;
 
 /** The statements of one operation, or of a group of them. */
 export type Statements = BatchItem<"sqlite">[];
-type HandedOver = { statements: Statements; resolve: () => void; reject: (error: unknown) => void };
+type HandedOver = { statements: Statements; resolve: (results: unknown[]) => void; reject: (error: unknown) => void };
 
 /**
  * What each operation of a group learns when the database refused the group's batch (a constraint or
@@ -36,9 +36,10 @@ const refusedByDatabase = (error: unknown) => refusalOf(error) !== null;
 export type Turn = {
 	/**
 	 * Commits `statements` in the next batch, with whatever else is handed over meanwhile, and lets the
-	 * next operation in at once. Settles when that batch does: a refused batch wrote nothing.
+	 * next operation in at once. Settles when that batch does, with what each of these statements returned:
+	 * a refused batch wrote nothing.
 	 */
-	commit(statements: Statements): Promise<void>;
+	commit(statements: Statements): Promise<unknown[]>;
 	/**
 	 * Runs `operation` holding a turn with nothing left to commit: this one while the operation still holds
 	 * it, or else a new one after every operation already waiting.
@@ -99,8 +100,8 @@ export class OperationQueue {
 		return this.#committing ?? Promise.resolve();
 	}
 
-	#handOver(statements: Statements): Promise<void> {
-		const committed = new Promise<void>((resolve, reject) => {
+	#handOver(statements: Statements): Promise<unknown[]> {
+		const committed = new Promise<unknown[]>((resolve, reject) => {
 			this.#handedOver.push({ statements, resolve, reject });
 		});
 		this.#committing ??= this.#commitHandedOver();
@@ -114,11 +115,15 @@ export class OperationQueue {
 		while (this.#handedOver.length > 0) {
 			const group = this.#handedOver.splice(0, MAX_GROUP);
 			try {
-				await runBatch(
+				const results = await runBatch(
 					this.#db,
 					group.flatMap((operation) => operation.statements),
 				);
-				for (const operation of group) operation.resolve();
+				let first = 0;
+				for (const operation of group) {
+					operation.resolve(results.slice(first, first + operation.statements.length));
+					first += operation.statements.length;
+				}
 			} catch (error) {
 				const refused = group.length > 1 && refusedByDatabase(error) ? new RefusedWithGroup(error) : error;
 				for (const operation of group) operation.reject(refused);

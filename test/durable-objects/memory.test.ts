@@ -60,7 +60,7 @@ async function account(customer: Record<string, unknown> = {}) {
 			),
 		)) as Paid;
 	const issue = () =>
-		queue.exclusive(() =>
+		queue.handingOver((turn) =>
 			commitCreateFinalizedInvoice(
 				context(),
 				{
@@ -73,6 +73,7 @@ async function account(customer: Record<string, unknown> = {}) {
 					sourceRef: null,
 				},
 				memory,
+				turn,
 			),
 		);
 	const finalize = (invoiceId: string) =>
@@ -289,7 +290,7 @@ async function expectBooks(key: string, customerId: string, balances: Record<str
 	for (const total of ledger.body.totals) expect(total.debit).toBe(total.credit);
 }
 
-describe("payments handed over together", () => {
+describe("payments and invoices handed over together", () => {
 	it("commits payments prepared while a batch is in flight in one batch, each allocated as if it came alone", async () => {
 		const { key, customerId, memory, batches, pay, invoice } = await account();
 		const older = await invoice(3000, "2026-02-01");
@@ -354,6 +355,31 @@ describe("payments handed over together", () => {
 			"fulfilled",
 		]);
 		await expectBooks(key, customerId, { [open.id]: 3600 }, 4);
+	});
+
+	it("issues invoices prepared while a batch is in flight together, numbered one after another, with payments between them", async () => {
+		const { key, customerId, memory, batches, pay, issue } = await account();
+		await issue();
+		await pay(100);
+		await issue();
+		batches.length = 0;
+
+		const [a, payment, b, c, d] = await Promise.all([issue(), pay(500), issue(), issue(), issue()]);
+		const issued = [a, b, c, d] as { id: string; number: string }[];
+		expect(batches.length).toBeLessThan(5);
+		const numbers = issued.map((invoice) => Number(invoice.number.replace(/\D/g, "")));
+		expect(new Set(numbers).size).toBe(4);
+		expect(Math.max(...numbers) - Math.min(...numbers)).toBe(3);
+		expect((payment as Paid).allocations.length).toBeGreaterThan(0);
+		// Each invoice's answer names the number the database gave it.
+		for (const invoice of issued) {
+			expect((await api(`/v1/billing/invoices/${invoice.id}`, { key })).body.number).toBe(invoice.number);
+		}
+		expect(memory.state).toBeDefined();
+		const listed = await api(`/v1/billing/invoices?customer_id=${customerId}&limit=100`, { key });
+		expect(listed.body.data).toHaveLength(6);
+		const ledger = await api("/v1/billing/ledger/balances", { key });
+		for (const total of ledger.body.totals) expect(total.debit).toBe(total.credit);
 	});
 
 	it("records a payment retried within one group once, and answers both requests with it", async () => {

@@ -14,25 +14,29 @@ import {
 	stateQueries,
 	unchangedSince,
 } from "../memory";
+import type { Turn } from "../operationQueue";
 import { commitNewInvoice } from "./newInvoice";
 
 /**
  * Inside the account object. When the object remembers the account (the customer, the tenant's number
- * format and chart), the invoice commits in one round trip, checked against what it remembers;
- * otherwise, or when that check or the key refuses it, whether the request's Idempotency-Key is taken,
- * the customer and what issuing reads go in one round trip, and the commit in one more. The invoice is
- * what the request answers with: the batch stores the answer to the request's key.
+ * format and chart), the invoice is handed over to commit with whatever else is handed over meanwhile,
+ * checked against what it remembers, and the next operation comes in at once (`turn`); the database
+ * numbers each invoice of a group in turn. Otherwise, or when that check or the key refuses it, it waits
+ * until nothing is left to commit; whether the request's Idempotency-Key is taken, the customer and what
+ * issuing reads go in one round trip, and the commit in one more. The invoice is what the request answers
+ * with: the batch stores the answer to the request's key.
  */
 export async function commitCreateFinalizedInvoice(
 	ctx: ServiceContext,
 	{ input, sourceRef }: AccountInputs["createFinalizedInvoice"],
 	memory: AccountMemory,
+	turn: Turn,
 ): Promise<InvoiceResource> {
 	const { customer_id, finalize, ...fields } = input;
-	const issue = async (state: AccountState, check?: BatchItem<"sqlite">) => {
+	const issue = async (state: AccountState, check?: BatchItem<"sqlite">, send?: Turn["commit"]) => {
 		const detail = buildDraft(ctx, state.customer, fields, { setup: state.taxSetup }, { sourceRef });
 		const issuing = issuingWith(state.numberFormat, state.chart);
-		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, answersRequest: true, check }, issuing);
+		const invoice = await commitNewInvoice(ctx, { detail, finalize: true, answersRequest: true, check, send }, issuing);
 		// The customer owes one more invoice: the next payment reads the open ones again.
 		state.open.clear();
 		memory.state = state;
@@ -40,14 +44,15 @@ export async function commitCreateFinalizedInvoice(
 	};
 	return fromMemoryOr(
 		memory,
-		(state) => issue(state, unchangedSince(ctx, state)),
-		async () => {
-			const [keyHeld, ...stateRows] = await ctx.db.batch([
-				keyInUse(ctx.db, ctx.requestKey),
-				...stateQueries(ctx, customer_id),
-			]);
-			if (keyHeld[0]) throw keyTaken();
-			return issue(stateFrom(stateRows) ?? missingCustomer(customer_id));
-		},
+		(state) => issue(state, unchangedSince(ctx, state), turn.commit),
+		() =>
+			turn.afresh(async () => {
+				const [keyHeld, ...stateRows] = await ctx.db.batch([
+					keyInUse(ctx.db, ctx.requestKey),
+					...stateQueries(ctx, customer_id),
+				]);
+				if (keyHeld[0]) throw keyTaken();
+				return issue(stateFrom(stateRows) ?? missingCustomer(customer_id));
+			}),
 	);
 }

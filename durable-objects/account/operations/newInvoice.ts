@@ -12,6 +12,7 @@ import {
 	insertInvoiceStatements,
 } from "../../../src/services/invoices/invoiceStatements";
 import { commitStatements } from "../commit";
+import type { Statements } from "../operationQueue";
 
 /**
  * The statements that persist a built draft and, with `finalize`, issue it in the same batch
@@ -69,12 +70,15 @@ export async function commitNewInvoice(
 		finalize,
 		answersRequest = false,
 		check,
+		send = (statements) => runBatch(ctx.db, statements),
 	}: {
 		detail: InvoiceDetail;
 		finalize: boolean;
 		answersRequest?: boolean;
 		/** A statement the batch runs first, to refuse it (an account object's `unchangedSince`). */
 		check?: BatchItem<"sqlite">;
+		/** Commits the batch: as one of its own, or handed over to commit in a group (an object's `Turn`). */
+		send?: (statements: Statements) => Promise<unknown[]>;
 	},
 	issuing?: Issuing,
 ) {
@@ -85,16 +89,16 @@ export async function commitNewInvoice(
 		i === answering ? { ...change, answers: invoiceCreated(presented) } : change,
 	);
 	const written = commitStatements(ctx, { check, writes: statements, changes: recorded });
-	const results = await runInvoiceBatch(ctx, detail, written);
+	const results = await runInvoiceBatch(detail, () => send(written));
 	if (!issued) return presented;
 	const [numbered] = results[written.indexOf(issued.issue)] as { number: string | null }[];
 	return { ...presented, number: numbered?.number ?? null };
 }
 
 /** Runs an invoice's batch; a second invoice from one import line is a conflict, not a failure. */
-async function runInvoiceBatch(ctx: ServiceContext, detail: InvoiceDetail, statements: BatchItem<"sqlite">[]) {
+async function runInvoiceBatch(detail: InvoiceDetail, run: () => Promise<unknown[]>) {
 	try {
-		return await runBatch(ctx.db, statements);
+		return await run();
 	} catch (error) {
 		const sourceRef = detail.invoice.sourceRef;
 		if (sourceRef !== null && refusalOf(error) === "duplicate") {
